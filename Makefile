@@ -1,0 +1,193 @@
+# bcctool: one non-recursive Makefile. `make V=1` shows full commands, `make O=dir` builds elsewhere.
+O ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= gcc
+CXX ?= g++
+LLVM_CONFIG ?= $(or $(shell command -v llvm-config-19 2>/dev/null),llvm-config)
+PKG_CONFIG ?= pkg-config
+BATS ?= bats
+VERSION := 0.1.0
+
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+WARN := -Wall -Wextra -Wno-unused-parameter -Wmissing-prototypes -Wstrict-prototypes \
+	-Wformat=2 -Wshadow -Wno-format-nonliteral
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+ifneq ($(SAN),)
+SANFLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer
+endif
+
+LLVM_VERSION := $(shell $(LLVM_CONFIG) --version 2>/dev/null)
+LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf libelf zlib 2>/dev/null)
+LIBBPF_LIBS := $(or $(shell $(PKG_CONFIG) --libs libbpf libelf zlib 2>/dev/null),-lbpf -lelf -lz)
+BPF_INCLUDE ?= /usr/include/bpf
+
+CFLAGS ?= -O2 -g
+CPPFLAGS += -Ilib -Icmd -Ibpf-src -I$(O)/gen $(LIBBPF_CFLAGS) -D_GNU_SOURCE \
+	-DBCT_VERSION='"$(VERSION)"' -DBCT_LLVM_VERSION='"$(LLVM_VERSION)"' \
+	-DBCT_LIBDIR='"$(PREFIX)/lib/bcctool"'
+ALL_CFLAGS := -std=gnu11 $(WARN) $(SANFLAGS) $(CFLAGS) $(CPPFLAGS)
+LDLIBS := $(LIBBPF_LIBS) -ldl
+
+# The compiler plugin: the only C++ and the only thing linking LLVM/Clang. bcctool dlopens it
+# in a short-lived child, so runs that hit the compile cache never map LLVM.
+CXXFLAGS_LLVM = $(filter-out -fno-exceptions -std=% -O% -g,$(shell $(LLVM_CONFIG) --cxxflags))
+CC_PLUGIN := $(O)/bcctool-cc.so
+CC_PLUGIN_SRCS := $(wildcard lib/*.cc)
+CC_PLUGIN_LIBS = -L$(shell $(LLVM_CONFIG) --libdir) -lclang-cpp -lLLVM
+
+LIB_SRCS := $(sort $(wildcard lib/*.c))
+CMD_SRCS := $(sort $(wildcard cmd/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
+CMD_OBJS := $(CMD_SRCS:%.c=$(O)/%.o)
+GEN_OBJS := $(O)/gen/bpf_src.o
+# Embedded: every BPF program and header of ours, and libbpf's BPF-side headers.
+EMBED := $(sort $(wildcard bpf-src/*.c bpf-src/*.h)) \
+	$(addprefix $(BPF_INCLUDE)/,bpf_helpers.h bpf_helper_defs.h bpf_tracing.h \
+		bpf_core_read.h bpf_endian.h)
+UNIT_SRCS := $(sort $(wildcard test/unit/*.c))
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
+BIN := $(O)/bcctool
+UNIT_BIN := $(O)/test-unit
+OBJS := $(LIB_OBJS) $(CMD_OBJS) $(GEN_OBJS) $(UNIT_OBJS)
+
+.PHONY: all
+all: $(BIN) $(if $(CC_PLUGIN_SRCS),$(CC_PLUGIN)) $(O)/links
+
+$(BIN): $(CMD_OBJS) $(LIB_OBJS) $(GEN_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(CC) $(ALL_CFLAGS) $(CXX) $(CXXFLAGS) $(LLVM_CONFIG)' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+
+$(O)/%.o: %.c $(O)/.flags
+	$(call msg,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/gen/bpf_src.c: $(EMBED) scripts/embed-src.sh
+	$(call msg,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q)scripts/embed-src.sh $@ $(EMBED)
+
+$(O)/gen/bpf_src.o: $(O)/gen/bpf_src.c $(O)/.flags
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/lib/%.pic.o: lib/%.cc $(O)/.flags
+	$(call msg,CXX,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CXX) $(CXXFLAGS_LLVM) -std=c++17 -fPIC -O2 -g -Wall -Wextra -Wno-unused-parameter \
+		$(SANFLAGS) -Ilib -MMD -MP -c -o $@ $<
+
+$(CC_PLUGIN): $(CC_PLUGIN_SRCS:%.cc=$(O)/%.pic.o)
+	$(call msg,LINK,$@)
+	$(Q)$(CXX) -shared $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(CC_PLUGIN_LIBS) \
+		-Wl,-rpath,$(shell $(LLVM_CONFIG) --libdir)
+
+# One symlink per visible tool, for argv[0] dispatch (tests and `make install-links`).
+$(O)/links: $(BIN) cmd/cmdlist.h
+	@rm -rf $@ && mkdir -p $@
+	$(Q)for t in $$($(BIN) --list | awk '{print $$1}'); do ln -s ../bcctool $@/$$t; done
+
+$(UNIT_BIN): $(UNIT_OBJS) $(LIB_OBJS) $(GEN_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/test/unit/%.o: ALL_CFLAGS += -Itest/unit
+
+# --- dependencies: Debian packages needed to build and test -------------------------------
+DEPS := make gcc g++ pkg-config libbpf-dev libelf-dev zlib1g-dev llvm-19-dev \
+	libclang-cpp19-dev clang-19 clang-format bats bats-assert bats-support bpftool jq \
+	util-linux kmod
+.PHONY: deps
+deps:
+	@missing=$$(for p in $(DEPS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
+		|| echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing:" $$missing; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing \
+			>/dev/null || { echo "make deps: apt-get install failed" >&2; exit 1; }; \
+	else echo "make deps: all build and test dependencies are installed"; fi
+
+# --- checks -------------------------------------------------------------------------------
+FORMAT_SRCS = $(wildcard cmd/*.c cmd/*.h lib/*.c lib/*.h lib/*.cc bpf-src/*.c bpf-src/*.h test/unit/*.c test/unit/*.h)
+.PHONY: check check-deps check-cmds check-format check-bpf check-unit check-bats test format
+check: deps
+	$(Q)$(MAKE) --no-print-directory WERROR=1 all $(UNIT_BIN)
+	$(Q)$(MAKE) --no-print-directory check-cmds check-format check-bpf check-unit check-bats
+
+check-cmds: $(BIN)
+	$(call msg,CHECK,commands)
+	$(Q)scripts/check-cmds.sh $(BIN)
+
+check-format:
+	$(call msg,CHECK,format)
+	$(Q)clang-format --dry-run -Werror $(FORMAT_SRCS)
+
+check-bpf:
+	$(call msg,CHECK,bpf-src)
+	$(Q)BCCTOOL=$(abspath $(BIN)) scripts/check-bpf.sh
+
+check-unit: $(UNIT_BIN)
+	$(call msg,UNIT,$(UNIT_BIN))
+	$(Q)$(UNIT_BIN)
+
+# Tier 0 (no root, no BPF) first and fail-fast, then everything.
+check-bats: all
+	$(Q)BCCTOOL=$(abspath $(BIN)) BCCTOOL_BUILD=$(abspath $(O)) $(BATS) --filter-tags '!needs:bpf' test
+	$(Q)BCCTOOL=$(abspath $(BIN)) BCCTOOL_BUILD=$(abspath $(O)) $(BATS) test/tools
+
+test: check-bats
+
+format:
+	clang-format -i $(FORMAT_SRCS)
+
+# --- install ------------------------------------------------------------------------------
+.PHONY: install install-links uninstall clean
+install: all
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/bcctool
+	$(if $(CC_PLUGIN_SRCS),install -D -m 0755 $(CC_PLUGIN) $(DESTDIR)$(PREFIX)/lib/bcctool/bcctool-cc.so)
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0644 man/man8/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	$(MAKE) --no-print-directory install-links
+
+install-links: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/libexec/bcctool
+	for t in $$($(BIN) --list | awk '{print $$1}'); do \
+		ln -sf ../../bin/bcctool $(DESTDIR)$(PREFIX)/libexec/bcctool/$$t; done
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/bcctool
+	rm -rf $(DESTDIR)$(PREFIX)/lib/bcctool $(DESTDIR)$(PREFIX)/libexec/bcctool
+	for m in man/man8/*.8; do rm -f $(DESTDIR)$(PREFIX)/share/man/man8/$$(basename $$m); done
+
+clean:
+	rm -rf $(O)
+
+.PHONY: bench
+bench: all
+	$(Q)BCCTOOL=$(abspath $(BIN)) scripts/bench/run.sh
+
+.PHONY: FORCE
+FORCE:
+
+-include $(OBJS:.o=.d) $(wildcard $(O)/lib/*.pic.d)

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The registry: one line per command, sorted by name. This is the only place a command is
+ * added. BCT_CMD(name, function suffix, one-line summary, flags); cmd/main.c includes this
+ * twice (prototypes, then the dispatch table). scripts/check-cmds.sh checks the order and that
+ * each visible command has cmd/<fn>.c, man/man8/bcctool-<name>.8 and test/tools/<name>.bats.
+ */
+BCT_CMD("reset-trace", reset_trace, "Reset the state of tracing, disabling all tracing", 0)

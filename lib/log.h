@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Levelled diagnostics on stderr, prefixed with the running tool's name. */
+#ifndef BCT_LOG_H
+#define BCT_LOG_H
+
+#include <stdbool.h>
+
+enum bct_log_level {
+	BCT_LOG_ERR,
+	BCT_LOG_WARN,
+	BCT_LOG_INFO,
+	BCT_LOG_DEBUG,
+};
+
+/* Name printed before every message ("opensnoop: ..."). */
+void bct_log_set_prog(const char *name);
+const char *bct_log_prog(void);
+void bct_log_set_level(enum bct_log_level level);
+enum bct_log_level bct_log_level(void);
+/* Appends a newline; callers never write one. */
+void bct_log(enum bct_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Routes libbpf's messages through bct_log; debug lines only when libbpf_debug is set. */
+void bct_log_install_libbpf(bool libbpf_debug);
+
+#define pr_err(...) bct_log(BCT_LOG_ERR, __VA_ARGS__)
+#define pr_warn(...) bct_log(BCT_LOG_WARN, __VA_ARGS__)
+#define pr_info(...) bct_log(BCT_LOG_INFO, __VA_ARGS__)
+#define pr_debug(...) bct_log(BCT_LOG_DEBUG, __VA_ARGS__)
+
+#endif

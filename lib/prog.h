@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A tool's BPF program from source to attached links: compile (lib/compile.h), open with
+ * libbpf, pick the first attach method per hook that this kernel offers, load, attach.
+ *
+ * Attach alternatives are declared, not hand-coded: each program's SEC() in bpf-src names its
+ * kind and target ("fexit/do_sys_openat2", "kretprobe/do_sys_openat2",
+ * "tracepoint/syscalls/sys_exit_openat", "tp_btf/block_rq_issue", "raw_tp/block_rq_issue").
+ * A hook lists methods in order of preference; a method is a set of programs attached
+ * together. The engine checks each program's kind and target against what the kernel offers,
+ * takes the first method whose required programs are all available, disables autoload for
+ * every other program of that hook, and reports every attempt when none works.
+ */
+#ifndef BCT_PROG_H
+#define BCT_PROG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <bpf/libbpf.h>
+
+#include "opt.h"
+
+struct bct_prog;
+
+struct bct_method {
+	const char *name;         /* shown in diagnostics: "fexit", "kprobe", "tracepoint" */
+	const char *const *progs; /* BPF function names, NULL-terminated; all required */
+	const char *const *optional_progs; /* attached if available (e.g. sys_enter_open on arm64); may be NULL */
+};
+
+struct bct_hook {
+	const char *name;                 /* "open syscalls", "block I/O completion" */
+	const struct bct_method *methods; /* terminated by an entry with name == NULL */
+	bool optional;                    /* none available: one warning line, not a failure */
+};
+
+struct bct_prog_opts {
+	const char *src_name;             /* "opensnoop.bpf.c" */
+	const struct bct_common *common;  /* --ebpf, --debug, --no-cache */
+	const struct bct_hook *hooks;     /* terminated by an entry with name == NULL */
+};
+
+struct bct_prog *bct_prog__new(const struct bct_prog_opts *opts);
+/* Adds -D NAME=VALUE (printf-style value; fmt NULL for a bare -D NAME). */
+int bct_prog__define(struct bct_prog *p, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* --ebpf: prints the defines and source to out. */
+int bct_prog__print_source(struct bct_prog *p, FILE *out);
+/* Compiles (cache), opens, chooses methods, loads. Logs its own failures. */
+int bct_prog__load(struct bct_prog *p);
+/* Attaches the chosen programs. */
+int bct_prog__attach(struct bct_prog *p);
+struct bpf_object *bct_prog__object(const struct bct_prog *p);
+/* fd of a map by name, or -ENOENT. */
+int bct_prog__map_fd(const struct bct_prog *p, const char *name);
+/* Name of the method chosen for a hook ("tracepoint"), NULL before load or if none. */
+const char *bct_prog__method(const struct bct_prog *p, const char *hook_name);
+/* Detaches every link, closes the object; accepts NULL. */
+void bct_prog__destroy(struct bct_prog *p);
+
+#endif

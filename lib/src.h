@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The BPF programs and BPF-side headers embedded in the binary. */
+#ifndef BCT_SRC_H
+#define BCT_SRC_H
+
+#include <stddef.h>
+
+struct bct_src {
+	const char *name; /* basename: "opensnoop.bpf.c", "bpf_helpers.h" */
+	const char *text; /* NUL-terminated */
+	size_t len;
+};
+
+extern const struct bct_src bct_srcs[];
+extern const unsigned int bct_nsrcs;
+
+/*
+ * The text of an embedded file, or, when BCCTOOL_SRC_DIR is set and holds the file, of
+ * that file (read once and kept). NULL with errno set when there is no such file.
+ */
+const struct bct_src *bct_src_get(const char *name);
+
+#endif
