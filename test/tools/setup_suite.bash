@@ -1,0 +1,1 @@
+source "$BATS_TEST_DIRNAME/../setup_suite.bash"
