@@ -5,7 +5,7 @@
 
 enum {
 	BCT_NEEDS_BPF = 1 << 0, /* loads BPF: needs root or CAP_BPF+CAP_PERFMON */
-	BCT_HIDDEN = 1 << 1,    /* internal: not in --list, no man page required */
+	BCT_HIDDEN = 1 << 1, /* internal: not in --list, no man page required */
 };
 
 struct bct_cmd {

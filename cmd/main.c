@@ -121,8 +121,8 @@ static int unknown_cmd(const char *name)
 		}
 	}
 	if (best)
-		fprintf(stderr, "bcctool: '%s' is not a bcctool command; did you mean '%s'?\n", name,
-			best);
+		fprintf(stderr, "bcctool: '%s' is not a bcctool command; did you mean '%s'?\n",
+			name, best);
 	else
 		fprintf(stderr, "bcctool: '%s' is not a bcctool command; see 'bcctool --list'\n",
 			name);
@@ -170,8 +170,7 @@ static int check_stdout(int rc)
 	if (fflush(stdout) || ferror(stdout)) {
 		if (errno == EPIPE)
 			return rc;
-		fprintf(stderr, "bcctool: write failure on standard output: %s\n",
-			strerror(errno));
+		fprintf(stderr, "bcctool: write failure on standard output: %s\n", strerror(errno));
 		return rc ? rc : 1;
 	}
 	return rc;

@@ -13,10 +13,10 @@
 #include <stdio.h>
 
 struct bct_compile_opts {
-	const char *src_name;           /* embedded file name, e.g. "opensnoop.bpf.c" */
-	const char *const *defines;     /* "NAME" or "NAME=VALUE", NULL-terminated; may be NULL */
-	unsigned int debug;             /* BCT_DEBUG_* bits (lib/opt.h) */
-	bool no_cache;                  /* compile even on a cache hit (result still stored) */
+	const char *src_name; /* embedded file name, e.g. "opensnoop.bpf.c" */
+	const char *const *defines; /* "NAME" or "NAME=VALUE", NULL-terminated; may be NULL */
+	unsigned int debug; /* BCT_DEBUG_* bits (lib/opt.h) */
+	bool no_cache; /* compile even on a cache hit (result still stored) */
 };
 
 /*

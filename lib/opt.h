@@ -47,11 +47,29 @@ int bct_arg_interval_count(struct argp_state *state, const char *arg, uint64_t *
 /* "0x1f", "31", or names "ir,bpf,preprocessor,source,verifier,btf,all". */
 int bct_parse_debug_mask(const char *arg, unsigned int *out);
 
-#define BCT_OPT_PID(key) { "pid", key, "PID", 0, "trace this PID only", 0 }
-#define BCT_OPT_TID(key) { "tid", key, "TID", 0, "trace this TID only", 0 }
-#define BCT_OPT_UID(key) { "uid", key, "UID", 0, "trace this UID only", 0 }
-#define BCT_OPT_DURATION(key) { "duration", key, "DURATION", 0, "total duration of trace in seconds", 0 }
-#define BCT_OPT_TIMESTAMP(key) { "timestamp", key, NULL, 0, "include timestamp on output", 0 }
-#define BCT_OPT_VERBOSE(key) { "verbose", key, NULL, 0, "print more details", 0 }
+#define BCT_OPT_PID(key)                                       \
+	{                                                      \
+		"pid", key, "PID", 0, "trace this PID only", 0 \
+	}
+#define BCT_OPT_TID(key)                                       \
+	{                                                      \
+		"tid", key, "TID", 0, "trace this TID only", 0 \
+	}
+#define BCT_OPT_UID(key)                                       \
+	{                                                      \
+		"uid", key, "UID", 0, "trace this UID only", 0 \
+	}
+#define BCT_OPT_DURATION(key)                                                           \
+	{                                                                               \
+		"duration", key, "DURATION", 0, "total duration of trace in seconds", 0 \
+	}
+#define BCT_OPT_TIMESTAMP(key)                                              \
+	{                                                                   \
+		"timestamp", key, NULL, 0, "include timestamp on output", 0 \
+	}
+#define BCT_OPT_VERBOSE(key)                                     \
+	{                                                        \
+		"verbose", key, NULL, 0, "print more details", 0 \
+	}
 
 #endif

@@ -23,21 +23,22 @@
 struct bct_prog;
 
 struct bct_method {
-	const char *name;         /* shown in diagnostics: "fexit", "kprobe", "tracepoint" */
+	const char *name; /* shown in diagnostics: "fexit", "kprobe", "tracepoint" */
 	const char *const *progs; /* BPF function names, NULL-terminated; all required */
-	const char *const *optional_progs; /* attached if available (e.g. sys_enter_open on arm64); may be NULL */
+	const char *const *
+		optional_progs; /* attached if available (e.g. sys_enter_open on arm64); may be NULL */
 };
 
 struct bct_hook {
-	const char *name;                 /* "open syscalls", "block I/O completion" */
+	const char *name; /* "open syscalls", "block I/O completion" */
 	const struct bct_method *methods; /* terminated by an entry with name == NULL */
-	bool optional;                    /* none available: one warning line, not a failure */
+	bool optional; /* none available: one warning line, not a failure */
 };
 
 struct bct_prog_opts {
-	const char *src_name;             /* "opensnoop.bpf.c" */
-	const struct bct_common *common;  /* --ebpf, --debug, --no-cache */
-	const struct bct_hook *hooks;     /* terminated by an entry with name == NULL */
+	const char *src_name; /* "opensnoop.bpf.c" */
+	const struct bct_common *common; /* --ebpf, --debug, --no-cache */
+	const struct bct_hook *hooks; /* terminated by an entry with name == NULL */
 };
 
 struct bct_prog *bct_prog__new(const struct bct_prog_opts *opts);
