@@ -137,7 +137,7 @@ check: deps
 
 check-cmds: $(BIN)
 	$(call msg,CHECK,commands)
-	$(Q)scripts/check-cmds.sh $(BIN)
+	$(Q)scripts/check-cmds.sh $(O)
 
 check-format:
 	$(call msg,CHECK,format)

@@ -1,0 +1,50 @@
+#!/usr/bin/env bats
+# Every registered tool: help on stdout with exit 0, bad input exits 2 with one line and a hint.
+load helpers
+
+tools() {
+    "$BCCTOOL" --list | awk '{print $1}'
+}
+
+@test "every tool: -h prints usage on stdout and exits 0" {
+    local t
+    for t in $(tools); do
+        BCT_RUN_FLAGS=--separate-stderr run_bct 0 "$t" -h
+        assert_output --partial "Usage: $t"
+        [ -z "$stderr" ] || fail "$t -h wrote to stderr: $stderr"
+    done
+}
+
+@test "every tool: --help prints usage on stdout and exits 0" {
+    local t
+    for t in $(tools); do
+        BCT_RUN_FLAGS=--separate-stderr run_bct 0 "$t" --help
+        assert_output --partial "Usage: $t"
+    done
+}
+
+@test "every tool: an unknown option exits 2 with one error line and a usage hint" {
+    local t
+    for t in $(tools); do
+        BCT_RUN_FLAGS=--separate-stderr run_bct 2 "$t" --no-such-option
+        assert_output ""
+        [[ "$stderr" == *"unrecognized option '--no-such-option'"* ]] || fail "$t: $stderr"
+        [[ "$stderr" == *"Try \`$t --help'"* ]] || fail "$t: no usage hint: $stderr"
+    done
+}
+
+@test "every tool: --debug with a bad mask exits 2" {
+    local t
+    for t in $(tools); do
+        BCT_RUN_FLAGS=--separate-stderr run_bct 2 "$t" --debug=bogus
+        [[ "$stderr" == *"invalid debug mask: 'bogus'"* ]] || fail "$t: $stderr"
+    done
+}
+
+@test "every tool: --ebpf exits 0 without root and prints the program or says there is none" {
+    local t
+    for t in $(tools); do
+        BCT_RUN_FLAGS=--separate-stderr run_bct 0 "$t" --ebpf
+        [ -n "$output" ] || fail "$t --ebpf printed nothing"
+    done
+}
