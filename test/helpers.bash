@@ -19,12 +19,13 @@ run_bct() {
     esac
     echo "\$ bcctool $*"
     # shellcheck disable=SC2086
-    run ${BCT_RUN_FLAGS-} timeout --preserve-status -s INT "${BCT_TIMEOUT:-30}" "$BCCTOOL" "$@"
+    local rc_flag=()
+    [ "$expect" = '?' ] || rc_flag=("-$expect")
+    # shellcheck disable=SC2086
+    run "${rc_flag[@]}" ${BCT_RUN_FLAGS-} timeout --preserve-status -s INT "${BCT_TIMEOUT:-30}" \
+        "$BCCTOOL" "$@"
     echo "$output"
     if [ -n "${stderr-}" ]; then echo "stderr: $stderr"; fi
-    if [ "$expect" != '?' ] && [ "$status" -ne "$expect" ]; then
-        fail "bcctool $*: exit $status, expected $expect"
-    fi
 }
 
 require_root() {
