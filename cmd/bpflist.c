@@ -520,28 +520,24 @@ static void print_probe_line(const char *kind, const char *line)
 	}
 }
 
-/* Counts (and with -vv prints) the probes in <tracefs>/<kind>_events. */
-static void scan_probes(struct scan *s, const char *kind)
+/* Counts (and with -vv prints) the probes in <tracefs>/<kind>_events; tracefs may be NULL. */
+static void scan_probes(struct scan *s, const char *tracefs, const char *kind)
 {
-	char name[32], path[PATH_MAX];
+	char path[PATH_MAX];
 	char *line = NULL;
 	size_t cap = 0;
-	FILE *f;
-	int err;
+	FILE *f = NULL;
 
 	if (env.verbosity > 1 && !env.common.json)
 		printf("open %ss:\n", kind);
-	snprintf(name, sizeof(name), "%s_events", kind);
-	err = bct_tracefs_path(path, sizeof(path), name);
-	f = err ? NULL : fopen(path, "re");
-	if (!f) {
-		if (!err)
-			err = -errno;
-		if (err == -ENOENT && bct_tracefs_find()) {
+	if (tracefs) {
+		snprintf(path, sizeof(path), "%s/%s_events", tracefs, kind);
+		f = fopen(path, "re");
+		if (!f && errno == ENOENT) {
 			/* a kernel without CONFIG_KPROBE_EVENTS or CONFIG_UPROBE_EVENTS: none exist */
 			pr_debug("no '%s': this kernel has no %s events", path, kind);
-		} else {
-			pr_err("cannot read %s events: %s", kind, strerror(-err));
+		} else if (!f) {
+			pr_err("cannot open '%s': %s", path, strerror(errno));
 			s->failed = true;
 		}
 	}
@@ -896,7 +892,7 @@ int cmd_bpflist(int argc, char **argv)
 	if (err)
 		return 2;
 	if (env.common.ebpf) {
-		pr_warn("no BPF program: bpflist only reads /proc and tracefs");
+		printf("bpflist: this tool has no BPF program\n");
 		return 0;
 	}
 	if (env.verbosity >= 3)
@@ -904,8 +900,14 @@ int cmd_bpflist(int argc, char **argv)
 
 	/* BCC's order: probes first, so a PID's probe rows come before its fd rows */
 	if (env.verbosity > 0) {
-		scan_probes(&s, "kprobe");
-		scan_probes(&s, "uprobe");
+		const char *tracefs = bct_tracefs_dir();
+
+		if (!tracefs) {
+			pr_err("cannot count kprobes and uprobes: no tracefs: %s", strerror(errno));
+			s.failed = true;
+		}
+		scan_probes(&s, tracefs, "kprobe");
+		scan_probes(&s, tracefs, "uprobe");
 	}
 	scan_processes(&s);
 	fill_comms(&s);
