@@ -47,15 +47,31 @@ int bct_prog__define(struct bct_prog *p, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* --ebpf: prints the defines and source to out. */
 int bct_prog__print_source(struct bct_prog *p, FILE *out);
-/* Compiles (cache), opens, chooses methods, loads. Logs its own failures. */
+/*
+ * Checks privileges (one clear message when missing), adds the engine's defines
+ * (BCT_HAVE_RINGBUF when the kernel has ring buffers), compiles (cache), opens, chooses one
+ * method per hook, loads. Logs its own failures: no method for a hook (every attempt and why),
+ * verifier rejections (log tail, failing source line, hint), CO-RE relocation failures.
+ * --debug bits: 0x2 BPF instructions + verifier log, 0x10 verifier log level 2, 0x20 libbpf
+ * debug messages; each on stderr under a "=== tool: stage ===" header.
+ */
 int bct_prog__load(struct bct_prog *p);
-/* Attaches the chosen programs. */
+/*
+ * Attaches the chosen programs of every hook, and every other loaded program whose SEC() tells
+ * libbpf where to attach (programs it cannot auto-attach, e.g. SEC("perf_event") or a bare
+ * SEC("uprobe"), are left for the tool: attach them with libbpf and hand the link over with
+ * bct_prog__add_link()).
+ */
 int bct_prog__attach(struct bct_prog *p);
+/* Takes ownership of a link the tool attached itself; destroyed by bct_prog__destroy(). */
+int bct_prog__add_link(struct bct_prog *p, struct bpf_link *link);
 struct bpf_object *bct_prog__object(const struct bct_prog *p);
 /* fd of a map by name, or -ENOENT. */
 int bct_prog__map_fd(const struct bct_prog *p, const char *name);
 /* Name of the method chosen for a hook ("tracepoint"), NULL before load or if none. */
 const char *bct_prog__method(const struct bct_prog *p, const char *hook_name);
+/* The options the program was created with (a copy). */
+const struct bct_common *bct_prog__common(const struct bct_prog *p);
 /* Detaches every link, closes the object; accepts NULL. */
 void bct_prog__destroy(struct bct_prog *p);
 

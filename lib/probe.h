@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What this kernel offers: attach types, BPF features, targets. Every predicate is probed for
+ * real (a tiny program loaded and attached, a tracefs or sysfs file looked up) the first time
+ * it is asked, and the answer is cached for the life of the process. Nothing here prints
+ * except pr_debug.
+ *
+ * BCCTOOL_DISABLE_ATTACH=fentry,kprobe,tracepoint,tp_btf,raw_tp,uprobe,perf_event makes the
+ * named attach kinds unavailable (tests of the method fallback).
+ */
+#ifndef BCT_PROBE_H
+#define BCT_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* An attach kind, as named by the SEC() prefix of a BPF program. */
+enum bct_attach_kind {
+	BCT_ATTACH_OTHER, /* any other SEC(): assumed available */
+	BCT_ATTACH_FENTRY, /* fentry/, fexit/, fmod_ret/ */
+	BCT_ATTACH_KPROBE, /* kprobe/, kretprobe/, ksyscall/, kretsyscall/ */
+	BCT_ATTACH_TRACEPOINT, /* tracepoint/CAT/NAME, tp/CAT/NAME */
+	BCT_ATTACH_TP_BTF, /* tp_btf/NAME */
+	BCT_ATTACH_RAW_TP, /* raw_tp/NAME, raw_tracepoint/NAME (and .w variants) */
+	BCT_ATTACH_UPROBE, /* uprobe, uretprobe, usdt */
+	BCT_ATTACH_PERF_EVENT, /* perf_event */
+	BCT_ATTACH__COUNT,
+};
+
+/* A parsed SEC() name. */
+struct bct_sec {
+	enum bct_attach_kind kind;
+	bool ret; /* fexit, kretprobe, uretprobe, kretsyscall */
+	char target[128]; /* "do_sys_openat2", "syscalls/sys_enter_openat", "" when none */
+};
+
+/* Parses "fexit/do_sys_openat2" etc. Returns 0, or -EINVAL for an empty or absurd name. */
+int bct_sec_parse(const char *sec, struct bct_sec *out);
+/* "fentry", "kprobe", "tracepoint", "tp_btf", "raw_tp", "uprobe", "perf_event", "other". */
+const char *bct_attach_kind_name(enum bct_attach_kind kind);
+
+/*
+ * Whether a program with this SEC() can be loaded and attached here. Returns true, or false
+ * with a short reason in why ("kernel has no kprobes", "no tracepoint syscalls:sys_exit_openat",
+ * "fentry/fexit not permitted by this kernel (EPERM)", "disabled by BCCTOOL_DISABLE_ATTACH").
+ */
+bool bct_sec_available(const struct bct_sec *sec, char *why, size_t why_sz);
+
+/* Kind-level availability (no target), with the same kind of reason. */
+bool bct_attach_kind_available(enum bct_attach_kind kind, char *why, size_t why_sz);
+/* Whether BCCTOOL_DISABLE_ATTACH names this kind. */
+bool bct_attach_disabled(enum bct_attach_kind kind);
+
+/* Real load+attach probes: 0 or -errno (cached). */
+int bct_probe_fentry(void);
+int bct_probe_tp_btf(void);
+int bct_probe_raw_tp(void);
+int bct_probe_tracepoint(void);
+int bct_probe_perf_event(void);
+
+bool bct_has_kprobes(void); /* kprobe PMU or tracefs kprobe_events */
+bool bct_has_uprobes(void); /* uprobe PMU or tracefs uprobe_events */
+bool bct_has_ringbuf(void); /* BPF_MAP_TYPE_RINGBUF */
+bool bct_has_btf(void); /* /sys/kernel/btf/vmlinux */
+
+/* func is traceable by ftrace (fentry, kprobe): listed in available_filter_functions. */
+bool bct_func_traceable(const char *func);
+/* func is a BTF FUNC in vmlinux BTF. */
+bool bct_btf_func_exists(const char *func);
+/* tracefs has events/<category>/<event> (mounts tracefs when needed). */
+bool bct_tracepoint_exists(const char *category, const char *event);
+/* vmlinux BTF has the btf_trace_<name> typedef, i.e. tp_btf/<name> can attach. */
+bool bct_btf_tracepoint_exists(const char *name);
+
+/* "none", "integrity", "confidentiality", or NULL when securityfs does not say. */
+const char *bct_lockdown(void);
+/* Effective root, CAP_SYS_ADMIN, or CAP_BPF+CAP_PERFMON. */
+bool bct_has_bpf_privileges(void);
+
+#endif

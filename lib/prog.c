@@ -1,0 +1,884 @@
+// SPDX-License-Identifier: Apache-2.0
+/* A tool's BPF program from source to attached links; verifier failures explained. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+
+#include "compile.h"
+#include "disasm.h"
+#include "log.h"
+#include "probe.h"
+#include "prog.h"
+
+/* Verifier log buffers. The kernel keeps the tail when a log overflows (rotating log, 6.4+). */
+#define LOG_SZ_FAIL (16u << 20)
+#define LOG_SZ_LEVEL1 (64u << 20)
+#define LOG_SZ_LEVEL2 (256u << 20)
+#define LOG_TAIL_LINES 20
+
+struct prog_log {
+	struct bpf_program *prog;
+	char *buf;
+	size_t sz;
+};
+
+struct bct_prog {
+	char *src_name;
+	struct bct_common common;
+	const struct bct_hook *hooks;
+	size_t nhooks;
+	char **defines; /* NULL-terminated */
+	size_t ndefines;
+	bool engine_defines;
+	void *obj_buf;
+	size_t obj_sz;
+	struct bpf_object *obj;
+	const struct bct_method **chosen; /* per hook, NULL when none */
+	struct bpf_link **links;
+	size_t nlinks, links_cap;
+	struct prog_log *logs;
+	size_t nlogs;
+	char *fail_log; /* shared by all programs when not debugging: written only on failure */
+};
+
+struct bct_prog *bct_prog__new(const struct bct_prog_opts *opts)
+{
+	struct bct_prog *p;
+
+	if (!opts || !opts->src_name) {
+		errno = EINVAL;
+		return NULL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->src_name = strdup(opts->src_name);
+	p->defines = calloc(1, sizeof(*p->defines));
+	if (opts->common)
+		p->common = *opts->common;
+	p->hooks = opts->hooks;
+	while (p->hooks && p->hooks[p->nhooks].name)
+		p->nhooks++;
+	p->chosen = calloc(p->nhooks + 1, sizeof(*p->chosen));
+	if (!p->src_name || !p->defines || !p->chosen) {
+		bct_prog__destroy(p);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+static int add_define(struct bct_prog *p, char *def)
+{
+	char **nd = realloc(p->defines, (p->ndefines + 2) * sizeof(*nd));
+
+	if (!nd) {
+		free(def);
+		return -ENOMEM;
+	}
+	p->defines = nd;
+	p->defines[p->ndefines++] = def;
+	p->defines[p->ndefines] = NULL;
+	return 0;
+}
+
+static bool is_ident(const char *s)
+{
+	if (!s || !(isalpha((unsigned char)*s) || *s == '_'))
+		return false;
+	for (s++; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return false;
+	return true;
+}
+
+int bct_prog__define(struct bct_prog *p, const char *name, const char *fmt, ...)
+{
+	char *val = NULL, *def;
+	va_list ap;
+	int n;
+
+	if (!p || !is_ident(name))
+		return -EINVAL;
+	if (fmt) {
+		va_start(ap, fmt);
+		n = vasprintf(&val, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return -ENOMEM;
+		if (strchr(val, '\n')) {
+			free(val);
+			return -EINVAL;
+		}
+		n = asprintf(&def, "%s=%s", name, val);
+		free(val);
+	} else {
+		n = asprintf(&def, "%s", name);
+	}
+	if (n < 0)
+		return -ENOMEM;
+	return add_define(p, def);
+}
+
+/* Defines the engine adds to every program: what the kernel offers. */
+static int add_engine_defines(struct bct_prog *p)
+{
+	int err = 0;
+
+	if (p->engine_defines)
+		return 0;
+	p->engine_defines = true;
+	if (bct_has_ringbuf() && !getenv("BCCTOOL_NO_RINGBUF"))
+		err = bct_prog__define(p, "BCT_HAVE_RINGBUF", NULL);
+	return err;
+}
+
+static void compile_opts(struct bct_prog *p, struct bct_compile_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->src_name = p->src_name;
+	o->defines = (const char *const *)p->defines;
+	o->debug = p->common.debug;
+	o->no_cache = p->common.no_cache;
+}
+
+int bct_prog__print_source(struct bct_prog *p, FILE *out)
+{
+	struct bct_compile_opts o;
+	int err;
+
+	err = add_engine_defines(p);
+	if (err)
+		return err;
+	compile_opts(p, &o);
+	return bct_compile_print_source(&o, out);
+}
+
+/* --- attach method choice ---------------------------------------------------------------- */
+
+static struct bpf_program *find_prog(const struct bct_prog *p, const char *name)
+{
+	return bpf_object__find_program_by_name(p->obj, name);
+}
+
+/* Whether every required program of m can attach here; else the first reason. */
+static bool method_available(struct bct_prog *p, const struct bct_method *m, char *why, size_t sz)
+{
+	const char *const *n;
+
+	for (n = m->progs; n && *n; n++) {
+		struct bpf_program *prog = find_prog(p, *n);
+		struct bct_sec sec;
+
+		if (!prog) {
+			snprintf(why, sz, "no BPF program '%s'", *n);
+			return false;
+		}
+		if (bct_sec_parse(bpf_program__section_name(prog), &sec)) {
+			snprintf(why, sz, "bad section name '%s'", bpf_program__section_name(prog));
+			return false;
+		}
+		if (!bct_sec_available(&sec, why, sz))
+			return false;
+	}
+	return true;
+}
+
+static bool optional_available(struct bpf_program *prog)
+{
+	struct bct_sec sec;
+	char why[256];
+
+	if (bct_sec_parse(bpf_program__section_name(prog), &sec))
+		return false;
+	if (!bct_sec_available(&sec, why, sizeof(why))) {
+		pr_debug("optional program '%s' skipped: %s", bpf_program__name(prog), why);
+		return false;
+	}
+	return true;
+}
+
+/* Sets autoload of every program named by a method of a hook: on if chosen, else off. */
+static void set_autoload(struct bct_prog *p, bool chosen_pass)
+{
+	size_t i;
+
+	for (i = 0; i < p->nhooks; i++) {
+		const struct bct_method *m;
+
+		for (m = p->hooks[i].methods; m && m->name; m++) {
+			const char *const *n;
+
+			if (chosen_pass && m != p->chosen[i])
+				continue;
+			for (n = m->progs; n && *n; n++) {
+				struct bpf_program *prog = find_prog(p, *n);
+
+				if (prog)
+					bpf_program__set_autoload(prog, chosen_pass);
+			}
+			for (n = m->optional_progs; n && *n; n++) {
+				struct bpf_program *prog = find_prog(p, *n);
+
+				if (prog)
+					bpf_program__set_autoload(
+						prog, chosen_pass && optional_available(prog));
+			}
+		}
+	}
+}
+
+static int choose_methods(struct bct_prog *p)
+{
+	int err = 0;
+	size_t i;
+
+	for (i = 0; i < p->nhooks; i++) {
+		const struct bct_hook *h = &p->hooks[i];
+		const struct bct_method *m;
+		char tried[1024] = "";
+		size_t len = 0;
+
+		for (m = h->methods; m && m->name; m++) {
+			char why[256];
+
+			if (method_available(p, m, why, sizeof(why))) {
+				p->chosen[i] = m;
+				pr_debug("'%s': attaching with %s", h->name, m->name);
+				break;
+			}
+			if (len < sizeof(tried))
+				len += snprintf(tried + len, sizeof(tried) - len, "%s%s: %s",
+						len ? "; " : "", m->name, why);
+		}
+		if (p->chosen[i])
+			continue;
+		if (!len)
+			snprintf(tried, sizeof(tried), "no attach methods declared");
+		if (h->optional) {
+			pr_warn("cannot attach '%s', going on without it: %s", h->name, tried);
+		} else {
+			pr_err("cannot attach '%s': %s", h->name, tried);
+			err = -EOPNOTSUPP;
+		}
+	}
+	if (err)
+		return err;
+	set_autoload(p, false);
+	set_autoload(p, true);
+	return 0;
+}
+
+/* --- verifier logs ------------------------------------------------------------------------ */
+
+static unsigned int verifier_log_level(const struct bct_prog *p)
+{
+	if (p->common.debug & BCT_DEBUG_BPF_REGISTER_STATE)
+		return 1 | 2;
+	if (p->common.debug & BCT_DEBUG_BPF)
+		return 1;
+	return 0;
+}
+
+static int setup_logs(struct bct_prog *p)
+{
+	unsigned int level = verifier_log_level(p);
+	struct bpf_program *prog;
+	size_t n = 0;
+
+	if (!level) {
+		p->fail_log = malloc(LOG_SZ_FAIL);
+		if (!p->fail_log)
+			return -ENOMEM;
+		p->fail_log[0] = '\0';
+		bpf_object__for_each_program(prog, p->obj)
+			bpf_program__set_log_buf(prog, p->fail_log, LOG_SZ_FAIL);
+		return 0;
+	}
+	bpf_object__for_each_program(prog, p->obj)
+		n++;
+	p->logs = calloc(n ? n : 1, sizeof(*p->logs));
+	if (!p->logs)
+		return -ENOMEM;
+	bpf_object__for_each_program(prog, p->obj) {
+		struct prog_log *l;
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		l = &p->logs[p->nlogs++];
+		l->prog = prog;
+		l->sz = level & 2 ? LOG_SZ_LEVEL2 : LOG_SZ_LEVEL1;
+		l->buf = malloc(l->sz);
+		if (!l->buf)
+			return -ENOMEM;
+		l->buf[0] = '\0';
+		bpf_program__set_log_level(prog, level);
+		bpf_program__set_log_buf(prog, l->buf, l->sz);
+	}
+	return 0;
+}
+
+static void stage_header(const char *stage, const char *what)
+{
+	fprintf(stderr, "=== %s: %s%s%s ===\n", bct_log_prog(), stage, what ? ": " : "",
+		what ? what : "");
+}
+
+struct line {
+	const char *s;
+	int len;
+};
+
+/* Splits text into at most max lines (the last ones); returns how many lines there are. */
+static size_t tail_lines(const char *text, struct line *out, size_t max, size_t *kept)
+{
+	size_t total = 0, i;
+	const char *p = text;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		if (len > 0) {
+			out[total % max].s = p;
+			out[total % max].len = len;
+			total++;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	*kept = total < max ? total : max;
+	/* rotate so that out[0] is the oldest kept line */
+	if (total > max) {
+		struct line tmp[64];
+		size_t start = total % max;
+
+		for (i = 0; i < max; i++)
+			tmp[i] = out[(start + i) % max];
+		memcpy(out, tmp, max * sizeof(*out));
+	}
+	return total;
+}
+
+static bool starts(const struct line *l, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return (size_t)l->len >= n && !strncmp(l->s, prefix, n);
+}
+
+static bool has(const struct line *l, const char *needle)
+{
+	return memmem(l->s, l->len, needle, strlen(needle)) != NULL;
+}
+
+/* The verifier's statistics lines after the error. */
+static bool is_stats_line(const struct line *l)
+{
+	return starts(l, "processed ") || starts(l, "verification time") ||
+	       starts(l, "stack depth") || starts(l, "max_states_per_insn") ||
+	       starts(l, "peak_states") || starts(l, "mark_read");
+}
+
+static const struct {
+	const char *needle;
+	const char *hint;
+} hints[] = {
+	{ "_or_null'",
+	  "a pointer that may be NULL (bpf_map_lookup_elem(), bpf_ringbuf_reserve() result) is "
+	  "used without a NULL check; add 'if (!p) return 0;' before using it" },
+	{ "invalid mem access 'scalar'",
+	  "a plain number is dereferenced as a pointer; read kernel memory with "
+	  "BPF_CORE_READ() or bpf_probe_read_kernel()" },
+	{ "combined stack size",
+	  "the BPF stack is limited to 512 bytes; move large structs to a per-CPU array map" },
+	{ "stack limit", "the BPF stack is limited to 512 bytes; move large structs to a "
+			 "per-CPU array map" },
+	{ "invalid write to stack",
+	  "the BPF stack is limited to 512 bytes; move large structs to a per-CPU array map" },
+	{ "back-edge", "a loop the verifier cannot bound: give it a constant bound, or use "
+		       "bpf_loop()" },
+	{ "infinite loop", "a loop the verifier cannot bound: give it a constant bound, or use "
+			   "bpf_loop()" },
+	{ "unknown func", "the kernel has no such BPF helper, or not for this program type" },
+	{ "program of this type cannot use helper",
+	  "this helper is not allowed in this program type" },
+	{ "helper call is not allowed", "this helper is not allowed in this program type" },
+	{ "too many instructions",
+	  "the program is too large or too complex for the verifier (1M instructions "
+	  "checked); simplify it, bound loops tighter, split it into tail calls" },
+	{ "is too large", "the program is too large or too complex for the verifier (1M "
+			  "instructions checked); simplify it or split it" },
+	{ "BPF program is too complex",
+	  "the program is too complex for the verifier; simplify branches and loops" },
+	{ "invalid indirect read from stack",
+	  "stack memory is passed to a helper before it is initialized; zero the struct "
+	  "(= {}) or __builtin_memset() it first" },
+	{ "!read_ok", "a register is read before it is set (often an uninitialized variable)" },
+	{ "Unreleased reference", "a reserved ring buffer event is neither submitted nor "
+				  "discarded on some path" },
+	{ "unreleased reference", "a reserved ring buffer event is neither submitted nor "
+				  "discarded on some path" },
+	{ "invalid CO-RE relocation",
+	  "a kernel field or type used by the program does not exist in this kernel; guard it "
+	  "with bpf_core_field_exists()" },
+	{ "R0 !read_ok", "the program does not return a value on every path" },
+	{ "cannot pass map_type", "this map type cannot be used with that helper" },
+	{ "invalid access to map value",
+	  "a map value is accessed out of bounds; check the index against the size first" },
+	{ "invalid access to packet", "packet access without a bounds check" },
+	{ "GPL", "the program uses a GPL-only helper: declare a GPL-compatible LICENSE" },
+};
+
+/* The last "; source @ file:line" comment of the log. */
+static bool source_line(const char *log, char *out, size_t sz)
+{
+	const char *p = log, *last = NULL;
+	const char *end;
+
+	while (p && *p) {
+		if (p[0] == ';' && p[1] == ' ')
+			last = p;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	if (!last)
+		return false;
+	end = strchr(last, '\n');
+	if (!end)
+		end = last + strlen(last);
+	last += 2;
+	/* "<code> @ file.bpf.c:42" -> "file.bpf.c:42: <code>" */
+	{
+		const char *at = NULL, *q;
+
+		for (q = last; q + 3 < end; q++)
+			if (q[0] == ' ' && q[1] == '@' && q[2] == ' ')
+				at = q;
+		if (at)
+			snprintf(out, sz, "%.*s: %.*s", (int)(end - at - 3), at + 3,
+				 (int)(at - last), last);
+		else
+			snprintf(out, sz, "%.*s", (int)(end - last), last);
+	}
+	return true;
+}
+
+/* "failed to resolve CO-RE relocation <byte_off> [7] struct task_struct.foo (0:5 @ ...)" */
+static void report_core_failure(const char *log)
+{
+	const char *p = strstr(log, "failed to resolve CO-RE relocation");
+	const char *end;
+
+	if (!p)
+		return;
+	end = strchr(p, '\n');
+	pr_err("CO-RE relocation failed: %.*s", end ? (int)(end - p) : (int)strlen(p), p);
+	pr_err("the field or type named above does not exist in this kernel's BTF");
+}
+
+static void report_verifier_failure(struct bct_prog *p, struct bpf_program *prog, const char *log,
+				    int err)
+{
+	struct line lines[64];
+	size_t total, kept, i, shown = 0;
+	const struct line *error = NULL;
+	char src[512];
+
+	total = tail_lines(log, lines, LOG_TAIL_LINES + 6, &kept);
+	/* the error is the last line that is not statistics */
+	for (i = kept; i-- > 0;) {
+		if (!is_stats_line(&lines[i])) {
+			error = &lines[i];
+			break;
+		}
+	}
+	pr_err("BPF program '%s' was rejected by the verifier: %.*s",
+	       prog ? bpf_program__name(prog) : "?",
+	       error ? error->len : (int)strlen(strerror(-err)), error ? error->s : strerror(-err));
+	if (kept > LOG_TAIL_LINES)
+		shown = kept - LOG_TAIL_LINES;
+	pr_err("verifier log (last %zu of %zu lines; --debug=0x2 for all):", kept - shown, total);
+	for (i = shown; i < kept; i++)
+		pr_err("  %.*s", lines[i].len, lines[i].s);
+	if (source_line(log, src, sizeof(src)))
+		pr_err("failing source line: %s", src);
+	report_core_failure(log);
+	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+		size_t j;
+
+		for (j = 0; j < kept; j++)
+			if (has(&lines[j], hints[i].needle))
+				break;
+		if (j < kept) {
+			pr_err("hint: %s", hints[i].hint);
+			break;
+		}
+	}
+	(void)p;
+}
+
+/* --- capturing libbpf's warnings during load ---------------------------------------------- */
+
+static char *cap_text;
+static size_t cap_len, cap_size;
+
+static int capture_print(enum libbpf_print_level lvl, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int n;
+
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0)
+		return 0;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	if (lvl != LIBBPF_WARN) {
+		if (lvl == LIBBPF_INFO && bct_log_level() >= BCT_LOG_DEBUG)
+			fprintf(stderr, "%s: %s", bct_log_prog(), buf);
+		return 0;
+	}
+	if (cap_len + n + 1 > cap_size) {
+		size_t ns = (cap_len + n + 1) * 2;
+		char *nt = realloc(cap_text, ns);
+
+		if (!nt)
+			return 0;
+		cap_text = nt;
+		cap_size = ns;
+	}
+	memcpy(cap_text + cap_len, buf, n + 1);
+	cap_len += n;
+	return 0;
+}
+
+/* Re-emits captured libbpf warnings, minus those the verifier report already covers. */
+static void flush_captured(bool failed)
+{
+	static const char *const redundant[] = {
+		"BPF program load failed", "failed to load object",  "failed to load program",
+		"failed to load: -",	   "-- BEGIN PROG LOAD LOG", "-- END PROG LOAD LOG",
+	};
+	char *line, *save = NULL;
+
+	if (!cap_text)
+		return;
+	for (line = strtok_r(cap_text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t i;
+
+		for (i = 0; failed && i < sizeof(redundant) / sizeof(redundant[0]); i++)
+			if (strstr(line, redundant[i]))
+				break;
+		if (failed && i < sizeof(redundant) / sizeof(redundant[0]))
+			continue;
+		pr_warn("%s", line);
+	}
+	free(cap_text);
+	cap_text = NULL;
+	cap_len = cap_size = 0;
+}
+
+/* --- load --------------------------------------------------------------------------------- */
+
+static const char *failed_log(struct bct_prog *p, struct bpf_program **failed)
+{
+	struct bpf_program *prog;
+	size_t i;
+
+	*failed = NULL;
+	bpf_object__for_each_program(prog, p->obj) {
+		if (bpf_program__autoload(prog) && bpf_program__fd(prog) < 0) {
+			*failed = prog;
+			break;
+		}
+	}
+	if (p->fail_log)
+		return p->fail_log[0] ? p->fail_log : NULL;
+	for (i = 0; i < p->nlogs; i++)
+		if (p->logs[i].prog == *failed)
+			return p->logs[i].buf[0] ? p->logs[i].buf : NULL;
+	return NULL;
+}
+
+static void debug_after_load(struct bct_prog *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nlogs; i++) {
+		const char *name = bpf_program__name(p->logs[i].prog);
+
+		if (p->common.debug & BCT_DEBUG_BPF) {
+			stage_header("BPF instructions", name);
+			bct_disasm(stderr, bpf_program__insns(p->logs[i].prog),
+				   bpf_program__insn_cnt(p->logs[i].prog));
+		}
+		stage_header(p->common.debug & BCT_DEBUG_BPF_REGISTER_STATE
+				     ? "verifier log (level 2)"
+				     : "verifier log (level 1)",
+			     name);
+		fputs(p->logs[i].buf, stderr);
+		if (p->logs[i].buf[0] && p->logs[i].buf[strlen(p->logs[i].buf) - 1] != '\n')
+			fputc('\n', stderr);
+	}
+}
+
+static char *object_name(const char *src_name)
+{
+	char *name = strdup(src_name), *dot;
+
+	if (name && (dot = strchr(name, '.')))
+		*dot = '\0';
+	return name;
+}
+
+int bct_prog__load(struct bct_prog *p)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oopts);
+	struct bct_compile_opts copts;
+	libbpf_print_fn_t old_print = NULL;
+	bool libbpf_debug;
+	char *name;
+	int err;
+
+	if (!p)
+		return -EINVAL;
+	if (p->obj)
+		return -EALREADY;
+	if (!bct_has_bpf_privileges()) {
+		pr_err("needs root or CAP_BPF+CAP_PERFMON to load BPF programs");
+		return -EPERM;
+	}
+	err = add_engine_defines(p);
+	if (err)
+		return err;
+	compile_opts(p, &copts);
+	err = bct_compile(&copts, &p->obj_buf, &p->obj_sz);
+	if (err)
+		return err;
+
+	libbpf_debug = p->common.debug & BCT_DEBUG_BTF;
+	if (libbpf_debug) {
+		bct_log_install_libbpf(true);
+		stage_header("libbpf", "open, CO-RE relocation, load");
+	}
+	name = object_name(p->src_name);
+	oopts.object_name = name;
+	p->obj = bpf_object__open_mem(p->obj_buf, p->obj_sz, &oopts);
+	free(name);
+	if (!p->obj) {
+		err = -errno;
+		pr_err("cannot open BPF object of '%s': %s", p->src_name, strerror(-err));
+		return err;
+	}
+	err = choose_methods(p);
+	if (err)
+		return err;
+	err = setup_logs(p);
+	if (err) {
+		pr_err("cannot allocate verifier log: %s", strerror(-err));
+		return err;
+	}
+	if (!libbpf_debug)
+		old_print = libbpf_set_print(capture_print);
+	err = bpf_object__load(p->obj);
+	if (!libbpf_debug)
+		libbpf_set_print(old_print);
+	if (err) {
+		struct bpf_program *failed;
+		const char *log = failed_log(p, &failed);
+
+		flush_captured(log != NULL);
+		if (log)
+			report_verifier_failure(p, failed, log, err);
+		else
+			pr_err("cannot load BPF object of '%s': %s", p->src_name, strerror(-err));
+		if (err == -EPERM && bct_lockdown() && strcmp(bct_lockdown(), "none"))
+			pr_err("hint: the kernel is locked down ('%s')", bct_lockdown());
+		return err;
+	}
+	flush_captured(false);
+	if (p->nlogs)
+		debug_after_load(p);
+	free(p->fail_log);
+	p->fail_log = NULL;
+	free(p->obj_buf);
+	p->obj_buf = NULL;
+	return 0;
+}
+
+/* --- attach ------------------------------------------------------------------------------- */
+
+int bct_prog__add_link(struct bct_prog *p, struct bpf_link *link)
+{
+	if (p->nlinks == p->links_cap) {
+		size_t nc = p->links_cap ? p->links_cap * 2 : 8;
+		struct bpf_link **nl = realloc(p->links, nc * sizeof(*nl));
+
+		if (!nl)
+			return -ENOMEM;
+		p->links = nl;
+		p->links_cap = nc;
+	}
+	p->links[p->nlinks++] = link;
+	return 0;
+}
+
+static int attach_one(struct bct_prog *p, struct bpf_program *prog, bool required)
+{
+	struct bpf_link *link;
+	int err;
+
+	link = bpf_program__attach(prog);
+	if (!link) {
+		err = -errno;
+		if (required)
+			pr_err("cannot attach program '%s' ('%s'): %s", bpf_program__name(prog),
+			       bpf_program__section_name(prog), strerror(-err));
+		else
+			pr_warn("cannot attach optional program '%s' ('%s'): %s",
+				bpf_program__name(prog), bpf_program__section_name(prog),
+				strerror(-err));
+		return required ? err : 0;
+	}
+	err = bct_prog__add_link(p, link);
+	if (err)
+		bpf_link__destroy(link);
+	return err;
+}
+
+static bool in_hooks(const struct bct_prog *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nhooks; i++) {
+		const struct bct_method *m;
+
+		for (m = p->hooks[i].methods; m && m->name; m++) {
+			const char *const *n;
+
+			for (n = m->progs; n && *n; n++)
+				if (!strcmp(*n, name))
+					return true;
+			for (n = m->optional_progs; n && *n; n++)
+				if (!strcmp(*n, name))
+					return true;
+		}
+	}
+	return false;
+}
+
+int bct_prog__attach(struct bct_prog *p)
+{
+	struct bpf_program *prog;
+	size_t i;
+	int err;
+
+	if (!p || !p->obj)
+		return -EINVAL;
+	for (i = 0; i < p->nhooks; i++) {
+		const struct bct_method *m = p->chosen[i];
+		const char *const *n;
+
+		if (!m)
+			continue;
+		for (n = m->progs; n && *n; n++) {
+			err = attach_one(p, find_prog(p, *n), true);
+			if (err)
+				return err;
+		}
+		for (n = m->optional_progs; n && *n; n++) {
+			prog = find_prog(p, *n);
+			if (prog && bpf_program__autoload(prog)) {
+				err = attach_one(p, prog, false);
+				if (err)
+					return err;
+			}
+		}
+	}
+	/* programs outside any hook: attached when libbpf can tell where from SEC() alone */
+	bpf_object__for_each_program(prog, p->obj) {
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(prog) || !bpf_program__autoattach(prog) ||
+		    in_hooks(p, bpf_program__name(prog)))
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link) {
+			err = -errno;
+			if (err == -EOPNOTSUPP)
+				continue; /* the tool attaches it itself */
+			pr_err("cannot attach program '%s' ('%s'): %s", bpf_program__name(prog),
+			       bpf_program__section_name(prog), strerror(-err));
+			return err;
+		}
+		err = bct_prog__add_link(p, link);
+		if (err) {
+			bpf_link__destroy(link);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* --- accessors ------------------------------------------------------------------------------ */
+
+struct bpf_object *bct_prog__object(const struct bct_prog *p)
+{
+	return p ? p->obj : NULL;
+}
+
+int bct_prog__map_fd(const struct bct_prog *p, const char *name)
+{
+	int fd;
+
+	if (!p || !p->obj)
+		return -ENOENT;
+	fd = bpf_object__find_map_fd_by_name(p->obj, name);
+	return fd < 0 ? -ENOENT : fd;
+}
+
+const char *bct_prog__method(const struct bct_prog *p, const char *hook_name)
+{
+	size_t i;
+
+	if (!p || !p->obj)
+		return NULL;
+	for (i = 0; i < p->nhooks; i++)
+		if (!strcmp(p->hooks[i].name, hook_name))
+			return p->chosen[i] ? p->chosen[i]->name : NULL;
+	return NULL;
+}
+
+const struct bct_common *bct_prog__common(const struct bct_prog *p)
+{
+	return &p->common;
+}
+
+void bct_prog__destroy(struct bct_prog *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = p->nlinks; i-- > 0;)
+		bpf_link__destroy(p->links[i]);
+	free(p->links);
+	bpf_object__close(p->obj);
+	for (i = 0; i < p->nlogs; i++)
+		free(p->logs[i].buf);
+	free(p->logs);
+	free(p->fail_log);
+	free(p->obj_buf);
+	for (i = 0; p->defines && i < p->ndefines; i++)
+		free(p->defines[i]);
+	free(p->defines);
+	free(p->chosen);
+	free(p->src_name);
+	free(p);
+}
