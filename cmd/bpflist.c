@@ -82,10 +82,10 @@ static const struct argp_option options[] = {
 static const char doc[] = "Display processes currently using BPF programs and maps\n"
 			  "\v"
 			  "examples:\n"
-			  "    bpflist        # display all processes currently using BPF\n"
-			  "    bpflist -v     # also count kprobes/uprobes\n"
-			  "    bpflist -vv    # display kprobes/uprobes and count them\n"
-			  "    bpflist -vvv   # also list every program, map and link with its id\n"
+			  "    bpflist     # display all processes currently using BPF\n"
+			  "    bpflist -v  # also count kprobes/uprobes\n"
+			  "    bpflist -vv # display kprobes/uprobes and count them\n"
+			  "    bpflist -vvv   # also list every program, map and link with its ID\n"
 			  "    bpflist --json # one JSON object per process and type\n";
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
@@ -520,6 +520,20 @@ static void print_probe_line(const char *kind, const char *line)
 	}
 }
 
+/*
+ * Probes that cannot be read for lack of privilege are like the processes whose fds cannot be
+ * read: a warning, and the table shows what could be seen. Any other failure is an error.
+ */
+static void probe_error(struct scan *s, const char *what, const char *path, int err)
+{
+	if (err == EACCES || err == EPERM) {
+		pr_warn("cannot %s '%s': %s", what, path, strerror(err));
+		return;
+	}
+	pr_err("cannot %s '%s': %s", what, path, strerror(err));
+	s->failed = true;
+}
+
 /* Counts (and with -vv prints) the probes in <tracefs>/<kind>_events; tracefs may be NULL. */
 static void scan_probes(struct scan *s, const char *tracefs, const char *kind)
 {
@@ -537,8 +551,7 @@ static void scan_probes(struct scan *s, const char *tracefs, const char *kind)
 			/* a kernel without CONFIG_KPROBE_EVENTS or CONFIG_UPROBE_EVENTS: none exist */
 			pr_debug("no '%s': this kernel has no %s events", path, kind);
 		} else if (!f) {
-			pr_err("cannot open '%s': %s", path, strerror(errno));
-			s->failed = true;
+			probe_error(s, "open", path, errno);
 		}
 	}
 	while (f && getline(&line, &cap, f) > 0) {
@@ -551,6 +564,8 @@ static void scan_probes(struct scan *s, const char *tracefs, const char *kind)
 		if (env.verbosity > 1)
 			print_probe_line(kind, line);
 	}
+	if (f && ferror(f))
+		probe_error(s, "read", path, errno);
 	free(line);
 	if (f)
 		fclose(f);
@@ -902,10 +917,8 @@ int cmd_bpflist(int argc, char **argv)
 	if (env.verbosity > 0) {
 		const char *tracefs = bct_tracefs_dir();
 
-		if (!tracefs) {
-			pr_err("cannot count kprobes and uprobes: no tracefs: %s", strerror(errno));
-			s.failed = true;
-		}
+		if (!tracefs)
+			probe_error(&s, "find tracefs for", "kprobe_events", errno);
 		scan_probes(&s, tracefs, "kprobe");
 		scan_probes(&s, tracefs, "uprobe");
 	}
