@@ -275,7 +275,7 @@ static bool info_u64(const char *info, const char *key, uint64_t *out)
 	if (!info_get(info, key, buf, sizeof(buf)))
 		return false;
 	errno = 0;
-	*out = strtoull(buf, &end, 0);
+	*out = strtoull(buf, &end, 10);
 	return !errno && end != buf && *end == '\0';
 }
 
@@ -469,7 +469,7 @@ static pid_t bcc_marker_pid(const char *line)
 
 		while (isdigit((unsigned char)*q))
 			q++;
-		if (q > d && isspace((unsigned char)*q)) {
+		if (q > d && q - d <= 10 && isspace((unsigned char)*q)) {
 			long pid = strtol(d, NULL, 10);
 
 			if (pid > 0 && pid <= INT_MAX)
@@ -488,6 +488,7 @@ static pid_t libbpf_marker_pid(const char *line)
 {
 	const char *p = strchr(line, '/'), *q;
 	size_t name_end = strcspn(line, " \t\n");
+	long pid;
 
 	if (!p || (size_t)(p - line) >= name_end || strncmp(p + 1, "libbpf_", 7))
 		return 0;
@@ -495,9 +496,10 @@ static pid_t libbpf_marker_pid(const char *line)
 	q = p;
 	while (isdigit((unsigned char)*q))
 		q++;
-	if (q == p || *q != '_')
+	if (q == p || *q != '_' || q - p > 10)
 		return 0;
-	return (pid_t)strtol(p, NULL, 10);
+	pid = strtol(p, NULL, 10);
+	return pid > 0 && pid <= INT_MAX ? (pid_t)pid : 0;
 }
 
 static void print_probe_line(const char *kind, const char *line)
@@ -742,10 +744,9 @@ static void print_object_details(const struct object *o, struct bct_json *j)
 	if (!strcmp(o->type, "prog") || !strcmp(o->type, "map")) {
 		bool prog = !strcmp(o->type, "prog");
 
-		name = NULL;
-		if (info_u64(o->info, prog ? "prog_type" : "map_type", &n))
-			name = type_name(o->type, n);
-		if (name)
+		if (!info_u64(o->info, prog ? "prog_type" : "map_type", &n))
+			snprintf(tname, sizeof(tname), "unknown");
+		else if ((name = type_name(o->type, n)))
 			snprintf(tname, sizeof(tname), "%s", name);
 		else
 			snprintf(tname, sizeof(tname), "%" PRIu64, n);
