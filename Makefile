@@ -115,7 +115,7 @@ $(O)/test/unit/%.o: ALL_CFLAGS += -Itest/unit
 # --- dependencies: Debian packages needed to build and test -------------------------------
 DEPS := make gcc g++ pkg-config libbpf-dev libelf-dev zlib1g-dev llvm-19-dev \
 	libclang-cpp19-dev clang-19 clang-format bats bats-assert bats-support bpftool jq \
-	util-linux kmod
+	util-linux kmod man-db bpftrace
 .PHONY: deps
 deps:
 	@missing=$$(for p in $(DEPS); do \
