@@ -5,5 +5,6 @@
  * twice (prototypes, then the dispatch table). scripts/check-cmds.sh checks the order and that
  * each visible command has cmd/<fn>.c, man/man8/bcctool-<name>.8 and test/tools/<name>.bats.
  */
+BCT_CMD("__compile", compile, "Compile a BPF program with the engine (tests, developers)", BCT_HIDDEN)
 BCT_CMD("bpflist", bpflist, "Display processes currently using BPF programs and maps", 0)
 BCT_CMD("reset-trace", reset_trace, "Reset the state of tracing, disabling all tracing", 0)

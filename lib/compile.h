@@ -14,16 +14,34 @@
 
 struct bct_compile_opts {
 	const char *src_name; /* embedded file name, e.g. "opensnoop.bpf.c" */
+	const char *src_path; /* or a file on disk (bcctool __compile); its directory's headers
+				 come first, then the embedded ones */
 	const char *const *defines; /* "NAME" or "NAME=VALUE", NULL-terminated; may be NULL */
 	unsigned int debug; /* BCT_DEBUG_* bits (lib/opt.h) */
 	bool no_cache; /* compile even on a cache hit (result still stored) */
 };
 
 /*
+ * The virtual directory clang sees: every embedded file, vmlinux.h from the running kernel's
+ * BTF, and libbpf's headers under bpf/, so "vmlinux.h", <bpf/bpf_helpers.h> and
+ * "bct_common.bpf.h" all resolve. Nothing comes from /usr/include. Every program is compiled
+ * as if it started with #include of vmlinux.h and libbpf's five BPF headers (they are
+ * precompiled once per kernel), for target bpfel with -O2 -g (BTF, CO-RE) and
+ * -D__TARGET_ARCH_<arch>.
+ */
+#define BCT_VDIR "/virtual/bcctool"
+
+/*
  * Compiles (or fetches from the cache) the object. On success *obj is malloc'd ELF bytes that
  * the caller frees. Returns 0 or -errno; logs its own failures (compiler diagnostics included).
  */
 int bct_compile(const struct bct_compile_opts *opts, void **obj, size_t *obj_sz);
+
+/*
+ * The cache key of a compile (hex, BCT_HASH_HEX bytes): a hash of the source, every header it
+ * includes, the defines and compiler arguments, the kernel BTF, bcctool's and LLVM's versions.
+ */
+int bct_compile_key(const struct bct_compile_opts *opts, char *hex, size_t sz);
 
 /* Writes the text --ebpf prints: one "#define NAME VALUE" per define, then the source. */
 int bct_compile_print_source(const struct bct_compile_opts *opts, FILE *out);

@@ -1,0 +1,811 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The compile cache directory: checked ownership, atomic writes, integrity-checked entries. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "cache.h"
+#include "log.h"
+
+#define BTF_PATH "/sys/kernel/btf/vmlinux"
+#define BOOT_ID_PATH "/proc/sys/kernel/random/boot_id"
+
+struct bct_cache {
+	char *dir;
+	int dfd;
+	bool refused;
+};
+
+/* ---- hash ---------------------------------------------------------------------------- */
+
+#define K1 0x9e3779b97f4a7c15ULL
+#define K2 0xc2b2ae3d27d4eb4fULL
+#define K3 0x165667b19e3779f9ULL
+
+static inline uint64_t rotl64(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+static inline uint64_t fmix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static inline void hash_word(struct bct_hash *h, uint64_t w)
+{
+	h->a = rotl64(h->a ^ (w * K1), 31) * K2;
+	h->b = rotl64(h->b + (w * K3), 27) * K1 + K2;
+}
+
+void bct_hash_init(struct bct_hash *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->a = K3;
+	h->b = K1 ^ K2;
+}
+
+void bct_hash_update(struct bct_hash *h, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint64_t w;
+
+	h->len += len;
+	while (h->ntail && len) {
+		h->tail[h->ntail++] = *p++;
+		len--;
+		if (h->ntail == 8) {
+			memcpy(&w, h->tail, 8);
+			hash_word(h, w);
+			h->ntail = 0;
+		}
+	}
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		hash_word(h, w);
+	}
+	memcpy(h->tail, p, len);
+	h->ntail = len;
+}
+
+void bct_hash_str(struct bct_hash *h, const char *s)
+{
+	uint64_t len = s ? strlen(s) : UINT64_MAX;
+
+	bct_hash_update(h, &len, sizeof(len));
+	if (s)
+		bct_hash_update(h, s, len);
+}
+
+void bct_hash_final(struct bct_hash *h, uint8_t out[BCT_HASH_SIZE])
+{
+	uint64_t w = 0, a, b;
+
+	memcpy(&w, h->tail, h->ntail);
+	hash_word(h, w ^ ((uint64_t)h->ntail << 56));
+	a = h->a ^ h->len;
+	b = h->b ^ (h->len * K2);
+	a = fmix64(a + b);
+	b = fmix64(b + a);
+	memcpy(out, &a, 8);
+	memcpy(out + 8, &b, 8);
+}
+
+void bct_hash_hex(const uint8_t in[BCT_HASH_SIZE], char out[BCT_HASH_HEX])
+{
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < BCT_HASH_SIZE; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 15];
+	}
+	out[2 * BCT_HASH_SIZE] = '\0';
+}
+
+static bool parse_hex(const char *s, uint8_t out[BCT_HASH_SIZE])
+{
+	int i;
+
+	for (i = 0; i < 2 * BCT_HASH_SIZE; i++) {
+		int c = s[i], v;
+
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else
+			return false;
+		if (i % 2)
+			out[i / 2] |= v;
+		else
+			out[i / 2] = v << 4;
+	}
+	return true;
+}
+
+/* ---- entries ------------------------------------------------------------------------- */
+
+void *bct_cache_entry_encode(const uint8_t key[BCT_HASH_SIZE], const char *name, const void *obj,
+			     size_t obj_sz, size_t *entry_sz)
+{
+	struct bct_cache_hdr hdr;
+	size_t name_len = strlen(name) + 1;
+	char *buf;
+
+	buf = malloc(sizeof(hdr) + name_len + obj_sz);
+	if (!buf)
+		return NULL;
+	memset(&hdr, 0, sizeof(hdr));
+	memcpy(hdr.magic, BCT_CACHE_MAGIC, sizeof(hdr.magic));
+	hdr.name_len = name_len;
+	hdr.obj_len = obj_sz;
+	memcpy(hdr.key, key, BCT_HASH_SIZE);
+	memcpy(buf + sizeof(hdr), name, name_len);
+	memcpy(buf + sizeof(hdr) + name_len, obj, obj_sz);
+	hdr.crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)buf + sizeof(hdr), name_len + obj_sz);
+	memcpy(buf, &hdr, sizeof(hdr));
+	*entry_sz = sizeof(hdr) + name_len + obj_sz;
+	return buf;
+}
+
+int bct_cache_entry_decode(const void *buf, size_t sz, const uint8_t key[BCT_HASH_SIZE],
+			   const char **name, const void **obj, size_t *obj_sz)
+{
+	const char *p = buf;
+	struct bct_cache_hdr hdr;
+
+	if (sz < sizeof(hdr))
+		return -EBADMSG;
+	memcpy(&hdr, p, sizeof(hdr));
+	if (memcmp(hdr.magic, BCT_CACHE_MAGIC, sizeof(hdr.magic)) ||
+	    memcmp(hdr.key, key, BCT_HASH_SIZE) || hdr.name_len == 0 ||
+	    hdr.name_len > sz - sizeof(hdr) || hdr.obj_len != sz - sizeof(hdr) - hdr.name_len)
+		return -EBADMSG;
+	if (p[sizeof(hdr) + hdr.name_len - 1] != '\0')
+		return -EBADMSG;
+	if (crc32(crc32(0L, Z_NULL, 0), (const Bytef *)p + sizeof(hdr),
+		  hdr.name_len + hdr.obj_len) != hdr.crc)
+		return -EBADMSG;
+	*name = p + sizeof(hdr);
+	*obj = p + sizeof(hdr) + hdr.name_len;
+	*obj_sz = hdr.obj_len;
+	return 0;
+}
+
+/* ---- the directory ------------------------------------------------------------------- */
+
+const char *bct_cache_dir(char *buf, size_t sz)
+{
+	const char *env = getenv("BCCTOOL_CACHE_DIR");
+	const char *base;
+
+	if (env && *env) {
+		snprintf(buf, sz, "%s", env);
+		return buf;
+	}
+	if (geteuid() == 0) {
+		snprintf(buf, sz, "/var/cache/bcctool");
+		return buf;
+	}
+	base = getenv("XDG_CACHE_HOME");
+	if (base && *base) {
+		snprintf(buf, sz, "%s/bcctool", base);
+		return buf;
+	}
+	base = getenv("HOME");
+	if (!base || !*base)
+		return NULL;
+	snprintf(buf, sz, "%s/.cache/bcctool", base);
+	return buf;
+}
+
+static bool warned;
+
+static bool safe_stat(const struct stat *st)
+{
+	return st->st_uid == geteuid() && !(st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
+static int refuse(struct bct_cache *c, const char *path)
+{
+	if (!warned)
+		pr_warn("not using the compile cache: '%s%s%s' is not owned by uid %u or is "
+			"writable by group or others",
+			c ? c->dir : "", c && path ? "/" : "", path ? path : "",
+			(unsigned int)geteuid());
+	warned = true;
+	if (c)
+		c->refused = true;
+	return -EPERM;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char buf[PATH_MAX];
+	char *s;
+
+	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (s = buf + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(buf, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+struct bct_cache *bct_cache__open(void)
+{
+	struct bct_cache *c;
+	char buf[PATH_MAX];
+	const char *dir = bct_cache_dir(buf, sizeof(buf));
+	struct stat st;
+	int err;
+
+	if (!dir) {
+		errno = ENOENT;
+		return NULL;
+	}
+	err = mkdir_p(dir);
+	if (err) {
+		if (!warned)
+			pr_warn("not using the compile cache: cannot create '%s': %s", dir,
+				strerror(-err));
+		warned = true;
+		errno = -err;
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->dir = strdup(dir);
+	c->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (!c->dir || c->dfd < 0) {
+		err = -errno;
+		if (!warned)
+			pr_warn("not using the compile cache: cannot open '%s': %s", dir,
+				strerror(-err));
+		warned = true;
+		goto err_free;
+	}
+	if (fstat(c->dfd, &st) || !safe_stat(&st)) {
+		err = refuse(c, NULL);
+		goto err_free;
+	}
+	return c;
+
+err_free:
+	bct_cache__free(c);
+	errno = -err;
+	return NULL;
+}
+
+const char *bct_cache__dir(const struct bct_cache *c)
+{
+	return c->dir;
+}
+
+void bct_cache__free(struct bct_cache *c)
+{
+	if (!c)
+		return;
+	if (c->dfd >= 0)
+		close(c->dfd);
+	free(c->dir);
+	free(c);
+}
+
+/*
+ * Opens the directory holding path (relative to the cache dir), checking every component;
+ * with create, makes missing ones. Returns a directory fd and points *leaf at the file name.
+ */
+static int open_parent(struct bct_cache *c, const char *path, bool create, const char **leaf)
+{
+	char comp[NAME_MAX + 1];
+	const char *p = path, *slash;
+	int fd, nfd;
+	struct stat st;
+
+	if (c->refused)
+		return -EPERM;
+	fd = dup(c->dfd);
+	if (fd < 0)
+		return -errno;
+	while ((slash = strchr(p, '/'))) {
+		size_t n = slash - p;
+
+		if (n == 0 || n > NAME_MAX) {
+			close(fd);
+			return -EINVAL;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		if (create && mkdirat(fd, comp, 0700) && errno != EEXIST) {
+			nfd = -errno;
+			close(fd);
+			return nfd;
+		}
+		nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		if (nfd < 0)
+			return errno == ELOOP || errno == ENOTDIR ? refuse(c, path) : -errno;
+		if (fstat(nfd, &st) || !safe_stat(&st)) {
+			close(nfd);
+			return refuse(c, path);
+		}
+		fd = nfd;
+		p = slash + 1;
+	}
+	*leaf = p;
+	return fd;
+}
+
+int bct_cache__read(struct bct_cache *c, const char *path, char **data, size_t *sz)
+{
+	const char *leaf;
+	struct stat st;
+	size_t len = 0;
+	char *buf;
+	int pfd, fd, err = 0;
+
+	pfd = open_parent(c, path, false, &leaf);
+	if (pfd < 0)
+		return pfd;
+	fd = openat(pfd, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	close(pfd);
+	if (fd < 0)
+		return errno == ELOOP ? refuse(c, path) : -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !safe_stat(&st)) {
+		close(fd);
+		return refuse(c, path);
+	}
+	buf = malloc(st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, st.st_size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? -errno : -EIO;
+			break;
+		}
+		len += n;
+	}
+	close(fd);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	buf[len] = '\0';
+	*data = buf;
+	*sz = len;
+	return 0;
+}
+
+bool bct_cache__has(struct bct_cache *c, const char *path)
+{
+	const char *leaf;
+	struct stat st;
+	int pfd;
+	bool ok;
+
+	pfd = open_parent(c, path, false, &leaf);
+	if (pfd < 0)
+		return false;
+	ok = !fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode);
+	if (ok && !safe_stat(&st)) {
+		refuse(c, path);
+		ok = false;
+	}
+	close(pfd);
+	return ok;
+}
+
+int bct_cache__path(struct bct_cache *c, const char *path, char *buf, size_t sz)
+{
+	if (snprintf(buf, sz, "%s/%s", c->dir, path) >= (int)sz)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int bct_cache__tmpname(struct bct_cache *c, const char *path, char *buf, size_t sz)
+{
+	const char *leaf;
+	int pfd;
+
+	/* Creates and checks the directory now, so the writer only has to write. */
+	pfd = open_parent(c, path, true, &leaf);
+	if (pfd < 0)
+		return pfd;
+	close(pfd);
+	if (snprintf(buf, sz, "%s/%.*s.%s.%d.tmp", c->dir, (int)(leaf - path), path, leaf,
+		     (int)getpid()) >= (int)sz)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int bct_cache__commit(struct bct_cache *c, const char *tmp, const char *path)
+{
+	char dst[PATH_MAX];
+	int err;
+
+	err = bct_cache__path(c, path, dst, sizeof(dst));
+	if (!err && chmod(tmp, 0644))
+		err = -errno;
+	if (!err && rename(tmp, dst))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+int bct_cache__write(struct bct_cache *c, const char *path, const void *data, size_t sz)
+{
+	const char *leaf;
+	char tmp[NAME_MAX + 32];
+	const char *p = data;
+	int pfd, fd, err = 0;
+
+	pfd = open_parent(c, path, true, &leaf);
+	if (pfd < 0)
+		return pfd;
+	snprintf(tmp, sizeof(tmp), ".%.200s.%d.tmp", leaf, (int)getpid());
+	fd = openat(pfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		err = -errno;
+		close(pfd);
+		return err;
+	}
+	while (sz) {
+		ssize_t n = write(fd, p, sz);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			break;
+		}
+		p += n;
+		sz -= n;
+	}
+	if (fchmod(fd, 0644) && !err)
+		err = -errno;
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && renameat(pfd, tmp, pfd, leaf))
+		err = -errno;
+	if (err)
+		unlinkat(pfd, tmp, 0);
+	close(pfd);
+	return err;
+}
+
+static void obj_path(const uint8_t key[BCT_HASH_SIZE], char *buf, size_t sz)
+{
+	char hex[BCT_HASH_HEX];
+
+	bct_hash_hex(key, hex);
+	snprintf(buf, sz, "objs/%s.o", hex);
+}
+
+int bct_cache__get(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], void **obj,
+		   size_t *obj_sz)
+{
+	char path[64];
+	const char *name;
+	const void *o;
+	char *data;
+	size_t sz, osz;
+	int err;
+
+	obj_path(key, path, sizeof(path));
+	err = bct_cache__read(c, path, &data, &sz);
+	if (err)
+		return err;
+	err = bct_cache_entry_decode(data, sz, key, &name, &o, &osz);
+	if (err) {
+		const char *leaf;
+		int pfd = open_parent(c, path, false, &leaf);
+
+		pr_warn("compile cache entry '%s/%s' is corrupt; compiling again", c->dir, path);
+		if (pfd >= 0) {
+			unlinkat(pfd, leaf, 0);
+			close(pfd);
+		}
+		free(data);
+		return err;
+	}
+	memmove(data, o, osz);
+	*obj = data;
+	*obj_sz = osz;
+	return 0;
+}
+
+int bct_cache__put(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], const char *name,
+		   const void *obj, size_t obj_sz)
+{
+	char path[64];
+	void *entry;
+	size_t sz;
+	int err;
+
+	entry = bct_cache_entry_encode(key, name, obj, obj_sz, &sz);
+	if (!entry)
+		return -ENOMEM;
+	obj_path(key, path, sizeof(path));
+	err = bct_cache__write(c, path, entry, sz);
+	free(entry);
+	return err;
+}
+
+/* ---- info and clear ------------------------------------------------------------------- */
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* Calls fn for every entry of the subdirectory sub of pfd, with that directory's fd. */
+static int each_entry(int pfd, const char *sub, int (*fn)(int dfd, const char *name, void *ctx),
+		      void *ctx)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, err = 0;
+
+	fd = openat(pfd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	while (!err && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		err = fn(dirfd(d), de->d_name, ctx);
+	}
+	closedir(d);
+	return err;
+}
+
+static int stat_obj(int dfd, const char *name, void *ctx)
+{
+	struct bct_cache_stats *st = ctx;
+	struct stat sb;
+
+	if (!has_suffix(name, ".o") || fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW))
+		return 0;
+	st->objs++;
+	st->obj_bytes += sb.st_size;
+	return 0;
+}
+
+struct kernel_ctx {
+	struct bct_cache_stats *st;
+	struct bct_cache_kernel *k;
+	char current[BCT_HASH_HEX];
+	void (*cb)(const struct bct_cache_kernel *k, void *ctx);
+	void *cb_ctx;
+};
+
+static int stat_kernel_file(int dfd, const char *name, void *ctx)
+{
+	struct kernel_ctx *kc = ctx;
+	struct stat sb;
+
+	if (fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) || !S_ISREG(sb.st_mode))
+		return 0;
+	kc->st->kernel_bytes += sb.st_size;
+	if (!strcmp(name, "vmlinux.h")) {
+		kc->k->vmlinux_bytes = sb.st_size;
+	} else if (has_suffix(name, ".pch")) {
+		kc->k->pchs++;
+		kc->k->pch_bytes += sb.st_size;
+	}
+	return 0;
+}
+
+static int stat_kernel(int dfd, const char *name, void *ctx)
+{
+	struct kernel_ctx *kc = ctx;
+	struct bct_cache_kernel k = { .btf = name, .release = "", .vmlinux_bytes = -1 };
+	char release[256] = "";
+	ssize_t n;
+	int fd, kfd, err;
+
+	if (!strncmp(name, "boot-", 5))
+		return 0;
+	kfd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (kfd < 0)
+		return 0;
+	fd = openat(kfd, "release", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, release, sizeof(release) - 1);
+		release[n > 0 ? n : 0] = '\0';
+		release[strcspn(release, "\n")] = '\0';
+		close(fd);
+		k.release = release;
+	}
+	kc->k = &k;
+	err = each_entry(kfd, ".", stat_kernel_file, kc);
+	close(kfd);
+	k.current = !strcmp(name, kc->current);
+	kc->st->kernels++;
+	if (kc->cb)
+		kc->cb(&k, kc->cb_ctx);
+	return err;
+}
+
+int bct_cache__stat(struct bct_cache *c, struct bct_cache_stats *st,
+		    void (*kernel_cb)(const struct bct_cache_kernel *k, void *ctx), void *ctx)
+{
+	struct kernel_ctx kc = { .st = st, .cb = kernel_cb, .cb_ctx = ctx };
+	uint8_t cur[BCT_HASH_SIZE];
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	if (!bct_btf_hash(c, cur))
+		bct_hash_hex(cur, kc.current);
+	err = each_entry(c->dfd, "objs", stat_obj, st);
+	if (!err)
+		err = each_entry(c->dfd, "kernels", stat_kernel, &kc);
+	return err;
+}
+
+static int remove_file(int dfd, const char *name, void *ctx)
+{
+	int *count = ctx;
+
+	if (unlinkat(dfd, name, 0)) {
+		if (errno != EISDIR && errno != EPERM)
+			return -errno;
+		/* A kernel directory: empty it first. */
+		int err = each_entry(dfd, name, remove_file, ctx);
+
+		if (err)
+			return err;
+		if (unlinkat(dfd, name, AT_REMOVEDIR))
+			return -errno;
+		return 0;
+	}
+	(*count)++;
+	return 0;
+}
+
+int bct_cache__clear(struct bct_cache *c)
+{
+	int count = 0, err;
+
+	err = each_entry(c->dfd, "objs", remove_file, &count);
+	if (!err)
+		err = each_entry(c->dfd, "kernels", remove_file, &count);
+	return err ? err : count;
+}
+
+/* ---- kernel BTF ----------------------------------------------------------------------- */
+
+int bct_btf_read(void **data, size_t *sz)
+{
+	size_t len = 0, cap = 8 << 20;
+	char *buf = NULL;
+	int fd, err = 0;
+
+	fd = open(BTF_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		pr_err("cannot open '%s': %s", BTF_PATH, strerror(-err));
+		return err;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (!buf || len == cap) {
+			char *nb;
+
+			cap = buf ? cap * 2 : cap;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				err = -ENOMEM;
+				break;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			pr_err("cannot read '%s': %s", BTF_PATH, strerror(-err));
+			break;
+		}
+		if (n == 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*data = buf;
+	*sz = len;
+	return 0;
+}
+
+static int boot_memo_path(char *buf, size_t sz)
+{
+	char id[64];
+	ssize_t n;
+	int fd;
+
+	fd = open(BOOT_ID_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, id, sizeof(id) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	id[n] = '\0';
+	id[strcspn(id, "\n")] = '\0';
+	snprintf(buf, sz, "kernels/boot-%s", id);
+	return 0;
+}
+
+int bct_btf_hash(struct bct_cache *c, uint8_t out[BCT_HASH_SIZE])
+{
+	char memo[128], hex[BCT_HASH_HEX + 1];
+	struct bct_hash h;
+	char *data;
+	size_t sz;
+	void *btf;
+	int err;
+
+	if (c && !boot_memo_path(memo, sizeof(memo)) && !bct_cache__read(c, memo, &data, &sz)) {
+		bool ok = sz >= 2 * BCT_HASH_SIZE && parse_hex(data, out);
+
+		free(data);
+		if (ok)
+			return 0;
+	}
+	err = bct_btf_read(&btf, &sz);
+	if (err)
+		return err;
+	bct_hash_init(&h);
+	bct_hash_update(&h, btf, sz);
+	bct_hash_final(&h, out);
+	free(btf);
+	if (c && !c->refused && !boot_memo_path(memo, sizeof(memo))) {
+		bct_hash_hex(out, hex);
+		strcat(hex, "\n");
+		bct_cache__write(c, memo, hex, strlen(hex));
+	}
+	return 0;
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The compile cache: BPF objects keyed by a hash of everything that goes into them, and, per
+ * kernel BTF, the generated vmlinux.h and its precompiled header (PCH).
+ *
+ *	DIR/objs/<key>.o                 integrity header + program name + ELF object
+ *	DIR/kernels/<btf>/vmlinux.h      from /sys/kernel/btf/vmlinux (libbpf's btf_dump)
+ *	DIR/kernels/<btf>/<pch key>.pch  vmlinux.h + libbpf's BPF headers, precompiled
+ *	DIR/kernels/<btf>/release        "uname -r uname -v" of the kernel that made it
+ *	DIR/kernels/boot-<boot id>       the BTF hash of the running boot (skips re-hashing)
+ *
+ * DIR is $BCCTOOL_CACHE_DIR, else /var/cache/bcctool for root, else $XDG_CACHE_HOME/bcctool
+ * or ~/.cache/bcctool. A directory or file not owned by the effective user, or writable by
+ * group or others, is refused: one warning, then the cache is bypassed.
+ */
+#ifndef BCT_CACHE_H
+#define BCT_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BCT_HASH_SIZE 16
+#define BCT_HASH_HEX (2 * BCT_HASH_SIZE + 1)
+
+/* A fast 128-bit non-cryptographic hash (the cache directory is trusted: owner-only). */
+struct bct_hash {
+	uint64_t a, b;
+	uint64_t len;
+	uint8_t tail[8];
+	unsigned int ntail;
+};
+
+void bct_hash_init(struct bct_hash *h);
+void bct_hash_update(struct bct_hash *h, const void *data, size_t len);
+/* Hashes a string with its length, so that ("ab","c") and ("a","bc") differ. */
+void bct_hash_str(struct bct_hash *h, const char *s);
+void bct_hash_final(struct bct_hash *h, uint8_t out[BCT_HASH_SIZE]);
+void bct_hash_hex(const uint8_t in[BCT_HASH_SIZE], char out[BCT_HASH_HEX]);
+
+/* Cache entry format (host byte order): the object, checked on every read. */
+#define BCT_CACHE_MAGIC "BCTOBJ\0\1"
+struct bct_cache_hdr {
+	char magic[8];
+	uint32_t crc; /* zlib crc32 of everything after the header */
+	uint32_t name_len; /* program name after the header, NUL included */
+	uint64_t obj_len; /* ELF bytes after the name */
+	uint8_t key[BCT_HASH_SIZE];
+};
+
+/* A malloc()ed entry: header, name, object. */
+void *bct_cache_entry_encode(const uint8_t key[BCT_HASH_SIZE], const char *name, const void *obj,
+			     size_t obj_sz, size_t *entry_sz);
+/* Checks an entry against its key; on success points into buf. -EBADMSG when corrupt. */
+int bct_cache_entry_decode(const void *buf, size_t sz, const uint8_t key[BCT_HASH_SIZE],
+			   const char **name, const void **obj, size_t *obj_sz);
+
+struct bct_cache;
+
+/* Opens (creating when missing) the cache directory. NULL with errno when unusable. */
+struct bct_cache *bct_cache__open(void);
+/* Where the cache is (or would be), without opening it. */
+const char *bct_cache_dir(char *buf, size_t sz);
+const char *bct_cache__dir(const struct bct_cache *c);
+void bct_cache__free(struct bct_cache *c);
+
+/* An object: 0, -ENOENT (miss), -EBADMSG (corrupt, removed), -EPERM (refused, warned). */
+int bct_cache__get(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], void **obj,
+		   size_t *obj_sz);
+int bct_cache__put(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], const char *name,
+		   const void *obj, size_t obj_sz);
+
+/*
+ * A whole file of the cache (path relative to the cache dir), read after the ownership check.
+ * *data is malloc()ed with a NUL after the last byte.
+ */
+int bct_cache__read(struct bct_cache *c, const char *path, char **data, size_t *sz);
+/* Writes path atomically (temporary file + rename), creating its directory. */
+int bct_cache__write(struct bct_cache *c, const char *path, const void *data, size_t sz);
+/* A temporary name next to path, for tools that write the file themselves (the PCH). */
+int bct_cache__tmpname(struct bct_cache *c, const char *path, char *buf, size_t sz);
+/* Renames a file written at tmp (full path) to path after checking it. */
+int bct_cache__commit(struct bct_cache *c, const char *tmp, const char *path);
+/* Full path of a cache file, for tools that read it by name. */
+int bct_cache__path(struct bct_cache *c, const char *path, char *buf, size_t sz);
+/* True when path exists and passes the ownership check. */
+bool bct_cache__has(struct bct_cache *c, const char *path);
+
+struct bct_cache_stats {
+	unsigned long objs;
+	unsigned long long obj_bytes;
+	unsigned long kernels;
+	unsigned long long kernel_bytes;
+};
+
+/* Called once per kernel directory by bct_cache__stat(). */
+struct bct_cache_kernel {
+	const char *btf; /* hash (directory name) */
+	const char *release; /* "" when unknown */
+	bool current; /* the running kernel's BTF */
+	long long vmlinux_bytes; /* -1 when missing */
+	unsigned int pchs;
+	unsigned long long pch_bytes;
+};
+
+int bct_cache__stat(struct bct_cache *c, struct bct_cache_stats *st,
+		    void (*kernel_cb)(const struct bct_cache_kernel *k, void *ctx), void *ctx);
+/* Removes every object and kernel header; returns the number of files removed or -errno. */
+int bct_cache__clear(struct bct_cache *c);
+
+/* The running kernel's BTF: its hash (memoized per boot in the cache), its bytes on demand. */
+int bct_btf_hash(struct bct_cache *c, uint8_t out[BCT_HASH_SIZE]);
+int bct_btf_read(void **data, size_t *sz);
+
+/* vmlinux.h text (malloc()ed, NUL-terminated) from raw BTF, like `bpftool btf dump format c`. */
+int bct_vmlinux_h(const void *btf_data, size_t btf_sz, char **text, size_t *len);
+
+#endif

@@ -1,0 +1,829 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Source to BPF object. The parent gathers the source, the headers it includes and the
+ * arguments, hashes them into a cache key and, on a hit, reads the object: LLVM is never
+ * mapped. On a miss, a forked child dlopen()s bcctool-cc.so, prepares the kernel headers (once
+ * per kernel BTF: vmlinux.h and its PCH), compiles once, sends the object back through a pipe
+ * and exits.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "cc_plugin.h"
+#include "compile.h"
+#include "log.h"
+#include "opt.h"
+#include "src.h"
+
+#ifndef BCT_VERSION
+#define BCT_VERSION "0.0.0"
+#endif
+#ifndef BCT_LLVM_VERSION
+#define BCT_LLVM_VERSION "unknown"
+#endif
+#ifndef BCT_LIBDIR
+#define BCT_LIBDIR "/usr/local/lib/bcctool"
+#endif
+
+#define PLUGIN_NAME "bcctool-cc.so"
+#define PRELUDE_PATH BCT_VDIR "/bct_prelude.h"
+#define VMLINUX_PATH BCT_VDIR "/vmlinux.h"
+#define VMLINUX_END "#endif /* __VMLINUX_H__ */\n"
+
+/* libbpf's BPF-side headers, served as <bpf/NAME>. */
+static const char *const libbpf_headers[] = {
+	"bpf_helpers.h", "bpf_helper_defs.h", "bpf_tracing.h", "bpf_core_read.h", "bpf_endian.h",
+};
+
+/* Included before every program; precompiled once per kernel. */
+static const char prelude[] = "/* bcctool: included before every BPF program */\n"
+			      "#include \"vmlinux.h\"\n"
+			      "#include <bpf/bpf_helpers.h>\n"
+			      "#include <bpf/bpf_tracing.h>\n"
+			      "#include <bpf/bpf_core_read.h>\n"
+			      "#include <bpf/bpf_endian.h>\n";
+
+/* clang -cc1 arguments shared by the PCH and every program (the PCH needs the same). */
+static const char *const base_args[] = {
+	"-triple",
+	"bpfel",
+	"-target-cpu",
+	"v3",
+	"-O2",
+	"-debug-info-kind=constructor",
+	"-dwarf-version=5",
+	"-debugger-tuning=gdb",
+	"-fdebug-compilation-dir=" BCT_VDIR,
+	"-nostdsysteminc",
+	"-nobuiltininc",
+	"-I",
+	BCT_VDIR,
+	"-fgnuc-version=4.2.1",
+	"-ferror-limit",
+	"19",
+	"-disable-free",
+	"-vectorize-loops",
+	"-vectorize-slp",
+};
+
+struct job {
+	const struct bct_compile_opts *opts;
+	const char *name; /* program name, for messages and the cache */
+	char *main_path; /* the program's path as clang sees it */
+	char *disk_dir; /* directory of opts->src_path, or NULL */
+	struct bct_cc_file *files;
+	size_t nfiles, files_cap;
+	size_t nfixed; /* files[0..nfixed): prelude and libbpf headers (in the PCH) */
+	char **owned; /* texts and strings to free */
+	size_t nowned, owned_cap;
+	const char **args; /* NULL-terminated: base_args, arch, defines */
+	size_t nargs;
+	struct bct_cache *cache;
+	uint8_t btf[BCT_HASH_SIZE];
+	char btf_hex[BCT_HASH_HEX];
+	uint8_t key[BCT_HASH_SIZE];
+	char key_hex[BCT_HASH_HEX];
+	char pch_rel[128]; /* kernels/<btf>/<pch key>.pch */
+	char vmlinux_rel[64]; /* kernels/<btf>/vmlinux.h */
+};
+
+static char *own(struct job *j, char *p)
+{
+	if (!p)
+		return NULL;
+	if (j->nowned == j->owned_cap) {
+		size_t cap = j->owned_cap ? 2 * j->owned_cap : 16;
+		char **n = realloc(j->owned, cap * sizeof(*n));
+
+		if (!n) {
+			free(p);
+			return NULL;
+		}
+		j->owned = n;
+		j->owned_cap = cap;
+	}
+	j->owned[j->nowned++] = p;
+	return p;
+}
+
+static int add_file(struct job *j, const char *path, const char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < j->nfiles; i++)
+		if (!strcmp(j->files[i].path, path))
+			return 0;
+	if (j->nfiles == j->files_cap) {
+		size_t cap = j->files_cap ? 2 * j->files_cap : 16;
+		struct bct_cc_file *n = realloc(j->files, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		j->files = n;
+		j->files_cap = cap;
+	}
+	j->files[j->nfiles].path = path;
+	j->files[j->nfiles].text = text;
+	j->files[j->nfiles].len = len;
+	j->nfiles++;
+	return 0;
+}
+
+static bool has_file(const struct job *j, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < j->nfiles; i++)
+		if (!strcmp(j->files[i].path, path))
+			return true;
+	return false;
+}
+
+/* Reads a whole file, NUL-terminated. */
+static int read_disk(const char *path, char **text, size_t *len)
+{
+	size_t n = 0, cap = 16384;
+	char *buf = NULL;
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t r;
+
+		if (!buf || n + 1 >= cap) {
+			char *nb;
+
+			cap = buf ? cap * 2 : cap;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				err = -ENOMEM;
+				break;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		n += r;
+	}
+	close(fd);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+/* Finds the file clang will open for path and adds it; false when there is none. */
+static bool provide(struct job *j, const char *path)
+{
+	const size_t vlen = strlen(BCT_VDIR);
+	const struct bct_src *s;
+	char *copy, *text;
+	size_t len;
+
+	if (has_file(j, path) || !strcmp(path, VMLINUX_PATH))
+		return true;
+	if (!strncmp(path, BCT_VDIR "/", vlen + 1)) {
+		const char *rel = path + vlen + 1;
+
+		if (strchr(rel, '/'))
+			return false;
+		s = bct_src_get(rel);
+		if (!s)
+			return false;
+		copy = own(j, strdup(path));
+		return copy && !add_file(j, copy, s->text, s->len);
+	}
+	if (j->disk_dir && !strncmp(path, j->disk_dir, strlen(j->disk_dir)) &&
+	    path[strlen(j->disk_dir)] == '/' && !strchr(path + strlen(j->disk_dir) + 1, '/')) {
+		if (read_disk(path, &text, &len))
+			return false;
+		if (!own(j, text))
+			return false;
+		copy = own(j, strdup(path));
+		return copy && !add_file(j, copy, text, len);
+	}
+	return false;
+}
+
+/* Follows the #include lines of files[idx] the way clang will (quoted: includer's dir first). */
+static void scan_includes(struct job *j, size_t idx)
+{
+	const char *p = j->files[idx].text;
+	char dir[PATH_MAX], path[PATH_MAX], name[256];
+
+	snprintf(dir, sizeof(dir), "%s", j->files[idx].path);
+	*strrchr(dir, '/') = '\0';
+	while (p && *p) {
+		const char *line = p, *end;
+		char close;
+		size_t n;
+
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+		line += strspn(line, " \t");
+		if (*line != '#')
+			continue;
+		line++;
+		line += strspn(line, " \t");
+		if (strncmp(line, "include", 7))
+			continue;
+		line += 7;
+		line += strspn(line, " \t");
+		if (*line != '"' && *line != '<')
+			continue;
+		close = *line == '"' ? '"' : '>';
+		end = strchr(line + 1, close);
+		n = end ? (size_t)(end - line - 1) : 0;
+		if (!n || n >= sizeof(name) || memchr(line + 1, '\n', n))
+			continue;
+		memcpy(name, line + 1, n);
+		name[n] = '\0';
+		if (strstr(name, ".."))
+			continue;
+		if (close == '"' &&
+		    snprintf(path, sizeof(path), "%s/%s", dir, name) < (int)sizeof(path) &&
+		    provide(j, path))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", BCT_VDIR, name);
+		provide(j, path);
+	}
+}
+
+static const char *target_arch(void)
+{
+	static const struct {
+		const char *prefix, *arch;
+	} map[] = {
+		{ "x86_64", "x86" },	      { "i386", "x86" },    { "i686", "x86" },
+		{ "aarch64", "arm64" },	      { "arm", "arm" },	    { "s390", "s390" },
+		{ "ppc", "powerpc" },	      { "mips", "mips" },   { "riscv", "riscv" },
+		{ "loongarch", "loongarch" }, { "sparc", "sparc" },
+	};
+	static struct utsname u;
+	size_t i;
+
+	if (uname(&u))
+		return "x86";
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strncmp(u.machine, map[i].prefix, strlen(map[i].prefix)))
+			return map[i].arch;
+	return u.machine;
+}
+
+static int build_args(struct job *j)
+{
+	const char *const *d;
+	size_t n = 0, i;
+	char *s;
+
+	for (d = j->opts->defines; d && *d; d++)
+		n++;
+	j->args =
+		calloc(sizeof(base_args) / sizeof(base_args[0]) + 2 + 2 * n + 1, sizeof(*j->args));
+	if (!j->args)
+		return -ENOMEM;
+	for (i = 0; i < sizeof(base_args) / sizeof(base_args[0]); i++)
+		j->args[j->nargs++] = base_args[i];
+	if (asprintf(&s, "-D__TARGET_ARCH_%s", target_arch()) < 0 || !own(j, s))
+		return -ENOMEM;
+	j->args[j->nargs++] = s;
+	for (d = j->opts->defines; d && *d; d++) {
+		j->args[j->nargs++] = "-D";
+		j->args[j->nargs++] = *d;
+	}
+	j->args[j->nargs] = NULL;
+	return 0;
+}
+
+static void hash_versions(struct bct_hash *h)
+{
+	unsigned int abi = BCT_CC_ABI;
+
+	bct_hash_str(h, "bcctool " BCT_VERSION);
+	bct_hash_str(h, "LLVM " BCT_LLVM_VERSION);
+	bct_hash_update(h, &abi, sizeof(abi));
+}
+
+static void hash_files(struct bct_hash *h, const struct job *j, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		bct_hash_str(h, j->files[i].path);
+		bct_hash_update(h, &j->files[i].len, sizeof(j->files[i].len));
+		bct_hash_update(h, j->files[i].text, j->files[i].len);
+	}
+}
+
+static void compute_keys(struct job *j)
+{
+	uint8_t pch[BCT_HASH_SIZE];
+	char pch_hex[BCT_HASH_HEX];
+	struct bct_hash h;
+	size_t i;
+
+	bct_hash_init(&h);
+	hash_versions(&h);
+	bct_hash_str(&h, "object");
+	for (i = 0; i < j->nargs; i++)
+		bct_hash_str(&h, j->args[i]);
+	hash_files(&h, j, 0, j->nfiles);
+	bct_hash_update(&h, j->btf, sizeof(j->btf));
+	bct_hash_final(&h, j->key);
+	bct_hash_hex(j->key, j->key_hex);
+
+	/* The PCH: the kernel (its directory), base arguments, the prelude and libbpf headers. */
+	bct_hash_init(&h);
+	hash_versions(&h);
+	bct_hash_str(&h, "pch");
+	for (i = 0; i < sizeof(base_args) / sizeof(base_args[0]); i++)
+		bct_hash_str(&h, base_args[i]);
+	bct_hash_str(&h, target_arch());
+	hash_files(&h, j, 0, j->nfixed);
+	bct_hash_final(&h, pch);
+	bct_hash_hex(pch, pch_hex);
+	snprintf(j->pch_rel, sizeof(j->pch_rel), "kernels/%s/%s.pch", j->btf_hex, pch_hex);
+	snprintf(j->vmlinux_rel, sizeof(j->vmlinux_rel), "kernels/%s/vmlinux.h", j->btf_hex);
+}
+
+static int load_main(struct job *j)
+{
+	const struct bct_compile_opts *o = j->opts;
+	const struct bct_src *s;
+	char *text, *abs, *tmp;
+	size_t len;
+	int err;
+
+	if (o->src_path) {
+		abs = own(j, realpath(o->src_path, NULL));
+		if (!abs) {
+			err = -errno;
+			pr_err("cannot open '%s': %s", o->src_path, strerror(-err));
+			return err;
+		}
+		err = read_disk(abs, &text, &len);
+		if (err || !own(j, text)) {
+			err = err ? err : -ENOMEM;
+			pr_err("cannot read '%s': %s", o->src_path, strerror(-err));
+			return err;
+		}
+		tmp = own(j, strdup(abs));
+		if (!tmp)
+			return -ENOMEM;
+		j->disk_dir = dirname(tmp);
+		j->main_path = abs;
+		j->name = strrchr(abs, '/') + 1;
+		return add_file(j, abs, text, len);
+	}
+	if (!o->src_name) {
+		pr_err("no BPF program to compile");
+		return -EINVAL;
+	}
+	s = bct_src_get(o->src_name);
+	if (!s) {
+		pr_err("no embedded BPF program '%s'", o->src_name);
+		return -ENOENT;
+	}
+	if (asprintf(&j->main_path, "%s/%s", BCT_VDIR, o->src_name) < 0 || !own(j, j->main_path))
+		return -ENOMEM;
+	j->name = o->src_name;
+	return add_file(j, j->main_path, s->text, s->len);
+}
+
+static void job_free(struct job *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->nowned; i++)
+		free(j->owned[i]);
+	free(j->owned);
+	free(j->files);
+	free(j->args);
+	bct_cache__free(j->cache);
+}
+
+static int job_prepare(struct job *j, const struct bct_compile_opts *opts, bool want_cache)
+{
+	size_t i, main_idx;
+	char *path;
+	int err;
+
+	memset(j, 0, sizeof(*j));
+	j->opts = opts;
+	err = add_file(j, PRELUDE_PATH, prelude, sizeof(prelude) - 1);
+	for (i = 0; !err && i < sizeof(libbpf_headers) / sizeof(libbpf_headers[0]); i++) {
+		const struct bct_src *s = bct_src_get(libbpf_headers[i]);
+
+		if (!s) {
+			pr_err("libbpf's '%s' is not embedded in this build", libbpf_headers[i]);
+			return -ENOENT;
+		}
+		if (asprintf(&path, "%s/bpf/%s", BCT_VDIR, libbpf_headers[i]) < 0 || !own(j, path))
+			return -ENOMEM;
+		err = add_file(j, path, s->text, s->len);
+	}
+	if (err)
+		return err;
+	j->nfixed = j->nfiles;
+	main_idx = j->nfiles;
+	err = load_main(j);
+	if (err)
+		return err;
+	for (i = main_idx; i < j->nfiles; i++)
+		scan_includes(j, i);
+	err = build_args(j);
+	if (err)
+		return err;
+	if (want_cache)
+		j->cache = bct_cache__open();
+	err = bct_btf_hash(j->cache, j->btf);
+	if (err)
+		return err;
+	bct_hash_hex(j->btf, j->btf_hex);
+	compute_keys(j);
+	return 0;
+}
+
+/* ---- the child ------------------------------------------------------------------------ */
+
+static void cc_log(int level, const char *msg)
+{
+	bct_log(level, "%s", msg);
+}
+
+static bct_cc_compile_fn load_plugin(void)
+{
+	const char *env = getenv("BCCTOOL_CC_PLUGIN");
+	char path[PATH_MAX], exe[PATH_MAX];
+	bct_cc_compile_fn fn;
+	ssize_t n;
+	void *h;
+
+	if (env && *env) {
+		snprintf(path, sizeof(path), "%s", env);
+	} else {
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		path[0] = '\0';
+		if (n > 0) {
+			exe[n] = '\0';
+			snprintf(path, sizeof(path), "%s/%s", dirname(exe), PLUGIN_NAME);
+		}
+		if (!path[0] || access(path, R_OK))
+			snprintf(path, sizeof(path), "%s/%s", BCT_LIBDIR, PLUGIN_NAME);
+	}
+	pr_debug("loading the BPF compiler '%s'", path);
+	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		pr_err("cannot load the BPF compiler: %s", dlerror());
+		return NULL;
+	}
+	fn = (bct_cc_compile_fn)dlsym(h, BCT_CC_SYMBOL);
+	if (!fn)
+		pr_err("cannot load the BPF compiler: %s", dlerror());
+	return fn;
+}
+
+static bool tty_note(void)
+{
+	if (isatty(STDERR_FILENO) && bct_log_level() < BCT_LOG_INFO) {
+		pr_warn("preparing kernel headers from BTF...");
+		return true;
+	}
+	pr_info("preparing kernel headers from BTF...");
+	return false;
+}
+
+/* vmlinux.h for the running kernel: from the cache, or generated (and cached). */
+static int get_vmlinux(struct job *j, bool *noted)
+{
+	char *text = NULL, *release;
+	struct utsname u;
+	size_t len = 0, n = strlen(VMLINUX_END);
+	void *btf;
+	size_t btf_sz;
+	int err;
+
+	if (j->cache && !bct_cache__read(j->cache, j->vmlinux_rel, &text, &len)) {
+		if (len >= n && !strcmp(text + len - n, VMLINUX_END))
+			goto out;
+		free(text);
+	}
+	*noted = tty_note();
+	err = bct_btf_read(&btf, &btf_sz);
+	if (err)
+		return err;
+	err = bct_vmlinux_h(btf, btf_sz, &text, &len);
+	free(btf);
+	if (err)
+		return err;
+	if (j->cache) {
+		err = bct_cache__write(j->cache, j->vmlinux_rel, text, len);
+		if (err)
+			pr_warn("cannot write '%s/%s': %s", bct_cache__dir(j->cache),
+				j->vmlinux_rel, strerror(-err));
+		if (!uname(&u) && asprintf(&release, "%s %s\n", u.release, u.version) >= 0) {
+			char rel[80];
+
+			snprintf(rel, sizeof(rel), "kernels/%s/release", j->btf_hex);
+			bct_cache__write(j->cache, rel, release, strlen(release));
+			free(release);
+		}
+	}
+out:
+	if (!own(j, text))
+		return -ENOMEM;
+	return add_file(j, VMLINUX_PATH, text, len);
+}
+
+/* The PCH of the prelude for this kernel, built on first use. Returns its path or NULL. */
+static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
+{
+	static char path[PATH_MAX];
+	char tmp[PATH_MAX];
+	struct bct_cc_req req = {
+		.abi = BCT_CC_ABI,
+		.action = BCT_CC_PCH,
+		.input = PRELUDE_PATH,
+		.files = j->files,
+		.nfiles = j->nfiles,
+		.pch_out = tmp,
+		.log = cc_log,
+	};
+	const char **args;
+	size_t i, nbase = sizeof(base_args) / sizeof(base_args[0]);
+	int err;
+
+	if (!j->cache || bct_cache__path(j->cache, j->pch_rel, path, sizeof(path)))
+		return NULL;
+	if (bct_cache__has(j->cache, j->pch_rel))
+		return path;
+	if (!*noted)
+		*noted = tty_note();
+	if (bct_cache__tmpname(j->cache, j->pch_rel, tmp, sizeof(tmp)))
+		return NULL;
+	/* Base arguments and the arch, without the program's defines. */
+	args = calloc(nbase + 2, sizeof(*args));
+	if (!args)
+		return NULL;
+	for (i = 0; i < nbase + 1; i++)
+		args[i] = j->args[i];
+	req.args = args;
+	err = cc(&req, NULL, NULL);
+	free(args);
+	if (!err)
+		err = bct_cache__commit(j->cache, tmp, j->pch_rel);
+	else
+		unlink(tmp);
+	if (err) {
+		pr_warn("cannot precompile the kernel headers; compiling without: %s",
+			strerror(-err));
+		return NULL;
+	}
+	return path;
+}
+
+static int child_compile(struct job *j, void **obj, size_t *obj_sz)
+{
+	struct bct_cc_req req = {
+		.abi = BCT_CC_ABI,
+		.action = BCT_CC_OBJ,
+		.input = j->main_path,
+		.debug = j->opts->debug,
+		.log = cc_log,
+	};
+	bct_cc_compile_fn cc;
+	bool noted = false;
+	const char **args;
+	int err;
+
+	cc = load_plugin();
+	if (!cc)
+		return -ENOENT;
+	err = get_vmlinux(j, &noted);
+	if (err)
+		return err;
+	req.pch_in = get_pch(j, cc, &noted);
+	/* Without a PCH, include the prelude's text instead. */
+	args = calloc(j->nargs + 3, sizeof(*args));
+	if (!args)
+		return -ENOMEM;
+	memcpy(args, j->args, j->nargs * sizeof(*args));
+	if (!req.pch_in) {
+		args[j->nargs] = "-include";
+		args[j->nargs + 1] = PRELUDE_PATH;
+	}
+	req.args = args;
+	req.files = j->files;
+	req.nfiles = j->nfiles;
+	err = cc(&req, obj, obj_sz);
+	free(args);
+	return err;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int run_child(struct job *j, void **obj, size_t *obj_sz)
+{
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	int pfd[2], status, err = 0;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC))
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		pr_err("cannot start the compiler: %s", strerror(-err));
+		return err;
+	}
+	if (pid == 0) {
+		void *o = NULL;
+		size_t sz = 0;
+
+		close(pfd[0]);
+		err = child_compile(j, &o, &sz);
+		if (!err)
+			err = write_all(pfd[1], o, sz);
+		_exit(err == 0 ? 0 : err == -EINVAL ? 1 : 2);
+	}
+	close(pfd[1]);
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			char *nb;
+
+			cap = cap ? 2 * cap : 65536;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				err = -ENOMEM;
+				break;
+			}
+			buf = nb;
+		}
+		n = read(pfd[0], buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n < 0)
+				err = -errno;
+			break;
+		}
+		len += n;
+	}
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			err = err ? err : -errno;
+			status = -1;
+			break;
+		}
+	}
+	if (!err && WIFSIGNALED(status)) {
+		pr_err("the BPF compiler was killed by signal %d (%s) compiling '%s'",
+		       WTERMSIG(status), strsignal(WTERMSIG(status)), j->name);
+		err = -EIO;
+	} else if (!err && (!WIFEXITED(status) || WEXITSTATUS(status))) {
+		err = WIFEXITED(status) && WEXITSTATUS(status) == 1 ? -EINVAL : -EIO;
+		pr_err("cannot compile '%s'", j->name);
+	} else if (!err && !len) {
+		pr_err("the BPF compiler produced no object for '%s'", j->name);
+		err = -EIO;
+	}
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*obj = buf;
+	*obj_sz = len;
+	return 0;
+}
+
+/* ---- the API --------------------------------------------------------------------------- */
+
+int bct_compile(const struct bct_compile_opts *opts, void **obj, size_t *obj_sz)
+{
+	const unsigned int stages = BCT_DEBUG_LLVM_IR | BCT_DEBUG_PREPROCESSOR | BCT_DEBUG_SOURCE;
+	struct job j;
+	int err;
+
+	err = job_prepare(&j, opts, true);
+	if (err)
+		goto out;
+	if (j.cache && !opts->no_cache && !(opts->debug & stages)) {
+		err = bct_cache__get(j.cache, j.key, obj, obj_sz);
+		if (!err) {
+			pr_debug("compile cache hit for '%s': %s/objs/%s.o", j.name,
+				 bct_cache__dir(j.cache), j.key_hex);
+			goto out;
+		}
+	}
+	pr_debug("compiling '%s' (cache key %s)", j.name, j.key_hex);
+	err = run_child(&j, obj, obj_sz);
+	if (!err && j.cache) {
+		int werr = bct_cache__put(j.cache, j.key, j.name, *obj, *obj_sz);
+
+		if (werr)
+			pr_warn("cannot write to the compile cache '%s': %s",
+				bct_cache__dir(j.cache), strerror(-werr));
+	}
+out:
+	job_free(&j);
+	return err;
+}
+
+int bct_compile_key(const struct bct_compile_opts *opts, char *hex, size_t sz)
+{
+	struct job j;
+	int err;
+
+	err = job_prepare(&j, opts, false);
+	if (!err)
+		snprintf(hex, sz, "%s", j.key_hex);
+	job_free(&j);
+	return err;
+}
+
+int bct_compile_print_source(const struct bct_compile_opts *opts, FILE *out)
+{
+	const char *const *d;
+	const struct bct_src *s;
+	const char *text;
+	char *disk = NULL;
+	size_t len;
+	int err;
+
+	if (opts->src_path) {
+		err = read_disk(opts->src_path, &disk, &len);
+		if (err) {
+			pr_err("cannot read '%s': %s", opts->src_path, strerror(-err));
+			return err;
+		}
+		text = disk;
+	} else {
+		s = opts->src_name ? bct_src_get(opts->src_name) : NULL;
+		if (!s) {
+			pr_err("no embedded BPF program '%s'",
+			       opts->src_name ? opts->src_name : "");
+			return -ENOENT;
+		}
+		text = s->text;
+		len = s->len;
+	}
+	for (d = opts->defines; d && *d; d++) {
+		const char *eq = strchr(*d, '=');
+
+		if (eq)
+			fprintf(out, "#define %.*s %s\n", (int)(eq - *d), *d, eq + 1);
+		else
+			fprintf(out, "#define %s 1\n", *d);
+	}
+	fwrite(text, 1, len, out);
+	free(disk);
+	return ferror(out) ? -EIO : 0;
+}

@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * bcctool-cc.so: runs clang and LLVM's BPF backend for lib/compile.c, behind the C ABI in
+ * lib/cc_plugin.h. The only C++ in bcctool. It is loaded in a short-lived child process and
+ * does one compile (or one PCH) per process: every input comes from memory, the object goes
+ * back in memory, diagnostics go to stderr.
+ */
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include <clang/Basic/Diagnostic.h>
+#include <clang/Basic/DiagnosticOptions.h>
+#include <clang/Basic/TargetOptions.h>
+#include <clang/CodeGen/CodeGenAction.h>
+#include <clang/Frontend/CompilerInstance.h>
+#include <clang/Frontend/CompilerInvocation.h>
+#include <clang/Frontend/FrontendActions.h>
+#include <clang/Frontend/TextDiagnosticPrinter.h>
+#include <clang/Frontend/Utils.h>
+#include <llvm-c/Disassembler.h>
+#include <llvm/ADT/StringExtras.h>
+#include <llvm/Analysis/TargetLibraryInfo.h>
+#include <llvm/Analysis/TargetTransformInfo.h>
+#include <llvm/DebugInfo/DWARF/DWARFContext.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/LegacyPassManager.h>
+#include <llvm/IR/Module.h>
+#include <llvm/MC/TargetRegistry.h>
+#include <llvm/Object/ObjectFile.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/VirtualFileSystem.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+#include <llvm/Target/TargetOptions.h>
+#include <llvm/TargetParser/Triple.h>
+
+#include "cc_plugin.h"
+extern "C" {
+#include "log.h"
+#include "opt.h"
+}
+
+namespace
+{
+
+const bct_cc_req *cur_req;
+
+__attribute__((format(printf, 2, 3))) void logf(int level, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (cur_req && cur_req->log)
+		cur_req->log(level, buf);
+	else
+		fprintf(stderr, "bcctool: %s\n", buf);
+}
+
+const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/* One header line before each --debug section, naming the stage. */
+void debug_header(const char *what)
+{
+	llvm::errs() << "bcctool: --debug: " << what << " (" << base_name(cur_req->input) << ")\n";
+}
+
+void init_llvm()
+{
+	static bool done;
+
+	if (done)
+		return;
+	LLVMInitializeBPFTargetInfo();
+	LLVMInitializeBPFTarget();
+	LLVMInitializeBPFTargetMC();
+	LLVMInitializeBPFAsmPrinter();
+	LLVMInitializeBPFDisassembler();
+	done = true;
+}
+
+/* The in-memory file system: req->files, plus the PCH read from its real path. */
+llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> make_vfs(const bct_cc_req *req)
+{
+	auto mem = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
+
+	for (size_t i = 0; i < req->nfiles; i++) {
+		const bct_cc_file *f = &req->files[i];
+
+		mem->addFile(f->path, 0,
+			     llvm::MemoryBuffer::getMemBuffer(llvm::StringRef(f->text, f->len),
+							      f->path, true));
+	}
+	if (req->action == BCT_CC_OBJ && req->pch_in) {
+		auto buf = llvm::MemoryBuffer::getFile(req->pch_in, false, false);
+
+		if (!buf) {
+			logf(BCT_LOG_ERR, "cannot read '%s': %s", req->pch_in,
+			     buf.getError().message().c_str());
+			return nullptr;
+		}
+		mem->addFile(req->pch_in, 0, std::move(*buf));
+	}
+	mem->setCurrentWorkingDirectory("/");
+	return mem;
+}
+
+std::vector<const char *> make_args(const bct_cc_req *req)
+{
+	std::vector<const char *> args;
+
+	for (const char *const *a = req->args; a && *a; a++)
+		args.push_back(*a);
+	if (req->action == BCT_CC_PCH) {
+		args.insert(args.end(), { "-emit-pch", "-o", req->pch_out, "-x", "c-header" });
+	} else {
+		if (req->pch_in)
+			args.insert(args.end(), { "-include-pch", req->pch_in });
+		args.insert(args.end(), { "-x", "c" });
+	}
+	args.push_back(req->input);
+	return args;
+}
+
+std::unique_ptr<clang::CompilerInstance>
+make_ci(const std::vector<const char *> &args, llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> vfs)
+{
+	auto ci = std::make_unique<clang::CompilerInstance>();
+	llvm::IntrusiveRefCntPtr<clang::DiagnosticOptions> dopts = new clang::DiagnosticOptions();
+	clang::TextDiagnosticPrinter argprinter(llvm::errs(), dopts.get());
+	clang::DiagnosticsEngine argdiags(new clang::DiagnosticIDs(), dopts, &argprinter, false);
+
+	if (!clang::CompilerInvocation::CreateFromArgs(ci->getInvocation(), args, argdiags))
+		return nullptr;
+	ci->getDiagnosticOpts().ShowColors = isatty(STDERR_FILENO);
+	ci->createDiagnostics(
+		new clang::TextDiagnosticPrinter(llvm::errs(), &ci->getDiagnosticOpts()), true);
+	ci->createFileManager(vfs);
+	ci->createSourceManager(ci->getFileManager());
+	return ci;
+}
+
+/* -E into stderr (PrintPreprocessedAction can only write to a file or stdout). */
+class PreprocessToStderr : public clang::PreprocessorFrontendAction
+{
+      protected:
+	void ExecuteAction() override
+	{
+		clang::CompilerInstance &ci = getCompilerInstance();
+
+		clang::DoPrintPreprocessedInput(ci.getPreprocessor(), &llvm::errs(),
+						ci.getPreprocessorOutputOpts());
+	}
+};
+
+void print_preprocessed(const std::vector<const char *> &args,
+			llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> vfs)
+{
+	debug_header("clang -cc1 arguments");
+	llvm::errs() << "clang -cc1";
+	for (const char *a : args)
+		llvm::errs() << " " << a;
+	llvm::errs() << "\n";
+	debug_header("preprocessed source");
+	auto ci = make_ci(args, vfs);
+	if (!ci)
+		return;
+	PreprocessToStderr act;
+	ci->ExecuteAction(act);
+	llvm::errs() << "\n";
+}
+
+/* Source text lines, for the disassembly listing. */
+class SourceLines
+{
+	std::map<std::string, std::vector<llvm::StringRef>> files;
+
+      public:
+	llvm::StringRef get(const bct_cc_req *req, const std::string &path, unsigned line)
+	{
+		auto it = files.find(path);
+
+		if (it == files.end()) {
+			std::vector<llvm::StringRef> lines;
+
+			for (size_t i = 0; i < req->nfiles; i++) {
+				if (path != req->files[i].path)
+					continue;
+				llvm::StringRef text(req->files[i].text, req->files[i].len);
+
+				lines.push_back("");
+				while (!text.empty()) {
+					auto pair = text.split('\n');
+
+					lines.push_back(pair.first);
+					text = pair.second;
+				}
+				break;
+			}
+			it = files.emplace(path, std::move(lines)).first;
+		}
+		if (line < it->second.size())
+			return it->second[line];
+		return "";
+	}
+};
+
+/* --debug=0x8: LLVM's BPF disassembler, each source line (from DWARF) before its code. */
+void print_disasm(const bct_cc_req *req, const char *obj, size_t obj_sz, const std::string &triple,
+		  const std::string &cpu)
+{
+	using namespace llvm;
+
+	auto ofile = object::ObjectFile::createObjectFile(
+		MemoryBufferRef(StringRef(obj, obj_sz), base_name(req->input)));
+	if (!ofile) {
+		logf(BCT_LOG_WARN, "cannot read the object for disassembly: %s",
+		     toString(ofile.takeError()).c_str());
+		return;
+	}
+	object::ObjectFile &o = **ofile;
+	auto dwarf = DWARFContext::create(o);
+	LLVMDisasmContextRef dc =
+		LLVMCreateDisasmCPU(triple.c_str(), cpu.c_str(), nullptr, 0, nullptr, nullptr);
+	if (!dc) {
+		logf(BCT_LOG_WARN, "no BPF disassembler for '%s'", triple.c_str());
+		return;
+	}
+	DILineInfoSpecifier spec(DILineInfoSpecifier::FileLineInfoKind::AbsoluteFilePath,
+				 DILineInfoSpecifier::FunctionNameKind::None);
+	SourceLines src;
+
+	debug_header("BPF disassembly with source lines");
+	for (const object::SectionRef &sec : o.sections()) {
+		if (!sec.isText() || !sec.getSize())
+			continue;
+		auto name = sec.getName();
+		auto data = sec.getContents();
+		if (!name || !data) {
+			consumeError(name.takeError());
+			consumeError(data.takeError());
+			continue;
+		}
+		std::map<uint64_t, std::string> syms, relocs;
+
+		for (const object::SymbolRef &sym : o.symbols()) {
+			auto s = sym.getSection();
+			auto type = sym.getType();
+			auto sname = sym.getName();
+			auto addr = sym.getAddress();
+
+			if (s && *s == sec && type && *type == object::SymbolRef::ST_Function &&
+			    sname && addr)
+				syms[*addr] = sname->str();
+			if (!s)
+				consumeError(s.takeError());
+			if (!type)
+				consumeError(type.takeError());
+			if (!sname)
+				consumeError(sname.takeError());
+			if (!addr)
+				consumeError(addr.takeError());
+		}
+		for (const object::SectionRef &rs : o.sections()) {
+			auto target = rs.getRelocatedSection();
+
+			if (!target) {
+				consumeError(target.takeError());
+				continue;
+			}
+			if (*target != sec)
+				continue;
+			for (const object::RelocationRef &r : rs.relocations()) {
+				auto sym = r.getSymbol();
+				if (sym == o.symbol_end())
+					continue;
+				auto sname = sym->getName();
+				if (sname)
+					relocs[r.getOffset()] = sname->str();
+				else
+					consumeError(sname.takeError());
+			}
+		}
+
+		errs() << "Disassembly of section " << *name << ":\n";
+		std::string last_file;
+		unsigned last_line = 0;
+		const uint8_t *bytes = reinterpret_cast<const uint8_t *>(data->data());
+		uint64_t size = data->size();
+
+		for (uint64_t off = 0; off < size;) {
+			auto sym = syms.find(off);
+			if (sym != syms.end())
+				errs() << "\n" << sym->second << ":\n";
+			DILineInfo li = dwarf->getLineInfoForAddress({ off, sec.getIndex() }, spec);
+			if (li.Line && (li.Line != last_line || li.FileName != last_file)) {
+				StringRef text = src.get(req, li.FileName, li.Line).trim();
+
+				errs() << "; " << text << " [" << base_name(li.FileName.c_str())
+				       << ":" << li.Line << "]\n";
+				last_file = li.FileName;
+				last_line = li.Line;
+			}
+			char insn[256];
+			size_t n = LLVMDisasmInstruction(dc, const_cast<uint8_t *>(bytes + off),
+							 size - off, off, insn, sizeof(insn));
+			if (!n) {
+				n = 8;
+				snprintf(insn, sizeof(insn), "\t<unknown>");
+			}
+			errs() << format("%5llu:", (unsigned long long)(off / 8)) << insn;
+			auto rel = relocs.find(off);
+			if (rel != relocs.end())
+				errs() << "\t; " << rel->second;
+			errs() << "\n";
+			off += n;
+		}
+	}
+	errs() << "\n";
+	LLVMDisasmDispose(dc);
+}
+
+int emit_object(clang::CompilerInstance &ci, llvm::Module &m, std::vector<char> &out)
+{
+	const clang::TargetOptions &topts = ci.getTargetOpts();
+	const std::string &triple = m.getTargetTriple();
+	std::string err;
+	const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, err);
+
+	if (!target) {
+		logf(BCT_LOG_ERR, "no LLVM target for '%s': %s", triple.c_str(), err.c_str());
+		return -ENOTSUP;
+	}
+	llvm::TargetOptions opts;
+	std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
+		triple, topts.CPU, llvm::join(topts.Features, ","), opts, llvm::Reloc::Static,
+		std::nullopt, llvm::CodeGenOptLevel::Default));
+	if (!tm) {
+		logf(BCT_LOG_ERR, "cannot create the LLVM target machine for '%s'", triple.c_str());
+		return -ENOTSUP;
+	}
+	llvm::legacy::PassManager pm;
+	llvm::TargetLibraryInfoImpl tlii{ llvm::Triple(triple) };
+	llvm::SmallVector<char, 0> buf;
+	llvm::raw_svector_ostream os(buf);
+
+	pm.add(llvm::createTargetTransformInfoWrapperPass(tm->getTargetIRAnalysis()));
+	pm.add(new llvm::TargetLibraryInfoWrapperPass(tlii));
+	if (tm->addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+		logf(BCT_LOG_ERR, "LLVM's '%s' target cannot emit object files", triple.c_str());
+		return -ENOTSUP;
+	}
+	pm.run(m);
+	out.assign(buf.begin(), buf.end());
+	return 0;
+}
+
+int compile_obj(const bct_cc_req *req, const std::vector<const char *> &args,
+		llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> vfs, void **obj, size_t *obj_sz)
+{
+	if (req->debug & BCT_DEBUG_PREPROCESSOR)
+		print_preprocessed(args, vfs);
+
+	auto ci = make_ci(args, vfs);
+	if (!ci)
+		return -EINVAL;
+	llvm::LLVMContext ctx;
+	clang::EmitLLVMOnlyAction act(&ctx);
+	if (!ci->ExecuteAction(act))
+		return -EINVAL;
+	std::unique_ptr<llvm::Module> m = act.takeModule();
+	if (!m)
+		return -EINVAL;
+	if (req->debug & BCT_DEBUG_LLVM_IR) {
+		debug_header("LLVM IR after optimisation");
+		m->print(llvm::errs(), nullptr);
+		llvm::errs() << "\n";
+	}
+
+	std::vector<char> out;
+	int err = emit_object(*ci, *m, out);
+	if (err)
+		return err;
+	if (req->debug & BCT_DEBUG_SOURCE)
+		print_disasm(req, out.data(), out.size(), m->getTargetTriple(),
+			     ci->getTargetOpts().CPU);
+
+	*obj = malloc(out.size() ? out.size() : 1);
+	if (!*obj)
+		return -ENOMEM;
+	memcpy(*obj, out.data(), out.size());
+	*obj_sz = out.size();
+	return 0;
+}
+
+int compile_pch(const std::vector<const char *> &args,
+		llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> vfs)
+{
+	auto ci = make_ci(args, vfs);
+	if (!ci)
+		return -EINVAL;
+	clang::GeneratePCHAction act;
+	return ci->ExecuteAction(act) ? 0 : -EINVAL;
+}
+
+} // namespace
+
+extern "C" int bct_cc_compile(const struct bct_cc_req *req, void **obj, size_t *obj_sz)
+{
+	int err;
+
+	if (!req || req->abi != BCT_CC_ABI || !req->input)
+		return -EINVAL;
+	if (req->action == BCT_CC_OBJ && (!obj || !obj_sz))
+		return -EINVAL;
+	if (req->action == BCT_CC_PCH && !req->pch_out)
+		return -EINVAL;
+	cur_req = req;
+	init_llvm();
+	auto vfs = make_vfs(req);
+	if (!vfs)
+		return -EIO;
+	std::vector<const char *> args = make_args(req);
+	if (req->action == BCT_CC_PCH)
+		err = compile_pch(args, vfs);
+	else
+		err = compile_obj(req, args, vfs, obj, obj_sz);
+	llvm::errs().flush();
+	cur_req = nullptr;
+	return err;
+}
