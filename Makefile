@@ -94,7 +94,7 @@ $(O)/lib/%.pic.o: lib/%.cc $(O)/.flags
 	$(call msg,CXX,$<)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(CXXFLAGS_LLVM) -std=c++17 -fPIC -O2 -g -Wall -Wextra -Wno-unused-parameter \
-		$(SANFLAGS) -Ilib -MMD -MP -c -o $@ $<
+		$(filter -Werror,$(WARN)) $(SANFLAGS) -Ilib -MMD -MP -c -o $@ $<
 
 $(CC_PLUGIN): $(CC_PLUGIN_SRCS:%.cc=$(O)/%.pic.o)
 	$(call msg,LINK,$@)
@@ -114,7 +114,7 @@ $(O)/test/unit/%.o: ALL_CFLAGS += -Itest/unit
 
 # --- dependencies: Debian packages needed to build and test -------------------------------
 DEPS := make gcc g++ pkg-config libbpf-dev libelf-dev zlib1g-dev llvm-19-dev \
-	libclang-cpp19-dev clang-19 clang-format bats bats-assert bats-support bpftool jq \
+	libclang-cpp19-dev libclang-19-dev clang-19 clang-format bats bats-assert bats-support bpftool jq \
 	util-linux kmod man-db bpftrace
 .PHONY: deps
 deps:
