@@ -61,11 +61,13 @@ EMBED := $(sort $(wildcard bpf-src/*.c bpf-src/*.h)) \
 UNIT_SRCS := $(sort $(wildcard test/unit/*.c))
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 BIN := $(O)/bcctool
+# Test and benchmark workloads: one program per test/workloads/NAME.c, built as $(O)/workloads/NAME.
+WORKLOADS := $(patsubst test/workloads/%.c,$(O)/workloads/%,$(sort $(wildcard test/workloads/*.c)))
 UNIT_BIN := $(O)/test-unit
 OBJS := $(LIB_OBJS) $(CMD_OBJS) $(GEN_OBJS) $(UNIT_OBJS)
 
 .PHONY: all
-all: $(BIN) $(if $(CC_PLUGIN_SRCS),$(CC_PLUGIN)) $(O)/links
+all: $(BIN) $(if $(CC_PLUGIN_SRCS),$(CC_PLUGIN)) $(O)/links $(WORKLOADS)
 
 $(BIN): $(CMD_OBJS) $(LIB_OBJS) $(GEN_OBJS)
 	$(call msg,LINK,$@)
@@ -80,6 +82,11 @@ $(O)/%.o: %.c $(O)/.flags
 	$(call msg,CC,$<)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/workloads/%: test/workloads/%.c $(O)/.flags
+	$(call msg,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
 
 $(O)/gen/bpf_src.c: $(EMBED) scripts/embed-src.sh
 	$(call msg,GEN,$@)

@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * opensnoop: one event per open(2), creat(2), openat(2) and openat2(2), taken at syscall exit.
+ *
+ * Every method runs one program per open, at exit, and reads the arguments back from the
+ * task's user registers (the syscall does not change them; on arm64 and s390 bpf_tracing.h
+ * reads the saved first argument). No entry program and no map lookup sit in the hot path.
+ *
+ * Specialised by -D only (cmd/opensnoop.c):
+ *   FILTER_PID=n FILTER_TID=n FILTER_UID=n   keep only this process, thread, user
+ *   FILTER_FAILED                            keep only failed opens
+ *   FILTER_CGROUP                            keep only tasks under the cgroup in cgroup_filter
+ *   FILTER_COMM_LEN=n FILTER_COMM_LO=x FILTER_COMM_HI=x
+ *                                            keep comms containing these n bytes (packed
+ *                                            little-endian into two u64)
+ *   FILTER_FLAGS=mask                        keep opens with any of these flag bits ...
+ *   FILTER_FLAGS_ALL0=m FILTER_FLAGS_ALL1=m  ... or all bits of m (O_SYNC, O_TMPFILE) ...
+ *   FILTER_RDONLY                            ... or access mode O_RDONLY
+ *   FULLPATH                                 relative names: prefix the directory they
+ *                                            resolve against (cwd or openat's dirfd)
+ * Credit: the original BCC opensnoop is by Brendan Gregg.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "opensnoop.h"
+/* the largest record, for the perf-buffer fallback's per-CPU scratch */
+#define BCT_EVENT_MAX_BYTES (sizeof(struct opensnoop_event) + OPENSNOOP_PATH_BIG)
+#include "bct_common.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Generic (x86, arm64, riscv, s390) values; not in vmlinux.h, which carries no macros. */
+#define K_O_ACCMODE 03
+#define K_O_CREAT 0100
+#define K_O_WRONLY_CREAT_TRUNC 01101
+#define K_O_TMPFILE_BIT 020000000
+#define K_AT_FDCWD -100
+
+#define SMALL_SZ (sizeof(struct opensnoop_event) + OPENSNOOP_PATH_SMALL)
+#define BIG_SZ (sizeof(struct opensnoop_event) + OPENSNOOP_PATH_BIG)
+/* -F: the name's room after "<dir>/" */
+#define NAME_ROOM (OPENSNOOP_PATH_BIG - OPENSNOOP_DIR_MAX - 1)
+#define DIR_DEPTH 64
+
+#if defined(__TARGET_ARCH_x86)
+#define SYS(name) "__x64_sys_" #name
+#elif defined(__TARGET_ARCH_arm64)
+#define SYS(name) "__arm64_sys_" #name
+#elif defined(__TARGET_ARCH_s390)
+#define SYS(name) "__s390x_sys_" #name
+#elif defined(__TARGET_ARCH_riscv)
+#define SYS(name) "__riscv_sys_" #name
+#else
+#define SYS(name) "sys_" #name
+#endif
+
+enum kind {
+	K_OPEN,
+	K_CREAT,
+	K_OPENAT,
+	K_OPENAT2,
+};
+
+struct args {
+	const char *name;
+	int dfd;
+	__u32 flags;
+	__u32 mode;
+};
+
+#ifdef FILTER_CGROUP
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cgroup_filter SEC(".maps");
+#endif
+
+#ifdef FILTER_COMM_LEN
+static __always_inline bool comm_match(const char *comm)
+{
+	const __u64 needle[2] = { FILTER_COMM_LO, FILTER_COMM_HI };
+	int i, j;
+
+	for (i = 0; i + FILTER_COMM_LEN <= OPENSNOOP_COMM_LEN; i++) {
+		for (j = 0; j < FILTER_COMM_LEN; j++) {
+			char c = (needle[j / 8] >> (8 * (j % 8))) & 0xff;
+
+			if (comm[i + j] != c)
+				break;
+		}
+		if (j == FILTER_COMM_LEN)
+			return true;
+		if (!comm[i])
+			return false;
+	}
+	return false;
+}
+#endif
+
+static __always_inline bool flags_match(__u32 flags)
+{
+#if defined(FILTER_FLAGS) || defined(FILTER_FLAGS_ALL0) || defined(FILTER_RDONLY)
+#ifdef FILTER_FLAGS
+	if (flags & (FILTER_FLAGS))
+		return true;
+#endif
+#ifdef FILTER_FLAGS_ALL0
+	if ((flags & (FILTER_FLAGS_ALL0)) == (FILTER_FLAGS_ALL0))
+		return true;
+#endif
+#ifdef FILTER_FLAGS_ALL1
+	if ((flags & (FILTER_FLAGS_ALL1)) == (FILTER_FLAGS_ALL1))
+		return true;
+#endif
+#ifdef FILTER_RDONLY
+	if ((flags & K_O_ACCMODE) == 0)
+		return true;
+#endif
+	return false;
+#else
+	return true;
+#endif
+}
+
+static __always_inline void read_args(enum kind kind, struct pt_regs *regs, struct args *a)
+{
+	a->dfd = K_AT_FDCWD;
+	a->mode = 0;
+	switch (kind) {
+	case K_OPEN:
+		a->name = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+		a->flags = PT_REGS_PARM2_CORE_SYSCALL(regs);
+		a->mode = PT_REGS_PARM3_CORE_SYSCALL(regs);
+		break;
+	case K_CREAT:
+		a->name = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+		a->flags = K_O_WRONLY_CREAT_TRUNC;
+		a->mode = PT_REGS_PARM2_CORE_SYSCALL(regs);
+		break;
+	case K_OPENAT:
+		a->dfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+		a->name = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+		a->flags = PT_REGS_PARM3_CORE_SYSCALL(regs);
+		a->mode = PT_REGS_PARM4_CORE_SYSCALL(regs);
+		break;
+	case K_OPENAT2: {
+		struct open_how how = {};
+
+		a->dfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+		a->name = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+		bpf_probe_read_user(&how, sizeof(how),
+				    (const void *)PT_REGS_PARM3_CORE_SYSCALL(regs));
+		a->flags = how.flags;
+		a->mode = how.mode;
+		break;
+	}
+	}
+}
+
+/* Has the user string at s more than n - 1 bytes? (read_user_str filled all n bytes) */
+static __always_inline bool longer_than(const char *s, long got, __u32 n)
+{
+	char c = 0;
+
+	if (got < (long)n)
+		return false;
+	bpf_probe_read_user(&c, 1, s + n - 1);
+	return c != 0;
+}
+
+#ifdef FULLPATH
+/* -F: "<dir>/<name>" is assembled here, then copied into a record of the size it needs. */
+struct scratch {
+	char buf[OPENSNOOP_PATH_BIG];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} fullpath_buf SEC(".maps");
+
+struct walk {
+	char *buf;
+	struct vfsmount *vmnt;
+	struct mount *mnt;
+	struct dentry *d;
+	struct dentry *root_d;
+	struct vfsmount *root_m;
+	__u32 off;
+	bool done;
+};
+
+/* One step up the tree: a path component, or a jump from a mount's root to its mount point. */
+static long walk_step(__u64 i, void *arg)
+{
+	struct walk *w = arg;
+	struct dentry *d = w->d, *parent, *mnt_root;
+	struct vfsmount *vmnt = w->vmnt;
+	struct mount *mnt = w->mnt;
+	struct qstr q;
+	__u32 len, off;
+
+	if (d == w->root_d && vmnt == w->root_m) {
+		w->done = true;
+		return 1;
+	}
+	parent = BPF_CORE_READ(d, d_parent);
+	mnt_root = BPF_CORE_READ(vmnt, mnt_root);
+	if (d == mnt_root || d == parent) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (up == mnt || d != mnt_root) {
+			w->done = true; /* the namespace's root, or a detached tree */
+			return 1;
+		}
+		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		w->vmnt = &up->mnt;
+		return 0;
+	}
+	q = BPF_CORE_READ(d, d_name);
+	len = q.len;
+	off = w->off;
+	if (len + 1 > off)
+		return 1;
+	off -= len;
+	bpf_probe_read_kernel(w->buf + (off & (OPENSNOOP_DIR_MAX - 1)), len & 255, q.name);
+	off -= 1;
+	w->buf[off & (OPENSNOOP_DIR_MAX - 1)] = '/';
+	w->off = off;
+	w->d = parent;
+	return 0;
+}
+
+/*
+ * Writes the absolute path of directory (vmnt, d) backwards so that it ends at
+ * buf[OPENSNOOP_DIR_MAX], as d_path() would see it from this task's root: crossing mount
+ * points upwards, stopping at the task's root (chroot) or the namespace's root. Returns where
+ * it starts; sets OPENSNOOP_TRUNC_DIR in *info when it did not fit.
+ */
+static __always_inline __u32 dir_path(char *buf, struct vfsmount *vmnt, struct dentry *d,
+				      struct task_struct *task, __u32 *info)
+{
+	struct walk w = {
+		.buf = buf,
+		.vmnt = vmnt,
+		.mnt = container_of(vmnt, struct mount, mnt),
+		.d = d,
+		.root_d = BPF_CORE_READ(task, fs, root.dentry),
+		.root_m = BPF_CORE_READ(task, fs, root.mnt),
+		.off = OPENSNOOP_DIR_MAX,
+	};
+
+	bpf_loop(DIR_DEPTH, walk_step, &w, 0);
+	if (!w.done)
+		*info |= OPENSNOOP_TRUNC_DIR;
+	return w.off;
+}
+
+/* The directory a relative name resolves against; false if dfd is not an open fd. */
+static __always_inline bool base_dir(int dfd, struct task_struct *task, struct vfsmount **m,
+				     struct dentry **d)
+{
+	struct fdtable *fdt;
+	struct file **fds;
+	struct file *f = NULL;
+
+	if (dfd == K_AT_FDCWD) {
+		*m = BPF_CORE_READ(task, fs, pwd.mnt);
+		*d = BPF_CORE_READ(task, fs, pwd.dentry);
+		return true;
+	}
+	if (dfd < 0)
+		return false;
+	fdt = BPF_CORE_READ(task, files, fdt);
+	if ((__u32)dfd >= BPF_CORE_READ(fdt, max_fds))
+		return false;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[dfd]);
+	if (!f)
+		return false;
+	*m = BPF_CORE_READ(f, f_path.mnt);
+	*d = BPF_CORE_READ(f, f_path.dentry);
+	return true;
+}
+#endif
+
+static __always_inline void fill(struct opensnoop_event *e, __u64 id, __u32 uid, long ret,
+				 const struct args *a, const char *comm)
+{
+	e->ts = bpf_ktime_get_ns();
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->uid = uid;
+	e->ret = (__u32)ret;
+	e->flags = a->flags;
+	e->mode = a->mode;
+	e->info = (a->flags & (K_O_CREAT | K_O_TMPFILE_BIT)) ? OPENSNOOP_HAS_MODE : 0;
+	e->pad = 0;
+#ifdef FILTER_COMM_LEN
+	__builtin_memcpy(e->comm, comm, OPENSNOOP_COMM_LEN);
+#else
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+#endif
+}
+
+#ifdef FULLPATH
+/* Copies the assembled text into the smallest record class that holds it. */
+#define EMIT_CLASS(class_bytes)                                                       \
+	do {                                                                          \
+		e = bct_event_reserve(sizeof(*e) + (class_bytes));                    \
+		if (!e)                                                               \
+			return 0;                                                     \
+		fill(e, id, uid, ret, a, comm);                                       \
+		e->info |= info;                                                      \
+		bpf_probe_read_kernel(e->path, len &((class_bytes)-1), s->buf + off); \
+		e->path[len & ((class_bytes)-1)] = '\0';                              \
+		bct_event_submit(e, sizeof(*e) + (class_bytes));                      \
+	} while (0)
+
+/* -F with a relative name: "<dir>/<name>", dir from the cwd or openat's dirfd. */
+static __always_inline int emit_full(void *ctx, __u64 id, __u32 uid, long ret, const struct args *a,
+				     const char *comm, struct task_struct *task, struct vfsmount *m,
+				     struct dentry *d)
+{
+	__u32 zero = 0, info = OPENSNOOP_FULLPATH, off, len;
+	struct opensnoop_event *e;
+	struct scratch *s;
+	long n;
+
+	s = bpf_map_lookup_elem(&fullpath_buf, &zero);
+	if (!s)
+		return 0;
+	off = dir_path(s->buf, m, d, task, &info);
+	s->buf[OPENSNOOP_DIR_MAX] = '/';
+	n = bpf_probe_read_user_str(s->buf + OPENSNOOP_DIR_MAX + 1, NAME_ROOM, a->name);
+	if (n < 1)
+		n = 1; /* unreadable: the directory and '/' */
+	else if (longer_than(a->name, n, NAME_ROOM))
+		info |= OPENSNOOP_TRUNC;
+	/* text length without the NUL */
+	len = OPENSNOOP_DIR_MAX + n - off;
+	if (off > OPENSNOOP_DIR_MAX)
+		return 0;
+	if (len < OPENSNOOP_PATH_SMALL)
+		EMIT_CLASS(OPENSNOOP_PATH_SMALL);
+	else if (len < OPENSNOOP_PATH_MID)
+		EMIT_CLASS(OPENSNOOP_PATH_MID);
+	else if (len < OPENSNOOP_PATH_BIG)
+		EMIT_CLASS(OPENSNOOP_PATH_BIG);
+	return 0;
+}
+#endif
+
+static __always_inline int handle(void *ctx, enum kind kind, struct pt_regs *regs, long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 uid = bpf_get_current_uid_gid();
+	struct opensnoop_event *e;
+	char comm[OPENSNOOP_COMM_LEN] = {};
+	struct args a;
+	long n;
+
+#ifdef FILTER_FAILED
+	if (ret >= 0)
+		return 0;
+#endif
+#ifdef FILTER_TID
+	if ((__u32)id != FILTER_TID)
+		return 0;
+#elif defined(FILTER_PID)
+	if ((id >> 32) != FILTER_PID)
+		return 0;
+#endif
+#ifdef FILTER_UID
+	if (uid != FILTER_UID)
+		return 0;
+#endif
+#ifdef FILTER_CGROUP
+	if (bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
+		return 0;
+#endif
+#ifdef FILTER_COMM_LEN
+	bpf_get_current_comm(comm, sizeof(comm));
+	if (!comm_match(comm))
+		return 0;
+#endif
+	read_args(kind, regs, &a);
+	if (!flags_match(a.flags))
+		return 0;
+
+#ifdef FULLPATH
+	{
+		struct task_struct *task = bpf_get_current_task_btf();
+		struct vfsmount *m;
+		struct dentry *d;
+		char c = 0;
+
+		bpf_probe_read_user(&c, 1, a.name);
+		if (c && c != '/' && base_dir(a.dfd, task, &m, &d))
+			return emit_full(ctx, id, uid, ret, &a, comm, task, m, d);
+	}
+#endif
+	e = bct_event_reserve(SMALL_SZ);
+	if (!e)
+		return 0;
+	fill(e, id, uid, ret, &a, comm);
+	n = bpf_probe_read_user_str(e->path, OPENSNOOP_PATH_SMALL, a.name);
+	if (n < 0) {
+		e->path[0] = '\0';
+	} else if (longer_than(a.name, n, OPENSNOOP_PATH_SMALL)) {
+		/* rare: a long name takes a big record */
+		struct opensnoop_event *big = bct_event_reserve(BIG_SZ);
+
+		if (big) {
+			bct_event_discard(e);
+			e = big;
+			fill(e, id, uid, ret, &a, comm);
+			n = bpf_probe_read_user_str(e->path, OPENSNOOP_PATH_BIG, a.name);
+			if (n < 0)
+				e->path[0] = '\0';
+			else if (longer_than(a.name, n, OPENSNOOP_PATH_BIG))
+				e->info |= OPENSNOOP_TRUNC;
+			bct_event_submit(e, BIG_SZ);
+			return 0;
+		}
+		e->info |= OPENSNOOP_TRUNC;
+	}
+	bct_event_submit(e, SMALL_SZ);
+	return 0;
+}
+
+/* The user registers of this syscall (kprobe and tracepoint methods). */
+static __always_inline struct pt_regs *user_regs(void)
+{
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+/* Method "fexit": the syscall wrappers' own pt_regs argument. */
+SEC("fexit/" SYS(open))
+int BPF_PROG(fx_open, struct pt_regs *regs, long ret)
+{
+	return handle(ctx, K_OPEN, regs, ret);
+}
+
+SEC("fexit/" SYS(creat))
+int BPF_PROG(fx_creat, struct pt_regs *regs, long ret)
+{
+	return handle(ctx, K_CREAT, regs, ret);
+}
+
+SEC("fexit/" SYS(openat))
+int BPF_PROG(fx_openat, struct pt_regs *regs, long ret)
+{
+	return handle(ctx, K_OPENAT, regs, ret);
+}
+
+SEC("fexit/" SYS(openat2))
+int BPF_PROG(fx_openat2, struct pt_regs *regs, long ret)
+{
+	return handle(ctx, K_OPENAT2, regs, ret);
+}
+
+/* Method "kprobe": return probes on the same wrappers. */
+SEC("kretprobe/" SYS(open))
+int BPF_KRETPROBE(kr_open, long ret)
+{
+	return handle(ctx, K_OPEN, user_regs(), ret);
+}
+
+SEC("kretprobe/" SYS(creat))
+int BPF_KRETPROBE(kr_creat, long ret)
+{
+	return handle(ctx, K_CREAT, user_regs(), ret);
+}
+
+SEC("kretprobe/" SYS(openat))
+int BPF_KRETPROBE(kr_openat, long ret)
+{
+	return handle(ctx, K_OPENAT, user_regs(), ret);
+}
+
+SEC("kretprobe/" SYS(openat2))
+int BPF_KRETPROBE(kr_openat2, long ret)
+{
+	return handle(ctx, K_OPENAT2, user_regs(), ret);
+}
+
+/* Method "tracepoint": the syscalls:sys_exit_* events. */
+SEC("tracepoint/syscalls/sys_exit_open")
+int tp_open(struct trace_event_raw_sys_exit *ctx)
+{
+	return handle(ctx, K_OPEN, user_regs(), ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_creat")
+int tp_creat(struct trace_event_raw_sys_exit *ctx)
+{
+	return handle(ctx, K_CREAT, user_regs(), ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int tp_openat(struct trace_event_raw_sys_exit *ctx)
+{
+	return handle(ctx, K_OPENAT, user_regs(), ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat2")
+int tp_openat2(struct trace_event_raw_sys_exit *ctx)
+{
+	return handle(ctx, K_OPENAT2, user_regs(), ctx->ret);
+}

@@ -1,0 +1,663 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * opensnoop: trace open(), creat(), openat() and openat2() system-wide, one line per call.
+ *
+ * Interface of BCC's opensnoop by Brendan Gregg (PID/TID filters by Dina Goldshtein, flags by
+ * Tim Douglas, UID by Takuma Kume, full path and buffer size by Rocky Xing); written anew,
+ * with --exec, --cgroup, a MODE column under -e, and visible truncation of long paths.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <linux/types.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bct.h"
+#include "buf.h"
+#include "cmd.h"
+#include "prog.h"
+#include "opensnoop.h"
+
+/* The kernel's O_LARGEFILE (glibc defines it as 0 for 64-bit programs). */
+#if defined(__x86_64__) || defined(__i386__) || defined(__s390x__) || defined(__riscv)
+#define KERNEL_O_LARGEFILE 0100000
+#elif defined(__aarch64__) || defined(__arm__) || defined(__powerpc__)
+#define KERNEL_O_LARGEFILE 0200000
+#else
+#define KERNEL_O_LARGEFILE 0
+#endif
+
+#define MAX_ALL_FLAGS 2 /* multi-bit flags the BPF side tests for all bits (O_SYNC, O_TMPFILE) */
+#define OUT_BUF_SZ (64 * 1024)
+
+enum {
+	OPT_EXEC = 0x100,
+	OPT_CGROUP,
+};
+
+static struct opensnoop_env {
+	struct bct_common common;
+	bool timestamp;
+	bool print_uid;
+	bool failed;
+	bool extended;
+	bool full_path;
+	pid_t pid; /* 0: any */
+	pid_t tid;
+	bool has_uid;
+	uid_t uid;
+	uint64_t duration_ms;
+	const char *name;
+	bool has_flag_filter;
+	unsigned int flags_any;
+	unsigned int flags_all[MAX_ALL_FLAGS];
+	int nflags_all;
+	bool flag_rdonly;
+	const char *bad_flag;
+	uint64_t buffer_pages;
+	const char *cgroup;
+	char **exec_argv; /* --exec CMD ARGS..., NULL-terminated */
+} env;
+
+static const struct argp_option options[] = {
+	{ "timestamp", 'T', NULL, 0, "include timestamp on output", 0 },
+	{ "print-uid", 'U', NULL, 0, "print UID column", 0 },
+	{ "failed", 'x', NULL, 0, "only show failed opens", 0 },
+	{ "pid", 'p', "PID", 0, "trace this PID only", 0 },
+	{ "tid", 't', "TID", 0, "trace this TID only", 0 },
+	{ "uid", 'u', "UID", 0, "trace this UID only", 0 },
+	{ "duration", 'd', "DURATION", 0, "total duration of trace in seconds", 0 },
+	{ "name", 'n', "NAME", 0, "only print process names containing this name", 0 },
+	{ "extended_fields", 'e', NULL, 0, "show extended fields (FLAGS and MODE)", 0 },
+	{ "flag_filter", 'f', "FLAG_FILTER", 0,
+	  "filter on flags argument (e.g., O_WRONLY); repeatable, any of them matches", 0 },
+	{ "full-path", 'F', NULL, 0, "show full path for an open file with relative path", 0 },
+	{ "buffer-pages", 'b', "BUFFER_PAGES", 0,
+	  "size of the ring buffer per CPU, in pages (must be a power of two; the ring buffer "
+	  "defaults to 1 MiB)",
+	  0 },
+	{ "cgroup", OPT_CGROUP, "PATH", 0,
+	  "trace only tasks in this cgroup v2 directory (and its descendants)", 0 },
+	{ "exec", OPT_EXEC, "CMD", 0,
+	  "run CMD with the remaining arguments, trace only it, and exit when it exits", 0 },
+	{ 0 },
+};
+
+static const char doc[] =
+	"Trace open() syscalls\n"
+	"\v"
+	"examples:\n"
+	"    ./opensnoop                        # trace all open() syscalls\n"
+	"    ./opensnoop -T                     # include timestamps\n"
+	"    ./opensnoop -U                     # include UID\n"
+	"    ./opensnoop -x                     # only show failed opens\n"
+	"    ./opensnoop -p 181                 # only trace PID 181\n"
+	"    ./opensnoop -t 123                 # only trace TID 123\n"
+	"    ./opensnoop -u 1000                # only trace UID 1000\n"
+	"    ./opensnoop -d 10                  # trace for 10 seconds only\n"
+	"    ./opensnoop -n main                # only print process names containing \"main\"\n"
+	"    ./opensnoop -e                     # show extended fields\n"
+	"    ./opensnoop -f O_WRONLY -f O_RDWR  # only print calls for writing\n"
+	"    ./opensnoop -F                     # show full path for an open file with relative "
+	"path\n"
+	"    ./opensnoop --cgroup /sys/fs/cgroup/app  # only trace tasks in this cgroup v2\n"
+	"    ./opensnoop --exec ls -l /tmp      # run ls, trace only it\n"
+	"    ./opensnoop --json                 # one JSON object per open\n";
+
+static const struct {
+	const char *name;
+	unsigned int value;
+} open_flags[] = {
+	{ "O_RDONLY", O_RDONLY },	{ "O_WRONLY", O_WRONLY },
+	{ "O_RDWR", O_RDWR },		{ "O_CREAT", O_CREAT },
+	{ "O_EXCL", O_EXCL },		{ "O_NOCTTY", O_NOCTTY },
+	{ "O_TRUNC", O_TRUNC },		{ "O_APPEND", O_APPEND },
+	{ "O_NONBLOCK", O_NONBLOCK },	{ "O_NDELAY", O_NDELAY },
+	{ "O_DSYNC", O_DSYNC },		{ "O_ASYNC", O_ASYNC },
+	{ "O_DIRECT", O_DIRECT },	{ "O_LARGEFILE", KERNEL_O_LARGEFILE },
+	{ "O_DIRECTORY", O_DIRECTORY }, { "O_NOFOLLOW", O_NOFOLLOW },
+	{ "O_NOATIME", O_NOATIME },	{ "O_CLOEXEC", O_CLOEXEC },
+	{ "O_SYNC", O_SYNC },		{ "O_RSYNC", O_RSYNC },
+	{ "O_PATH", O_PATH },		{ "O_TMPFILE", O_TMPFILE },
+};
+
+/* Adds -f NAME to the filter; false for a name BCC would reject ("Bad flag"). */
+static bool add_flag(const char *name)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < sizeof(open_flags) / sizeof(open_flags[0]); i++)
+		if (!strcmp(name, open_flags[i].name))
+			break;
+	if (i == sizeof(open_flags) / sizeof(open_flags[0]) || !open_flags[i].value) {
+		if (i < sizeof(open_flags) / sizeof(open_flags[0]) && !strcmp(name, "O_RDONLY")) {
+			env.flag_rdonly = true;
+			env.has_flag_filter = true;
+			return true;
+		}
+		return false;
+	}
+	env.has_flag_filter = true;
+	if (!(open_flags[i].value & (open_flags[i].value - 1))) {
+		env.flags_any |= open_flags[i].value; /* one bit */
+		return true;
+	}
+	for (j = 0; j < env.nflags_all; j++)
+		if (env.flags_all[j] == open_flags[i].value)
+			return true;
+	if (env.nflags_all < MAX_ALL_FLAGS)
+		env.flags_all[env.nflags_all++] = open_flags[i].value;
+	return true;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	uint64_t v;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		bct_common_init(state, &env.common);
+		break;
+	case 'T':
+		env.timestamp = true;
+		break;
+	case 'U':
+		env.print_uid = true;
+		break;
+	case 'x':
+		env.failed = true;
+		break;
+	case 'p':
+		bct_arg_pid(state, arg, &env.pid);
+		break;
+	case 't':
+		bct_arg_pid(state, arg, &env.tid);
+		break;
+	case 'u':
+		bct_arg_u64(state, "UID", arg, 0, UINT32_MAX - 1, &v);
+		env.uid = v;
+		env.has_uid = true;
+		break;
+	case 'd':
+		bct_arg_duration_ms(state, arg, &env.duration_ms);
+		break;
+	case 'n':
+		env.name = arg;
+		break;
+	case 'e':
+		env.extended = true;
+		break;
+	case 'f':
+		if (!add_flag(arg) && !env.bad_flag)
+			env.bad_flag = arg;
+		break;
+	case 'F':
+		env.full_path = true;
+		break;
+	case 'b':
+		bct_arg_u64(state, "buffer pages", arg, 1, 1 << 20, &env.buffer_pages);
+		if (env.buffer_pages & (env.buffer_pages - 1))
+			argp_error(state, "invalid buffer pages: '%s' (must be a power of two)",
+				   arg);
+		break;
+	case OPT_CGROUP:
+		env.cgroup = arg;
+		break;
+	case OPT_EXEC: {
+		/* CMD, then every remaining argument belongs to the command */
+		int n = state->argc - state->next, i;
+
+		env.exec_argv = calloc(n + 2, sizeof(*env.exec_argv));
+		if (!env.exec_argv)
+			argp_failure(state, 1, ENOMEM, "--exec");
+		env.exec_argv[0] = arg;
+		for (i = 0; i < n; i++)
+			env.exec_argv[i + 1] = state->argv[state->next + i];
+		state->next = state->argc;
+		break;
+	}
+	case ARGP_KEY_ARG:
+		argp_error(state, "unrecognized arguments: %s", arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child children[] = { { &bct_common_argp, 0, NULL, 0 }, { 0 } };
+static const struct argp argp = {
+	.options = options,
+	.parser = parse_arg,
+	.args_doc = NULL,
+	.doc = doc,
+	.children = children,
+};
+
+/* --- attach methods: every program in bpf-src/opensnoop.bpf.c -------------------------- */
+
+static const char *const fx_progs[] = { "fx_openat", NULL };
+static const char *const fx_opt[] = { "fx_open", "fx_creat", "fx_openat2", NULL };
+static const char *const kr_progs[] = { "kr_openat", NULL };
+static const char *const kr_opt[] = { "kr_open", "kr_creat", "kr_openat2", NULL };
+static const char *const tp_progs[] = { "tp_openat", NULL };
+static const char *const tp_opt[] = { "tp_open", "tp_creat", "tp_openat2", NULL };
+
+static const struct bct_method methods[] = {
+	{ "fexit", fx_progs, fx_opt },
+	{ "kprobe", kr_progs, kr_opt },
+	{ "tracepoint", tp_progs, tp_opt },
+	{ NULL, NULL, NULL },
+};
+
+static const struct bct_hook hooks[] = {
+	{ "open syscalls", methods, false },
+	{ NULL, NULL, false },
+};
+
+/* --- output ------------------------------------------------------------------------------- */
+
+struct state {
+	uint64_t first_ts;
+	bool have_first;
+	int out_err; /* errno of a failed write to stdout */
+};
+
+static void print_header(void)
+{
+	if (env.timestamp)
+		printf("%-14s", "TIME(s)");
+	if (env.print_uid)
+		printf("%-6s", "UID");
+	printf("%-6s %-16s %4s %3s ", env.tid ? "TID" : "PID", "COMM", "FD", "ERR");
+	if (env.extended)
+		printf("%-9s%-5s", "FLAGS", "MODE");
+	printf("PATH\n");
+}
+
+/* The path text of an event, its length, and whether it was cut at either end. */
+static const char *event_path(const struct opensnoop_event *e, size_t size, size_t *len)
+{
+	size_t area = size - sizeof(*e);
+
+	*len = strnlen(e->path, area);
+	return e->path;
+}
+
+static void print_json(const struct opensnoop_event *e, const char *path, size_t len)
+{
+	int ret = (int)e->ret;
+	struct bct_json j;
+	char full[OPENSNOOP_PATH_BIG + 8];
+	size_t n = 0;
+
+	if (e->info & OPENSNOOP_TRUNC_DIR) {
+		memcpy(full, "...", 3);
+		n = 3;
+	}
+	memcpy(full + n, path, len);
+	n += len;
+	if (e->info & OPENSNOOP_TRUNC) {
+		memcpy(full + n, "...", 3);
+		n += 3;
+	}
+	bct_json_begin(&j, stdout);
+	bct_json_uint(&j, "ts", e->ts);
+	bct_json_uint(&j, "pid", e->pid);
+	bct_json_uint(&j, "tid", e->tid);
+	bct_json_uint(&j, "uid", e->uid);
+	bct_json_strn(&j, "comm", e->comm, strnlen(e->comm, sizeof(e->comm)));
+	bct_json_int(&j, "fd", ret >= 0 ? ret : -1);
+	bct_json_int(&j, "err", ret >= 0 ? 0 : -ret);
+	bct_json_uint(&j, "flags", e->flags);
+	if (e->info & OPENSNOOP_HAS_MODE)
+		bct_json_uint(&j, "mode", e->mode);
+	else
+		bct_json_null(&j, "mode");
+	bct_json_strn(&j, "path", full, n);
+	if (e->info & (OPENSNOOP_TRUNC | OPENSNOOP_TRUNC_DIR))
+		bct_json_bool(&j, "truncated", true);
+	bct_json_end(&j);
+}
+
+static int on_event(void *ctx, const void *data, size_t size)
+{
+	const struct opensnoop_event *e = data;
+	struct state *st = ctx;
+	int ret;
+	const char *path;
+	size_t len;
+
+	if (size < sizeof(*e))
+		return 0;
+	if (!st->have_first) {
+		st->first_ts = e->ts;
+		st->have_first = true;
+	}
+	path = event_path(e, size, &len);
+	if (env.common.json) {
+		print_json(e, path, len);
+		return 0;
+	}
+	ret = (int)e->ret;
+	if (env.timestamp)
+		printf("%-14.9f", (double)(e->ts - st->first_ts) / 1e9);
+	if (env.print_uid)
+		printf("%-6u", e->uid);
+	printf("%-6u %-16.16s %4d %3d ", env.tid ? e->tid : e->pid, e->comm, ret >= 0 ? ret : -1,
+	       ret >= 0 ? 0 : -ret);
+	if (env.extended) {
+		printf("%08o ", e->flags);
+		if (e->info & OPENSNOOP_HAS_MODE)
+			printf("%04o ", e->mode);
+		else
+			fputs("n/a  ", stdout);
+	}
+	if (e->info & OPENSNOOP_TRUNC_DIR)
+		fputs("...", stdout);
+	fwrite(path, 1, len, stdout);
+	if (e->info & OPENSNOOP_TRUNC)
+		fputs("...", stdout);
+	putchar('\n');
+	return 0;
+}
+
+/* --- set-up ------------------------------------------------------------------------------- */
+
+/* Two u64 of the -n needle, little-endian, for FILTER_COMM_LO/HI. */
+static void pack_name(const char *name, size_t len, uint64_t *lo, uint64_t *hi)
+{
+	size_t i;
+
+	*lo = *hi = 0;
+	for (i = 0; i < len && i < 16; i++) {
+		uint64_t b = (unsigned char)name[i];
+
+		if (i < 8)
+			*lo |= b << (8 * i);
+		else
+			*hi |= b << (8 * (i - 8));
+	}
+}
+
+static int add_defines(struct bct_prog *p, pid_t exec_pid)
+{
+	int err = 0;
+
+	if (env.tid)
+		err = err ?: bct_prog__define(p, "FILTER_TID", "%d", env.tid);
+	else if (env.pid || exec_pid)
+		err = err ?: bct_prog__define(p, "FILTER_PID", "%d", exec_pid ? exec_pid : env.pid);
+	if (env.has_uid)
+		err = err ?: bct_prog__define(p, "FILTER_UID", "%u", env.uid);
+	if (env.failed)
+		err = err ?: bct_prog__define(p, "FILTER_FAILED", NULL);
+	if (env.cgroup)
+		err = err ?: bct_prog__define(p, "FILTER_CGROUP", NULL);
+	if (env.name && *env.name) {
+		size_t len = strlen(env.name);
+		uint64_t lo, hi;
+
+		/* a needle longer than a comm can never match: 16 bytes against comm's NUL */
+		pack_name(env.name, len, &lo, &hi);
+		err = err ?: bct_prog__define(p, "FILTER_COMM_LEN", "%zu", len > 16 ? 16 : len);
+		err = err ?: bct_prog__define(p, "FILTER_COMM_LO", "0x%" PRIx64 "ULL", lo);
+		err = err ?: bct_prog__define(p, "FILTER_COMM_HI", "0x%" PRIx64 "ULL", hi);
+	}
+	if (env.flags_any)
+		err = err ?: bct_prog__define(p, "FILTER_FLAGS", "0%o", env.flags_any);
+	if (env.nflags_all > 0)
+		err = err ?: bct_prog__define(p, "FILTER_FLAGS_ALL0", "0%o", env.flags_all[0]);
+	if (env.nflags_all > 1)
+		err = err ?: bct_prog__define(p, "FILTER_FLAGS_ALL1", "0%o", env.flags_all[1]);
+	if (env.flag_rdonly)
+		err = err ?: bct_prog__define(p, "FILTER_RDONLY", NULL);
+	if (env.full_path)
+		err = err ?: bct_prog__define(p, "FULLPATH", NULL);
+	if (env.buffer_pages) {
+		uint64_t bytes = env.buffer_pages * sysconf(_SC_PAGESIZE) *
+				 (uint64_t)libbpf_num_possible_cpus();
+		uint64_t ring = 1;
+
+		while (ring < bytes)
+			ring <<= 1;
+		err = err ?: bct_prog__define(p, "BCT_EVENTS_BYTES", "%" PRIu64 "ULL", ring);
+	}
+	if (err)
+		pr_err("cannot set up the BPF program: %s", strerror(-err));
+	return err;
+}
+
+/* The --cgroup directory, opened; -errno (logged) when it is not a cgroup v2 directory. */
+static int open_cgroup(const char *path)
+{
+	struct statfs sfs;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		pr_err("cannot open cgroup '%s': %s", path, strerror(-err));
+		return err;
+	}
+	if (fstatfs(fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
+		pr_err("'%s' is not a cgroup v2 directory", path);
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+/*
+ * --exec: the child waits on a pipe until tracing is attached, then execs. Returns its PID
+ * and the pipe's write end in *go_fd, or -errno.
+ */
+static pid_t spawn_waiting(char **argv, int *go_fd)
+{
+	int fds[2];
+	pid_t pid;
+	char c;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+
+		close(fds[0]);
+		close(fds[1]);
+		return err;
+	}
+	if (pid == 0) {
+		close(fds[1]);
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		if (read(fds[0], &c, 1) != 1)
+			_exit(127); /* the tracer failed: do not run untraced */
+		execvp(argv[0], argv);
+		fprintf(stderr, "%s: cannot run '%s': %s\n", bct_log_prog(), argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	close(fds[0]);
+	*go_fd = fds[1];
+	return pid;
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+/* Writes out what is buffered; false once stdout is gone (EPIPE: a clean stop). */
+static bool flush_out(struct state *st)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return true;
+	st->out_err = errno ? errno : EIO;
+	return false;
+}
+
+/* Polls until Ctrl-C, -d, the --exec child's exit, or a closed stdout. */
+static int trace_loop(struct bct_buf *buf, struct state *st, pid_t child)
+{
+	uint64_t deadline = env.duration_ms ? mono_ms() + env.duration_ms : 0;
+	int timeout = child > 0 ? 20 : 100;
+	bool child_done = false;
+	int err = 0;
+
+	while (!bct_exiting) {
+		int t = timeout;
+
+		if (deadline) {
+			uint64_t now = mono_ms();
+
+			if (now >= deadline)
+				break;
+			if (deadline - now < (uint64_t)t)
+				t = deadline - now;
+		}
+		err = bct_buf__poll(buf, t);
+		if (err < 0)
+			break;
+		err = 0;
+		if (!flush_out(st))
+			break;
+		if (child > 0 && !child_done && waitpid(child, NULL, WNOHANG) == child) {
+			child_done = true;
+			/* its last opens are already in the ring: drain them, then stop */
+			while (bct_buf__poll(buf, 0) > 0)
+				;
+			break;
+		}
+	}
+	if (!st->out_err)
+		flush_out(st);
+	return err;
+}
+
+int cmd_opensnoop(int argc, char **argv)
+{
+	struct bct_prog_opts popts = { .src_name = "opensnoop.bpf.c", .hooks = hooks };
+	struct state st = { 0 };
+	struct bct_prog *p = NULL;
+	struct bct_buf *buf = NULL;
+	pid_t child = 0;
+	int go_fd = -1, cg_fd = -1, err;
+	static char outbuf[OUT_BUF_SZ];
+
+	err = argp_parse(&argp, argc, argv, 0, NULL, &env);
+	if (err)
+		return 2;
+	if (env.bad_flag) {
+		fprintf(stderr, "Bad flag: %s\n", env.bad_flag);
+		return 1;
+	}
+	if (env.exec_argv && (env.pid || env.tid)) {
+		pr_err("--exec cannot be used with %s", env.pid ? "-p/--pid" : "-t/--tid");
+		return 1;
+	}
+	popts.common = &env.common;
+
+	p = bct_prog__new(&popts);
+	if (!p) {
+		pr_err("cannot create BPF program: %s", strerror(errno));
+		return 1;
+	}
+	if (env.common.ebpf) {
+		err = add_defines(p, 0); /* --exec: FILTER_PID is the child's, known only later */
+		if (!err)
+			err = bct_prog__print_source(p, stdout);
+		goto cleanup;
+	}
+	if (env.cgroup) {
+		cg_fd = open_cgroup(env.cgroup);
+		if (cg_fd < 0) {
+			err = cg_fd;
+			goto cleanup;
+		}
+	}
+	if (env.exec_argv) {
+		child = spawn_waiting(env.exec_argv, &go_fd);
+		if (child < 0) {
+			err = child;
+			pr_err("cannot start '%s': %s", env.exec_argv[0], strerror(-err));
+			child = 0;
+			goto cleanup;
+		}
+	}
+	bct_signals_install();
+	err = add_defines(p, child);
+	if (err)
+		goto cleanup;
+	err = bct_prog__load(p);
+	if (err)
+		goto cleanup;
+	if (cg_fd >= 0) {
+		__u32 zero = 0;
+
+		err = bpf_map_update_elem(bct_prog__map_fd(p, "cgroup_filter"), &zero, &cg_fd, 0);
+		if (err) {
+			err = -errno;
+			pr_err("cannot set the cgroup filter: %s", strerror(-err));
+			goto cleanup;
+		}
+	}
+	buf = bct_buf__new(p, on_event, &st);
+	if (!buf) {
+		err = -errno;
+		goto cleanup;
+	}
+	err = bct_prog__attach(p);
+	if (err)
+		goto cleanup;
+
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	if (!env.common.json)
+		print_header();
+	if (!flush_out(&st))
+		goto cleanup;
+	if (go_fd >= 0) {
+		if (write(go_fd, "g", 1) != 1) {
+			err = -errno;
+			pr_err("cannot start '%s': %s", env.exec_argv[0], strerror(-err));
+			goto cleanup;
+		}
+		close(go_fd);
+		go_fd = -1;
+	}
+	err = trace_loop(buf, &st, child);
+
+cleanup:
+	if (go_fd >= 0) {
+		/* set-up failed: the waiting child exits without running the command */
+		close(go_fd);
+		waitpid(child, NULL, 0);
+	} else if (child > 0) {
+		waitpid(child, NULL, WNOHANG); /* reap it if it is done; never kill it */
+	}
+	bct_buf__free(buf);
+	bct_prog__destroy(p);
+	if (cg_fd >= 0)
+		close(cg_fd);
+	free(env.exec_argv);
+	if (st.out_err == EPIPE)
+		return 0;
+	return err || st.out_err ? 1 : 0;
+}

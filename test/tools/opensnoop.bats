@@ -1,0 +1,474 @@
+#!/usr/bin/env bats
+# bats file_tags=needs:bpf
+# opensnoop with real events: test/workloads/opener opens a uniquely named file N times and
+# fails to open another N times; each test counts the lines the tracer printed for those paths.
+# Tracers and workloads run in the background ("$BCCTOOL" directly: run_bct cannot), and
+# teardown kills whatever a failed test left running and removes its cgroup.
+load ../helpers
+
+BATS_NO_PARALLELIZE_WITHIN_FILE=true
+N=500
+
+setup() {
+    require_bpf
+    OPENER=$BCCTOOL_BUILD/workloads/opener
+    [ -x "$OPENER" ] || fail "$OPENER is not built (make)"
+    T=$BATS_TEST_TMPDIR
+    OK=$T/osnp-ok-$BATS_TEST_NUMBER-$$
+    FAIL=$T/osnp-missing-$BATS_TEST_NUMBER-$$
+    : >"$OK"
+    BG=()
+    CG=
+    SHARED=
+}
+
+teardown() {
+    local p
+    for p in "${BG[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+    for p in "${BG[@]}"; do wait "$p" 2>/dev/null || true; done
+    if [ -n "$CG" ] && [ -d "$CG" ]; then rmdir "$CG" 2>/dev/null || true; fi
+    if [ -n "$SHARED" ]; then rm -rf "$SHARED"; fi
+}
+
+# start_trace ARGS...: "bcctool opensnoop ARGS" in the background, output in $OUT and $ERR;
+# returns once the header is out (printed after the programs are attached).
+start_trace() {
+    TRACE_SEQ=$((${TRACE_SEQ:-0} + 1))
+    OUT=$T/trace.$TRACE_SEQ.out
+    ERR=$T/trace.$TRACE_SEQ.err
+    echo "\$ bcctool opensnoop $*"
+    "$BCCTOOL" opensnoop "$@" >"$OUT" 2>"$ERR" &
+    TRACER=$!
+    BG+=("$TRACER")
+    wait_ready_line "$OUT" "$TRACER"
+}
+
+# wait_ready_line FILE PID: waits (30 s at most) until FILE has a line, while PID lives.
+wait_ready_line() {
+    local i
+    for ((i = 0; i < 3000; i++)); do
+        [ -s "$1" ] && return 0
+        kill -0 "$2" 2>/dev/null || { cat "$ERR" >&2; fail "tracer exited early"; }
+        sleep 0.01
+    done
+    fail "tracer never printed its header"
+}
+
+# For --json, which has no header: opens a marker until the tracer shows it.
+start_trace_json() {
+    TRACE_SEQ=$((${TRACE_SEQ:-0} + 1))
+    OUT=$T/trace.$TRACE_SEQ.out
+    ERR=$T/trace.$TRACE_SEQ.err
+    local marker=$T/osnp-ready-$$ i
+    echo "\$ bcctool opensnoop $*"
+    "$BCCTOOL" opensnoop "$@" >"$OUT" 2>"$ERR" &
+    TRACER=$!
+    BG+=("$TRACER")
+    for ((i = 0; i < 3000; i++)); do
+        { : <"$marker"; } 2>/dev/null || true
+        grep -q "osnp-ready-$$" "$OUT" 2>/dev/null && return 0
+        kill -0 "$TRACER" 2>/dev/null || { cat "$ERR" >&2; fail "tracer exited early"; }
+        sleep 0.01
+    done
+    fail "tracer never showed the ready marker"
+}
+
+# stop_trace: SIGINT, then the tracer must exit 0 with nothing on stderr.
+stop_trace() {
+    kill -INT "$TRACER"
+    local rc=0
+    wait "$TRACER" || rc=$?
+    echo "tracer exit: $rc; stderr: $(cat "$ERR")"
+    [ "$rc" -eq 0 ] || fail "opensnoop exited $rc"
+    [ ! -s "$ERR" ] || fail "opensnoop wrote to stderr: $(cat "$ERR")"
+}
+
+# start_opener VAR ARGS...: the workload, waiting for SIGUSR1; its PID in VAR.
+start_opener() {
+    local var=$1 pid i out
+    shift
+    OPENER_SEQ=$((${OPENER_SEQ:-0} + 1))
+    out=$T/opener.$OPENER_SEQ
+    "$OPENER" -w "$@" >"$out" &
+    pid=$!
+    BG+=("$pid")
+    printf -v "$var" %s "$pid"
+    # "ready": SIGUSR1 is blocked from then on
+    for ((i = 0; i < 1000; i++)); do
+        grep -qs ready "$out" && return 0
+        kill -0 "$pid" 2>/dev/null || fail "opener $* exited early"
+        sleep 0.01
+    done
+    fail "opener $* never got ready"
+}
+
+# go_opener PID...: lets the openers run and waits for them; each must exit 0.
+go_opener() {
+    local p rc
+    for p in "$@"; do kill -USR1 "$p"; done
+    for p in "$@"; do
+        rc=0
+        wait "$p" || rc=$?
+        [ "$rc" -eq 0 ] || fail "opener $p exited $rc"
+    done
+    sleep 0.1 # the tracer drains every 10 ms
+}
+
+# lines_for PATH: the trace lines whose last field is PATH
+lines_for() {
+    awk -v p="$1" '$NF == p' "$OUT"
+}
+
+count_for() {
+    lines_for "$1" | wc -l
+}
+
+@test "every open and failed open: N lines each, with PID, COMM, FD and ERR" {
+    start_opener W -N osnp_basic "$OK" "$FAIL"
+    start_trace
+    go_opener "$W"
+    stop_trace
+    assert_equal "$(head -1 "$OUT")" "PID    COMM               FD ERR PATH"
+    assert_equal "$(count_for "$OK")" "$N"
+    assert_equal "$(count_for "$FAIL")" "$N"
+    # PID COMM FD ERR PATH, with BCC's widths
+    assert_equal "$(lines_for "$OK" | awk -v pid="$W" '$1 == pid && $2 == "osnp_basic" && $3 >= 3 && $4 == 0' | wc -l)" "$N"
+    assert_equal "$(lines_for "$FAIL" | awk -v pid="$W" '$1 == pid && $2 == "osnp_basic" && $3 == -1 && $4 == 2' | wc -l)" "$N"
+    run grep -c -E "^$W +osnp_basic +[0-9]+ +0 $OK\$" "$OUT"
+    assert_output "$N"
+    # the exact layout: %-6d %-16s %4d %3d
+    printf -v want '%-6d %-16s %4d %3d %s' "$W" osnp_basic -1 2 "$FAIL"
+    assert_equal "$(lines_for "$FAIL" | head -1)" "$want"
+}
+
+@test "-x shows only the failed opens" {
+    start_opener W "$OK" "$FAIL"
+    start_trace -x
+    go_opener "$W"
+    stop_trace
+    assert_equal "$(count_for "$OK")" 0
+    assert_equal "$(count_for "$FAIL")" "$N"
+    run awk 'NR > 1 && $3 != -1' "$OUT"
+    assert_output ""
+}
+
+@test "-p keeps exactly the opens of that process" {
+    start_opener A "$OK" "$FAIL"
+    start_opener B "$OK.b" "$FAIL.b"
+    : >"$OK.b"
+    start_trace -p "$A"
+    go_opener "$A" "$B"
+    stop_trace
+    assert_equal "$(count_for "$OK")" "$N"
+    assert_equal "$(count_for "$FAIL")" "$N"
+    assert_equal "$(count_for "$OK.b")" 0
+    assert_equal "$(count_for "$FAIL.b")" 0
+    run awk -v pid="$A" 'NR > 1 && $1 != pid' "$OUT"
+    assert_output ""
+}
+
+@test "-t keeps exactly the opens of that thread, in a TID column" {
+    start_opener W -t "$T/tid" "$OK" "$FAIL"
+    local i
+    for ((i = 0; i < 100; i++)); do [ -s "$T/tid" ] && break; sleep 0.01; done
+    TID=$(cat "$T/tid")
+    [ "$TID" != "$W" ] || fail "the thread has the process's ID"
+    start_trace -t "$TID"
+    go_opener "$W"
+    stop_trace
+    assert_equal "$(head -1 "$OUT")" "TID    COMM               FD ERR PATH"
+    # the thread opened OK and FAIL N times each; the main thread opened OK N more times
+    assert_equal "$(count_for "$OK")" "$N"
+    assert_equal "$(count_for "$FAIL")" "$N"
+    run awk -v tid="$TID" 'NR > 1 && $1 != tid' "$OUT"
+    assert_output ""
+}
+
+@test "-u keeps exactly the opens of that user, -U shows the UID" {
+    SHARED=$(mktemp -d /tmp/bct-osnp.XXXXXX)
+    chmod 755 "$SHARED"
+    local ok=$SHARED/ok fail=$SHARED/missing
+    : >"$ok"
+    chmod 644 "$ok"
+    start_opener A -u 65534 "$ok" "$fail"
+    start_opener B "$OK" "$FAIL"
+    start_trace -U -u 65534
+    go_opener "$A" "$B"
+    stop_trace
+    assert_equal "$(head -1 "$OUT")" "UID   PID    COMM               FD ERR PATH"
+    assert_equal "$(count_for "$ok")" "$N"
+    assert_equal "$(count_for "$fail")" "$N"
+    assert_equal "$(count_for "$OK")" 0
+    assert_equal "$(count_for "$FAIL")" 0
+    run awk 'NR > 1 && $1 != 65534' "$OUT"
+    assert_output ""
+}
+
+@test "-n keeps exactly the opens of commands containing NAME" {
+    start_opener A -N "xosnpA$$" "$OK" "$FAIL"
+    start_opener B -N "xosnpB$$" "$OK.b" "$FAIL.b"
+    : >"$OK.b"
+    start_trace -n "snpA$$"
+    go_opener "$A" "$B"
+    stop_trace
+    assert_equal "$(count_for "$OK")" "$N"
+    assert_equal "$(count_for "$FAIL")" "$N"
+    assert_equal "$(count_for "$OK.b")" 0
+    run awk -v c="xosnpA$$" 'NR > 1 && $2 != c' "$OUT"
+    assert_output ""
+}
+
+@test "--cgroup keeps exactly the opens of tasks in that cgroup v2" {
+    local root
+    root=$(findmnt -n -t cgroup2 -o TARGET | head -1)
+    [ -n "$root" ] || skip "no cgroup v2 hierarchy mounted"
+    CG=$root/bct-osnp-$$
+    mkdir "$CG" || skip "cannot create a cgroup under $root"
+    start_opener A "$OK" "$FAIL"
+    echo "$A" >"$CG/cgroup.procs"
+    start_opener B "$OK.b" "$FAIL.b"
+    : >"$OK.b"
+    start_trace --cgroup "$CG"
+    go_opener "$A" "$B"
+    stop_trace
+    assert_equal "$(count_for "$OK")" "$N"
+    assert_equal "$(count_for "$FAIL")" "$N"
+    assert_equal "$(count_for "$OK.b")" 0
+    assert_equal "$(count_for "$FAIL.b")" 0
+}
+
+@test "--cgroup with a path that is not a cgroup v2 directory fails" {
+    BCT_RUN_FLAGS=--separate-stderr run_bct 1 opensnoop --cgroup "$T"
+    assert_equal "$stderr" "opensnoop: '$T' is not a cgroup v2 directory"
+}
+
+@test "-d 1 ends on time" {
+    local t0 t1 rc=0
+    start_trace -d 1
+    t0=$(date +%s%N)
+    wait "$TRACER" || rc=$?
+    t1=$(date +%s%N)
+    [ "$rc" -eq 0 ] || fail "exit $rc"
+    local ms=$(((t1 - t0) / 1000000))
+    echo "ran ${ms} ms after its header"
+    ((ms >= 900 && ms <= 1500)) || fail "-d 1 ran ${ms} ms"
+}
+
+@test "-T: a TIME(s) column, starting at 0, monotonic" {
+    start_opener W "$OK" "$FAIL"
+    start_trace -T -p "$W"
+    go_opener "$W"
+    stop_trace
+    assert_equal "$(head -1 "$OUT")" "TIME(s)       PID    COMM               FD ERR PATH"
+    assert_equal "$(count_for "$OK")" "$N"
+    assert_equal "$(sed -n 2p "$OUT" | awk '{print $1}')" "0.000000000"
+    run awk 'NR > 2 && $1 + 0 < prev + 0 { print "not monotonic at line " NR ": " prev " > " $1 }
+        NR > 1 { prev = $1 }
+        NR > 1 && $1 !~ /^[0-9]+\.[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]$/ {
+            print "bad time: " $1 }' "$OUT"
+    assert_output ""
+}
+
+@test "-e shows the flags and mode that were passed" {
+    # O_WRONLY|O_CREAT|O_TRUNC = 01101, mode 0640; the failing opens are O_RDONLY: no mode
+    start_opener W -o 01101 -m 0640 "$OK" "$FAIL"
+    start_trace -e -p "$W"
+    go_opener "$W"
+    stop_trace
+    assert_equal "$(head -1 "$OUT")" "PID    COMM               FD ERR FLAGS    MODE PATH"
+    assert_equal "$(lines_for "$OK" | awk '$5 == "00001101" && $6 == "0640"' | wc -l)" "$N"
+    assert_equal "$(lines_for "$FAIL" | awk '$5 == "00000000" && $6 == "n/a"' | wc -l)" "$N"
+}
+
+@test "-f O_CREAT keeps only creating opens" {
+    start_opener A -o 0101 -m 0600 "$OK" "$FAIL"
+    start_opener B -o 02 "$OK.b"
+    : >"$OK.b"
+    start_trace -f O_CREAT
+    go_opener "$A" "$B"
+    stop_trace
+    assert_equal "$(count_for "$OK")" "$N"
+    assert_equal "$(count_for "$FAIL")" 0
+    assert_equal "$(count_for "$OK.b")" 0
+}
+
+@test "-f O_WRONLY -f O_RDWR keeps writing opens; O_RDONLY reading ones" {
+    start_opener A -o 01 "$OK" "$FAIL"
+    start_opener B -o 02 "$OK.b"
+    : >"$OK.b"
+    start_trace -f O_WRONLY -f O_RDWR
+    go_opener "$A" "$B"
+    stop_trace
+    assert_equal "$(count_for "$OK")" "$N"
+    assert_equal "$(count_for "$OK.b")" "$N"
+    assert_equal "$(count_for "$FAIL")" 0
+
+    start_opener A -o 01 "$OK" "$FAIL"
+    start_trace -f O_RDONLY -p "$A"
+    go_opener "$A"
+    stop_trace
+    assert_equal "$(count_for "$OK")" 0
+    assert_equal "$(count_for "$FAIL")" "$N"
+}
+
+@test "-f with an unknown flag is an error, as in BCC" {
+    BCT_RUN_FLAGS=--separate-stderr run_bct 1 opensnoop -f O_BOGUS
+    assert_equal "$stderr" "Bad flag: O_BOGUS"
+    BCT_RUN_FLAGS=--separate-stderr run_bct 1 opensnoop -f WRONLY
+    assert_equal "$stderr" "Bad flag: WRONLY"
+}
+
+@test "-F prints the absolute path of a relative open" {
+    mkdir -p "$T/dir/sub"
+    : >"$T/dir/sub/rel-$$"
+    local abs
+    abs=$(realpath "$T/dir/sub")
+    start_opener W -C "$T/dir" "sub/rel-$$" "sub/missing-$$"
+    start_trace -F -p "$W"
+    go_opener "$W"
+    stop_trace
+    assert_equal "$(count_for "$abs/rel-$$")" "$N"
+    assert_equal "$(count_for "$abs/missing-$$")" "$N"
+    # absolute names are left as they are
+    start_opener W "$OK"
+    start_trace -F -p "$W"
+    go_opener "$W"
+    stop_trace
+    assert_equal "$(count_for "$OK")" "$N"
+}
+
+@test "-F crosses mount points and stops at the process's root" {
+    [ -d /proc/self ] || skip "no /proc"
+    start_opener W -n 5 -C /proc/sys/kernel "ostype" "missing-$$"
+    start_trace -F -p "$W"
+    go_opener "$W"
+    stop_trace
+    assert_equal "$(count_for /proc/sys/kernel/ostype)" 5
+    assert_equal "$(count_for "/proc/sys/kernel/missing-$$")" 5
+}
+
+@test "--exec traces only its child and exits when it does" {
+    start_opener B -n 1000000 "$OK.b" "$FAIL.b"
+    : >"$OK.b"
+    kill -USR1 "$B" # opens all along while the traced command runs
+    local t0=$SECONDS
+    BCT_TIMEOUT=20 run_bct opensnoop --exec "$OPENER" -n 50 "$OK" "$FAIL"
+    ((SECONDS - t0 < 15)) || fail "did not exit with its command"
+    OUT=$T/exec.out
+    printf '%s\n' "$output" >"$OUT"
+    assert_equal "$(count_for "$OK")" 50
+    assert_equal "$(count_for "$FAIL")" 50
+    assert_equal "$(count_for "$OK.b")" 0
+    # one PID: the command's
+    assert_equal "$(awk 'NR > 1 {print $1}' "$OUT" | sort -u | wc -l)" 1
+    assert_equal "$(awk 'NR > 1 {print $2}' "$OUT" | sort -u)" opener
+}
+
+@test "--exec and -p are exclusive" {
+    BCT_RUN_FLAGS=--separate-stderr run_bct 1 opensnoop -p 1 --exec true
+    assert_equal "$stderr" "opensnoop: --exec cannot be used with -p/--pid"
+}
+
+@test "--json lines parse and carry the same values as the text" {
+    start_opener W -o 0101 -m 0600 -N osnp_json "$OK" "$FAIL"
+    start_trace_json --json
+    local json=$OUT jerr=$ERR jpid=$TRACER
+    start_trace -p "$W"
+    go_opener "$W"
+    stop_trace
+    kill -INT "$jpid"
+    wait "$jpid" || fail "opensnoop --json exited $?"
+    [ ! -s "$jerr" ] || fail "stderr: $(cat "$jerr")"
+    # every line is an object
+    run jq -c 'select(type != "object")' "$json"
+    assert_success
+    assert_output ""
+    run jq -r --arg ok "$OK" --argjson pid "$W" \
+        'select(.path == $ok and .pid == $pid and .tid == $pid and .comm == "osnp_json" and
+        .fd >= 3 and .err == 0 and .flags == 65 and .mode == 384 and (.ts | type) == "number"
+        and .uid == 0)' "$json"
+    assert_equal "$(jq -s length <<<"$output")" "$N"
+    run jq -r --arg f "$FAIL" --argjson pid "$W" \
+        'select(.path == $f and .pid == $pid and .fd == -1 and .err == 2 and .flags == 0 and
+        .mode == null)' "$json"
+    assert_equal "$(jq -s length <<<"$output")" "$N"
+    # the same PID COMM FD ERR PATH rows as the text tracer
+    diff <(jq -r --argjson pid "$W" 'select(.pid == $pid) | "\(.pid) \(.comm) \(.fd) \(.err) \(.path)"' "$json") \
+        <(awk 'NR > 1 {print $1, $2, $3, $4, $5}' "$OUT") || fail "JSON and text differ"
+}
+
+@test "--json keeps the filters" {
+    start_opener W "$OK" "$FAIL"
+    start_trace_json --json -x
+    go_opener "$W"
+    stop_trace
+    assert_equal "$(jq -r --arg p "$OK" 'select(.path == $p)' "$OUT" | jq -s length)" 0
+    assert_equal "$(jq -r --arg p "$FAIL" 'select(.path == $p)' "$OUT" | jq -s length)" "$N"
+}
+
+@test "| head -1 exits 0 and leaves nothing loaded" {
+    local before after
+    before=$(bpftool prog show 2>/dev/null | grep -c ' name tp_openat ' || true)
+    start_opener W -n 100000000 "$OK"
+    kill -USR1 "$W" # opens all along, so the tracer has lines to write into the closed pipe
+    run timeout -s KILL 30 bash -c '"$1" opensnoop | head -1; echo "rc=${PIPESTATUS[0]}"' _ "$BCCTOOL"
+    assert_line --index 0 "PID    COMM               FD ERR PATH"
+    assert_line --index 1 "rc=0"
+    after=$(bpftool prog show 2>/dev/null | grep -c ' name tp_openat ' || true)
+    [ "$after" -le "$before" ] || fail "a program is still loaded ($before before, $after after)"
+}
+
+@test "long paths: in full up to 4095 bytes, else cut with a visible ..." {
+    local mid long
+    mid=$T/$(printf 'd%.0s' {1..100})/$(printf 'e%.0s' {1..100})/$(printf 'f%.0s' {1..100})
+    long=$T/$(printf 'x%.0s' {1..5000})
+    start_opener W -n 3 "$OK" "$mid"
+    start_trace -p "$W"
+    go_opener "$W"
+    stop_trace
+    assert_equal "$(count_for "$mid")" 3
+    start_opener W -n 3 "$OK" "$long"
+    start_trace -p "$W"
+    go_opener "$W"
+    stop_trace
+    # ENAMETOOLONG, the first 4095 bytes and "..."
+    assert_equal "$(count_for "${long:0:4095}...")" 3
+    assert_equal "$(lines_for "${long:0:4095}..." | awk '$3 == -1 && $4 == 36' | wc -l)" 3
+}
+
+@test "events that do not fit the buffer are counted and reported, never silently dropped" {
+    local n=3000 printed lost
+    start_opener W -n "$n" -N "osnpl$$" "$OK" "$FAIL"
+    start_trace -b 1 -n "osnpl$$"
+    kill -STOP "$TRACER"
+    go_opener "$W"
+    kill -CONT "$TRACER"
+    sleep 0.3
+    kill -INT "$TRACER"
+    wait "$TRACER" || fail "exit $?"
+    cat "$ERR"
+    printed=$(($(count_for "$OK") + $(count_for "$FAIL")))
+    lost=$(sed -n 's/.*lost \([0-9]*\) events in total.*/\1/p' "$ERR")
+    [ -n "$lost" ] || fail "no lost-events total on stderr"
+    ((lost > 0)) || fail "nothing lost with a stopped reader"
+    assert_equal "$((printed + lost))" "$((2 * n))"
+}
+
+@test "--ebpf shows the filters as defines" {
+    run_bct opensnoop --ebpf -p 123 -u 7 -x -f O_CREAT -f O_SYNC -n abc -F
+    assert_line "#define FILTER_PID 123"
+    assert_line "#define FILTER_UID 7"
+    assert_line "#define FILTER_FAILED 1"
+    assert_line "#define FILTER_FLAGS 0100"
+    assert_line "#define FILTER_FLAGS_ALL0 04010000"
+    assert_line "#define FILTER_COMM_LEN 3"
+    assert_line "#define FULLPATH 1"
+    assert_output --partial 'SEC("tracepoint/syscalls/sys_exit_openat")'
+}
+
+@test "usage errors exit 2" {
+    run_bct 2 opensnoop -p abc
+    run_bct 2 opensnoop -b 3
+    run_bct 2 opensnoop -d x
+    run_bct 2 opensnoop extra
+}
