@@ -73,6 +73,24 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 static const struct argp_child children[] = { { &bct_common_argp, 0, NULL, 0 }, { 0 } };
 static const struct argp argp = { options, parse_arg, "FILE", doc, children, NULL, NULL };
 
+/* For the tests: a cache hit must not have mapped LLVM into this process. */
+static void report_llvm_mapped(void)
+{
+	char line[4096];
+	bool mapped = false;
+	FILE *f;
+
+	if (bct_log_level() < BCT_LOG_DEBUG)
+		return;
+	f = fopen("/proc/self/maps", "r");
+	if (!f)
+		return;
+	while (!mapped && fgets(line, sizeof(line), f))
+		mapped = strstr(line, "libLLVM") || strstr(line, "libclang-cpp");
+	fclose(f);
+	pr_debug("LLVM is %smapped in this process", mapped ? "" : "not ");
+}
+
 static int write_file(const char *path, const void *data, size_t sz)
 {
 	FILE *f = fopen(path, "w");
@@ -117,6 +135,7 @@ int cmd_compile(int argc, char **argv)
 	if (env.common.ebpf)
 		return bct_compile_print_source(&opts, stdout) ? 1 : 0;
 	err = bct_compile(&opts, &obj, &sz);
+	report_llvm_mapped();
 	if (err)
 		return 1;
 	if (env.out) {

@@ -304,6 +304,11 @@ const char *bct_cache__dir(const struct bct_cache *c)
 	return c->dir;
 }
 
+bool bct_cache__usable(const struct bct_cache *c)
+{
+	return c && !c->refused;
+}
+
 void bct_cache__free(struct bct_cache *c)
 {
 	if (!c)

@@ -63,6 +63,8 @@ struct bct_cache *bct_cache__open(void);
 const char *bct_cache_dir(char *buf, size_t sz);
 const char *bct_cache__dir(const struct bct_cache *c);
 void bct_cache__free(struct bct_cache *c);
+/* False once a file or directory was refused (and warned about): stop using the cache. */
+bool bct_cache__usable(const struct bct_cache *c);
 
 /* An object: 0, -ENOENT (miss), -EBADMSG (corrupt, removed), -EPERM (refused, warned). */
 int bct_cache__get(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], void **obj,

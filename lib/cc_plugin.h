@@ -46,8 +46,9 @@ struct bct_cc_req {
 
 /*
  * Runs one compile. BCT_CC_OBJ: on success *obj is malloc()ed ELF bytes (the caller frees).
- * Returns 0, -EINVAL when the source does not compile (diagnostics already on stderr), or
- * another -errno.
+ * Returns 0, -EINVAL when the source does not compile (diagnostics already on stderr),
+ * -ESTALE when pch_in is corrupt or from another clang, -EAGAIN when it does not fit the
+ * arguments (both: nothing printed, compile again without it), or another -errno.
  */
 int bct_cc_compile(const struct bct_cc_req *req, void **obj, size_t *obj_sz);
 typedef int (*bct_cc_compile_fn)(const struct bct_cc_req *req, void **obj, size_t *obj_sz);

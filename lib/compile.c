@@ -416,6 +416,16 @@ static int load_main(struct job *j)
 	return add_file(j, j->main_path, s->text, s->len);
 }
 
+/* The cache, or NULL once it refused a file (it warned once; bypass it from then on). */
+static struct bct_cache *cache(struct job *j)
+{
+	if (j->cache && !bct_cache__usable(j->cache)) {
+		bct_cache__free(j->cache);
+		j->cache = NULL;
+	}
+	return j->cache;
+}
+
 static void job_free(struct job *j)
 {
 	size_t i;
@@ -529,7 +539,7 @@ static int get_vmlinux(struct job *j, bool *noted)
 	size_t btf_sz;
 	int err;
 
-	if (j->cache && !bct_cache__read(j->cache, j->vmlinux_rel, &text, &len)) {
+	if (cache(j) && !bct_cache__read(j->cache, j->vmlinux_rel, &text, &len)) {
 		if (len >= n && !strcmp(text + len - n, VMLINUX_END))
 			goto out;
 		free(text);
@@ -542,7 +552,7 @@ static int get_vmlinux(struct job *j, bool *noted)
 	free(btf);
 	if (err)
 		return err;
-	if (j->cache) {
+	if (cache(j)) {
 		err = bct_cache__write(j->cache, j->vmlinux_rel, text, len);
 		if (err)
 			pr_warn("cannot write '%s/%s': %s", bct_cache__dir(j->cache),
@@ -579,10 +589,12 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 	size_t i, nbase = sizeof(base_args) / sizeof(base_args[0]);
 	int err;
 
-	if (!j->cache || bct_cache__path(j->cache, j->pch_rel, path, sizeof(path)))
+	if (!cache(j) || bct_cache__path(j->cache, j->pch_rel, path, sizeof(path)))
 		return NULL;
 	if (bct_cache__has(j->cache, j->pch_rel))
 		return path;
+	if (!cache(j))
+		return NULL;
 	if (!*noted)
 		*noted = tty_note();
 	if (bct_cache__tmpname(j->cache, j->pch_rel, tmp, sizeof(tmp)))
@@ -642,6 +654,20 @@ static int child_compile(struct job *j, void **obj, size_t *obj_sz)
 	req.files = j->files;
 	req.nfiles = j->nfiles;
 	err = cc(&req, obj, obj_sz);
+	if (req.pch_in && (err == -ESTALE || err == -EAGAIN)) {
+		/* Nothing printed yet: compile from the headers' text, drop a broken PCH. */
+		if (err == -ESTALE) {
+			pr_warn("precompiled kernel headers '%s' are corrupt; removing them",
+				req.pch_in);
+			unlink(req.pch_in);
+		} else {
+			pr_debug("the defines do not fit the precompiled kernel headers");
+		}
+		args[j->nargs] = "-include";
+		args[j->nargs + 1] = PRELUDE_PATH;
+		req.pch_in = NULL;
+		err = cc(&req, obj, obj_sz);
+	}
 	free(args);
 	return err;
 }
@@ -755,7 +781,7 @@ int bct_compile(const struct bct_compile_opts *opts, void **obj, size_t *obj_sz)
 	err = job_prepare(&j, opts, true);
 	if (err)
 		goto out;
-	if (j.cache && !opts->no_cache && !(opts->debug & stages)) {
+	if (cache(&j) && !opts->no_cache && !(opts->debug & stages)) {
 		err = bct_cache__get(j.cache, j.key, obj, obj_sz);
 		if (!err) {
 			pr_debug("compile cache hit for '%s': %s/objs/%s.o", j.name,
@@ -765,7 +791,7 @@ int bct_compile(const struct bct_compile_opts *opts, void **obj, size_t *obj_sz)
 	}
 	pr_debug("compiling '%s' (cache key %s)", j.name, j.key_hex);
 	err = run_child(&j, obj, obj_sz);
-	if (!err && j.cache) {
+	if (!err && cache(&j)) {
 		int werr = bct_cache__put(j.cache, j.key, j.name, *obj, *obj_sz);
 
 		if (werr)

@@ -17,7 +17,9 @@
 #include <vector>
 
 #include <clang/Basic/Diagnostic.h>
+#include <clang/Basic/DiagnosticFrontend.h>
 #include <clang/Basic/DiagnosticOptions.h>
+#include <clang/Basic/DiagnosticSerialization.h>
 #include <clang/Basic/TargetOptions.h>
 #include <clang/CodeGen/CodeGenAction.h>
 #include <clang/Frontend/CompilerInstance.h>
@@ -45,6 +47,7 @@
 
 #include "cc_plugin.h"
 extern "C" {
+#include "compile.h"
 #include "log.h"
 #include "opt.h"
 }
@@ -138,8 +141,60 @@ std::vector<const char *> make_args(const bct_cc_req *req)
 	return args;
 }
 
+/*
+ * Diagnostics to stderr, except those about the PCH itself: a PCH that cannot be used is not
+ * the program's fault, so the caller retries without it (and rebuilds a corrupt one).
+ */
+class DiagPrinter : public clang::TextDiagnosticPrinter
+{
+      public:
+	enum { PCH_OK, PCH_MISMATCH, PCH_CORRUPT } pch = PCH_OK;
+
+	DiagPrinter(clang::DiagnosticOptions *opts) : TextDiagnosticPrinter(llvm::errs(), opts)
+	{
+	}
+
+	void HandleDiagnostic(clang::DiagnosticsEngine::Level level,
+			      const clang::Diagnostic &info) override
+	{
+		namespace d = clang::diag;
+
+		switch (info.getID()) {
+		case d::err_fe_unable_to_load_pch:
+		case d::err_fe_unable_to_read_pch_file:
+		case d::err_fe_not_a_pch_file:
+		case d::err_fe_pch_malformed:
+		case d::err_fe_pch_malformed_block:
+		case d::err_fe_ast_file_modified:
+		case d::err_pch_version_too_old:
+		case d::err_pch_version_too_new:
+		case d::err_pch_different_branch:
+			pch = PCH_CORRUPT;
+			break;
+		case d::err_pch_macro_def_conflict:
+		case d::err_pch_macro_def_undef:
+		case d::err_pch_undef:
+		case d::err_pch_langopt_mismatch:
+		case d::err_pch_langopt_value_mismatch:
+		case d::err_pch_targetopt_mismatch:
+		case d::err_pch_targetopt_feature_mismatch:
+		case d::err_pch_diagopt_mismatch:
+			if (pch == PCH_OK)
+				pch = PCH_MISMATCH;
+			break;
+		default:
+			if (pch == PCH_OK) {
+				TextDiagnosticPrinter::HandleDiagnostic(level, info);
+				return;
+			}
+		}
+		/* Neither printed nor counted (no "1 error generated"): the action fails anyway. */
+	}
+};
+
 std::unique_ptr<clang::CompilerInstance>
-make_ci(const std::vector<const char *> &args, llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> vfs)
+make_ci(const std::vector<const char *> &args, llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> vfs,
+	DiagPrinter **printer = nullptr)
 {
 	auto ci = std::make_unique<clang::CompilerInstance>();
 	llvm::IntrusiveRefCntPtr<clang::DiagnosticOptions> dopts = new clang::DiagnosticOptions();
@@ -149,26 +204,46 @@ make_ci(const std::vector<const char *> &args, llvm::IntrusiveRefCntPtr<llvm::vf
 	if (!clang::CompilerInvocation::CreateFromArgs(ci->getInvocation(), args, argdiags))
 		return nullptr;
 	ci->getDiagnosticOpts().ShowColors = isatty(STDERR_FILENO);
-	ci->createDiagnostics(
-		new clang::TextDiagnosticPrinter(llvm::errs(), &ci->getDiagnosticOpts()), true);
+	auto *p = new DiagPrinter(&ci->getDiagnosticOpts());
+	ci->createDiagnostics(p, true);
+	if (printer)
+		*printer = p;
 	ci->createFileManager(vfs);
 	ci->createSourceManager(ci->getFileManager());
 	return ci;
 }
 
-/* -E into stderr (PrintPreprocessedAction can only write to a file or stdout). */
-class PreprocessToStderr : public clang::PreprocessorFrontendAction
+/* -E into a string (PrintPreprocessedAction can only write to a file or stdout). */
+class PreprocessToString : public clang::PreprocessorFrontendAction
 {
+	llvm::raw_string_ostream os;
+
+      public:
+	explicit PreprocessToString(std::string &out) : os(out)
+	{
+	}
+
       protected:
 	void ExecuteAction() override
 	{
 		clang::CompilerInstance &ci = getCompilerInstance();
 
-		clang::DoPrintPreprocessedInput(ci.getPreprocessor(), &llvm::errs(),
+		/* Without -E on the command line, the options say "macros only" (-dM). */
+		ci.getPreprocessorOutputOpts().ShowCPP = 1;
+		clang::DoPrintPreprocessedInput(ci.getPreprocessor(), &os,
 						ci.getPreprocessorOutputOpts());
+		os.flush();
 	}
 };
 
+/* vmlinux.h, the prelude and libbpf's headers: the same for every program, left out. */
+bool common_header(llvm::StringRef file)
+{
+	return file == BCT_VDIR "/vmlinux.h" || file == BCT_VDIR "/bct_prelude.h" ||
+	       file.starts_with(BCT_VDIR "/bpf/") || file.starts_with("<");
+}
+
+/* --debug=0x4: the arguments, then the program and its own headers after the preprocessor. */
 void print_preprocessed(const std::vector<const char *> &args,
 			llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> vfs)
 {
@@ -177,12 +252,28 @@ void print_preprocessed(const std::vector<const char *> &args,
 	for (const char *a : args)
 		llvm::errs() << " " << a;
 	llvm::errs() << "\n";
-	debug_header("preprocessed source");
+	debug_header("preprocessed source, without vmlinux.h and libbpf's headers");
 	auto ci = make_ci(args, vfs);
 	if (!ci)
 		return;
-	PreprocessToStderr act;
+	std::string text;
+	PreprocessToString act(text);
 	ci->ExecuteAction(act);
+
+	/* Follow the line markers (# LINE "FILE" FLAGS) to know which file a line is from. */
+	llvm::StringRef rest(text);
+	bool show = true;
+	while (!rest.empty()) {
+		auto [line, next] = rest.split('\n');
+		rest = next;
+		if (line.starts_with("# ") && line.contains('"')) {
+			llvm::StringRef file = line.split('"').second.split('"').first;
+
+			show = !common_header(file);
+		}
+		if (show && !line.trim().empty())
+			llvm::errs() << line << "\n";
+	}
 	llvm::errs() << "\n";
 }
 
@@ -371,18 +462,51 @@ int emit_object(clang::CompilerInstance &ci, llvm::Module &m, std::vector<char> 
 	return 0;
 }
 
+/*
+ * libbpf needs BTF (.BTF, .BTF.ext: types, CO-RE relocations, line info), not DWARF, which
+ * with vmlinux.h types is ~90% of the object. The BPF backend writes BTF from the debug
+ * metadata on its own; AsmPrinter adds a DWARF writer only when the module does not ask for
+ * CodeView or asks for a DWARF version. So ask for CodeView (which only Windows targets
+ * emit) and no DWARF version. --debug=0x8 keeps DWARF for its line table.
+ */
+void drop_dwarf(llvm::Module &m)
+{
+	llvm::NamedMDNode *flags = m.getModuleFlagsMetadata();
+	std::vector<llvm::MDNode *> keep;
+
+	if (!flags)
+		return;
+	for (llvm::MDNode *f : flags->operands()) {
+		auto *key = f->getNumOperands() > 1
+				    ? llvm::dyn_cast<llvm::MDString>(f->getOperand(1))
+				    : nullptr;
+		if (!key || key->getString() != "Dwarf Version")
+			keep.push_back(f);
+	}
+	flags->clearOperands();
+	for (llvm::MDNode *f : keep)
+		flags->addOperand(f);
+	m.addModuleFlag(llvm::Module::Warning, "CodeView", 1);
+}
+
 int compile_obj(const bct_cc_req *req, const std::vector<const char *> &args,
 		llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> vfs, void **obj, size_t *obj_sz)
 {
 	if (req->debug & BCT_DEBUG_PREPROCESSOR)
 		print_preprocessed(args, vfs);
 
-	auto ci = make_ci(args, vfs);
+	DiagPrinter *diags;
+	auto ci = make_ci(args, vfs, &diags);
 	if (!ci)
 		return -EINVAL;
 	llvm::LLVMContext ctx;
 	clang::EmitLLVMOnlyAction act(&ctx);
-	if (!ci->ExecuteAction(act))
+	bool ok = ci->ExecuteAction(act);
+	if (diags->pch == DiagPrinter::PCH_CORRUPT)
+		return -ESTALE;
+	if (diags->pch == DiagPrinter::PCH_MISMATCH)
+		return -EAGAIN;
+	if (!ok)
 		return -EINVAL;
 	std::unique_ptr<llvm::Module> m = act.takeModule();
 	if (!m)
@@ -393,6 +517,8 @@ int compile_obj(const bct_cc_req *req, const std::vector<const char *> &args,
 		llvm::errs() << "\n";
 	}
 
+	if (!(req->debug & BCT_DEBUG_SOURCE))
+		drop_dwarf(*m);
 	std::vector<char> out;
 	int err = emit_object(*ci, *m, out);
 	if (err)
