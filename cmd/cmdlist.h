@@ -7,5 +7,6 @@
  */
 BCT_CMD("__compile", compile, "Compile a BPF program with the engine (tests, developers)", BCT_HIDDEN)
 BCT_CMD("bpflist", bpflist, "Display processes currently using BPF programs and maps", 0)
+BCT_CMD("cache", cache, "Show, clear or fill the BPF compile cache", 0)
 BCT_CMD("opensnoop", opensnoop, "Trace open() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("reset-trace", reset_trace, "Reset the state of tracing, disabling all tracing", 0)

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * cache: show, clear or fill bcctool's BPF compile cache (compiled programs, and the kernel
+ * headers generated from each kernel's BTF). bcctool's own; BCC has no such command.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bct.h"
+#include "cache.h"
+#include "cmd.h"
+#include "compile.h"
+#include "src.h"
+
+static struct cache_env {
+	struct bct_common common;
+	const char *action;
+} env;
+
+static const char doc[] =
+	"Show, clear or fill the BPF compile cache.\n"
+	"\n"
+	"USAGE: bcctool cache [-h] [--json] info|clear|warm\n"
+	"\n"
+	"  info   the cache directory, the number of compiled programs it holds, and\n"
+	"         the kernel headers (vmlinux.h, precompiled) prepared per kernel\n"
+	"  clear  remove every cached program and kernel header\n"
+	"  warm   compile every tool's BPF program (default options) for the\n"
+	"         running kernel, so that tools start at once\n"
+	"\n"
+	"The cache is $BCCTOOL_CACHE_DIR, else /var/cache/bcctool for root, else\n"
+	"$XDG_CACHE_HOME/bcctool or ~/.cache/bcctool.\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    bcctool cache info          # where, how many entries, which kernels\n"
+	"    bcctool cache info --json   # the same as one JSON object\n"
+	"    bcctool cache clear         # start over\n"
+	"    bcctool cache warm          # compile every tool's program ahead";
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case ARGP_KEY_INIT:
+		bct_common_init(state, &env.common);
+		break;
+	case ARGP_KEY_ARG:
+		if (env.action)
+			argp_error(state, "unexpected argument: '%s'", arg);
+		if (strcmp(arg, "info") && strcmp(arg, "clear") && strcmp(arg, "warm"))
+			argp_error(state, "unknown action: '%s' (use info, clear or warm)", arg);
+		env.action = arg;
+		break;
+	case ARGP_KEY_END:
+		if (!env.action)
+			env.action = "info";
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child children[] = { { &bct_common_argp, 0, NULL, 0 }, { 0 } };
+static const struct argp argp = { NULL, parse_arg, "info|clear|warm", doc, children, NULL, NULL };
+
+struct info_ctx {
+	struct bct_json *json;
+};
+
+static void print_kernel(const struct bct_cache_kernel *k, void *ctx)
+{
+	struct info_ctx *ic = ctx;
+
+	if (ic->json) {
+		bct_json_obj_open(ic->json, NULL);
+		bct_json_str(ic->json, "btf", k->btf);
+		bct_json_str(ic->json, "release", k->release);
+		bct_json_bool(ic->json, "running", k->current);
+		bct_json_int(ic->json, "vmlinux_h_bytes", k->vmlinux_bytes);
+		bct_json_uint(ic->json, "pchs", k->pchs);
+		bct_json_uint(ic->json, "pch_bytes", k->pch_bytes);
+		bct_json_obj_close(ic->json);
+		return;
+	}
+	printf("  %s  %s%s\n", k->btf, k->release[0] ? k->release : "(unknown kernel)",
+	       k->current ? "  (running)" : "");
+	if (k->vmlinux_bytes >= 0)
+		printf("    vmlinux.h %lld bytes", k->vmlinux_bytes);
+	else
+		printf("    no vmlinux.h");
+	printf(", %u precompiled header%s %llu bytes\n", k->pchs, k->pchs == 1 ? "" : "s",
+	       k->pch_bytes);
+}
+
+static int do_info(void)
+{
+	struct bct_cache_stats st = { 0 };
+	struct bct_cache *c = NULL;
+	struct info_ctx ic = { NULL };
+	struct bct_json j;
+	char buf[4096];
+	const char *dir = bct_cache_dir(buf, sizeof(buf));
+	struct stat sb;
+	int err = 0;
+
+	if (!dir) {
+		pr_err("no cache directory: set BCCTOOL_CACHE_DIR or HOME");
+		return 1;
+	}
+	/* Do not create the directory just to say it is empty. */
+	if (!stat(dir, &sb)) {
+		c = bct_cache__open();
+		if (!c)
+			return 1;
+	}
+	if (c)
+		err = bct_cache__stat(c, &st, NULL, NULL);
+	if (env.common.json) {
+		ic.json = &j;
+		bct_json_begin(&j, stdout);
+		bct_json_str(&j, "dir", dir);
+		bct_json_uint(&j, "objects", st.objs);
+		bct_json_uint(&j, "object_bytes", st.obj_bytes);
+		bct_json_uint(&j, "kernel_bytes", st.kernel_bytes);
+		bct_json_arr_open(&j, "kernels");
+	} else {
+		printf("directory: %s\n", dir);
+		printf("objects: %lu (%llu bytes)\n", st.objs, st.obj_bytes);
+		printf("kernel headers: %lu kernel%s (%llu bytes)\n", st.kernels,
+		       st.kernels == 1 ? "" : "s", st.kernel_bytes);
+	}
+	if (c && !err)
+		err = bct_cache__stat(c, &st, print_kernel, &ic);
+	if (env.common.json) {
+		bct_json_arr_close(&j);
+		bct_json_end(&j);
+	}
+	bct_cache__free(c);
+	if (err)
+		pr_err("cannot read the cache '%s': %s", dir, strerror(-err));
+	return err ? 1 : 0;
+}
+
+static int do_clear(void)
+{
+	struct bct_cache *c;
+	char buf[4096];
+	const char *dir = bct_cache_dir(buf, sizeof(buf));
+	struct stat sb;
+	int n;
+
+	if (!dir || stat(dir, &sb)) {
+		printf("removed 0 files\n");
+		return 0;
+	}
+	c = bct_cache__open();
+	if (!c)
+		return 1;
+	n = bct_cache__clear(c);
+	if (n < 0)
+		pr_err("cannot clear the cache '%s': %s", dir, strerror(-n));
+	else
+		printf("removed %d files from %s\n", n, dir);
+	bct_cache__free(c);
+	return n < 0 ? 1 : 0;
+}
+
+static bool is_program(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 6 && !strcmp(name + n - 6, ".bpf.c");
+}
+
+static int do_warm(void)
+{
+	unsigned int i, compiled = 0, cached = 0, failed = 0;
+	struct bct_cache *c;
+	char path[BCT_HASH_HEX + 16];
+
+	c = bct_cache__open();
+	if (!c) {
+		pr_err("the compile cache is not usable");
+		return 1;
+	}
+	for (i = 0; i < bct_nsrcs; i++) {
+		struct bct_compile_opts opts = {
+			.src_name = bct_srcs[i].name,
+			.debug = env.common.debug,
+			.no_cache = env.common.no_cache,
+		};
+		char key[BCT_HASH_HEX];
+		bool hit = false;
+		void *obj = NULL;
+		size_t sz = 0;
+
+		if (!is_program(bct_srcs[i].name))
+			continue;
+		if (!opts.no_cache && !bct_compile_key(&opts, key, sizeof(key))) {
+			snprintf(path, sizeof(path), "objs/%s.o", key);
+			hit = bct_cache__has(c, path);
+		}
+		if (bct_compile(&opts, &obj, &sz)) {
+			failed++;
+			printf("%-24s FAILED\n", bct_srcs[i].name);
+			continue;
+		}
+		free(obj);
+		if (hit)
+			cached++;
+		else
+			compiled++;
+		printf("%-24s %s\n", bct_srcs[i].name, hit ? "cached" : "compiled");
+		fflush(stdout);
+	}
+	printf("%u compiled, %u already cached, %u failed\n", compiled, cached, failed);
+	bct_cache__free(c);
+	return failed ? 1 : 0;
+}
+
+int cmd_cache(int argc, char **argv)
+{
+	int err;
+
+	err = argp_parse(&argp, argc, argv, 0, NULL, &env);
+	if (err)
+		return 2;
+	if (env.common.ebpf) {
+		printf("cache: this tool has no BPF program\n");
+		return 0;
+	}
+	if (env.common.debug)
+		bct_log_set_level(BCT_LOG_DEBUG);
+	if (!strcmp(env.action, "clear"))
+		return do_clear();
+	if (!strcmp(env.action, "warm"))
+		return do_warm();
+	return do_info();
+}

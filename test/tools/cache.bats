@@ -1,0 +1,87 @@
+#!/usr/bin/env bats
+# cache: info, clear and warm on a cache directory of the test's own (BCCTOOL_CACHE_DIR).
+# Needs the kernel's BTF (world-readable), neither root nor BPF.
+load ../helpers
+
+setup() {
+    [ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF"
+    export BCCTOOL_CACHE_DIR="$BATS_TEST_TMPDIR/cache"
+}
+
+programs() {
+    find "$BATS_TEST_DIRNAME/../../bpf-src" -name '*.bpf.c' | wc -l
+}
+
+@test "info on a missing directory says empty and creates nothing" {
+    run_bct cache info
+    assert_line "directory: $BCCTOOL_CACHE_DIR"
+    assert_line "objects: 0 (0 bytes)"
+    assert_line "kernel headers: 0 kernels (0 bytes)"
+    [ ! -e "$BCCTOOL_CACHE_DIR" ] || fail "info created $BCCTOOL_CACHE_DIR"
+}
+
+@test "info is the default action" {
+    run_bct cache
+    assert_line "directory: $BCCTOOL_CACHE_DIR"
+}
+
+@test "warm compiles every embedded program, then finds them cached" {
+    local n
+    n=$(programs)
+    [ "$n" -gt 0 ] || skip "no embedded programs yet"
+    run_bct cache warm
+    assert_line "$n compiled, 0 already cached, 0 failed"
+    assert_line --regexp '^[a-z0-9_]+\.bpf\.c +compiled$'
+    run_bct cache warm
+    assert_line "0 compiled, $n already cached, 0 failed"
+    run_bct cache info
+    assert_line "objects: $n ($(du -cb "$BCCTOOL_CACHE_DIR"/objs/*.o | tail -1 | cut -f1) bytes)"
+}
+
+@test "info lists the running kernel's headers after a compile" {
+    run_bct __compile "$BATS_TEST_DIRNAME/../fixtures/bpf/count_getpid.bpf.c"
+    run_bct cache info
+    assert_line "objects: 1 ($(stat -c %s "$BCCTOOL_CACHE_DIR"/objs/*.o) bytes)"
+    assert_line "kernel headers: 1 kernel ($(cat "$BCCTOOL_CACHE_DIR"/kernels/*/* | wc -c) bytes)"
+    assert_line --regexp "^  [0-9a-f]{32}  $(uname -r) .*  \(running\)$"
+    assert_line --regexp '^    vmlinux\.h [0-9]+ bytes, 1 precompiled header [0-9]+ bytes$'
+}
+
+@test "info --json is one object" {
+    run_bct __compile "$BATS_TEST_DIRNAME/../fixtures/bpf/count_getpid.bpf.c"
+    run_bct cache info --json
+    [ "${#lines[@]}" -eq 1 ] || fail "more than one line"
+    run jq -e '.objects == 1 and .dir == env.BCCTOOL_CACHE_DIR and
+        (.kernels | length) == 1 and .kernels[0].running and .kernels[0].pchs == 1 and
+        .kernels[0].vmlinux_h_bytes > 100000' <<<"$output"
+    assert_success
+}
+
+@test "clear removes every entry" {
+    run_bct __compile "$BATS_TEST_DIRNAME/../fixtures/bpf/count_getpid.bpf.c"
+    run_bct cache clear
+    assert_output --regexp "^removed [0-9]+ files from $BCCTOOL_CACHE_DIR$"
+    run find "$BCCTOOL_CACHE_DIR" -type f
+    assert_output ""
+    run_bct cache info
+    assert_line "objects: 0 (0 bytes)"
+}
+
+@test "clear on a missing directory removes nothing" {
+    run_bct cache clear
+    assert_output "removed 0 files"
+}
+
+@test "a refused cache directory: one warning, warm fails" {
+    mkdir -m 0777 "$BCCTOOL_CACHE_DIR"
+    chmod 0777 "$BCCTOOL_CACHE_DIR"
+    BCT_RUN_FLAGS=--separate-stderr run_bct 1 cache warm
+    [[ "$stderr" == *"not using the compile cache: '$BCCTOOL_CACHE_DIR' is not owned by uid"* ]] ||
+        fail "$stderr"
+    [[ "$stderr" == *"the compile cache is not usable"* ]] || fail "$stderr"
+}
+
+@test "an unknown action is a usage error" {
+    BCT_RUN_FLAGS=--separate-stderr run_bct 2 cache frobnicate
+    [[ "$stderr" == *"unknown action: 'frobnicate'"* ]] || fail "$stderr"
+}
