@@ -73,6 +73,8 @@ void bct_hash_update(struct bct_hash *h, const void *data, size_t len)
 			h->ntail = 0;
 		}
 	}
+	if (h->ntail)
+		return; /* data ran out before the tail filled up */
 	for (; len >= 8; p += 8, len -= 8) {
 		memcpy(&w, p, 8);
 		hash_word(h, w);
