@@ -161,18 +161,25 @@ bool bct_attach_disabled(enum bct_attach_kind kind)
 
 /* --- vmlinux BTF ----------------------------------------------------------------------------- */
 
+static struct btf *probe_btf;
+static bool probe_btf_tried;
+
 static struct btf *vmlinux_btf(void)
 {
-	static struct btf *btf;
-	static bool tried;
-
-	if (!tried) {
-		tried = true;
-		btf = btf__load_vmlinux_btf();
-		if (!btf)
+	if (!probe_btf_tried) {
+		probe_btf_tried = true;
+		probe_btf = btf__load_vmlinux_btf();
+		if (!probe_btf)
 			pr_debug("cannot load vmlinux BTF: %s", strerror(errno));
 	}
-	return btf;
+	return probe_btf;
+}
+
+void bct_probe_release(void)
+{
+	btf__free(probe_btf);
+	probe_btf = NULL;
+	probe_btf_tried = false;
 }
 
 bool bct_has_btf(void)
@@ -220,7 +227,12 @@ static int load_tracing(enum bpf_attach_type type, const char *btf_name, __u32 b
 	return fd < 0 ? -errno : fd;
 }
 
-/* Loads, then attaches and detaches at once: both steps must work. */
+/*
+ * Loads, then (fentry) attaches and detaches at once: both steps must work. A tp_btf program
+ * that loads also attaches, so it is only loaded: attaching and detaching a tracepoint probe
+ * makes the kernel wait for an RCU grace period (~15 ms) at the tool's own first tracepoint
+ * attach (tracepoint.c's 1 -> 0 -> 1 transition sync, which is global, not per tracepoint).
+ */
 static int probe_tracing(enum bpf_attach_type type, const char *const *names, __u32 btf_kind)
 {
 	int fd = -ENOENT, lfd, err;
@@ -230,6 +242,10 @@ static int probe_tracing(enum bpf_attach_type type, const char *const *names, __
 		fd = load_tracing(type, names[i], btf_kind);
 	if (fd < 0)
 		return fd;
+	if (type == BPF_TRACE_RAW_TP) {
+		close(fd);
+		return 0;
+	}
 	lfd = bpf_raw_tracepoint_open(NULL, fd);
 	err = lfd < 0 ? -errno : 0;
 	if (lfd >= 0)
@@ -265,21 +281,16 @@ int bct_probe_tp_btf(void)
 int bct_probe_raw_tp(void)
 {
 	static int res = NOT_PROBED;
-	int fd, lfd;
+	int fd;
 
 	if (res != NOT_PROBED)
 		return res;
+	/* load only: see probe_tracing() for what an attach and detach would cost */
 	fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "bct_probe", "GPL", ret0, ARRAY_SIZE(ret0),
 			   NULL);
-	if (fd < 0) {
-		res = -errno;
-	} else {
-		lfd = bpf_raw_tracepoint_open("sched_switch", fd);
-		res = lfd < 0 ? -errno : 0;
-		if (lfd >= 0)
-			close(lfd);
+	res = fd < 0 ? -errno : 0;
+	if (fd >= 0)
 		close(fd);
-	}
 	pr_debug("probe: raw_tp: %s", res ? strerror(-res) : "ok");
 	return res;
 }
@@ -505,8 +516,7 @@ static bool probe_result(int err, const char *what, char *why, size_t sz)
 bool bct_attach_kind_available(enum bct_attach_kind kind, char *why, size_t sz)
 {
 	if (bct_attach_disabled(kind))
-		return fail(why, sz, "%s disabled by BCCTOOL_DISABLE_ATTACH",
-			    bct_attach_kind_name(kind));
+		return fail(why, sz, "disabled by BCCTOOL_DISABLE_ATTACH");
 	switch (kind) {
 	case BCT_ATTACH_FENTRY:
 		return probe_result(bct_probe_fentry(), "fentry/fexit", why, sz);

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "probe.h"
 #include "prog.h"
+#include "src.h"
 
 /* Verifier log buffers. The kernel keeps the tail when a log overflows (rotating log, 6.4+). */
 #define LOG_SZ_FAIL (16u << 20)
@@ -435,11 +436,69 @@ static const struct {
 	{ "GPL", "the program uses a GPL-only helper: declare a GPL-compatible LICENSE" },
 };
 
-/* The last "; source @ file:line" comment of the log. */
+/* Line n of an embedded (or BCCTOOL_SRC_DIR) source file, without leading blanks. */
+static bool src_text(const char *file, long n, char *out, size_t sz)
+{
+	const char *base = strrchr(file, '/');
+	const struct bct_src *src = bct_src_get(base ? base + 1 : file);
+	const char *p, *end;
+
+	if (!src || n < 1)
+		return false;
+	for (p = src->text; p && --n > 0;) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	if (!p)
+		return false;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	end = strchr(p, '\n');
+	snprintf(out, sz, "%.*s", end ? (int)(end - p) : (int)strlen(p), p);
+	return true;
+}
+
+/*
+ * A "; <code> @ file.bpf.c:42" comment line of the log as "file.bpf.c:42: <code>". The code is
+ * taken from the source when the object's line info carries no text. Returns false for other
+ * lines.
+ */
+static bool format_source_comment(const char *s, int len, char *out, size_t sz)
+{
+	const char *end = s + len, *at = NULL, *q, *colon;
+	char file[128], code[256];
+	long line;
+
+	if (len < 2 || s[0] != ';' || s[1] != ' ')
+		return false;
+	s += 2;
+	for (q = s; q + 3 <= end; q++)
+		if (q[0] == ' ' && q[1] == '@' && q[2] == ' ')
+			at = q;
+	if (!at) {
+		snprintf(out, sz, "%.*s", (int)(end - s), s);
+		return true;
+	}
+	snprintf(file, sizeof(file), "%.*s", (int)(end - at - 3), at + 3);
+	colon = strrchr(file, ':');
+	line = colon ? strtol(colon + 1, NULL, 10) : 0;
+	while (s < at && *s == ' ')
+		s++;
+	snprintf(code, sizeof(code), "%.*s", (int)(at - s), s);
+	if (!code[0] && colon) {
+		file[colon - file] = '\0';
+		src_text(file, line, code, sizeof(code));
+		file[colon - file] = ':';
+	}
+	snprintf(out, sz, "%s: %s", file, code);
+	return true;
+}
+
+/* The last source comment of the log, formatted. */
 static bool source_line(const char *log, char *out, size_t sz)
 {
-	const char *p = log, *last = NULL;
-	const char *end;
+	const char *p = log, *last = NULL, *end;
 
 	while (p && *p) {
 		if (p[0] == ';' && p[1] == ' ')
@@ -451,45 +510,53 @@ static bool source_line(const char *log, char *out, size_t sz)
 	if (!last)
 		return false;
 	end = strchr(last, '\n');
-	if (!end)
-		end = last + strlen(last);
-	last += 2;
-	/* "<code> @ file.bpf.c:42" -> "file.bpf.c:42: <code>" */
-	{
-		const char *at = NULL, *q;
+	return format_source_comment(last, end ? (int)(end - last) : (int)strlen(last), out, sz);
+}
 
-		for (q = last; q + 3 < end; q++)
-			if (q[0] == ' ' && q[1] == '@' && q[2] == ' ')
-				at = q;
-		if (at)
-			snprintf(out, sz, "%.*s: %.*s", (int)(end - at - 3), at + 3,
-				 (int)(at - last), last);
-		else
-			snprintf(out, sz, "%.*s", (int)(end - last), last);
-	}
+/*
+ * libbpf rewrites a poisoned CO-RE instruction's log line as
+ * "failed to resolve CO-RE relocation <byte_off> [7] struct task_struct___x.foo.bar (0:5 @ ...)":
+ * names the type and field plainly (without the local ___flavor suffix).
+ */
+static bool report_core_failure(struct bpf_program *prog, const char *log)
+{
+	static const char marker[] = "failed to resolve CO-RE relocation ";
+	const char *p = strstr(log, marker), *spec, *end, *flavor, *dot;
+	char what[256], type[160];
+
+	if (!p)
+		return false;
+	spec = strchr(p + sizeof(marker) - 1, ']');
+	if (!spec)
+		return false;
+	spec += 2;
+	end = strstr(spec, " (");
+	if (!end)
+		end = spec + strcspn(spec, "\n");
+	snprintf(what, sizeof(what), "%.*s", (int)(end - spec), spec);
+	dot = strchr(what, '.');
+	snprintf(type, sizeof(type), "%.*s", dot ? (int)(dot - what) : (int)strlen(what), what);
+	flavor = strstr(type, "___");
+	if (flavor)
+		type[flavor - type] = '\0';
+	if (dot)
+		pr_err("BPF program '%s' reads field '%s' of '%s', which this kernel does not have "
+		       "(CO-RE relocation failed)",
+		       bpf_program__name(prog), dot + 1, type);
+	else
+		pr_err("BPF program '%s' uses type '%s', which this kernel does not have (CO-RE "
+		       "relocation failed)",
+		       bpf_program__name(prog), type);
 	return true;
 }
 
-/* "failed to resolve CO-RE relocation <byte_off> [7] struct task_struct.foo (0:5 @ ...)" */
-static void report_core_failure(const char *log)
-{
-	const char *p = strstr(log, "failed to resolve CO-RE relocation");
-	const char *end;
-
-	if (!p)
-		return;
-	end = strchr(p, '\n');
-	pr_err("CO-RE relocation failed: %.*s", end ? (int)(end - p) : (int)strlen(p), p);
-	pr_err("the field or type named above does not exist in this kernel's BTF");
-}
-
-static void report_verifier_failure(struct bct_prog *p, struct bpf_program *prog, const char *log,
-				    int err)
+static void report_verifier_failure(struct bpf_program *prog, const char *log, int err)
 {
 	struct line lines[64];
 	size_t total, kept, i, shown = 0;
 	const struct line *error = NULL;
 	char src[512];
+	bool core;
 
 	total = tail_lines(log, lines, LOG_TAIL_LINES + 6, &kept);
 	/* the error is the last line that is not statistics */
@@ -499,18 +566,24 @@ static void report_verifier_failure(struct bct_prog *p, struct bpf_program *prog
 			break;
 		}
 	}
-	pr_err("BPF program '%s' was rejected by the verifier: %.*s",
-	       prog ? bpf_program__name(prog) : "?",
-	       error ? error->len : (int)strlen(strerror(-err)), error ? error->s : strerror(-err));
+	core = prog && report_core_failure(prog, log);
+	if (!core)
+		pr_err("BPF program '%s' was rejected by the verifier: %.*s",
+		       prog ? bpf_program__name(prog) : "?",
+		       error ? error->len : (int)strlen(strerror(-err)),
+		       error ? error->s : strerror(-err));
 	if (kept > LOG_TAIL_LINES)
 		shown = kept - LOG_TAIL_LINES;
 	pr_err("verifier log (last %zu of %zu lines; --debug=0x2 for all):", kept - shown, total);
-	for (i = shown; i < kept; i++)
-		pr_err("  %.*s", lines[i].len, lines[i].s);
+	for (i = shown; i < kept; i++) {
+		if (format_source_comment(lines[i].s, lines[i].len, src, sizeof(src)))
+			pr_err("  ; %s", src);
+		else
+			pr_err("  %.*s", lines[i].len, lines[i].s);
+	}
 	if (source_line(log, src, sizeof(src)))
 		pr_err("failing source line: %s", src);
-	report_core_failure(log);
-	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+	for (i = 0; !core && i < sizeof(hints) / sizeof(hints[0]); i++) {
 		size_t j;
 
 		for (j = 0; j < kept; j++)
@@ -521,7 +594,6 @@ static void report_verifier_failure(struct bct_prog *p, struct bpf_program *prog
 			break;
 		}
 	}
-	(void)p;
 }
 
 /* --- capturing libbpf's warnings during load ---------------------------------------------- */
@@ -677,6 +749,7 @@ int bct_prog__load(struct bct_prog *p)
 		return err;
 	}
 	err = choose_methods(p);
+	bct_probe_release(); /* libbpf parses its own vmlinux BTF for CO-RE: not two at once */
 	if (err)
 		return err;
 	err = setup_logs(p);
@@ -695,7 +768,7 @@ int bct_prog__load(struct bct_prog *p)
 
 		flush_captured(log != NULL);
 		if (log)
-			report_verifier_failure(p, failed, log, err);
+			report_verifier_failure(failed, log, err);
 		else
 			pr_err("cannot load BPF object of '%s': %s", p->src_name, strerror(-err));
 		if (err == -EPERM && bct_lockdown() && strcmp(bct_lockdown(), "none"))

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: Apache-2.0
+/* One column description, two renderings: BCC's fixed-width text and NDJSON. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "out.h"
+#include "signals.h"
+
+#define STDOUT_BUF (64 * 1024)
+
+struct bct_out {
+	FILE *file;
+	const struct bct_col *cols;
+	bool *shown;
+	size_t ncols;
+	bool json;
+	const char *sep;
+	size_t col; /* next column of the row */
+	bool any; /* a field was written in this row */
+	char *line;
+	size_t len, cap;
+	bool failed;
+};
+
+static char stdout_buf[STDOUT_BUF];
+
+struct bct_out *bct_out__new(const struct bct_out_opts *opts)
+{
+	struct bct_out *o;
+	size_t i;
+
+	if (!opts || !opts->cols) {
+		errno = EINVAL;
+		return NULL;
+	}
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	o->file = opts->file ? opts->file : stdout;
+	o->cols = opts->cols;
+	o->json = opts->json;
+	o->sep = opts->sep ? opts->sep : " ";
+	while (o->cols[o->ncols].name)
+		o->ncols++;
+	o->shown = calloc(o->ncols + 1, sizeof(*o->shown));
+	o->cap = 256;
+	o->line = malloc(o->cap);
+	if (!o->shown || !o->line) {
+		bct_out__free(o);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i < o->ncols; i++)
+		o->shown[i] = !(o->cols[i].flags & BCT_COL_HIDDEN);
+	if (o->file == stdout) {
+		if (isatty(STDOUT_FILENO))
+			setvbuf(stdout, NULL, _IOLBF, 0);
+		else
+			setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
+	}
+	return o;
+}
+
+void bct_out__free(struct bct_out *o)
+{
+	if (!o)
+		return;
+	free(o->shown);
+	free(o->line);
+	free(o);
+}
+
+bool bct_out__json(const struct bct_out *o)
+{
+	return o && o->json;
+}
+
+int bct_out__show(struct bct_out *o, const char *key, bool show)
+{
+	size_t i;
+
+	for (i = 0; i < o->ncols; i++) {
+		if (!strcmp(o->cols[i].key, key)) {
+			o->shown[i] = show;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static bool visible(const struct bct_out *o, size_t i)
+{
+	unsigned int f = o->cols[i].flags;
+
+	if (o->json)
+		return !(f & BCT_COL_TEXT_ONLY) && (o->shown[i] || (f & BCT_COL_JSON_ONLY));
+	return o->shown[i] && !(f & BCT_COL_JSON_ONLY);
+}
+
+/* --- the line buffer ------------------------------------------------------------------------ */
+
+static bool reserve(struct bct_out *o, size_t n)
+{
+	char *nl;
+	size_t nc;
+
+	if (o->len + n <= o->cap)
+		return true;
+	nc = (o->len + n) * 2;
+	nl = realloc(o->line, nc);
+	if (!nl) {
+		o->failed = true;
+		return false;
+	}
+	o->line = nl;
+	o->cap = nc;
+	return true;
+}
+
+static void put(struct bct_out *o, const char *s, size_t n)
+{
+	if (!reserve(o, n))
+		return;
+	memcpy(o->line + o->len, s, n);
+	o->len += n;
+}
+
+static void pad(struct bct_out *o, size_t n)
+{
+	if (!reserve(o, n))
+		return;
+	memset(o->line + o->len, ' ', n);
+	o->len += n;
+}
+
+static void put_json_str(struct bct_out *o, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	if (!reserve(o, n * 6 + 2))
+		return;
+	o->line[o->len++] = '"';
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		char *d = o->line + o->len;
+
+		switch (c) {
+		case '"':
+		case '\\':
+			d[0] = '\\';
+			d[1] = c;
+			o->len += 2;
+			break;
+		case '\n':
+			memcpy(d, "\\n", 2);
+			o->len += 2;
+			break;
+		case '\t':
+			memcpy(d, "\\t", 2);
+			o->len += 2;
+			break;
+		case '\r':
+			memcpy(d, "\\r", 2);
+			o->len += 2;
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f) {
+				memcpy(d, "\\u00", 4);
+				d[4] = hex[c >> 4];
+				d[5] = hex[c & 15];
+				o->len += 6;
+			} else {
+				*d = c;
+				o->len++;
+			}
+		}
+	}
+	o->line[o->len++] = '"';
+}
+
+/* Starts the next visible field; returns its column, or NULL when it is not shown. */
+static const struct bct_col *field(struct bct_out *o)
+{
+	size_t i = o->col++;
+	const struct bct_col *c;
+
+	if (i >= o->ncols || !visible(o, i))
+		return NULL;
+	c = &o->cols[i];
+	if (o->json) {
+		put(o, o->any ? ",\"" : "{\"", 2);
+		put(o, c->key, strlen(c->key));
+		put(o, "\":", 2);
+	} else if (o->any) {
+		put(o, o->sep, strlen(o->sep));
+	}
+	o->any = true;
+	return c;
+}
+
+/* Text: s padded to the column's width. */
+static void put_cell(struct bct_out *o, const struct bct_col *c, const char *s, size_t n)
+{
+	size_t w = c->width > 0 ? (size_t)c->width : 0;
+
+	if (n < w && !(c->flags & BCT_COL_LEFT))
+		pad(o, w - n);
+	put(o, s, n);
+	if (n < w && (c->flags & BCT_COL_LEFT))
+		pad(o, w - n);
+}
+
+/* Digits of v, right-aligned in the end of buf; returns the start. */
+static char *utoa(uint64_t v, char *end)
+{
+	do {
+		*--end = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+static void put_unsigned(struct bct_out *o, const struct bct_col *c, uint64_t v)
+{
+	char buf[40], *end = buf + sizeof(buf), *s;
+
+	if (o->json) {
+		s = utoa(v, end);
+		put(o, s, end - s);
+		return;
+	}
+	switch (c->type) {
+	case BCT_COL_OCTAL:
+		s = end;
+		do {
+			*--s = '0' + (v & 7);
+			v >>= 3;
+		} while (v);
+		while (end - s < c->prec && s > buf)
+			*--s = '0';
+		break;
+	case BCT_COL_HEX:
+		s = end;
+		do {
+			*--s = "0123456789abcdef"[v & 15];
+			v >>= 4;
+		} while (v);
+		*--s = 'x';
+		*--s = '0';
+		break;
+	default:
+		s = utoa(v, end);
+	}
+	put_cell(o, c, s, end - s);
+}
+
+void bct_out__int(struct bct_out *o, int64_t v)
+{
+	const struct bct_col *c = field(o);
+	char buf[32], *end = buf + sizeof(buf), *s;
+
+	if (!c)
+		return;
+	if (v >= 0 && (c->type == BCT_COL_OCTAL || c->type == BCT_COL_HEX)) {
+		put_unsigned(o, c, v);
+		return;
+	}
+	s = utoa(v < 0 ? -(uint64_t)v : (uint64_t)v, end);
+	if (v < 0)
+		*--s = '-';
+	if (o->json)
+		put(o, s, end - s);
+	else
+		put_cell(o, c, s, end - s);
+}
+
+void bct_out__uint(struct bct_out *o, uint64_t v)
+{
+	const struct bct_col *c = field(o);
+
+	if (c)
+		put_unsigned(o, c, v);
+}
+
+void bct_out__strn(struct bct_out *o, const char *s, size_t maxlen)
+{
+	const struct bct_col *c = field(o);
+	size_t n;
+
+	if (!c)
+		return;
+	if (!s)
+		s = "";
+	n = strnlen(s, maxlen);
+	if (o->json)
+		put_json_str(o, s, n);
+	else
+		put_cell(o, c, s, n);
+}
+
+void bct_out__str(struct bct_out *o, const char *s)
+{
+	bct_out__strn(o, s, (size_t)-1);
+}
+
+void bct_out__double(struct bct_out *o, double v)
+{
+	const struct bct_col *c = field(o);
+	char buf[64];
+	int n;
+
+	if (!c)
+		return;
+	if (o->json && !isfinite(v)) {
+		put(o, "null", 4);
+		return;
+	}
+	n = snprintf(buf, sizeof(buf), "%.*f", c->prec, v);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	if (o->json)
+		put(o, buf, n);
+	else
+		put_cell(o, c, buf, n);
+}
+
+static int write_error(struct bct_out *o)
+{
+	int err = errno ? -errno : -EIO;
+
+	if (err == -EPIPE) {
+		bct_exiting = SIGPIPE;
+		return err;
+	}
+	if (!o || !o->failed)
+		pr_err("cannot write output: %s", strerror(-err));
+	if (o)
+		o->failed = true;
+	return err;
+}
+
+int bct_out__end(struct bct_out *o)
+{
+	if (o->json) {
+		if (!o->any)
+			put(o, "{", 1);
+		put(o, "}\n", 2);
+	} else {
+		put(o, "\n", 1);
+	}
+	o->col = 0;
+	o->any = false;
+	errno = 0;
+	if (fwrite(o->line, 1, o->len, o->file) != o->len) {
+		o->len = 0;
+		return write_error(o);
+	}
+	o->len = 0;
+	return 0;
+}
+
+int bct_out__header(struct bct_out *o)
+{
+	size_t i;
+
+	if (o->json)
+		return 0;
+	o->len = 0;
+	o->any = false;
+	for (i = 0; i < o->ncols; i++) {
+		const struct bct_col *c = &o->cols[i];
+
+		if (!visible(o, i))
+			continue;
+		if (o->any)
+			put(o, o->sep, strlen(o->sep));
+		o->any = true;
+		put_cell(o, c, c->name, strlen(c->name));
+	}
+	o->any = false;
+	put(o, "\n", 1);
+	errno = 0;
+	if (fwrite(o->line, 1, o->len, o->file) != o->len) {
+		o->len = 0;
+		return write_error(o);
+	}
+	o->len = 0;
+	return 0;
+}
+
+int bct_out__flush(struct bct_out *o)
+{
+	errno = 0;
+	if (fflush(o ? o->file : stdout) == EOF)
+		return write_error(o);
+	return 0;
+}
+
+int bct_out_flush(void)
+{
+	return bct_out__flush(NULL);
+}
+
+void bct_out_lost(void *out, uint64_t lost)
+{
+	struct bct_out *o = out;
+	char buf[64];
+	int n;
+
+	if (!o || !o->json) {
+		pr_warn("Possibly lost %llu events", (unsigned long long)lost);
+		return;
+	}
+	n = snprintf(buf, sizeof(buf), "{\"lost_events\":%llu}\n", (unsigned long long)lost);
+	errno = 0;
+	if (fwrite(buf, 1, n, o->file) != (size_t)n)
+		write_error(o);
+}

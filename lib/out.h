@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Event output: a tool describes its columns once, and the same description renders BCC's
+ * fixed-width text (a header line, then one line per event) and --json NDJSON (one object per
+ * event, keys in column order), so the two cannot drift.
+ *
+ *	static const struct bct_col cols[] = {
+ *		{ "PID", "pid", 6, BCT_COL_INT, BCT_COL_LEFT },
+ *		{ "COMM", "comm", 16, BCT_COL_STR, BCT_COL_LEFT },
+ *		{ "FD", "fd", 4, BCT_COL_INT },
+ *		{ "PATH", "path", 0, BCT_COL_STR, BCT_COL_LEFT },
+ *		{ NULL },
+ *	};
+ *	struct bct_out_opts oo = { .file = stdout, .cols = cols, .json = env.common.json };
+ *	out = bct_out__new(&oo);          // before anything is printed on the file
+ *	bct_out__header(out);              // text: "PID    COMM              FD PATH"
+ *	...per event:
+ *	bct_out__int(out, e->pid);         // values in column order
+ *	bct_out__str(out, e->comm);
+ *	bct_out__int(out, e->fd);
+ *	bct_out__str(out, e->path);
+ *	bct_out__end(out);                 // writes the line; -EPIPE when the reader is gone
+ *
+ * Text: each column is padded to its width (right-aligned unless BCT_COL_LEFT; width 0 means
+ * no padding), columns are joined by opts.sep (default one space), like BCC's "%-6d %-16s".
+ * A value wider than its column is not cut. Hidden columns (bct_out__show(), or the flags)
+ * still take their value call, so a tool always passes every value in order.
+ *
+ * Buffering: on a terminal the file is line-buffered; otherwise it gets a large buffer, and the
+ * poll loop calls bct_out__flush() (or bct_out_flush()) once per drain so `| grep` stays live.
+ * A closed pipe (EPIPE) sets bct_exiting and is a clean stop.
+ */
+#ifndef BCT_OUT_H
+#define BCT_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum bct_col_type {
+	BCT_COL_INT, /* int64_t: "-12" */
+	BCT_COL_UINT, /* uint64_t: "12" */
+	BCT_COL_STR, /* text as is; JSON string (escaped) */
+	BCT_COL_DOUBLE, /* "%.*f" with prec digits; JSON number (null when not finite) */
+	BCT_COL_OCTAL, /* text "%0*o" with prec digits ("01101"); JSON number */
+	BCT_COL_HEX, /* text "0x%x"; JSON number */
+};
+
+enum {
+	BCT_COL_LEFT = 1 << 0, /* left-align (pad on the right) */
+	BCT_COL_HIDDEN = 1 << 1, /* hidden at start; bct_out__show() changes it */
+	BCT_COL_TEXT_ONLY = 1 << 2, /* never in JSON (e.g. a pre-formatted duplicate) */
+	BCT_COL_JSON_ONLY = 1 << 3, /* never in text; in JSON even when hidden */
+};
+
+struct bct_col {
+	const char *name; /* text header, "PID"; NULL ends the table */
+	const char *key; /* JSON key, "pid": stable, lowercase, documented in the man page */
+	int width; /* text width; 0: no padding */
+	enum bct_col_type type;
+	unsigned int flags; /* BCT_COL_* */
+	int prec; /* DOUBLE: digits after the point; OCTAL: minimum digits (zero-padded) */
+};
+
+struct bct_out_opts {
+	FILE *file; /* default stdout */
+	const struct bct_col *cols; /* terminated by { NULL } */
+	bool json;
+	const char *sep; /* text column separator; default " " */
+};
+
+struct bct_out;
+
+/* Sets the buffering of opts->file (line-buffered on a terminal, else a large buffer). */
+struct bct_out *bct_out__new(const struct bct_out_opts *opts);
+/* Shows or hides a column by JSON key; -ENOENT when there is no such column. */
+int bct_out__show(struct bct_out *o, const char *key, bool show);
+/* Text: writes the header line of the visible columns. JSON: nothing. */
+int bct_out__header(struct bct_out *o);
+/* The values of one row, in column order. */
+void bct_out__int(struct bct_out *o, int64_t v);
+void bct_out__uint(struct bct_out *o, uint64_t v);
+void bct_out__str(struct bct_out *o, const char *s);
+void bct_out__strn(struct bct_out *o, const char *s, size_t maxlen); /* stops at a NUL */
+void bct_out__double(struct bct_out *o, double v);
+/* Ends the row and writes it; 0, or -EPIPE (bct_exiting set) / -errno on a write error. */
+int bct_out__end(struct bct_out *o);
+/* Flushes the file; 0 or -EPIPE (bct_exiting set) / -errno. */
+int bct_out__flush(struct bct_out *o);
+bool bct_out__json(const struct bct_out *o);
+/* A bct_buf_lost_fn (lib/buf.h): {"lost_events":N} under --json, else the stderr warning. */
+void bct_out_lost(void *out, uint64_t lost);
+/* Flushes stdout, for tools that print without a bct_out; as bct_out__flush(). */
+int bct_out_flush(void);
+void bct_out__free(struct bct_out *o);
+
+#endif
