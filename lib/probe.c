@@ -164,22 +164,25 @@ bool bct_attach_disabled(enum bct_attach_kind kind)
 static struct btf *probe_btf;
 static bool probe_btf_tried;
 
+static struct btf *vmlinux;
+static bool vmlinux_tried;
+
 static struct btf *vmlinux_btf(void)
 {
-	if (!probe_btf_tried) {
-		probe_btf_tried = true;
-		probe_btf = btf__load_vmlinux_btf();
-		if (!probe_btf)
+	if (!vmlinux_tried) {
+		vmlinux_tried = true;
+		vmlinux = btf__load_vmlinux_btf();
+		if (!vmlinux)
 			pr_debug("cannot load vmlinux BTF: %s", strerror(errno));
 	}
-	return probe_btf;
+	return vmlinux;
 }
 
 void bct_probe_release(void)
 {
-	btf__free(probe_btf);
-	probe_btf = NULL;
-	probe_btf_tried = false;
+	btf__free(vmlinux);
+	vmlinux = NULL;
+	vmlinux_tried = false;
 }
 
 bool bct_has_btf(void)

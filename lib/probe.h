@@ -62,6 +62,11 @@ bool bct_has_kprobes(void); /* kprobe PMU or tracefs kprobe_events */
 bool bct_has_uprobes(void); /* uprobe PMU or tracefs uprobe_events */
 bool bct_has_ringbuf(void); /* BPF_MAP_TYPE_RINGBUF */
 bool bct_has_btf(void); /* /sys/kernel/btf/vmlinux */
+/*
+ * Frees the vmlinux BTF the predicates parsed (~10 MB), so that it is not held while libbpf
+ * parses its own copy at load; a later predicate parses it again.
+ */
+void bct_probe_release(void);
 
 /* func is traceable by ftrace (fentry, kprobe): listed in available_filter_functions. */
 bool bct_func_traceable(const char *func);
