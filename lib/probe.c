@@ -161,9 +161,6 @@ bool bct_attach_disabled(enum bct_attach_kind kind)
 
 /* --- vmlinux BTF ----------------------------------------------------------------------------- */
 
-static struct btf *probe_btf;
-static bool probe_btf_tried;
-
 static struct btf *vmlinux;
 static bool vmlinux_tried;
 

@@ -757,8 +757,6 @@ int bct_prog__load(struct bct_prog *p)
 		pr_err("cannot allocate verifier log: %s", strerror(-err));
 		return err;
 	}
-	/* libbpf parses its own copy of the kernel BTF: do not hold ours meanwhile */
-	bct_probe_release();
 	if (!libbpf_debug)
 		old_print = libbpf_set_print(capture_print);
 	err = bpf_object__load(p->obj);
