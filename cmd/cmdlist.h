@@ -6,6 +6,7 @@
  * each visible command has cmd/<fn>.c, man/man8/bcctool-<name>.8 and test/tools/<name>.bats.
  */
 BCT_CMD("__compile", compile, "Compile a BPF program with the engine (tests, developers)", BCT_HIDDEN)
+BCT_CMD("__info", info, "What this kernel offers bcctool (bcctool --info)", BCT_HIDDEN)
 BCT_CMD("__selftest", selftest, "Engine self-test (for the test suite)", BCT_HIDDEN | BCT_NEEDS_BPF)
 BCT_CMD("biolatency", biolatency, "Summarize block device I/O latency as a histogram", BCT_NEEDS_BPF)
 BCT_CMD("bpflist", bpflist, "Display processes currently using BPF programs and maps", 0)

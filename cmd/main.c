@@ -209,6 +209,11 @@ int main(int argc, char **argv)
 		list_cmds(stdout, argc > 2 && !strcmp(argv[2], "--json"));
 		return check_stdout(0);
 	}
+	if (!strcmp(argv[1], "--info")) {
+		/* the hidden __info command (cmd/info.c) takes --json and --debug */
+		argv[1] = "__info";
+		return run_cmd(find_cmd("__info"), argc - 1, argv + 1);
+	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		print_version();
 		return check_stdout(0);

@@ -15,6 +15,8 @@
 #define PERF_PAGES 64 /* per CPU */
 #define LOST_REPORT_NS 1000000000ULL
 #define STOPPED (-ECANCELED)
+/* Events handled in one poll at most, so that a flood still lets the loop flush and stop. */
+#define MAX_PER_POLL 65536
 
 struct bct_buf {
 	struct ring_buffer *rb;
@@ -53,6 +55,9 @@ static int rb_sample(void *ctx, void *data, size_t size)
 		b->stop = ret;
 		return STOPPED;
 	}
+	/* the sample is consumed either way: libbpf advances past it before calling us */
+	if (bct_exiting || b->count >= MAX_PER_POLL)
+		return STOPPED;
 	return 0;
 }
 
@@ -61,8 +66,8 @@ static void pb_sample(void *ctx, int cpu, void *data, __u32 size)
 	struct bct_buf *b = ctx;
 	int ret;
 
-	if (b->stop)
-		return;
+	if (b->stop || bct_exiting)
+		return; /* dropped: the tool is stopping */
 	b->count++;
 	ret = b->fn(b->ctx, data, size);
 	if (ret)
@@ -167,14 +172,14 @@ uint64_t bct_buf__lost(struct bct_buf *b)
 	return b->lost_map + b->lost_perf;
 }
 
-static void report_lost(struct bct_buf *b, bool force)
+static void report_lost(struct bct_buf *b)
 {
 	uint64_t total = bct_buf__lost(b), now;
 
 	if (total <= b->reported)
 		return;
 	now = now_ns();
-	if (!force && b->last_report_ns && now - b->last_report_ns < LOST_REPORT_NS)
+	if (b->last_report_ns && now - b->last_report_ns < LOST_REPORT_NS)
 		return;
 	if (b->lost_fn)
 		b->lost_fn(b->lost_ctx, total - b->reported);
@@ -191,14 +196,14 @@ static int drain(struct bct_buf *b, int ms)
 
 	if (b->rb) {
 		err = ring_buffer__poll(b->rb, ms);
-		if (err >= 0 || err == STOPPED || err == -EINTR)
-			err = b->stop ? STOPPED : ring_buffer__consume(b->rb);
+		if (err >= 0 || err == -EINTR)
+			err = ring_buffer__consume(b->rb);
 	} else {
 		err = perf_buffer__poll(b->pb, ms);
 	}
-	if (err == STOPPED || b->stop)
+	if (b->stop)
 		return STOPPED;
-	if (err == -EINTR)
+	if (err == STOPPED || err == -EINTR)
 		return 0;
 	return err < 0 ? err : 0;
 }
@@ -214,18 +219,19 @@ int bct_buf__poll(struct bct_buf *b, int timeout_ms)
 		timeout_ms = 0;
 	deadline = now_ns() + (uint64_t)timeout_ms * 1000000;
 	b->count = 0;
+	b->stop = 0;
 	for (;;) {
 		uint64_t now = now_ns();
 		int left = now < deadline ? (int)((deadline - now + 999999) / 1000000) : 0;
 
 		err = drain(b, left < BCT_BUF_DRAIN_MS ? left : BCT_BUF_DRAIN_MS);
-		if (err == STOPPED)
+		if (err == STOPPED && b->stop)
 			return b->stop;
 		if (err < 0) {
 			pr_err("cannot read events: %s", strerror(-err));
 			return err;
 		}
-		report_lost(b, false);
+		report_lost(b);
 		if (b->count || !left || bct_exiting)
 			return b->count;
 	}
