@@ -510,66 +510,6 @@ int bct_cache__write(struct bct_cache *c, const char *path, const void *data, si
 	return err;
 }
 
-static void obj_path(const uint8_t key[BCT_HASH_SIZE], char *buf, size_t sz)
-{
-	char hex[BCT_HASH_HEX];
-
-	bct_hash_hex(key, hex);
-	snprintf(buf, sz, "objs/%s.o", hex);
-}
-
-int bct_cache__get(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], void **obj,
-		   size_t *obj_sz)
-{
-	char path[64];
-	const char *name;
-	const void *o;
-	char *data;
-	size_t sz, osz;
-	int err;
-
-	obj_path(key, path, sizeof(path));
-	err = bct_cache__read(c, path, &data, &sz);
-	if (err)
-		return err;
-	err = bct_cache_entry_decode(data, sz, key, &name, &o, &osz);
-	if (err) {
-		const char *leaf;
-		int pfd = open_parent(c, path, false, &leaf);
-
-		pr_warn("compile cache entry '%s/%s' is corrupt; compiling again", c->dir, path);
-		if (pfd >= 0) {
-			unlinkat(pfd, leaf, 0);
-			close(pfd);
-		}
-		free(data);
-		return err;
-	}
-	memmove(data, o, osz);
-	*obj = data;
-	*obj_sz = osz;
-	return 0;
-}
-
-int bct_cache__put(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], const char *name,
-		   const void *obj, size_t obj_sz)
-{
-	char path[64];
-	void *entry;
-	size_t sz;
-	int err;
-
-	entry = bct_cache_entry_encode(key, name, obj, obj_sz, &sz);
-	if (!entry)
-		return -ENOMEM;
-	obj_path(key, path, sizeof(path));
-	err = bct_cache__write(c, path, entry, sz);
-	free(entry);
-	return err;
-}
-
-/* ---- info and clear ------------------------------------------------------------------- */
-
 static bool has_suffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -602,6 +542,201 @@ static int each_entry(int pfd, const char *sub, int (*fn)(int dfd, const char *n
 	closedir(d);
 	return err;
 }
+
+/* ---- pruning ----------------------------------------------------------------------------- */
+
+struct aged {
+	char name[NAME_MAX + 1];
+	struct timespec mtime;
+};
+
+struct aged_list {
+	struct aged *v;
+	size_t n, cap;
+	const char *suffix; /* files with this suffix; NULL: directories */
+	const char *skip_prefix; /* names starting with this are left alone */
+};
+
+static int collect(int dfd, const char *name, void *ctx)
+{
+	struct aged_list *l = ctx;
+	struct stat st;
+
+	if (l->skip_prefix && !strncmp(name, l->skip_prefix, strlen(l->skip_prefix)))
+		return 0;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW))
+		return 0;
+	if (l->suffix ? !S_ISREG(st.st_mode) || !has_suffix(name, l->suffix) : !S_ISDIR(st.st_mode))
+		return 0;
+	if (strlen(name) > NAME_MAX)
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		struct aged *nv = realloc(l->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		l->v = nv;
+		l->cap = cap;
+	}
+	strcpy(l->v[l->n].name, name);
+	l->v[l->n].mtime = st.st_mtim;
+	l->n++;
+	return 0;
+}
+
+/* Newest first. */
+static int cmp_newest(const void *a, const void *b)
+{
+	const struct timespec *x = &((const struct aged *)a)->mtime;
+	const struct timespec *y = &((const struct aged *)b)->mtime;
+
+	if (x->tv_sec != y->tv_sec)
+		return x->tv_sec < y->tv_sec ? 1 : -1;
+	if (x->tv_nsec != y->tv_nsec)
+		return x->tv_nsec < y->tv_nsec ? 1 : -1;
+	return 0;
+}
+
+/* Past BCT_CACHE_MAX_OBJS objects, removes the least recently used down to 7/8 of that. */
+static void prune_objs(struct bct_cache *c)
+{
+	struct aged_list l = { .suffix = ".o" };
+	size_t i;
+	int fd;
+
+	if (each_entry(c->dfd, "objs", collect, &l) || l.n <= BCT_CACHE_MAX_OBJS)
+		goto out;
+	qsort(l.v, l.n, sizeof(*l.v), cmp_newest);
+	fd = openat(c->dfd, "objs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		goto out;
+	for (i = BCT_CACHE_MAX_OBJS / 8 * 7; i < l.n; i++)
+		unlinkat(fd, l.v[i].name, 0);
+	close(fd);
+out:
+	free(l.v);
+}
+
+static int remove_file(int dfd, const char *name, void *ctx);
+
+void bct_cache__prune_kernels(struct bct_cache *c, const char *btf, const char *pch)
+{
+	struct aged_list l = { .skip_prefix = "boot-" };
+	char dir[64];
+	size_t i, kept = 1;
+	int count = 0, fd;
+
+	if (!bct_cache__usable(c))
+		return;
+	/* Other PCHs of this kernel: left over from another bcctool or LLVM. */
+	snprintf(dir, sizeof(dir), "kernels/%s", btf);
+	l.suffix = ".pch";
+	if (pch && !each_entry(c->dfd, dir, collect, &l)) {
+		fd = openat(c->dfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		for (i = 0; fd >= 0 && i < l.n; i++)
+			if (strcmp(l.v[i].name, pch))
+				unlinkat(fd, l.v[i].name, 0);
+		if (fd >= 0)
+			close(fd);
+	}
+	/* Other kernels: keep the most recently prepared ones. */
+	l.n = 0;
+	l.suffix = NULL;
+	if (each_entry(c->dfd, "kernels", collect, &l))
+		goto out;
+	qsort(l.v, l.n, sizeof(*l.v), cmp_newest);
+	fd = openat(c->dfd, "kernels", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	for (i = 0; fd >= 0 && i < l.n; i++) {
+		if (!strcmp(l.v[i].name, btf))
+			continue;
+		if (kept < BCT_CACHE_KEEP_KERNELS) {
+			kept++;
+			continue;
+		}
+		remove_file(fd, l.v[i].name, &count);
+	}
+	if (fd >= 0)
+		close(fd);
+out:
+	free(l.v);
+}
+
+static void obj_path(const uint8_t key[BCT_HASH_SIZE], char *buf, size_t sz)
+{
+	char hex[BCT_HASH_HEX];
+
+	bct_hash_hex(key, hex);
+	snprintf(buf, sz, "objs/%s.o", hex);
+}
+
+/* Marks an entry as used now: pruning removes the least recently used first. */
+static void touch(struct bct_cache *c, const char *path)
+{
+	const char *leaf;
+	int pfd = open_parent(c, path, false, &leaf);
+
+	if (pfd < 0)
+		return;
+	utimensat(pfd, leaf, NULL, AT_SYMLINK_NOFOLLOW);
+	close(pfd);
+}
+
+int bct_cache__get(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], void **obj,
+		   size_t *obj_sz)
+{
+	char path[64];
+	const char *name;
+	const void *o;
+	char *data;
+	size_t sz, osz;
+	int err;
+
+	obj_path(key, path, sizeof(path));
+	err = bct_cache__read(c, path, &data, &sz);
+	if (err)
+		return err;
+	err = bct_cache_entry_decode(data, sz, key, &name, &o, &osz);
+	if (err) {
+		const char *leaf;
+		int pfd = open_parent(c, path, false, &leaf);
+
+		pr_warn("compile cache entry '%s/%s' is corrupt; compiling again", c->dir, path);
+		if (pfd >= 0) {
+			unlinkat(pfd, leaf, 0);
+			close(pfd);
+		}
+		free(data);
+		return err;
+	}
+	touch(c, path);
+	memmove(data, o, osz);
+	*obj = data;
+	*obj_sz = osz;
+	return 0;
+}
+
+int bct_cache__put(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], const char *name,
+		   const void *obj, size_t obj_sz)
+{
+	char path[64];
+	void *entry;
+	size_t sz;
+	int err;
+
+	entry = bct_cache_entry_encode(key, name, obj, obj_sz, &sz);
+	if (!entry)
+		return -ENOMEM;
+	obj_path(key, path, sizeof(path));
+	err = bct_cache__write(c, path, entry, sz);
+	free(entry);
+	/* Scanning the directory costs ~1 ms per 1000 entries: do it on 1 put in 16. */
+	if (!err && key[0] % 16 == 0)
+		prune_objs(c);
+	return err;
+}
+
+/* ---- info and clear ------------------------------------------------------------------- */
 
 static int stat_obj(int dfd, const char *name, void *ctx)
 {
@@ -786,6 +921,25 @@ static int boot_memo_path(char *buf, size_t sz)
 	return 0;
 }
 
+/* Memos of earlier boots are of no use. */
+static void prune_boot_memos(struct bct_cache *c, const char *keep)
+{
+	struct aged_list l = { .suffix = "" };
+	size_t i;
+	int fd;
+
+	if (each_entry(c->dfd, "kernels", collect, &l))
+		goto out;
+	fd = openat(c->dfd, "kernels", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	for (i = 0; fd >= 0 && i < l.n; i++)
+		if (!strncmp(l.v[i].name, "boot-", 5) && strcmp(l.v[i].name, keep))
+			unlinkat(fd, l.v[i].name, 0);
+	if (fd >= 0)
+		close(fd);
+out:
+	free(l.v);
+}
+
 int bct_btf_hash(struct bct_cache *c, uint8_t out[BCT_HASH_SIZE])
 {
 	char memo[128], hex[BCT_HASH_HEX + 1];
@@ -812,7 +966,8 @@ int bct_btf_hash(struct bct_cache *c, uint8_t out[BCT_HASH_SIZE])
 	if (c && !c->refused && !boot_memo_path(memo, sizeof(memo))) {
 		bct_hash_hex(out, hex);
 		strcat(hex, "\n");
-		bct_cache__write(c, memo, hex, strlen(hex));
+		if (!bct_cache__write(c, memo, hex, strlen(hex)))
+			prune_boot_memos(c, memo + strlen("kernels/"));
 	}
 	return 0;
 }

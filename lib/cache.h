@@ -69,8 +69,18 @@ bool bct_cache__usable(const struct bct_cache *c);
 /* An object: 0, -ENOENT (miss), -EBADMSG (corrupt, removed), -EPERM (refused, warned). */
 int bct_cache__get(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], void **obj,
 		   size_t *obj_sz);
+/* Stores an object; past BCT_CACHE_MAX_OBJS (checked now and then), the least recently used go. */
 int bct_cache__put(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], const char *name,
 		   const void *obj, size_t obj_sz);
+#define BCT_CACHE_MAX_OBJS 1024
+#define BCT_CACHE_KEEP_KERNELS 3
+
+/*
+ * After preparing headers for kernel btf (hex): removes the kernel's other PCHs (pch is the
+ * file name to keep, or NULL), and the headers of all but the BCT_CACHE_KEEP_KERNELS most
+ * recently prepared kernels.
+ */
+void bct_cache__prune_kernels(struct bct_cache *c, const char *btf, const char *pch);
 
 /*
  * A whole file of the cache (path relative to the cache dir), read after the ownership check.

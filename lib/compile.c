@@ -608,10 +608,14 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 	req.args = args;
 	err = cc(&req, NULL, NULL);
 	free(args);
-	if (!err)
+	if (!err) {
 		err = bct_cache__commit(j->cache, tmp, j->pch_rel);
-	else
+		if (!err)
+			bct_cache__prune_kernels(j->cache, j->btf_hex,
+						 strrchr(j->pch_rel, '/') + 1);
+	} else {
 		unlink(tmp);
+	}
 	if (err) {
 		pr_warn("cannot precompile the kernel headers; compiling without: %s",
 			strerror(-err));
@@ -791,7 +795,8 @@ int bct_compile(const struct bct_compile_opts *opts, void **obj, size_t *obj_sz)
 	}
 	pr_debug("compiling '%s' (cache key %s)", j.name, j.key_hex);
 	err = run_child(&j, obj, obj_sz);
-	if (!err && cache(&j)) {
+	/* With --debug=0x8 the object keeps its DWARF (for the listing): not worth caching. */
+	if (!err && cache(&j) && !(opts->debug & BCT_DEBUG_SOURCE)) {
 		int werr = bct_cache__put(j.cache, j.key, j.name, *obj, *obj_sz);
 
 		if (werr)

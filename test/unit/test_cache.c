@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cache.h"
@@ -228,5 +229,52 @@ UNIT_TEST(cache_dir_world_writable_is_refused)
 	CHECK_INT(errno, EPERM);
 	bct_cache__free(c);
 	rmdir(dir);
+	unsetenv("BCCTOOL_CACHE_DIR");
+}
+
+UNIT_TEST(cache_keeps_at_most_max_objs)
+{
+	char dir[] = "/tmp/bct-unit-cache.XXXXXX", cmd[128];
+	struct bct_cache *c;
+	uint8_t key[BCT_HASH_SIZE] = { 0 };
+	void *out = NULL;
+	size_t sz;
+	FILE *p;
+	int i, n = -1;
+
+	CHECK(mkdtemp(dir) != NULL);
+	setenv("BCCTOOL_CACHE_DIR", dir, 1);
+	c = bct_cache__open();
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	for (i = 0; i <= BCT_CACHE_MAX_OBJS; i++) {
+		memcpy(key, &i, sizeof(i));
+		CHECK_INT(bct_cache__put(c, key, "x.bpf.c", obj, sizeof(obj)), 0);
+		if (i == 0) {
+			/* the oldest, but used since: it stays */
+			struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+			nanosleep(&ts, NULL);
+		}
+		if (i == BCT_CACHE_MAX_OBJS - 1) {
+			memset(key, 0, sizeof(key));
+			CHECK_INT(bct_cache__get(c, key, &out, &sz), 0);
+			free(out);
+		}
+	}
+	snprintf(cmd, sizeof(cmd), "ls %s/objs | wc -l", dir);
+	p = popen(cmd, "r");
+	if (p && fscanf(p, "%d", &n) != 1)
+		n = -1;
+	if (p)
+		pclose(p);
+	CHECK_INT(n, BCT_CACHE_MAX_OBJS / 8 * 7);
+	memset(key, 0, sizeof(key));
+	CHECK_INT(bct_cache__get(c, key, &out, &sz), 0);
+	free(out);
+	bct_cache__free(c);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK_INT(system(cmd), 0);
 	unsetenv("BCCTOOL_CACHE_DIR");
 }
