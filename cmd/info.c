@@ -90,6 +90,7 @@ static void gather(struct facts *f)
 
 static void print_text(const struct facts *f)
 {
+	const char *rb;
 	size_t i;
 
 	printf("kernel:       %s %s\n", f->uts.release, f->uts.machine);
@@ -98,7 +99,13 @@ static void print_text(const struct facts *f)
 	printf("privileges:   %s\n",
 	       f->privileged ? "yes" : "no (needs root or CAP_BPF+CAP_PERFMON; probes below fail)");
 	printf("lockdown:     %s\n", f->lockdown ? f->lockdown : "unknown (no securityfs)");
-	printf("ring buffer:  %s\n", f->ringbuf ? "yes" : "no (perf buffer instead)");
+	if (f->ringbuf)
+		rb = "yes";
+	else if (f->privileged)
+		rb = "no (perf buffer instead)";
+	else
+		rb = "unknown (not privileged)";
+	printf("ring buffer:  %s\n", rb);
 	printf("attach types:\n");
 	for (i = 0; i < NKINDS; i++)
 		printf("  %-11s %s%s%s\n", bct_attach_kind_name(kinds[i]),
@@ -134,7 +141,10 @@ static void print_json(const struct facts *f)
 		bct_json_str(&j, "lockdown", f->lockdown);
 	else
 		bct_json_null(&j, "lockdown");
-	bct_json_bool(&j, "ringbuf", f->ringbuf);
+	if (f->privileged || f->ringbuf)
+		bct_json_bool(&j, "ringbuf", f->ringbuf);
+	else
+		bct_json_null(&j, "ringbuf");
 	bct_json_obj_open(&j, "attach");
 	for (i = 0; i < NKINDS; i++) {
 		bct_json_obj_open(&j, bct_attach_kind_name(kinds[i]));

@@ -27,7 +27,15 @@ static struct selftest_env {
 	const char *what;
 	const char *arg;
 	uint64_t n;
-} env;
+	uint64_t ring_bytes;
+	uint64_t burst;
+} env = { .burst = 1 };
+
+static const struct argp_option options[] = {
+	{ "ring-bytes", 'r', "BYTES", 0, "ring buffer size (BCT_EVENTS_BYTES)", 0 },
+	{ "burst", 'b', "N", 0, "stream: getpid() calls per drain (default 1)", 0 },
+	{ 0 },
+};
 
 static const char doc[] = "Engine self-test (for the test suite).\v"
 			  "  bcctool __selftest getpid N\n"
@@ -39,6 +47,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		bct_common_init(state, &env.common);
+		break;
+	case 'r':
+		bct_arg_u64(state, "ring size", arg, 4096, 1 << 30, &env.ring_bytes);
+		break;
+	case 'b':
+		bct_arg_u64(state, "burst", arg, 1, 1000000, &env.burst);
 		break;
 	case ARGP_KEY_ARG:
 		if (state->arg_num == 0)
@@ -170,7 +184,10 @@ static int run_stream(struct bct_buf *b, struct counter *c)
 	bct_buf__set_lost_fn(b, bct_out_lost, c->out);
 	bct_out__header(c->out);
 	while (!bct_exiting) {
-		syscall(SYS_getpid);
+		uint64_t i;
+
+		for (i = 0; i < env.burst; i++)
+			syscall(SYS_getpid);
 		err = bct_buf__poll(b, 100);
 		if (err < 0)
 			break;
@@ -185,9 +202,8 @@ static int run_stream(struct bct_buf *b, struct counter *c)
 int cmd_selftest(int argc, char **argv)
 {
 	static const struct argp_child children[] = { { &bct_common_argp, 0, NULL, 0 }, { 0 } };
-	static const struct argp argp = {
-		NULL, parse_arg, "TEST [ARG]", doc, children, NULL, NULL
-	};
+	static const struct argp argp = { options,  parse_arg, "TEST [ARG]", doc,
+					  children, NULL,      NULL };
 	struct bct_prog_opts po = { .common = &env.common };
 	struct counter c = { 0 };
 	struct bct_prog *p = NULL;
@@ -211,6 +227,8 @@ int cmd_selftest(int argc, char **argv)
 	c.tgid = getpid();
 	if (strcmp(env.what, "load"))
 		bct_prog__define(p, "TARGET_TGID", "%u", c.tgid);
+	if (env.ring_bytes)
+		bct_prog__define(p, "BCT_EVENTS_BYTES", "%llu", (unsigned long long)env.ring_bytes);
 	if (env.common.ebpf) {
 		err = bct_prog__print_source(p, stdout);
 		goto cleanup;

@@ -24,6 +24,10 @@ static const char *const jmp_ops[16] = {
 	[BPF_JSLT >> 4] = "s<",	 [BPF_JSLE >> 4] = "s<=",
 };
 
+#define HELPER_NAME(x) #x
+static const char *const helpers[] = { __BPF_FUNC_MAPPER(HELPER_NAME) };
+#undef HELPER_NAME
+
 static const char *const sizes[4] = { "u32", "u16", "u8", "u64" };
 
 static const char *atomic_op(int imm)
@@ -39,6 +43,22 @@ static const char *atomic_op(int imm)
 		return "^=";
 	default:
 		return "?=";
+	}
+}
+
+static const char *atomic_name(int imm)
+{
+	switch (imm & ~BPF_FETCH) {
+	case BPF_ADD:
+		return "add";
+	case BPF_AND:
+		return "and";
+	case BPF_OR:
+		return "or";
+	case BPF_XOR:
+		return "xor";
+	default:
+		return "?";
 	}
 }
 
@@ -86,10 +106,13 @@ int bct_disasm_insn(const struct bpf_insn *in, size_t left, char *buf, size_t sz
 					 in->imm == BPF_XCHG ? in->src_reg : 0,
 					 in->imm == BPF_XCHG ? "xchg" : "cmpxchg", size,
 					 in->dst_reg, in->off, in->src_reg);
+			else if (in->imm & BPF_FETCH)
+				snprintf(buf, sz, "r%d = atomic_fetch_%s((%s *)(r%d %+d), r%d)",
+					 in->src_reg, atomic_name(in->imm), size, in->dst_reg,
+					 in->off, in->src_reg);
 			else
-				snprintf(buf, sz, "lock *(%s *)(r%d %+d) %s r%d%s", size,
-					 in->dst_reg, in->off, atomic_op(in->imm), in->src_reg,
-					 in->imm & BPF_FETCH ? " (fetch)" : "");
+				snprintf(buf, sz, "lock *(%s *)(r%d %+d) %s r%d", size, in->dst_reg,
+					 in->off, atomic_op(in->imm), in->src_reg);
 		} else {
 			snprintf(buf, sz, "*(%s *)(r%d %+d) = r%d", size, in->dst_reg, in->off,
 				 in->src_reg);
@@ -124,6 +147,9 @@ int bct_disasm_insn(const struct bpf_insn *in, size_t left, char *buf, size_t sz
 				snprintf(buf, sz, "call pc%+d", in->imm);
 			else if (in->src_reg == BPF_PSEUDO_KFUNC_CALL)
 				snprintf(buf, sz, "call kfunc#%d", in->imm);
+			else if (in->imm > 0 &&
+				 (size_t)in->imm < sizeof(helpers) / sizeof(helpers[0]))
+				snprintf(buf, sz, "call bpf_%s#%d", helpers[in->imm], in->imm);
 			else
 				snprintf(buf, sz, "call helper#%d", in->imm);
 		} else if (op == BPF_JA) {

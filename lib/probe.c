@@ -503,6 +503,8 @@ static bool probe_result(int err, const char *what, char *why, size_t sz)
 
 	if (!err)
 		return true;
+	if ((err == -EPERM || err == -EACCES) && !bct_has_bpf_privileges())
+		return fail(why, sz, "%s cannot be probed without privileges", what);
 	if (err == -EPERM || err == -EACCES)
 		snprintf(e, sizeof(e), "not permitted by this kernel (%s)",
 			 err == -EPERM ? "EPERM" : "EACCES");
