@@ -519,14 +519,16 @@ static bct_cc_compile_fn load_plugin(void)
 	return fn;
 }
 
-static bool tty_note(void)
+/* One note per process: on a terminal it explains the wait, elsewhere it is info. */
+static void note_preparing(bool *noted)
 {
-	if (isatty(STDERR_FILENO) && bct_log_level() < BCT_LOG_INFO) {
+	if (*noted)
+		return;
+	*noted = true;
+	if (isatty(STDERR_FILENO) && bct_log_level() < BCT_LOG_INFO)
 		pr_warn("preparing kernel headers from BTF...");
-		return true;
-	}
-	pr_info("preparing kernel headers from BTF...");
-	return false;
+	else
+		pr_info("preparing kernel headers from BTF...");
 }
 
 /* vmlinux.h for the running kernel: from the cache, or generated (and cached). */
@@ -544,7 +546,7 @@ static int get_vmlinux(struct job *j, bool *noted)
 			goto out;
 		free(text);
 	}
-	*noted = tty_note();
+	note_preparing(noted);
 	err = bct_btf_read(&btf, &btf_sz);
 	if (err)
 		return err;
@@ -595,8 +597,7 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 		return path;
 	if (!cache(j))
 		return NULL;
-	if (!*noted)
-		*noted = tty_note();
+	note_preparing(noted);
 	if (bct_cache__tmpname(j->cache, j->pch_rel, tmp, sizeof(tmp)))
 		return NULL;
 	/* Base arguments and the arch, without the program's defines. */
