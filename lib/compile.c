@@ -55,7 +55,11 @@ static const char prelude[] = "/* bcctool: included before every BPF program */\
 			      "#include <bpf/bpf_core_read.h>\n"
 			      "#include <bpf/bpf_endian.h>\n";
 
-/* clang -cc1 arguments shared by the PCH and every program (the PCH needs the same). */
+/*
+ * clang -cc1 arguments shared by the PCH and every program (the PCH needs the same).
+ * -gembed-source: the BPF backend takes the source lines of BTF line info (shown in the
+ * verifier's log) from the debug info, since it cannot read our in-memory files.
+ */
 static const char *const base_args[] = {
 	"-triple",
 	"bpfel",
@@ -65,6 +69,7 @@ static const char *const base_args[] = {
 	"-debug-info-kind=constructor",
 	"-dwarf-version=5",
 	"-debugger-tuning=gdb",
+	"-gembed-source",
 	"-fdebug-compilation-dir=" BCT_VDIR,
 	"-nostdsysteminc",
 	"-nobuiltininc",
