@@ -5,6 +5,7 @@
  * twice (prototypes, then the dispatch table). scripts/check-cmds.sh checks the order and that
  * each visible command has cmd/<fn>.c, man/man8/bcctool-<name>.8 and test/tools/<name>.bats.
  */
+/* clang-format off */
 BCT_CMD("__compile", compile, "Compile a BPF program with the engine (tests, developers)", BCT_HIDDEN)
 BCT_CMD("__info", info, "What this kernel offers bcctool (bcctool --info)", BCT_HIDDEN)
 BCT_CMD("__selftest", selftest, "Engine self-test (for the test suite)", BCT_HIDDEN | BCT_NEEDS_BPF)
@@ -13,3 +14,4 @@ BCT_CMD("bpflist", bpflist, "Display processes currently using BPF programs and 
 BCT_CMD("cache", cache, "Show, clear or fill the BPF compile cache", 0)
 BCT_CMD("opensnoop", opensnoop, "Trace open() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("reset-trace", reset_trace, "Reset the state of tracing, disabling all tracing", 0)
+/* clang-format on */
