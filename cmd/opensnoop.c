@@ -10,8 +10,10 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statfs.h>
@@ -26,6 +28,7 @@
 #include "bct.h"
 #include "buf.h"
 #include "cmd.h"
+#include "out.h"
 #include "prog.h"
 #include "opensnoop.h"
 
@@ -39,7 +42,6 @@
 #endif
 
 #define MAX_ALL_FLAGS 2 /* multi-bit flags the BPF side tests for all bits (O_SYNC, O_TMPFILE) */
-#define OUT_BUF_SZ (64 * 1024)
 
 enum {
 	OPT_EXEC = 0x100,
@@ -269,109 +271,101 @@ static const struct bct_hook hooks[] = {
 
 /* --- output ------------------------------------------------------------------------------- */
 
-struct state {
-	uint64_t first_ts;
-	bool have_first;
-	int out_err; /* errno of a failed write to stdout */
+/*
+ * BCC's columns ("%-14.9f" "%-6d" "%-6d %-16s %4d %3d " "%08o " path) as widths joined by one
+ * space; JSON keys in this order. JSON shows uid, pid, tid, flags and mode whatever the text
+ * shows.
+ */
+static const struct bct_col cols[] = {
+	{ "TS", "ts", 0, BCT_COL_UINT, BCT_COL_JSON_ONLY, 0 },
+	{ "TIME(s)", "time", 13, BCT_COL_DOUBLE, BCT_COL_LEFT | BCT_COL_HIDDEN | BCT_COL_TEXT_ONLY,
+	  9 },
+	{ "UID", "uid", 5, BCT_COL_UINT, BCT_COL_LEFT | BCT_COL_HIDDEN, 0 },
+	{ "PID", "pid", 6, BCT_COL_UINT, BCT_COL_LEFT, 0 },
+	{ "TID", "tid", 6, BCT_COL_UINT, BCT_COL_LEFT | BCT_COL_HIDDEN, 0 },
+	{ "COMM", "comm", 16, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ "FD", "fd", 4, BCT_COL_INT, 0, 0 },
+	{ "ERR", "err", 3, BCT_COL_INT, 0, 0 },
+	{ "FLAGS", "flags", 8, BCT_COL_OCTAL, BCT_COL_LEFT | BCT_COL_HIDDEN, 8 },
+	{ "MODE", "mode_text", 4, BCT_COL_STR, BCT_COL_LEFT | BCT_COL_HIDDEN | BCT_COL_TEXT_ONLY,
+	  0 },
+	{ "MODE", "mode", 0, BCT_COL_DOUBLE, BCT_COL_JSON_ONLY, 0 }, /* null: no mode applies */
+	{ "PATH", "path", 0, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ NULL },
 };
 
-static void print_header(void)
+struct state {
+	struct bct_out *out;
+	uint64_t first_ts;
+	bool have_first;
+	int out_err; /* a failed write to stdout: -errno */
+};
+
+static struct bct_out *new_out(void)
 {
-	if (env.timestamp)
-		printf("%-14s", "TIME(s)");
-	if (env.print_uid)
-		printf("%-6s", "UID");
-	printf("%-6s %-16s %4s %3s ", env.tid ? "TID" : "PID", "COMM", "FD", "ERR");
-	if (env.extended)
-		printf("%-9s%-5s", "FLAGS", "MODE");
-	printf("PATH\n");
-}
+	struct bct_out_opts oo = { .file = stdout, .cols = cols, .json = env.common.json };
+	struct bct_out *out = bct_out__new(&oo);
 
-/* The path text of an event, its length, and whether it was cut at either end. */
-static const char *event_path(const struct opensnoop_event *e, size_t size, size_t *len)
-{
-	size_t area = size - sizeof(*e);
-
-	*len = strnlen(e->path, area);
-	return e->path;
-}
-
-static void print_json(const struct opensnoop_event *e, const char *path, size_t len)
-{
-	int ret = (int)e->ret;
-	struct bct_json j;
-	char full[OPENSNOOP_PATH_BIG + 8];
-	size_t n = 0;
-
-	if (e->info & OPENSNOOP_TRUNC_DIR) {
-		memcpy(full, "...", 3);
-		n = 3;
+	if (!out)
+		return NULL;
+	if (env.common.json) {
+		bct_out__show(out, "uid", true);
+		bct_out__show(out, "tid", true);
+		bct_out__show(out, "flags", true);
+		return out;
 	}
-	memcpy(full + n, path, len);
-	n += len;
-	if (e->info & OPENSNOOP_TRUNC) {
-		memcpy(full + n, "...", 3);
-		n += 3;
-	}
-	bct_json_begin(&j, stdout);
-	bct_json_uint(&j, "ts", e->ts);
-	bct_json_uint(&j, "pid", e->pid);
-	bct_json_uint(&j, "tid", e->tid);
-	bct_json_uint(&j, "uid", e->uid);
-	bct_json_strn(&j, "comm", e->comm, strnlen(e->comm, sizeof(e->comm)));
-	bct_json_int(&j, "fd", ret >= 0 ? ret : -1);
-	bct_json_int(&j, "err", ret >= 0 ? 0 : -ret);
-	bct_json_uint(&j, "flags", e->flags);
-	if (e->info & OPENSNOOP_HAS_MODE)
-		bct_json_uint(&j, "mode", e->mode);
-	else
-		bct_json_null(&j, "mode");
-	bct_json_strn(&j, "path", full, n);
-	if (e->info & (OPENSNOOP_TRUNC | OPENSNOOP_TRUNC_DIR))
-		bct_json_bool(&j, "truncated", true);
-	bct_json_end(&j);
+	bct_out__show(out, "time", env.timestamp);
+	bct_out__show(out, "uid", env.print_uid);
+	bct_out__show(out, "pid", !env.tid);
+	bct_out__show(out, "tid", env.tid);
+	bct_out__show(out, "flags", env.extended);
+	bct_out__show(out, "mode_text", env.extended);
+	return out;
 }
 
 static int on_event(void *ctx, const void *data, size_t size)
 {
 	const struct opensnoop_event *e = data;
 	struct state *st = ctx;
-	int ret;
-	const char *path;
+	struct bct_out *out = st->out;
+	int ret = (int)e->ret;
+	char mode[16], cut[OPENSNOOP_PATH_BIG + 8];
+	const char *path = e->path;
 	size_t len;
 
 	if (size < sizeof(*e))
 		return 0;
+	len = strnlen(e->path, size - sizeof(*e));
 	if (!st->have_first) {
 		st->first_ts = e->ts;
 		st->have_first = true;
 	}
-	path = event_path(e, size, &len);
-	if (env.common.json) {
-		print_json(e, path, len);
-		return 0;
+	if (e->info & (OPENSNOOP_TRUNC | OPENSNOOP_TRUNC_DIR)) {
+		/* a cut path shows it: "..." where text is missing */
+		snprintf(cut, sizeof(cut), "%s%.*s%s", e->info & OPENSNOOP_TRUNC_DIR ? "..." : "",
+			 (int)len, e->path, e->info & OPENSNOOP_TRUNC ? "..." : "");
+		path = cut;
+		len = strlen(cut);
 	}
-	ret = (int)e->ret;
-	if (env.timestamp)
-		printf("%-14.9f", (double)(e->ts - st->first_ts) / 1e9);
-	if (env.print_uid)
-		printf("%-6u", e->uid);
-	printf("%-6u %-16.16s %4d %3d ", env.tid ? e->tid : e->pid, e->comm, ret >= 0 ? ret : -1,
-	       ret >= 0 ? 0 : -ret);
-	if (env.extended) {
-		printf("%08o ", e->flags);
-		if (e->info & OPENSNOOP_HAS_MODE)
-			printf("%04o ", e->mode);
-		else
-			fputs("n/a  ", stdout);
-	}
-	if (e->info & OPENSNOOP_TRUNC_DIR)
-		fputs("...", stdout);
-	fwrite(path, 1, len, stdout);
-	if (e->info & OPENSNOOP_TRUNC)
-		fputs("...", stdout);
-	putchar('\n');
-	return 0;
+	if (e->info & OPENSNOOP_HAS_MODE)
+		snprintf(mode, sizeof(mode), "%04o", e->mode);
+	else
+		snprintf(mode, sizeof(mode), "n/a");
+
+	bct_out__uint(out, e->ts);
+	bct_out__double(out, (double)(e->ts - st->first_ts) / 1e9);
+	bct_out__uint(out, e->uid);
+	bct_out__uint(out, e->pid);
+	bct_out__uint(out, e->tid);
+	bct_out__strn(out, e->comm, sizeof(e->comm));
+	bct_out__int(out, ret >= 0 ? ret : -1);
+	bct_out__int(out, ret >= 0 ? 0 : -ret);
+	bct_out__uint(out, e->flags);
+	bct_out__str(out, mode);
+	bct_out__double(out, e->info & OPENSNOOP_HAS_MODE ? (double)e->mode : NAN);
+	bct_out__strn(out, path, len);
+	st->out_err = bct_out__end(out);
+	return st->out_err ? 1 : 0;
 }
 
 /* --- set-up ------------------------------------------------------------------------------- */
@@ -508,10 +502,9 @@ static uint64_t mono_ms(void)
 /* Writes out what is buffered; false once stdout is gone (EPIPE: a clean stop). */
 static bool flush_out(struct state *st)
 {
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return true;
-	st->out_err = errno ? errno : EIO;
-	return false;
+	if (!st->out_err)
+		st->out_err = bct_out__flush(st->out);
+	return !st->out_err;
 }
 
 /* Polls until Ctrl-C, -d, the --exec child's exit, or a closed stdout. */
@@ -542,7 +535,7 @@ static int trace_loop(struct bct_buf *buf, struct state *st, pid_t child)
 		if (child > 0 && !child_done && waitpid(child, NULL, WNOHANG) == child) {
 			child_done = true;
 			/* its last opens are already in the ring: drain them, then stop */
-			while (bct_buf__poll(buf, 0) > 0)
+			while (!st->out_err && bct_buf__poll(buf, 0) > 0)
 				;
 			break;
 		}
@@ -560,7 +553,6 @@ int cmd_opensnoop(int argc, char **argv)
 	struct bct_buf *buf = NULL;
 	pid_t child = 0;
 	int go_fd = -1, cg_fd = -1, err;
-	static char outbuf[OUT_BUF_SZ];
 
 	err = argp_parse(&argp, argc, argv, 0, NULL, &env);
 	if (err)
@@ -619,6 +611,12 @@ int cmd_opensnoop(int argc, char **argv)
 			goto cleanup;
 		}
 	}
+	st.out = new_out();
+	if (!st.out) {
+		err = -errno;
+		pr_err("cannot set up the output: %s", strerror(-err));
+		goto cleanup;
+	}
 	buf = bct_buf__new(p, on_event, &st);
 	if (!buf) {
 		err = -errno;
@@ -628,9 +626,8 @@ int cmd_opensnoop(int argc, char **argv)
 	if (err)
 		goto cleanup;
 
-	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	if (!env.common.json)
-		print_header();
+	bct_buf__set_lost_fn(buf, bct_out_lost, st.out);
+	st.out_err = bct_out__header(st.out);
 	if (!flush_out(&st))
 		goto cleanup;
 	if (go_fd >= 0) {
@@ -654,10 +651,15 @@ cleanup:
 	}
 	bct_buf__free(buf);
 	bct_prog__destroy(p);
+	bct_out__free(st.out);
 	if (cg_fd >= 0)
 		close(cg_fd);
 	free(env.exec_argv);
-	if (st.out_err == EPIPE)
-		return 0;
+	if (st.out_err == -EPIPE) {
+		/* the reader is gone: a clean stop; what is still buffered cannot be delivered */
+		__fpurge(stdout);
+		clearerr(stdout);
+		st.out_err = 0;
+	}
 	return err || st.out_err ? 1 : 0;
 }
