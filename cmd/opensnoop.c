@@ -84,7 +84,7 @@ static const struct argp_option options[] = {
 	{ "extended_fields", 'e', NULL, 0, "show extended fields (FLAGS and MODE)", 0 },
 	{ "flag_filter", 'f', "FLAG_FILTER", 0,
 	  "filter on flags argument (e.g., O_WRONLY); repeatable, any of them matches", 0 },
-	{ "full-path", 'F', NULL, 0, "show full path for an open file with relative path", 0 },
+	{ "full-path", 'F', NULL, 0, "show full path for opens of relative paths", 0 },
 	{ "buffer-pages", 'b', "BUFFER_PAGES", 0,
 	  "size of the ring buffer per CPU, in pages (must be a power of two; the ring buffer "
 	  "defaults to 1 MiB)",
@@ -100,22 +100,21 @@ static const char doc[] =
 	"Trace open() syscalls\n"
 	"\v"
 	"examples:\n"
-	"    ./opensnoop                        # trace all open() syscalls\n"
-	"    ./opensnoop -T                     # include timestamps\n"
-	"    ./opensnoop -U                     # include UID\n"
-	"    ./opensnoop -x                     # only show failed opens\n"
-	"    ./opensnoop -p 181                 # only trace PID 181\n"
-	"    ./opensnoop -t 123                 # only trace TID 123\n"
-	"    ./opensnoop -u 1000                # only trace UID 1000\n"
-	"    ./opensnoop -d 10                  # trace for 10 seconds only\n"
-	"    ./opensnoop -n main                # only print process names containing \"main\"\n"
-	"    ./opensnoop -e                     # show extended fields\n"
-	"    ./opensnoop -f O_WRONLY -f O_RDWR  # only print calls for writing\n"
-	"    ./opensnoop -F                     # show full path for an open file with relative "
-	"path\n"
-	"    ./opensnoop --cgroup /sys/fs/cgroup/app  # only trace tasks in this cgroup v2\n"
-	"    ./opensnoop --exec ls -l /tmp      # run ls, trace only it\n"
-	"    ./opensnoop --json                 # one JSON object per open\n";
+	"    opensnoop                        # trace all open() syscalls\n"
+	"    opensnoop -T                     # include timestamps\n"
+	"    opensnoop -U                     # include UID\n"
+	"    opensnoop -x                     # only show failed opens\n"
+	"    opensnoop -p 181                 # only trace PID 181\n"
+	"    opensnoop -t 123                 # only trace TID 123\n"
+	"    opensnoop -u 1000                # only trace UID 1000\n"
+	"    opensnoop -d 10                  # trace for 10 seconds only\n"
+	"    opensnoop -n main                # only print names containing \"main\"\n"
+	"    opensnoop -e                     # show extended fields (flags, mode)\n"
+	"    opensnoop -f O_WRONLY -f O_RDWR  # only print calls for writing\n"
+	"    opensnoop -F                     # show full path for relative paths\n"
+	"    opensnoop --cgroup /sys/fs/cgroup/app  # only tasks in this cgroup v2\n"
+	"    opensnoop --exec ls -l /tmp      # run ls, trace only it\n"
+	"    opensnoop --json                 # one JSON object per open\n";
 
 static const struct {
 	const char *name;
@@ -353,7 +352,8 @@ static int on_event(void *ctx, const void *data, size_t size)
 		snprintf(mode, sizeof(mode), "n/a");
 
 	bct_out__uint(out, e->ts);
-	bct_out__double(out, (double)(e->ts - st->first_ts) / 1e9);
+	/* signed: rings from several CPUs may deliver a slightly earlier event later */
+	bct_out__double(out, (double)(int64_t)(e->ts - st->first_ts) / 1e9);
 	bct_out__uint(out, e->uid);
 	bct_out__uint(out, e->pid);
 	bct_out__uint(out, e->tid);
@@ -454,41 +454,67 @@ static int open_cgroup(const char *path)
 	return fd;
 }
 
-/*
- * --exec: the child waits on a pipe until tracing is attached, then execs. Returns its PID
- * and the pipe's write end in *go_fd, or -errno.
- */
-static pid_t spawn_waiting(char **argv, int *go_fd)
+/* --exec: the command's process, waiting until tracing is attached. */
+struct child {
+	pid_t pid; /* 0: none */
+	int go_fd; /* write a byte to let it exec; -1 once done */
+	int err_fd; /* its exec error (an int errno), or EOF when exec succeeded */
+};
+
+static int spawn_waiting(char **argv, struct child *c)
 {
-	int fds[2];
-	pid_t pid;
-	char c;
+	int go[2], er[2], err;
+	char byte;
 
-	if (pipe2(fds, O_CLOEXEC))
+	if (pipe2(go, O_CLOEXEC))
 		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		int err = -errno;
-
-		close(fds[0]);
-		close(fds[1]);
-		return err;
+	if (pipe2(er, O_CLOEXEC)) {
+		err = -errno;
+		goto out_close_go;
 	}
-	if (pid == 0) {
-		close(fds[1]);
+	c->pid = fork();
+	if (c->pid < 0) {
+		err = -errno;
+		c->pid = 0;
+		close(er[0]);
+		close(er[1]);
+		goto out_close_go;
+	}
+	if (c->pid == 0) {
+		close(go[1]);
+		close(er[0]);
 		signal(SIGPIPE, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
-		if (read(fds[0], &c, 1) != 1)
+		if (read(go[0], &byte, 1) != 1)
 			_exit(127); /* the tracer failed: do not run untraced */
 		execvp(argv[0], argv);
-		fprintf(stderr, "%s: cannot run '%s': %s\n", bct_log_prog(), argv[0],
-			strerror(errno));
+		err = errno;
+		if (write(er[1], &err, sizeof(err)) != sizeof(err))
+			_exit(126);
 		_exit(127);
 	}
-	close(fds[0]);
-	*go_fd = fds[1];
-	return pid;
+	close(go[0]);
+	close(er[1]);
+	c->go_fd = go[1];
+	c->err_fd = er[0];
+	return 0;
+
+out_close_go:
+	close(go[0]);
+	close(go[1]);
+	return err;
+}
+
+/* After the child ended: 0, or -errno (logged) when its command could not be run. */
+static int child_exec_error(struct child *c, char **argv)
+{
+	int e;
+
+	if (read(c->err_fd, &e, sizeof(e)) != sizeof(e))
+		return 0;
+	pr_err("cannot run '%s': %s", argv[0], strerror(e));
+	return -e;
 }
 
 static uint64_t mono_ms(void)
@@ -508,11 +534,10 @@ static bool flush_out(struct state *st)
 }
 
 /* Polls until Ctrl-C, -d, the --exec child's exit, or a closed stdout. */
-static int trace_loop(struct bct_buf *buf, struct state *st, pid_t child)
+static int trace_loop(struct bct_buf *buf, struct state *st, struct child *child)
 {
 	uint64_t deadline = env.duration_ms ? mono_ms() + env.duration_ms : 0;
-	int timeout = child > 0 ? 20 : 100;
-	bool child_done = false;
+	int timeout = child->pid ? 20 : 100;
 	int err = 0;
 
 	while (!bct_exiting) {
@@ -532,11 +557,12 @@ static int trace_loop(struct bct_buf *buf, struct state *st, pid_t child)
 		err = 0;
 		if (!flush_out(st))
 			break;
-		if (child > 0 && !child_done && waitpid(child, NULL, WNOHANG) == child) {
-			child_done = true;
+		if (child->pid && waitpid(child->pid, NULL, WNOHANG) == child->pid) {
+			child->pid = 0;
 			/* its last opens are already in the ring: drain them, then stop */
 			while (!st->out_err && bct_buf__poll(buf, 0) > 0)
 				;
+			err = child_exec_error(child, env.exec_argv);
 			break;
 		}
 	}
@@ -551,8 +577,8 @@ int cmd_opensnoop(int argc, char **argv)
 	struct state st = { 0 };
 	struct bct_prog *p = NULL;
 	struct bct_buf *buf = NULL;
-	pid_t child = 0;
-	int go_fd = -1, cg_fd = -1, err;
+	struct child child = { .pid = 0, .go_fd = -1, .err_fd = -1 };
+	int cg_fd = -1, err;
 
 	err = argp_parse(&argp, argc, argv, 0, NULL, &env);
 	if (err)
@@ -586,16 +612,14 @@ int cmd_opensnoop(int argc, char **argv)
 		}
 	}
 	if (env.exec_argv) {
-		child = spawn_waiting(env.exec_argv, &go_fd);
-		if (child < 0) {
-			err = child;
+		err = spawn_waiting(env.exec_argv, &child);
+		if (err) {
 			pr_err("cannot start '%s': %s", env.exec_argv[0], strerror(-err));
-			child = 0;
 			goto cleanup;
 		}
 	}
 	bct_signals_install();
-	err = add_defines(p, child);
+	err = add_defines(p, child.pid);
 	if (err)
 		goto cleanup;
 	err = bct_prog__load(p);
@@ -630,25 +654,27 @@ int cmd_opensnoop(int argc, char **argv)
 	st.out_err = bct_out__header(st.out);
 	if (!flush_out(&st))
 		goto cleanup;
-	if (go_fd >= 0) {
-		if (write(go_fd, "g", 1) != 1) {
+	if (child.go_fd >= 0) {
+		if (write(child.go_fd, "g", 1) != 1) {
 			err = -errno;
 			pr_err("cannot start '%s': %s", env.exec_argv[0], strerror(-err));
 			goto cleanup;
 		}
-		close(go_fd);
-		go_fd = -1;
+		close(child.go_fd);
+		child.go_fd = -1;
 	}
-	err = trace_loop(buf, &st, child);
+	err = trace_loop(buf, &st, &child);
 
 cleanup:
-	if (go_fd >= 0) {
+	if (child.go_fd >= 0) {
 		/* set-up failed: the waiting child exits without running the command */
-		close(go_fd);
-		waitpid(child, NULL, 0);
-	} else if (child > 0) {
-		waitpid(child, NULL, WNOHANG); /* reap it if it is done; never kill it */
+		close(child.go_fd);
+		waitpid(child.pid, NULL, 0);
+	} else if (child.pid) {
+		waitpid(child.pid, NULL, WNOHANG); /* reap it if it is done; never kill it */
 	}
+	if (child.err_fd >= 0)
+		close(child.err_fd);
 	bct_buf__free(buf);
 	bct_prog__destroy(p);
 	bct_out__free(st.out);

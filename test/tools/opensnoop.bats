@@ -364,6 +364,19 @@ count_for() {
     assert_equal "$(awk 'NR > 1 {print $2}' "$OUT" | sort -u)" opener
 }
 
+@test "--exec with a command that cannot run fails" {
+    BCT_RUN_FLAGS=--separate-stderr run_bct 1 opensnoop --exec "$T/no-such-command"
+    assert_equal "$stderr" "opensnoop: cannot run '$T/no-such-command': No such file or directory"
+}
+
+@test "no attach method left: one error naming every method tried" {
+    BCCTOOL_DISABLE_ATTACH=fentry,kprobe,tracepoint BCT_RUN_FLAGS=--separate-stderr \
+        run_bct 1 opensnoop
+    assert_output ""
+    [[ "$stderr" == "opensnoop: cannot attach 'open syscalls': fexit: "*"; kprobe: "*"; tracepoint: disabled by BCCTOOL_DISABLE_ATTACH" ]] ||
+        fail "unexpected: $stderr"
+}
+
 @test "--exec and -p are exclusive" {
     BCT_RUN_FLAGS=--separate-stderr run_bct 1 opensnoop -p 1 --exec true
     assert_equal "$stderr" "opensnoop: --exec cannot be used with -p/--pid"
