@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Column output: BCC's fixed-width text and NDJSON from one description. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "out.h"
+#include "unit.h"
+
+static const struct bct_col cols[] = {
+	{ "TIME(s)", "time", 14, BCT_COL_DOUBLE, BCT_COL_LEFT | BCT_COL_HIDDEN, 3 },
+	{ "PID", "pid", 6, BCT_COL_INT, BCT_COL_LEFT, 0 },
+	{ "COMM", "comm", 16, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ "FD", "fd", 4, BCT_COL_INT, 0, 0 },
+	{ "FLAGS", "flags", 8, BCT_COL_OCTAL, 0, 8 },
+	{ "ID", "id", 0, BCT_COL_HEX, BCT_COL_TEXT_ONLY, 0 },
+	{ "PATH", "path", 0, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ NULL },
+};
+
+struct capture {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+
+static struct bct_out *open_out(struct capture *c, bool json)
+{
+	struct bct_out_opts o = { .cols = cols, .json = json };
+
+	c->f = open_memstream(&c->buf, &c->len);
+	o.file = c->f;
+	return bct_out__new(&o);
+}
+
+static const char *close_out(struct capture *c, struct bct_out *o)
+{
+	bct_out__free(o);
+	fclose(c->f);
+	return c->buf;
+}
+
+static void row(struct bct_out *o, double t, int pid, const char *comm, int fd, unsigned flags,
+		const char *path)
+{
+	bct_out__double(o, t);
+	bct_out__int(o, pid);
+	bct_out__str(o, comm);
+	bct_out__int(o, fd);
+	bct_out__uint(o, flags);
+	bct_out__uint(o, 0xbeef);
+	bct_out__str(o, path);
+	CHECK_INT(bct_out__end(o), 0);
+}
+
+UNIT_TEST(out_text_matches_bcc_fixed_width)
+{
+	struct capture c;
+	struct bct_out *o = open_out(&c, false);
+
+	CHECK_INT(bct_out__header(o), 0);
+	row(o, 1.5, 1234, "bash", 3, 0101, "/etc/passwd");
+	row(o, 2.0, -1, "a-very-long-command-name", -2, 0, "");
+	CHECK_STR(close_out(&c, o), "PID    COMM               FD    FLAGS ID PATH\n"
+				    "1234   bash                3 00000101 0xbeef /etc/passwd\n"
+				    "-1     a-very-long-command-name   -2 00000000 0xbeef \n");
+	free(c.buf);
+}
+
+UNIT_TEST(out_shown_column_and_separator)
+{
+	struct capture c;
+	struct bct_out *o = open_out(&c, false);
+
+	CHECK_INT(bct_out__show(o, "time", true), 0);
+	CHECK_INT(bct_out__show(o, "id", false), 0);
+	CHECK_INT(bct_out__show(o, "nope", true), -ENOENT);
+	bct_out__header(o);
+	row(o, 0.25, 1, "x", 0, 02, "p");
+	CHECK_STR(close_out(&c, o), "TIME(s)        PID    COMM               FD    FLAGS PATH\n"
+				    "0.250          1      x                   0 00000002 p\n");
+	free(c.buf);
+}
+
+UNIT_TEST(out_json_same_columns_stable_keys)
+{
+	struct capture c;
+	struct bct_out *o = open_out(&c, true);
+
+	CHECK(bct_out__json(o));
+	CHECK_INT(bct_out__header(o), 0);
+	row(o, 1.5, 1234, "ba\"sh\n", 3, 0101, "/tmp/\x01x");
+	CHECK_STR(close_out(&c, o), "{\"pid\":1234,\"comm\":\"ba\\\"sh\\n\",\"fd\":3,\"flags\":65,"
+				    "\"path\":\"/tmp/\\u0001x\"}\n");
+	free(c.buf);
+}
+
+UNIT_TEST(out_strn_stops_at_nul_and_limit)
+{
+	static const struct bct_col two[] = {
+		{ "A", "a", 0, BCT_COL_STR, BCT_COL_LEFT, 0 },
+		{ "B", "b", 0, BCT_COL_STR, BCT_COL_LEFT, 0 },
+		{ NULL },
+	};
+	struct bct_out_opts oo = { .cols = two };
+	struct capture c;
+	struct bct_out *o;
+
+	c.f = open_memstream(&c.buf, &c.len);
+	oo.file = c.f;
+	o = bct_out__new(&oo);
+	bct_out__strn(o, "abcdef", 3);
+	bct_out__strn(o, "ab\0cd", 5);
+	bct_out__end(o);
+	CHECK_STR(close_out(&c, o), "abc ab\n");
+	free(c.buf);
+}
+
+UNIT_TEST(out_json_lost_record)
+{
+	struct capture c;
+	struct bct_out *o = open_out(&c, true);
+
+	bct_out_lost(o, 42);
+	CHECK_STR(close_out(&c, o), "{\"lost_events\":42}\n");
+	free(c.buf);
+}

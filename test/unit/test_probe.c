@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+/* SEC() names to attach kind and target: what the engine's method choice is built on. */
+#include <errno.h>
+
+#include "probe.h"
+#include "unit.h"
+
+static void check_sec(const char *sec, enum bct_attach_kind kind, int ret, const char *target)
+{
+	struct bct_sec s;
+
+	CHECK_INT(bct_sec_parse(sec, &s), 0);
+	CHECK_STR(bct_attach_kind_name(s.kind), bct_attach_kind_name(kind));
+	CHECK_INT(s.ret, ret);
+	CHECK_STR(s.target, target);
+}
+
+UNIT_TEST(sec_parse_kinds_and_targets)
+{
+	check_sec("fentry/do_sys_openat2", BCT_ATTACH_FENTRY, 0, "do_sys_openat2");
+	check_sec("fexit/do_sys_openat2", BCT_ATTACH_FENTRY, 1, "do_sys_openat2");
+	check_sec("fmod_ret/security_file_open", BCT_ATTACH_FENTRY, 0, "security_file_open");
+	check_sec("kprobe/blk_account_io_start", BCT_ATTACH_KPROBE, 0, "blk_account_io_start");
+	check_sec("kretprobe/do_sys_openat2", BCT_ATTACH_KPROBE, 1, "do_sys_openat2");
+	check_sec("ksyscall/openat", BCT_ATTACH_KPROBE, 0, "openat");
+	check_sec("tracepoint/syscalls/sys_exit_openat", BCT_ATTACH_TRACEPOINT, 0,
+		  "syscalls/sys_exit_openat");
+	check_sec("tp/block/block_rq_issue", BCT_ATTACH_TRACEPOINT, 0, "block/block_rq_issue");
+	check_sec("tp_btf/block_rq_issue", BCT_ATTACH_TP_BTF, 0, "block_rq_issue");
+	check_sec("raw_tp/block_rq_issue", BCT_ATTACH_RAW_TP, 0, "block_rq_issue");
+	check_sec("raw_tracepoint/sched_switch", BCT_ATTACH_RAW_TP, 0, "sched_switch");
+	check_sec("raw_tp.w/sched_switch", BCT_ATTACH_RAW_TP, 0, "sched_switch");
+	check_sec("uprobe", BCT_ATTACH_UPROBE, 0, "");
+	check_sec("uretprobe//bin/bash:readline", BCT_ATTACH_UPROBE, 1, "/bin/bash:readline");
+	check_sec("usdt", BCT_ATTACH_UPROBE, 0, "");
+	check_sec("perf_event", BCT_ATTACH_PERF_EVENT, 0, "");
+}
+
+UNIT_TEST(sec_parse_variants_keep_their_base_kind)
+{
+	check_sec("fentry.s/do_sys_openat2", BCT_ATTACH_FENTRY, 0, "do_sys_openat2");
+	check_sec("kprobe.multi/vfs_*", BCT_ATTACH_KPROBE, 0, "vfs_*");
+	check_sec("uprobe.s//usr/lib/libc.so.6:malloc", BCT_ATTACH_UPROBE, 0,
+		  "/usr/lib/libc.so.6:malloc");
+}
+
+UNIT_TEST(sec_parse_kprobe_offset_names_the_function)
+{
+	check_sec("kprobe/do_sys_openat2+0x10", BCT_ATTACH_KPROBE, 0, "do_sys_openat2");
+}
+
+UNIT_TEST(sec_parse_others_and_errors)
+{
+	struct bct_sec s;
+	char long_name[300];
+
+	check_sec("xdp", BCT_ATTACH_OTHER, 0, "");
+	check_sec("iter/task", BCT_ATTACH_OTHER, 0, "task");
+	/* a prefix of a known kind is not that kind */
+	check_sec("tpx/foo", BCT_ATTACH_OTHER, 0, "foo");
+	check_sec("kprobes/foo", BCT_ATTACH_OTHER, 0, "foo");
+	CHECK_INT(bct_sec_parse("", &s), -EINVAL);
+	CHECK_INT(bct_sec_parse(NULL, &s), -EINVAL);
+	memset(long_name, 'a', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	memcpy(long_name, "kprobe/", 7);
+	CHECK_INT(bct_sec_parse(long_name, &s), -ENAMETOOLONG);
+}
+
+UNIT_TEST(attach_kind_names)
+{
+	CHECK_STR(bct_attach_kind_name(BCT_ATTACH_FENTRY), "fentry");
+	CHECK_STR(bct_attach_kind_name(BCT_ATTACH_TP_BTF), "tp_btf");
+	CHECK_STR(bct_attach_kind_name(BCT_ATTACH_PERF_EVENT), "perf_event");
+	CHECK_STR(bct_attach_kind_name(BCT_ATTACH__COUNT), "other");
+}
+
+UNIT_TEST(other_sections_are_available_without_probing)
+{
+	struct bct_sec s;
+	char why[64] = "";
+
+	CHECK_INT(bct_sec_parse("xdp", &s), 0);
+	CHECK(bct_sec_available(&s, why, sizeof(why)));
+}
