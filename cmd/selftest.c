@@ -29,11 +29,13 @@ static struct selftest_env {
 	uint64_t n;
 	uint64_t ring_bytes;
 	uint64_t burst;
+	bool optional_hook;
 } env = { .burst = 1 };
 
 static const struct argp_option options[] = {
 	{ "ring-bytes", 'r', "BYTES", 0, "ring buffer size (BCT_EVENTS_BYTES)", 0 },
 	{ "burst", 'b', "N", 0, "stream: getpid() calls per drain (default 1)", 0 },
+	{ "optional-hook", 'o', NULL, 0, "add an optional hook that cannot attach", 0 },
 	{ 0 },
 };
 
@@ -50,6 +52,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'r':
 		bct_arg_u64(state, "ring size", arg, 4096, 1 << 30, &env.ring_bytes);
+		break;
+	case 'o':
+		env.optional_hook = true;
 		break;
 	case 'b':
 		bct_arg_u64(state, "burst", arg, 1, 1000000, &env.burst);
@@ -84,13 +89,23 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 
 static const char *const btf_progs[] = { "st_btf_getpid", NULL };
 static const char *const tp_progs[] = { "st_tp_getpid", NULL };
+static const char *const missing_progs[] = { "st_tp_missing", NULL };
 static const struct bct_method getpid_methods[] = {
 	{ .name = "tp_btf", .progs = btf_progs },
-	{ .name = "tracepoint", .progs = tp_progs },
+	{ .name = "tracepoint", .progs = tp_progs, .optional_progs = missing_progs },
+	{ 0 },
+};
+static const struct bct_method missing_methods[] = {
+	{ .name = "tracepoint", .progs = missing_progs },
 	{ 0 },
 };
 static const struct bct_hook getpid_hooks[] = {
 	{ .name = "getpid syscalls", .methods = getpid_methods },
+	{ 0 },
+};
+static const struct bct_hook getpid_hooks_opt[] = {
+	{ .name = "getpid syscalls", .methods = getpid_methods },
+	{ .name = "imaginary syscalls", .methods = missing_methods, .optional = true },
 	{ 0 },
 };
 
@@ -217,7 +232,7 @@ int cmd_selftest(int argc, char **argv)
 		po.src_name = env.arg;
 	} else {
 		po.src_name = "engine_getpid.bpf.c";
-		po.hooks = getpid_hooks;
+		po.hooks = env.optional_hook ? getpid_hooks_opt : getpid_hooks;
 	}
 	p = bct_prog__new(&po);
 	if (!p) {

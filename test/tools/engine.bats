@@ -83,6 +83,20 @@ start_stream() {
     st_progs_gone
 }
 
+@test "engine: an optional hook that cannot attach is one warning line" {
+    BCT_RUN_FLAGS=--separate-stderr run_bct __selftest getpid --optional-hook 100
+    assert_line "count: 100"
+    [ "$stderr" = "__selftest: cannot attach 'imaginary syscalls', going on without it: tracepoint: no tracepoint syscalls:sys_enter_bct_nonexistent" ]
+}
+
+@test "engine: an optional program whose target is missing is skipped quietly" {
+    export BCCTOOL_DISABLE_ATTACH=tp_btf
+    BCT_RUN_FLAGS=--separate-stderr run_bct __selftest getpid 100
+    assert_line "method: tracepoint"
+    assert_line "count: 100"
+    [ -z "$stderr" ]
+}
+
 @test "engine: the perf buffer path delivers every event too" {
     export BCCTOOL_NO_RINGBUF=1
     run_bct __selftest getpid 2000
