@@ -550,7 +550,8 @@ static bool report_core_failure(struct bpf_program *prog, const char *log)
 	return true;
 }
 
-static void report_verifier_failure(struct bpf_program *prog, const char *log, int err)
+static void report_verifier_failure(struct bpf_program *prog, const char *log, int err,
+				    bool more_hint)
 {
 	struct line lines[64];
 	size_t total, kept, i, shown = 0;
@@ -574,7 +575,8 @@ static void report_verifier_failure(struct bpf_program *prog, const char *log, i
 		       error ? error->s : strerror(-err));
 	if (kept > LOG_TAIL_LINES)
 		shown = kept - LOG_TAIL_LINES;
-	pr_err("verifier log (last %zu of %zu lines; --debug=0x2 for all):", kept - shown, total);
+	pr_err("verifier log (last %zu of %zu lines%s):", kept - shown, total,
+	       more_hint ? "; --debug=0x2 for all" : "");
 	for (i = shown; i < kept; i++) {
 		if (format_source_comment(lines[i].s, lines[i].len, src, sizeof(src)))
 			pr_err("  ; %s", src);
@@ -678,6 +680,33 @@ static const char *failed_log(struct bct_prog *p, struct bpf_program **failed)
 	return NULL;
 }
 
+/*
+ * A whole verifier log on stderr. Source comments without code ("; @ file.bpf.c:42", when the
+ * object's line info carries no text) get the line from the source.
+ */
+static void print_log(const char *log)
+{
+	const char *p = log;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		char code[256];
+		long line;
+		char file[128];
+
+		if (len > 4 && !strncmp(p, ";  @ ", 5) &&
+		    sscanf(p + 5, "%127[^:\n]:%ld", file, &line) == 2 &&
+		    src_text(file, line, code, sizeof(code)))
+			fprintf(stderr, "; %s @ %.*s\n", code, len - 5, p + 5);
+		else
+			fprintf(stderr, "%.*s\n", len, p);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+}
+
 static void debug_after_load(struct bct_prog *p)
 {
 	size_t i;
@@ -694,9 +723,7 @@ static void debug_after_load(struct bct_prog *p)
 				     ? "verifier log (level 2)"
 				     : "verifier log (level 1)",
 			     name);
-		fputs(p->logs[i].buf, stderr);
-		if (p->logs[i].buf[0] && p->logs[i].buf[strlen(p->logs[i].buf) - 1] != '\n')
-			fputc('\n', stderr);
+		print_log(p->logs[i].buf);
 	}
 }
 
@@ -767,8 +794,15 @@ int bct_prog__load(struct bct_prog *p)
 		const char *log = failed_log(p, &failed);
 
 		flush_captured(log != NULL);
+		if (log && p->nlogs) {
+			/* --debug asked for the whole log: it comes first, then the summary */
+			stage_header(verifier_log_level(p) & 2 ? "verifier log (level 2)"
+							       : "verifier log (level 1)",
+				     failed ? bpf_program__name(failed) : "?");
+			print_log(log);
+		}
 		if (log)
-			report_verifier_failure(failed, log, err);
+			report_verifier_failure(failed, log, err, p->nlogs == 0);
 		else
 			pr_err("cannot load BPF object of '%s': %s", p->src_name, strerror(-err));
 		if (err == -EPERM && bct_lockdown() && strcmp(bct_lockdown(), "none"))
