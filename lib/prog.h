@@ -9,7 +9,15 @@
  * A hook lists methods in order of preference; a method is a set of programs attached
  * together. The engine checks each program's kind and target against what the kernel offers,
  * takes the first method whose required programs are all available, disables autoload for
- * every other program of that hook, and reports every attempt when none works.
+ * every other program of that hook, and reports every attempt when none works:
+ *   opensnoop: cannot attach 'open syscalls': fexit: fentry/fexit not permitted by this kernel
+ *   (EPERM); kprobe: kernel has no kprobes; tracepoint: no tracepoint syscalls:sys_exit_openat
+ * (one line). What "available" means per kind is in lib/probe.h; BCCTOOL_DISABLE_ATTACH=
+ * fentry,kprobe,tracepoint,tp_btf,raw_tp,uprobe,perf_event makes kinds unavailable (tests),
+ * BCCTOOL_NO_RINGBUF=1 forces the perf-buffer transport.
+ *
+ * Programs named by no hook keep their autoload setting and are attached by
+ * bct_prog__attach() when libbpf can tell where from SEC() alone.
  */
 #ifndef BCT_PROG_H
 #define BCT_PROG_H
