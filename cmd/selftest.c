@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 
@@ -30,12 +31,15 @@ static struct selftest_env {
 	uint64_t ring_bytes;
 	uint64_t burst;
 	bool optional_hook;
+	const char *defines[8];
+	int ndefines;
 } env = { .burst = 1 };
 
 static const struct argp_option options[] = {
 	{ "ring-bytes", 'r', "BYTES", 0, "ring buffer size (BCT_EVENTS_BYTES)", 0 },
 	{ "burst", 'b', "N", 0, "stream: getpid() calls per drain (default 1)", 0 },
 	{ "optional-hook", 'o', NULL, 0, "add an optional hook that cannot attach", 0 },
+	{ "define", 'D', "NAME[=VALUE]", 0, "an extra -D for the program (experiments)", 0 },
 	{ 0 },
 };
 
@@ -52,6 +56,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'r':
 		bct_arg_u64(state, "ring size", arg, 4096, 1 << 30, &env.ring_bytes);
+		break;
+	case 'D':
+		if (env.ndefines == (int)(sizeof(env.defines) / sizeof(env.defines[0])))
+			argp_error(state, "too many -D");
+		env.defines[env.ndefines++] = arg;
 		break;
 	case 'o':
 		env.optional_hook = true;
@@ -164,10 +173,13 @@ static int read_count(struct bct_prog *p, uint64_t *out)
 static int run_getpid(struct bct_prog *p, struct bct_buf *b, struct counter *c)
 {
 	uint64_t i, count = 0;
+	struct timespec t0, t1;
 	int err;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < env.n; i++)
 		syscall(SYS_getpid);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	/* drain until every event is in (or nothing comes for a while) */
 	for (i = 0; i < 50 && c->events + bct_buf__lost(b) < env.n; i++) {
 		err = bct_buf__poll(b, 20);
@@ -185,6 +197,8 @@ static int run_getpid(struct bct_prog *p, struct bct_buf *b, struct counter *c)
 	       bct_buf__is_ringbuf(b) ? "ringbuf" : "perfbuf", (unsigned long long)count,
 	       (unsigned long long)c->events, (unsigned long long)bct_buf__lost(b),
 	       (unsigned long long)c->bad);
+	printf("ns_per_call: %.0f\n",
+	       ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / env.n);
 	return 0;
 }
 
@@ -242,6 +256,19 @@ int cmd_selftest(int argc, char **argv)
 	c.tgid = getpid();
 	if (strcmp(env.what, "load"))
 		bct_prog__define(p, "TARGET_TGID", "%u", c.tgid);
+	for (int i = 0; i < env.ndefines; i++) {
+		char name[64];
+		const char *eq = strchr(env.defines[i], '=');
+
+		snprintf(name, sizeof(name), "%.*s",
+			 eq ? (int)(eq - env.defines[i]) : (int)strlen(env.defines[i]),
+			 env.defines[i]);
+		if (bct_prog__define(p, name, eq ? "%s" : NULL, eq ? eq + 1 : NULL)) {
+			pr_err("invalid define: '%s'", env.defines[i]);
+			err = -EINVAL;
+			goto cleanup;
+		}
+	}
 	if (env.ring_bytes)
 		bct_prog__define(p, "BCT_EVENTS_BYTES", "%llu", (unsigned long long)env.ring_bytes);
 	if (env.common.ebpf) {
