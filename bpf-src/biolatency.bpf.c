@@ -88,12 +88,9 @@ struct request___old {
 	struct gendisk *rq_disk;
 } __attribute__((preserve_access_index));
 
-static __always_inline bool start_allowed(__u32 dev)
+/* --cgroup: whether the running task (issuing or queueing the request) is in the cgroup */
+static __always_inline bool cgroup_allowed(void)
 {
-#ifdef BIOLAT_FILTER_DEV
-	if (dev != (__u32)(BIOLAT_FILTER_DEV))
-		return false;
-#endif
 #ifdef BIOLAT_FILTER_CG
 	if (bpf_current_task_under_cgroup(&cgroup_map, 0) != 1) /* 0: no; < 0: no cgroup set */
 		return false;
@@ -172,19 +169,28 @@ static __always_inline void record_done(const struct start_key *k, __u64 hkey)
 
 /* --- requests (tp_btf, raw_tp, kprobe) ---------------------------------------------------- */
 
-static __always_inline __u32 rq_dev(struct request *rq)
+/*
+ * Reads a field through a chain of pointers: tp_btf programs get typed (BTF) pointers, which
+ * plain loads can follow (cheap); raw_tp and kprobe programs need bpf_probe_read_kernel().
+ * btf is a constant at every call, so only one of the two is compiled into each program.
+ */
+#define RQ_READ(btf, src, a, ...)                    \
+	((btf) ? (src)->a __VA_OPT__(->) __VA_ARGS__ \
+	       : BPF_CORE_READ(src, a __VA_OPT__(, ) __VA_ARGS__))
+
+static __always_inline __u32 rq_dev(struct request *rq, bool btf)
 {
 	struct request___old *old = (void *)rq;
 	struct gendisk *disk;
 
 	if (bpf_core_field_exists(old->rq_disk))
-		disk = BPF_CORE_READ(old, rq_disk);
+		disk = RQ_READ(btf, old, rq_disk);
 	else
-		disk = BPF_CORE_READ(rq, q, disk);
+		disk = RQ_READ(btf, rq, q, disk);
 	if (!disk)
 		return 0;
-	return ((__u32)BPF_CORE_READ(disk, major) << MINORBITS) |
-	       (__u32)BPF_CORE_READ(disk, first_minor);
+	return ((__u32)RQ_READ(btf, disk, major) << MINORBITS) |
+	       (__u32)RQ_READ(btf, disk, first_minor);
 }
 
 #define KERNEL_OP_OF(type, name) \
@@ -240,29 +246,33 @@ static __always_inline __u64 bcc_flags(__u64 f)
 	return out;
 }
 
-static __always_inline int rq_start(struct request *rq, bool issue)
+static __always_inline int rq_start(struct request *rq, bool issue, bool btf)
 {
 	struct start_key k = { .id = (__u64)rq };
 
-	if (!start_allowed(rq_dev(rq)))
+#ifdef BIOLAT_FILTER_DEV
+	if (rq_dev(rq, btf) != (__u32)(BIOLAT_FILTER_DEV))
+		return 0;
+#endif
+	if (!cgroup_allowed())
 		return 0;
 	record_start(&k, issue);
 	return 0;
 }
 
 /* nr_bytes: what this completion covers (0: unknown, count it). */
-static __always_inline int rq_done(struct request *rq, unsigned int nr_bytes)
+static __always_inline int rq_done(struct request *rq, unsigned int nr_bytes, bool btf)
 {
 	struct start_key k = { .id = (__u64)rq };
 	__u64 hkey = 0;
 
 	/* a partial completion: the request goes on, so does its latency */
-	if (nr_bytes && nr_bytes < BPF_CORE_READ(rq, __data_len))
+	if (nr_bytes && nr_bytes < RQ_READ(btf, rq, __data_len))
 		return 0;
 #if defined(BIOLAT_PER_DISK)
-	hkey = rq_dev(rq);
+	hkey = rq_dev(rq, btf);
 #elif defined(BIOLAT_PER_FLAGS)
-	hkey = bcc_flags(BPF_CORE_READ(rq, cmd_flags));
+	hkey = bcc_flags(RQ_READ(btf, rq, cmd_flags));
 #endif
 	record_done(&k, hkey);
 	return 0;
@@ -286,38 +296,38 @@ static __always_inline struct request *insert_arg(__u64 *args)
 SEC("tp_btf/block_rq_insert")
 int bio_ins_btf(__u64 *ctx)
 {
-	return rq_start(insert_arg(ctx), false);
+	return rq_start(insert_arg(ctx), false, true);
 }
 
 SEC("raw_tp/block_rq_insert")
 int bio_ins_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return rq_start(insert_arg(ctx->args), false);
+	return rq_start(insert_arg(ctx->args), false, false);
 }
 #endif
 
 SEC("tp_btf/block_rq_issue")
 int bio_iss_btf(__u64 *ctx)
 {
-	return rq_start(issue_arg(ctx), true);
+	return rq_start(issue_arg(ctx), true, true);
 }
 
 SEC("tp_btf/block_rq_complete")
 int bio_done_btf(__u64 *ctx)
 {
-	return rq_done((void *)ctx[0], (unsigned int)ctx[2]);
+	return rq_done((void *)ctx[0], (unsigned int)ctx[2], true);
 }
 
 SEC("raw_tp/block_rq_issue")
 int bio_iss_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return rq_start(issue_arg(ctx->args), true);
+	return rq_start(issue_arg(ctx->args), true, false);
 }
 
 SEC("raw_tp/block_rq_complete")
 int bio_done_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return rq_done((void *)ctx->args[0], (unsigned int)ctx->args[2]);
+	return rq_done((void *)ctx->args[0], (unsigned int)ctx->args[2], false);
 }
 
 /* --- block:block_rq_* tracepoints ---------------------------------------------------------- */
@@ -372,7 +382,11 @@ static __always_inline int tp_start(__u32 dev, __u64 sector, bool issue)
 {
 	struct start_key k = { .id = sector, .dev = dev };
 
-	if (!start_allowed(dev))
+#ifdef BIOLAT_FILTER_DEV
+	if (dev != (__u32)(BIOLAT_FILTER_DEV))
+		return 0;
+#endif
+	if (!cgroup_allowed())
 		return 0;
 	record_start(&k, issue);
 	return 0;
@@ -415,30 +429,30 @@ int bio_done_tp(struct trace_event_raw_block_rq_completion *ctx)
 SEC("kprobe/blk_account_io_start")
 int BPF_KPROBE(bio_acct_kp, struct request *rq)
 {
-	return rq_start(rq, false);
+	return rq_start(rq, false, false);
 }
 
 SEC("kprobe/__blk_account_io_start")
 int BPF_KPROBE(bio_acct_kp2, struct request *rq)
 {
-	return rq_start(rq, false);
+	return rq_start(rq, false, false);
 }
 #else
 SEC("kprobe/blk_mq_start_request")
 int BPF_KPROBE(bio_start_kp, struct request *rq)
 {
-	return rq_start(rq, true);
+	return rq_start(rq, true, false);
 }
 #endif
 
 SEC("kprobe/blk_account_io_done")
 int BPF_KPROBE(bio_done_kp, struct request *rq)
 {
-	return rq_done(rq, 0);
+	return rq_done(rq, 0, false);
 }
 
 SEC("kprobe/__blk_account_io_done")
 int BPF_KPROBE(bio_done_kp2, struct request *rq)
 {
-	return rq_done(rq, 0);
+	return rq_done(rq, 0, false);
 }
