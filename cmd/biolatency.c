@@ -19,6 +19,7 @@
 #include <linux/magic.h>
 #include <linux/types.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "bct.h"
 #include "cmd.h"
@@ -411,6 +412,31 @@ static int run_intervals(int hists_fd, int *out_err)
 	}
 }
 
+/*
+ * Runs of our programs the kernel skipped because another BPF program was running on the same
+ * CPU (kprobe and tracepoint programs share one per-CPU guard; a completion interrupt arriving
+ * while another tool's program runs loses its event). Each can lose one request.
+ */
+static uint64_t missed_runs(struct bct_prog *p)
+{
+	struct bpf_object *obj = bct_prog__object(p);
+	struct bpf_program *prog;
+	uint64_t missed = 0;
+
+	if (!obj)
+		return 0;
+	bpf_object__for_each_program(prog, obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			missed += info.recursion_misses;
+	}
+	return missed;
+}
+
 /* The kernel dev_t of -d DISK (/dev/DISK must exist: BCC's check and message). */
 static int disk_dev(const char *disk, uint32_t *dev)
 {
@@ -477,6 +503,7 @@ int cmd_biolatency(int argc, char **argv)
 	struct bct_prog_opts popts = { .src_name = "biolatency.bpf.c" };
 	struct bct_prog *p = NULL;
 	int cg_fd = -1, out_err = 0, err;
+	uint64_t missed;
 	uint32_t dev = 0;
 
 	env.interval = 99999999; /* BCC's defaults: until Ctrl-C */
@@ -532,6 +559,11 @@ int cmd_biolatency(int argc, char **argv)
 		printf("Tracing block device I/O... Hit Ctrl-C to end.\n");
 	if (flush_out(&out_err))
 		err = run_intervals(bct_prog__map_fd(p, "hists"), &out_err);
+	missed = missed_runs(p);
+	if (missed)
+		pr_warn("%" PRIu64 " I/O events missed: the kernel skipped the BPF program while "
+			"another BPF program was running on the same CPU",
+			missed);
 
 cleanup:
 	bct_prog__destroy(p);

@@ -300,9 +300,29 @@ true"
     [ "$tq" -ge "$t" ] || fail "-Q total $tq < $t"
 }
 
-# methods_run METHOD DISABLE: -D, -F, -Q with the given attach method forced
+# missed ERRFILE: the runs the tracer reported the kernel skipped ("N I/O events missed"), or 0
+missed() {
+    local n
+    n=$(sed -n 's/^biolatency: \([0-9]*\) I\/O events missed.*/\1/p' "$1")
+    echo "${n:-0}"
+}
+
+# assert_counted ACTUAL EXPECTED ERRFILE: ACTUAL is EXPECTED, or below it by no more than the
+# skipped runs the tracer reported
+assert_counted() {
+    local m
+    m=$(missed "$3")
+    [ "$1" -le "$2" ] && [ $(($1 + m)) -ge "$2" ] ||
+        fail "count $1, expected $2 ($m runs reported missed)"
+}
+
+# methods_run METHOD DISABLE: -D, -F, -Q with the given attach method forced. Perf-event
+# tracepoint programs share a per-CPU guard with every kprobe and tracepoint program and with
+# bpf() map syscalls of every process, so on a machine where other BPF tools are busy the
+# kernel skips some of their runs; biolatency reports how many, and every I/O missing from a
+# histogram must be covered by that report (raw_tp and tp_btf programs are not skipped so).
 methods_run() {
-    local method=$1 p1 o1 e1 p2 o2 e2
+    local method=$1 p1 o1 e1 p2 o2 e2 e
     export BCCTOOL_DISABLE_ATTACH=$2 BCCTOOL_LOG=debug
     ALLOW_STDERR=1
     start_bio -D -d "$DISK"
@@ -318,10 +338,10 @@ methods_run() {
     for e in "$e1" "$e2" "$ERR"; do
         grep -q "attaching with $method" "$e" || fail "$e: not attached with $method: $(cat "$e")"
     done
-    assert_equal "$(hist_sum "$o1" "^disk = $DISK\$")" "$((NR + NW))"
-    assert_equal "$(hist_sum "$o2" '^flags = ([A-Za-z]+-)*Read$')" "$NR"
-    assert_equal "$(hist_sum "$o2" '^flags = ([A-Za-z]+-)*Write$')" "$NW"
-    assert_equal "$(ext_field "$OUT" count)" "$((NR + NW))"
+    assert_counted "$(hist_sum "$o1" "^disk = $DISK\$")" "$((NR + NW))" "$e1"
+    assert_counted "$(hist_sum "$o2" '^flags = ([A-Za-z]+-)*Read$')" "$NR" "$e2"
+    assert_counted "$(hist_sum "$o2" '^flags = ([A-Za-z]+-)*Write$')" "$NW" "$e2"
+    assert_counted "$(ext_field "$OUT" count)" "$((NR + NW))" "$ERR"
 }
 
 @test "the raw_tp method: -D, -F, -Q and -d count the same" {
