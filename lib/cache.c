@@ -902,26 +902,48 @@ int bct_btf_read(void **data, size_t *sz)
 	return 0;
 }
 
-static int boot_memo_path(char *buf, size_t sz)
+int bct_boot_memo_path(const char *suffix, char *buf, size_t sz)
 {
-	char id[64];
+	static char id[64];
 	ssize_t n;
 	int fd;
 
-	fd = open(BOOT_ID_PATH, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, id, sizeof(id) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	id[n] = '\0';
-	id[strcspn(id, "\n")] = '\0';
-	snprintf(buf, sz, "kernels/boot-%s", id);
-	return 0;
+	if (!id[0]) {
+		fd = open(BOOT_ID_PATH, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		n = read(fd, id, sizeof(id) - 1);
+		close(fd);
+		if (n <= 0)
+			return -EIO;
+		id[n] = '\0';
+		id[strcspn(id, "\n")] = '\0';
+		if (!id[0] || strchr(id, '/'))
+			return -EIO;
+	}
+	n = snprintf(buf, sz, "kernels/boot-%s%s", id, suffix ? suffix : "");
+	return n < 0 || (size_t)n >= sz ? -ENAMETOOLONG : 0;
 }
 
-/* Memos of earlier boots are of no use. */
+static int boot_memo_path(char *buf, size_t sz)
+{
+	return bct_boot_memo_path(NULL, buf, sz);
+}
+
+int bct_cache__remove(struct bct_cache *c, const char *path)
+{
+	const char *leaf;
+	int pfd = open_parent(c, path, false, &leaf), err = 0;
+
+	if (pfd < 0)
+		return pfd;
+	if (unlinkat(pfd, leaf, 0))
+		err = -errno;
+	close(pfd);
+	return err;
+}
+
+/* Memos of earlier boots are of no use: all but keep and keep.* go. */
 static void prune_boot_memos(struct bct_cache *c, const char *keep)
 {
 	struct aged_list l = { .suffix = "" };
@@ -932,7 +954,7 @@ static void prune_boot_memos(struct bct_cache *c, const char *keep)
 		goto out;
 	fd = openat(c->dfd, "kernels", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	for (i = 0; fd >= 0 && i < l.n; i++)
-		if (!strncmp(l.v[i].name, "boot-", 5) && strcmp(l.v[i].name, keep))
+		if (!strncmp(l.v[i].name, "boot-", 5) && strncmp(l.v[i].name, keep, strlen(keep)))
 			unlinkat(fd, l.v[i].name, 0);
 	if (fd >= 0)
 		close(fd);

@@ -8,6 +8,7 @@
  *	DIR/kernels/<btf>/<pch key>.pch  vmlinux.h + libbpf's BPF headers, precompiled
  *	DIR/kernels/<btf>/release        "uname -r uname -v" of the kernel that made it
  *	DIR/kernels/boot-<boot id>       the BTF hash of the running boot (skips re-hashing)
+ *	DIR/kernels/boot-<boot id>.probes  what the running kernel offers (lib/probe.h)
  *
  * DIR is $BCCTOOL_CACHE_DIR, else /var/cache/bcctool for root, else $XDG_CACHE_HOME/bcctool
  * or ~/.cache/bcctool. A directory or file not owned by the effective user, or writable by
@@ -93,6 +94,8 @@ int bct_cache__write(struct bct_cache *c, const char *path, const void *data, si
 int bct_cache__tmpname(struct bct_cache *c, const char *path, char *buf, size_t sz);
 /* Renames a file written at tmp (full path) to path after checking it. */
 int bct_cache__commit(struct bct_cache *c, const char *tmp, const char *path);
+/* Removes a file of the cache (path relative to the cache dir). */
+int bct_cache__remove(struct bct_cache *c, const char *path);
 /* Full path of a cache file, for tools that read it by name. */
 int bct_cache__path(struct bct_cache *c, const char *path, char *buf, size_t sz);
 /* True when path exists and passes the ownership check. */
@@ -122,6 +125,11 @@ int bct_cache__clear(struct bct_cache *c);
 
 /* The running kernel's BTF: its hash (memoized per boot in the cache), its bytes on demand. */
 int bct_btf_hash(struct bct_cache *c, uint8_t out[BCT_HASH_SIZE]);
+/*
+ * "kernels/boot-<boot id><suffix>": a memo valid for the running boot only (the memos of other
+ * boots are removed when the BTF hash memo of a new boot is written).
+ */
+int bct_boot_memo_path(const char *suffix, char *buf, size_t sz);
 int bct_btf_read(void **data, size_t *sz);
 
 /* vmlinux.h text (malloc()ed, NUL-terminated) from raw BTF, like `bpftool btf dump format c`. */

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -18,6 +17,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "cache.h"
 #include "log.h"
 #include "probe.h"
 #include "tracefs.h"
@@ -159,6 +159,212 @@ bool bct_attach_disabled(enum bct_attach_kind kind)
 	return disabled_mask() & (1u << kind);
 }
 
+/* --- per-boot memo ------------------------------------------------------------------------- */
+
+#ifndef BCT_VERSION
+#define BCT_VERSION "0.0.0"
+#endif
+#define MEMO_SUFFIX ".probes"
+#define MEMO_MAX (64 << 10)
+
+struct memo_entry {
+	char *key; /* "fentry", "btf_func:do_sys_openat2", ... */
+	int val;
+};
+
+static struct {
+	bool enabled; /* bct_probe_memo_load() was called: answer from entries */
+	bool loaded; /* entries came from the file */
+	bool dirty; /* something was probed since */
+	struct memo_entry *v;
+	size_t n, cap;
+} memo;
+
+/*
+ * What the memo is valid for besides the boot (its file name): bcctool's version, the kernel's
+ * release and build, and the caller's privileges (probes answer EPERM without them).
+ */
+static int memo_header(char *buf, size_t sz)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	struct utsname u;
+	int n;
+
+	if (uname(&u))
+		return -errno;
+	memset(data, 0, sizeof(data));
+	if (geteuid() != 0 && syscall(SYS_capget, &hdr, data))
+		return -errno;
+	n = snprintf(buf, sz, "bcctool-probes " BCT_VERSION "\nkernel %s %s\ncreds %u %08x%08x\n",
+		     u.release, u.version, (unsigned int)geteuid(), data[1].effective,
+		     data[0].effective);
+	return n < 0 || (size_t)n >= sz ? -ENAMETOOLONG : 0;
+}
+
+static struct memo_entry *memo_find(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < memo.n; i++)
+		if (!strcmp(memo.v[i].key, key))
+			return &memo.v[i];
+	return NULL;
+}
+
+static void memo_set(const char *key, int val, bool probed)
+{
+	struct memo_entry *e = memo_find(key);
+
+	if (e) {
+		memo.dirty |= probed && e->val != val;
+		e->val = val;
+		return;
+	}
+	if (memo.n == memo.cap) {
+		size_t cap = memo.cap ? 2 * memo.cap : 32;
+		struct memo_entry *nv = realloc(memo.v, cap * sizeof(*nv));
+
+		if (!nv)
+			return;
+		memo.v = nv;
+		memo.cap = cap;
+	}
+	memo.v[memo.n].key = strdup(key);
+	if (!memo.v[memo.n].key)
+		return;
+	memo.v[memo.n++].val = val;
+	memo.dirty |= probed;
+}
+
+/* The memo's answer for key, when the memo is in use and has one. */
+static bool memo_get(const char *key, int *val)
+{
+	struct memo_entry *e;
+
+	if (!memo.enabled || !(e = memo_find(key)))
+		return false;
+	*val = e->val;
+	return true;
+}
+
+/* Records what was probed (written by bct_probe_memo_save()). */
+static int memo_put(const char *key, int val)
+{
+	memo_set(key, val, true);
+	return val;
+}
+
+static void memo_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < memo.n; i++)
+		free(memo.v[i].key);
+	memo.n = 0;
+	memo.loaded = false;
+}
+
+void bct_probe_memo_load(void)
+{
+	char path[128], header[512], *text = NULL, *line, *save = NULL;
+	struct bct_cache *c;
+	size_t sz, hlen;
+
+	if (memo.enabled)
+		return;
+	memo.enabled = true;
+	if (bct_boot_memo_path(MEMO_SUFFIX, path, sizeof(path)) ||
+	    memo_header(header, sizeof(header)))
+		return;
+	c = bct_cache__open();
+	if (!c)
+		return;
+	if (bct_cache__read(c, path, &text, &sz))
+		goto out;
+	hlen = strlen(header);
+	if (sz < hlen || memcmp(text, header, hlen)) {
+		pr_debug("probe memo '%s/%s' is for another kernel or user; probing again",
+			 bct_cache__dir(c), path);
+		goto out;
+	}
+	for (line = strtok_r(text + hlen, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strchr(line, ' '), *end;
+		long v;
+
+		if (!sp || sp == line)
+			continue;
+		*sp = '\0';
+		v = strtol(sp + 1, &end, 10);
+		if (*end || end == sp + 1)
+			continue;
+		/* entries probed before loading (none, normally) win */
+		if (!memo_find(line))
+			memo_set(line, (int)v, false);
+	}
+	memo.loaded = true;
+	pr_debug("probe memo: %zu answers from '%s/%s'", memo.n, bct_cache__dir(c), path);
+out:
+	free(text);
+	bct_cache__free(c);
+}
+
+void bct_probe_memo_save(void)
+{
+	char path[128], header[512], *text;
+	struct bct_cache *c;
+	size_t len, cap, i;
+	int err;
+
+	if (!memo.enabled || !memo.dirty || bct_boot_memo_path(MEMO_SUFFIX, path, sizeof(path)) ||
+	    memo_header(header, sizeof(header)))
+		return;
+	cap = strlen(header) + 1;
+	for (i = 0; i < memo.n; i++)
+		cap += strlen(memo.v[i].key) + 16;
+	if (cap > MEMO_MAX)
+		return;
+	text = malloc(cap);
+	if (!text)
+		return;
+	len = snprintf(text, cap, "%s", header);
+	for (i = 0; i < memo.n; i++)
+		len += snprintf(text + len, cap - len, "%s %d\n", memo.v[i].key, memo.v[i].val);
+	c = bct_cache__open();
+	if (c) {
+		err = bct_cache__write(c, path, text, len);
+		if (err)
+			pr_debug("cannot write probe memo '%s/%s': %s", bct_cache__dir(c), path,
+				 strerror(-err));
+		else
+			memo.dirty = false;
+		bct_cache__free(c);
+	}
+	free(text);
+}
+
+bool bct_probe_memo_used(void)
+{
+	return memo.enabled && memo.loaded;
+}
+
+void bct_probe_memo_drop(void)
+{
+	char path[128];
+	struct bct_cache *c;
+
+	if (!memo.loaded)
+		return;
+	memo_clear();
+	if (bct_boot_memo_path(MEMO_SUFFIX, path, sizeof(path)))
+		return;
+	c = bct_cache__open();
+	if (c) {
+		bct_cache__remove(c, path);
+		bct_cache__free(c);
+	}
+}
+
 /* --- vmlinux BTF ----------------------------------------------------------------------------- */
 
 static struct btf *vmlinux;
@@ -187,20 +393,47 @@ bool bct_has_btf(void)
 	return access("/sys/kernel/btf/vmlinux", R_OK) == 0;
 }
 
+/* "prefix:name" as a memo key; false when name cannot be one (blanks, too long). */
+static bool memo_key(char *buf, size_t sz, const char *prefix, const char *name)
+{
+	int n;
+
+	if (!*name || strpbrk(name, " \t\n"))
+		return false;
+	n = snprintf(buf, sz, "%s:%s", prefix, name);
+	return n > 0 && (size_t)n < sz;
+}
+
+/* A named type of vmlinux BTF; the answer is memoized (vmlinux BTF is fixed for a boot). */
+static bool btf_has(const char *prefix, const char *name, __u32 kind)
+{
+	char key[192];
+	struct btf *btf;
+	bool has_key = memo_key(key, sizeof(key), prefix, name);
+	int v;
+
+	if (has_key && memo_get(key, &v))
+		return v;
+	btf = vmlinux_btf();
+	if (!btf)
+		return false;
+	v = btf__find_by_name_kind(btf, name, kind) > 0;
+	if (has_key)
+		memo_put(key, v);
+	return v;
+}
+
 bool bct_btf_func_exists(const char *func)
 {
-	struct btf *btf = vmlinux_btf();
-
-	return btf && btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) > 0;
+	return btf_has("btf_func", func, BTF_KIND_FUNC);
 }
 
 bool bct_btf_tracepoint_exists(const char *name)
 {
-	struct btf *btf = vmlinux_btf();
 	char tname[160];
 
 	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
-	return btf && btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF) > 0;
+	return btf_has("btf_tp", tname, BTF_KIND_TYPEDEF);
 }
 
 /* --- real load/attach probes ------------------------------------------------------------------ */
@@ -259,8 +492,8 @@ int bct_probe_fentry(void)
 	static const char *const funcs[] = { "bpf_fentry_test1", "vfs_read", "do_nanosleep", NULL };
 	static int res = NOT_PROBED;
 
-	if (res == NOT_PROBED) {
-		res = probe_tracing(BPF_TRACE_FENTRY, funcs, BTF_KIND_FUNC);
+	if (res == NOT_PROBED && !memo_get("fentry", &res)) {
+		res = memo_put("fentry", probe_tracing(BPF_TRACE_FENTRY, funcs, BTF_KIND_FUNC));
 		pr_debug("probe: fentry: %s", res ? strerror(-res) : "ok");
 	}
 	return res;
@@ -271,8 +504,8 @@ int bct_probe_tp_btf(void)
 	static const char *const tps[] = { "btf_trace_sched_switch", "btf_trace_sys_enter", NULL };
 	static int res = NOT_PROBED;
 
-	if (res == NOT_PROBED) {
-		res = probe_tracing(BPF_TRACE_RAW_TP, tps, BTF_KIND_TYPEDEF);
+	if (res == NOT_PROBED && !memo_get("tp_btf", &res)) {
+		res = memo_put("tp_btf", probe_tracing(BPF_TRACE_RAW_TP, tps, BTF_KIND_TYPEDEF));
 		pr_debug("probe: tp_btf: %s", res ? strerror(-res) : "ok");
 	}
 	return res;
@@ -283,12 +516,12 @@ int bct_probe_raw_tp(void)
 	static int res = NOT_PROBED;
 	int fd;
 
-	if (res != NOT_PROBED)
+	if (res != NOT_PROBED || memo_get("raw_tp", &res))
 		return res;
 	/* load only: see probe_tracing() for what an attach and detach would cost */
 	fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "bct_probe", "GPL", ret0, ARRAY_SIZE(ret0),
 			   NULL);
-	res = fd < 0 ? -errno : 0;
+	res = memo_put("raw_tp", fd < 0 ? -errno : 0);
 	if (fd >= 0)
 		close(fd);
 	pr_debug("probe: raw_tp: %s", res ? strerror(-res) : "ok");
@@ -300,47 +533,31 @@ static int perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu)
 	return syscall(__NR_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
+/*
+ * A tracepoint program loads, the tracepoint PMU exists and tracefs has event ids. Nothing is
+ * attached: closing a perf event on a tracepoint waits for RCU grace periods (~30-70 ms), and
+ * a real attach reports its own failure.
+ */
 int bct_probe_tracepoint(void)
 {
 	static int res = NOT_PROBED;
-	struct perf_event_attr attr;
 	char path[512];
-	FILE *f;
-	int fd, pfd, id = -1;
+	int fd;
 
-	if (res != NOT_PROBED)
+	if (res != NOT_PROBED || memo_get("tracepoint", &res))
 		return res;
 	fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, "bct_probe", "GPL", ret0, ARRAY_SIZE(ret0),
 			   NULL);
-	if (fd < 0) {
+	res = fd < 0 ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	if (!res && access("/sys/bus/event_source/devices/tracepoint/type", F_OK))
 		res = -errno;
-		goto out;
-	}
-	/* attach to sched:sched_switch through the tracepoint PMU, as libbpf does */
-	res = bct_tracefs_path(path, sizeof(path), "events/sched/sched_switch/id");
-	if (!res) {
-		f = fopen(path, "r");
-		if (!f || fscanf(f, "%d", &id) != 1)
-			res = f ? -EINVAL : -errno;
-		if (f)
-			fclose(f);
-	}
-	if (!res) {
-		memset(&attr, 0, sizeof(attr));
-		attr.type = PERF_TYPE_TRACEPOINT;
-		attr.size = sizeof(attr);
-		attr.config = id;
-		pfd = perf_event_open(&attr, -1, 0);
-		if (pfd < 0) {
-			res = -errno;
-		} else {
-			if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, fd))
-				res = -errno;
-			close(pfd);
-		}
-	}
-	close(fd);
-out:
+	if (!res)
+		res = bct_tracefs_path(path, sizeof(path), "events/sched/sched_switch/id");
+	if (!res && access(path, R_OK))
+		res = -errno;
+	memo_put("tracepoint", res);
 	pr_debug("probe: tracepoint: %s", res ? strerror(-res) : "ok");
 	return res;
 }
@@ -351,7 +568,7 @@ int bct_probe_perf_event(void)
 	struct perf_event_attr attr;
 	int fd;
 
-	if (res != NOT_PROBED)
+	if (res != NOT_PROBED || memo_get("perf_event", &res))
 		return res;
 	memset(&attr, 0, sizeof(attr));
 	attr.type = PERF_TYPE_SOFTWARE;
@@ -370,6 +587,7 @@ int bct_probe_perf_event(void)
 		if (fd >= 0)
 			close(fd);
 	}
+	memo_put("perf_event", res);
 	pr_debug("probe: perf_event: %s", res ? strerror(-res) : "ok");
 	return res;
 }
@@ -387,9 +605,10 @@ bool bct_has_kprobes(void)
 {
 	static int res = -1;
 
-	if (res < 0)
-		res = access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0 ||
-		      tracefs_has("kprobe_events");
+	if (res < 0 && !memo_get("kprobes", &res))
+		res = memo_put("kprobes",
+			       access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0 ||
+				       tracefs_has("kprobe_events"));
 	return res;
 }
 
@@ -397,9 +616,10 @@ bool bct_has_uprobes(void)
 {
 	static int res = -1;
 
-	if (res < 0)
-		res = access("/sys/bus/event_source/devices/uprobe/type", F_OK) == 0 ||
-		      tracefs_has("uprobe_events");
+	if (res < 0 && !memo_get("uprobes", &res))
+		res = memo_put("uprobes",
+			       access("/sys/bus/event_source/devices/uprobe/type", F_OK) == 0 ||
+				       tracefs_has("uprobe_events"));
 	return res;
 }
 
@@ -407,8 +627,9 @@ bool bct_has_ringbuf(void)
 {
 	static int res = -1;
 
-	if (res < 0)
-		res = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
+	if (res < 0 && !memo_get("ringbuf", &res))
+		res = memo_put("ringbuf",
+			       libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1);
 	return res;
 }
 
@@ -469,16 +690,29 @@ static const char *filter_functions(void)
 	return text;
 }
 
+/*
+ * Only "traceable" is memoized: a module loaded later in the boot can add functions, and a
+ * stale "yes" only makes the attach fail (which drops the memo).
+ */
 bool bct_func_traceable(const char *func)
 {
-	const char *text = filter_functions(), *p;
+	const char *text, *p;
 	size_t l = strlen(func);
+	char key[192];
+	bool has_key = memo_key(key, sizeof(key), "traceable", func);
+	int v;
 
+	if (has_key && memo_get(key, &v) && v)
+		return true;
+	text = filter_functions();
 	if (!text)
 		return true;
 	for (p = text; (p = strstr(p, func)); p += l) {
-		if ((p == text || p[-1] == '\n') && (p[l] == '\n' || p[l] == ' ' || p[l] == '\0'))
+		if ((p == text || p[-1] == '\n') && (p[l] == '\n' || p[l] == ' ' || p[l] == '\0')) {
+			if (has_key)
+				memo_put(key, 1);
 			return true;
+		}
 	}
 	return false;
 }

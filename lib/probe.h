@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What this kernel offers: attach types, BPF features, targets. Every predicate is probed for
- * real (a tiny program loaded and attached, a tracefs or sysfs file looked up) the first time
- * it is asked, and the answer is cached for the life of the process. Nothing here prints
- * except pr_debug.
+ * real (a tiny program loaded, and attached where loading does not tell; a tracefs or sysfs
+ * file looked up) the first time it is asked, and the answer is cached for the life of the
+ * process and, after bct_probe_memo_load(), for the boot. Nothing here prints except pr_debug.
  *
  * BCCTOOL_DISABLE_ATTACH=fentry,kprobe,tracepoint,tp_btf,raw_tp,uprobe,perf_event makes the
  * named attach kinds unavailable (tests of the method fallback).
@@ -67,6 +67,22 @@ bool bct_has_btf(void); /* /sys/kernel/btf/vmlinux */
  * parses its own copy at load; a later predicate parses it again.
  */
 void bct_probe_release(void);
+
+/*
+ * The per-boot memo: kind-level answers and vmlinux BTF look-ups kept in the cache directory
+ * (DIR/kernels/boot-<boot id>.probes, lib/cache.h), so that a tool started again in the same
+ * boot probes nothing and parses no BTF. Valid for the boot (the file name), bcctool's
+ * version, the kernel's release and build, and the caller's uid and capabilities.
+ * bct_probe_memo_load() makes the predicates answer from it (without that call, as for
+ * bcctool --info, everything is probed for real); bct_probe_memo_save() writes what was
+ * probed since; bct_probe_memo_drop() removes it when a load or attach failed after answers
+ * from it (a kernel setting changed during the boot), so that the next run probes again.
+ */
+void bct_probe_memo_load(void);
+void bct_probe_memo_save(void);
+/* Whether answers came from a memo file. */
+bool bct_probe_memo_used(void);
+void bct_probe_memo_drop(void);
 
 /* func is traceable by ftrace (fentry, kprobe): listed in available_filter_functions. */
 bool bct_func_traceable(const char *func);

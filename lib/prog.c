@@ -2,6 +2,7 @@
 /* A tool's BPF program from source to attached links; verifier failures explained. */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -753,6 +754,7 @@ int bct_prog__load(struct bct_prog *p)
 		pr_err("needs root or CAP_BPF+CAP_PERFMON to load BPF programs");
 		return -EPERM;
 	}
+	bct_probe_memo_load();
 	err = add_engine_defines(p);
 	if (err)
 		return err;
@@ -777,8 +779,12 @@ int bct_prog__load(struct bct_prog *p)
 	}
 	err = choose_methods(p);
 	bct_probe_release(); /* libbpf parses its own vmlinux BTF for CO-RE: not two at once */
-	if (err)
+	if (err) {
+		if (bct_probe_memo_used())
+			bct_probe_memo_drop();
 		return err;
+	}
+	bct_probe_memo_save();
 	err = setup_logs(p);
 	if (err) {
 		pr_err("cannot allocate verifier log: %s", strerror(-err));
@@ -807,6 +813,8 @@ int bct_prog__load(struct bct_prog *p)
 			pr_err("cannot load BPF object of '%s': %s", p->src_name, strerror(-err));
 		if (err == -EPERM && bct_lockdown() && strcmp(bct_lockdown(), "none"))
 			pr_err("hint: the kernel is locked down ('%s')", bct_lockdown());
+		if (bct_probe_memo_used())
+			bct_probe_memo_drop();
 		return err;
 	}
 	flush_captured(false);
@@ -880,14 +888,12 @@ static bool in_hooks(const struct bct_prog *p, const char *name)
 	return false;
 }
 
-int bct_prog__attach(struct bct_prog *p)
+static int attach_all(struct bct_prog *p)
 {
 	struct bpf_program *prog;
 	size_t i;
 	int err;
 
-	if (!p || !p->obj)
-		return -EINVAL;
 	for (i = 0; i < p->nhooks; i++) {
 		const struct bct_method *m = p->chosen[i];
 		const char *const *n;
@@ -933,6 +939,19 @@ int bct_prog__attach(struct bct_prog *p)
 	return 0;
 }
 
+int bct_prog__attach(struct bct_prog *p)
+{
+	int err;
+
+	if (!p || !p->obj)
+		return -EINVAL;
+	err = attach_all(p);
+	/* the method was chosen from remembered probe answers: probe again next time */
+	if (err && bct_probe_memo_used())
+		bct_probe_memo_drop();
+	return err;
+}
+
 /* --- accessors ------------------------------------------------------------------------------ */
 
 struct bpf_object *bct_prog__object(const struct bct_prog *p)
@@ -967,14 +986,53 @@ const struct bct_common *bct_prog__common(const struct bct_prog *p)
 	return &p->common;
 }
 
+static void *destroy_link(void *link)
+{
+	bpf_link__destroy(link);
+	return NULL;
+}
+
+/*
+ * Detaching a program makes the kernel wait for an RCU grace period (~20-30 ms each, for
+ * tracepoints, probes and trampolines alike), and closing a tracepoint's perf event for
+ * another (serialized by the kernel). The links are destroyed by threads at once, so that
+ * their waits overlap: 4 tracepoints stop in ~120 ms instead of ~250 ms.
+ */
+static void destroy_links(struct bpf_link **links, size_t n)
+{
+	enum { MAX_THREADS = 64, STACK = 256 << 10 };
+	pthread_t tids[MAX_THREADS];
+	bool started[MAX_THREADS];
+	pthread_attr_t attr;
+	size_t i, batch;
+
+	if (n < 2 || pthread_attr_init(&attr)) {
+		for (i = n; i-- > 0;)
+			bpf_link__destroy(links[i]);
+		return;
+	}
+	pthread_attr_setstacksize(&attr, STACK);
+	for (; n; n -= batch, links += batch) {
+		batch = n < MAX_THREADS ? n : MAX_THREADS;
+		for (i = 0; i < batch; i++) {
+			started[i] = !pthread_create(&tids[i], &attr, destroy_link, links[i]);
+			if (!started[i])
+				bpf_link__destroy(links[i]);
+		}
+		for (i = 0; i < batch; i++)
+			if (started[i])
+				pthread_join(tids[i], NULL);
+	}
+	pthread_attr_destroy(&attr);
+}
+
 void bct_prog__destroy(struct bct_prog *p)
 {
 	size_t i;
 
 	if (!p)
 		return;
-	for (i = p->nlinks; i-- > 0;)
-		bpf_link__destroy(p->links[i]);
+	destroy_links(p->links, p->nlinks);
 	free(p->links);
 	bpf_object__close(p->obj);
 	for (i = 0; i < p->nlogs; i++)

@@ -240,3 +240,54 @@ start_stream() {
     assert_line "  raw_tp      no: disabled by BCCTOOL_DISABLE_ATTACH"
     assert_line "  tracepoint  yes"
 }
+
+# The probe memo of the running boot in a fresh cache directory.
+memo_file() {
+    local f
+    f=$(echo "$BCCTOOL_CACHE_DIR"/kernels/boot-*.probes)
+    [ -f "$f" ] || fail "no probe memo in $BCCTOOL_CACHE_DIR/kernels"
+    echo "$f"
+}
+
+@test "engine: probe answers are remembered for the boot and used by the next run" {
+    export BCCTOOL_CACHE_DIR=$BATS_TEST_TMPDIR/cache
+    run_bct __selftest getpid 10
+    assert_line "method: tp_btf"
+    local memo
+    memo=$(memo_file)
+    run grep -x "tp_btf 0" "$memo"
+    assert_success
+    # a remembered refusal is believed: no probing, the next method
+    sed -i 's/^tp_btf 0$/tp_btf -1/' "$memo"
+    run_bct __selftest getpid 10
+    assert_line "method: tracepoint"
+    assert_line "count: 10"
+}
+
+@test "engine: a failure after remembered answers drops the memo; the next run probes again" {
+    export BCCTOOL_CACHE_DIR=$BATS_TEST_TMPDIR/cache
+    run_bct __selftest getpid 10
+    local memo
+    memo=$(memo_file)
+    sed -i -e 's/^tp_btf 0$/tp_btf -1/' -e '/^tracepoint /d' "$memo"
+    echo "tracepoint -1" >>"$memo"
+    BCT_RUN_FLAGS=--separate-stderr run_bct 1 __selftest getpid 10
+    [[ "$stderr" == "__selftest: cannot attach 'getpid syscalls': tp_btf: "*"; tracepoint: "* ]]
+    [ ! -e "$memo" ]
+    run_bct __selftest getpid 10
+    assert_line "method: tp_btf"
+    run grep -x "tp_btf 0" "$memo"
+    assert_success
+}
+
+@test "engine: a probe memo of another kernel build is not believed" {
+    export BCCTOOL_CACHE_DIR=$BATS_TEST_TMPDIR/cache
+    run_bct __selftest getpid 10
+    local memo
+    memo=$(memo_file)
+    sed -i -e 's/^kernel .*/kernel 0.0.0-other #1/' -e 's/^tp_btf 0$/tp_btf -1/' "$memo"
+    run_bct __selftest getpid 10
+    assert_line "method: tp_btf"
+    run grep -x "kernel $(uname -r) $(uname -v)" "$memo"
+    assert_success
+}
