@@ -126,34 +126,37 @@ static __always_inline bool flags_match(__u32 flags)
 #endif
 }
 
+/*
+ * regs is a BTF pointer in every method (bpf_task_pt_regs(), or the wrapper's argument under
+ * fexit), so the arguments are plain loads, not bpf_probe_read_kernel() calls.
+ */
 static __always_inline void read_args(enum kind kind, struct pt_regs *regs, struct args *a)
 {
 	a->dfd = K_AT_FDCWD;
 	a->mode = 0;
 	switch (kind) {
 	case K_OPEN:
-		a->name = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
-		a->flags = PT_REGS_PARM2_CORE_SYSCALL(regs);
-		a->mode = PT_REGS_PARM3_CORE_SYSCALL(regs);
+		a->name = (const char *)PT_REGS_PARM1_SYSCALL(regs);
+		a->flags = PT_REGS_PARM2_SYSCALL(regs);
+		a->mode = PT_REGS_PARM3_SYSCALL(regs);
 		break;
 	case K_CREAT:
-		a->name = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+		a->name = (const char *)PT_REGS_PARM1_SYSCALL(regs);
 		a->flags = K_O_WRONLY_CREAT_TRUNC;
-		a->mode = PT_REGS_PARM2_CORE_SYSCALL(regs);
+		a->mode = PT_REGS_PARM2_SYSCALL(regs);
 		break;
 	case K_OPENAT:
-		a->dfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
-		a->name = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
-		a->flags = PT_REGS_PARM3_CORE_SYSCALL(regs);
-		a->mode = PT_REGS_PARM4_CORE_SYSCALL(regs);
+		a->dfd = PT_REGS_PARM1_SYSCALL(regs);
+		a->name = (const char *)PT_REGS_PARM2_SYSCALL(regs);
+		a->flags = PT_REGS_PARM3_SYSCALL(regs);
+		a->mode = PT_REGS_PARM4_SYSCALL(regs);
 		break;
 	case K_OPENAT2: {
 		struct open_how how = {};
 
-		a->dfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
-		a->name = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
-		bpf_probe_read_user(&how, sizeof(how),
-				    (const void *)PT_REGS_PARM3_CORE_SYSCALL(regs));
+		a->dfd = PT_REGS_PARM1_SYSCALL(regs);
+		a->name = (const char *)PT_REGS_PARM2_SYSCALL(regs);
+		bpf_probe_read_user(&how, sizeof(how), (const void *)PT_REGS_PARM3_SYSCALL(regs));
 		a->flags = how.flags;
 		a->mode = how.mode;
 		break;
@@ -292,7 +295,7 @@ static __always_inline bool base_dir(int dfd, struct task_struct *task, struct v
 #endif
 
 static __always_inline void fill(struct opensnoop_event *e, __u64 id, __u32 uid, long ret,
-				 const struct args *a, const char *comm)
+				 const struct args *a, const __u64 *comm)
 {
 	e->ts = bpf_ktime_get_ns();
 	e->pid = id >> 32;
@@ -303,11 +306,8 @@ static __always_inline void fill(struct opensnoop_event *e, __u64 id, __u32 uid,
 	e->mode = a->mode;
 	e->info = (a->flags & (K_O_CREAT | K_O_TMPFILE_BIT)) ? OPENSNOOP_HAS_MODE : 0;
 	e->pad = 0;
-#ifdef FILTER_COMM_LEN
-	__builtin_memcpy(e->comm, comm, OPENSNOOP_COMM_LEN);
-#else
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-#endif
+	*(__u64 *)&e->comm[0] = comm[0];
+	*(__u64 *)&e->comm[8] = comm[1];
 }
 
 #ifdef FULLPATH
@@ -326,8 +326,8 @@ static __always_inline void fill(struct opensnoop_event *e, __u64 id, __u32 uid,
 
 /* -F with a relative name: "<dir>/<name>", dir from the cwd or openat's dirfd. */
 static __always_inline int emit_full(void *ctx, __u64 id, __u32 uid, long ret, const struct args *a,
-				     const char *comm, struct task_struct *task, struct vfsmount *m,
-				     struct dentry *d)
+				     const __u64 *comm, struct task_struct *task,
+				     struct vfsmount *m, struct dentry *d)
 {
 	__u32 zero = 0, info = OPENSNOOP_FULLPATH, off, len;
 	struct opensnoop_event *e;
@@ -362,8 +362,9 @@ static __always_inline int handle(void *ctx, enum kind kind, struct pt_regs *reg
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 uid = bpf_get_current_uid_gid();
+	struct task_struct *task;
 	struct opensnoop_event *e;
-	char comm[OPENSNOOP_COMM_LEN] = {};
+	__u64 comm[2];
 	struct args a;
 	long n;
 
@@ -386,9 +387,12 @@ static __always_inline int handle(void *ctx, enum kind kind, struct pt_regs *reg
 	if (bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
 		return 0;
 #endif
+	/* task->comm read directly (always NUL-terminated): cheaper than bpf_get_current_comm() */
+	task = bpf_get_current_task_btf();
+	comm[0] = *(__u64 *)&task->comm[0];
+	comm[1] = *(__u64 *)&task->comm[8];
 #ifdef FILTER_COMM_LEN
-	bpf_get_current_comm(comm, sizeof(comm));
-	if (!comm_match(comm))
+	if (!comm_match((const char *)comm))
 		return 0;
 #endif
 	read_args(kind, regs, &a);
@@ -397,7 +401,6 @@ static __always_inline int handle(void *ctx, enum kind kind, struct pt_regs *reg
 
 #ifdef FULLPATH
 	{
-		struct task_struct *task = bpf_get_current_task_btf();
 		struct vfsmount *m;
 		struct dentry *d;
 		char c = 0;
