@@ -35,6 +35,7 @@
 #endif
 
 #define MINORBITS 20
+#define EEXIST 17 /* vmlinux.h has no macros */
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -68,7 +69,28 @@ struct {
 } cgroup_map SEC(".maps");
 #endif
 
+/*
+ * Requests lost to a map update the kernel refused (-EBUSY: the map's bucket lock is held by
+ * the context this one interrupted on the same CPU; or the map is full). Per CPU; user space
+ * adds them to the runs the kernel skipped and reports the sum.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
 static const struct biolat_hist zero_hist;
+
+static __always_inline void count_drop(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&drops, &zero);
+
+	if (n)
+		*n += 1;
+}
 
 /*
  * Argument layouts that changed: before 5.11, block_rq_insert and block_rq_issue took
@@ -105,11 +127,15 @@ static __always_inline void record_start(const struct start_key *k, bool issue)
 #ifdef BIOLAT_QUEUED
 	/* -Q: keep the insertion time when the request had one */
 	if (issue) {
-		bpf_map_update_elem(&start, k, &ts, BPF_NOEXIST);
+		long err = bpf_map_update_elem(&start, k, &ts, BPF_NOEXIST);
+
+		if (err && err != -EEXIST)
+			count_drop();
 		return;
 	}
 #endif
-	bpf_map_update_elem(&start, k, &ts, BPF_ANY);
+	if (bpf_map_update_elem(&start, k, &ts, BPF_ANY))
+		count_drop();
 }
 
 /* BCC's bpf_log2l(): 0 and 1 -> 1, 2..3 -> 2, 4..7 -> 3, ..., 2^63.. -> 64. */
@@ -157,8 +183,10 @@ static __always_inline void record_done(const struct start_key *k, __u64 hkey)
 	if (!h) {
 		bpf_map_update_elem(&hists, &hkey, &zero_hist, BPF_NOEXIST);
 		h = bpf_map_lookup_elem(&hists, &hkey);
-		if (!h)
+		if (!h) {
+			count_drop();
 			return;
+		}
 	}
 	__sync_fetch_and_add(&h->slots[slot], 1);
 #ifdef BIOLAT_EXTENSION

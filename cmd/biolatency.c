@@ -413,26 +413,37 @@ static int run_intervals(int hists_fd, int *out_err)
 }
 
 /*
- * Runs of our programs the kernel skipped because another BPF program was running on the same
- * CPU (kprobe and tracepoint programs share one per-CPU guard; a completion interrupt arriving
- * while another tool's program runs loses its event). Each can lose one request.
+ * Requests the BPF side could not count: runs of its programs the kernel skipped because
+ * another BPF program was running on the same CPU (kprobe and tracepoint programs share one
+ * per-CPU guard), and map updates it refused (a bucket lock held by the interrupted context).
  */
-static uint64_t missed_runs(struct bct_prog *p)
+static uint64_t missed_events(struct bct_prog *p)
 {
 	struct bpf_object *obj = bct_prog__object(p);
+	int ncpus = libbpf_num_possible_cpus(), fd, i;
 	struct bpf_program *prog;
 	uint64_t missed = 0;
+	__u32 zero = 0;
 
 	if (!obj)
 		return 0;
 	bpf_object__for_each_program(prog, obj) {
 		struct bpf_prog_info info;
 		__u32 len = sizeof(info);
-		int fd = bpf_program__fd(prog);
 
+		fd = bpf_program__fd(prog);
 		memset(&info, 0, sizeof(info));
 		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
 			missed += info.recursion_misses;
+	}
+	fd = bct_prog__map_fd(p, "drops");
+	if (fd >= 0 && ncpus > 0) {
+		uint64_t *per_cpu = calloc(ncpus, sizeof(*per_cpu));
+
+		if (per_cpu && !bpf_map_lookup_elem(fd, &zero, per_cpu))
+			for (i = 0; i < ncpus; i++)
+				missed += per_cpu[i];
+		free(per_cpu);
 	}
 	return missed;
 }
@@ -559,10 +570,11 @@ int cmd_biolatency(int argc, char **argv)
 		printf("Tracing block device I/O... Hit Ctrl-C to end.\n");
 	if (flush_out(&out_err))
 		err = run_intervals(bct_prog__map_fd(p, "hists"), &out_err);
-	missed = missed_runs(p);
+	missed = missed_events(p);
 	if (missed)
-		pr_warn("%" PRIu64 " I/O events missed: the kernel skipped the BPF program while "
-			"another BPF program was running on the same CPU",
+		pr_warn("%" PRIu64 " I/O events missed: the kernel skipped the BPF program, or "
+			"refused it a map update, while another BPF program was running on the "
+			"same CPU",
 			missed);
 
 cleanup:
