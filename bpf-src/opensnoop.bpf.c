@@ -38,8 +38,8 @@ char LICENSE[] SEC("license") = "GPL";
 #define K_O_TMPFILE_BIT 020000000
 #define K_AT_FDCWD -100
 
-#define SMALL_SZ (sizeof(struct opensnoop_event) + OPENSNOOP_PATH_SMALL)
-#define BIG_SZ (sizeof(struct opensnoop_event) + OPENSNOOP_PATH_BIG)
+/* a record with a path area of cls bytes */
+#define REC_SZ(cls) (sizeof(struct opensnoop_event) + (cls))
 /* -F: the name's room after "<dir>/" */
 #define NAME_ROOM (OPENSNOOP_PATH_BIG - OPENSNOOP_DIR_MAX - 1)
 #define DIR_DEPTH 64
@@ -358,15 +358,71 @@ static __always_inline int emit_full(void *ctx, __u64 id, __u32 uid, long ret, c
 }
 #endif
 
+/* Reads the name into e's path area of cls bytes; true when it did not fit. */
+static __always_inline bool read_name(struct opensnoop_event *e, __u32 cls, const char *name)
+{
+	long n = bpf_probe_read_user_str(e->path, cls, name);
+
+	if (n < 0) {
+		e->path[0] = '\0';
+		return false;
+	}
+	return longer_than(name, n, cls);
+}
+
+/*
+ * The name as passed, in the smallest record class that holds it. Names longer than the small
+ * class are rare: they are read again into a bigger record, which replaces the first one (when
+ * no bigger record can be had, the smaller one goes out cut).
+ */
+static __always_inline int emit_plain(void *ctx, __u64 id, __u32 uid, long ret,
+				      const struct args *a, const __u64 *comm)
+{
+	struct opensnoop_event *e, *next;
+
+	e = bct_event_reserve(REC_SZ(OPENSNOOP_PATH_SMALL));
+	if (!e)
+		return 0;
+	fill(e, id, uid, ret, a, comm);
+	if (!read_name(e, OPENSNOOP_PATH_SMALL, a->name)) {
+		bct_event_submit(e, REC_SZ(OPENSNOOP_PATH_SMALL));
+		return 0;
+	}
+	next = bct_event_reserve(REC_SZ(OPENSNOOP_PATH_MID));
+	if (!next) {
+		e->info |= OPENSNOOP_TRUNC;
+		bct_event_submit(e, REC_SZ(OPENSNOOP_PATH_SMALL));
+		return 0;
+	}
+	bct_event_discard(e);
+	e = next;
+	fill(e, id, uid, ret, a, comm);
+	if (!read_name(e, OPENSNOOP_PATH_MID, a->name)) {
+		bct_event_submit(e, REC_SZ(OPENSNOOP_PATH_MID));
+		return 0;
+	}
+	next = bct_event_reserve(REC_SZ(OPENSNOOP_PATH_BIG));
+	if (!next) {
+		e->info |= OPENSNOOP_TRUNC;
+		bct_event_submit(e, REC_SZ(OPENSNOOP_PATH_MID));
+		return 0;
+	}
+	bct_event_discard(e);
+	e = next;
+	fill(e, id, uid, ret, a, comm);
+	if (read_name(e, OPENSNOOP_PATH_BIG, a->name))
+		e->info |= OPENSNOOP_TRUNC;
+	bct_event_submit(e, REC_SZ(OPENSNOOP_PATH_BIG));
+	return 0;
+}
+
 static __always_inline int handle(void *ctx, enum kind kind, struct pt_regs *regs, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 uid = bpf_get_current_uid_gid();
 	struct task_struct *task;
-	struct opensnoop_event *e;
 	__u64 comm[2];
 	struct args a;
-	long n;
 
 #ifdef FILTER_FAILED
 	if (ret >= 0)
@@ -410,33 +466,7 @@ static __always_inline int handle(void *ctx, enum kind kind, struct pt_regs *reg
 			return emit_full(ctx, id, uid, ret, &a, comm, task, m, d);
 	}
 #endif
-	e = bct_event_reserve(SMALL_SZ);
-	if (!e)
-		return 0;
-	fill(e, id, uid, ret, &a, comm);
-	n = bpf_probe_read_user_str(e->path, OPENSNOOP_PATH_SMALL, a.name);
-	if (n < 0) {
-		e->path[0] = '\0';
-	} else if (longer_than(a.name, n, OPENSNOOP_PATH_SMALL)) {
-		/* rare: a long name takes a big record */
-		struct opensnoop_event *big = bct_event_reserve(BIG_SZ);
-
-		if (big) {
-			bct_event_discard(e);
-			e = big;
-			fill(e, id, uid, ret, &a, comm);
-			n = bpf_probe_read_user_str(e->path, OPENSNOOP_PATH_BIG, a.name);
-			if (n < 0)
-				e->path[0] = '\0';
-			else if (longer_than(a.name, n, OPENSNOOP_PATH_BIG))
-				e->info |= OPENSNOOP_TRUNC;
-			bct_event_submit(e, BIG_SZ);
-			return 0;
-		}
-		e->info |= OPENSNOOP_TRUNC;
-	}
-	bct_event_submit(e, SMALL_SZ);
-	return 0;
+	return emit_plain(ctx, id, uid, ret, &a, comm);
 }
 
 /* The user registers of this syscall (kprobe and tracepoint methods). */

@@ -5,17 +5,16 @@
  *
  * A record is the header below followed by the path text, NUL-terminated inside its area
  * unless OPENSNOOP_TRUNC says the name was cut to fit. Records come in a few fixed sizes (ring
- * buffer reservations are of constant size): most paths fit OPENSNOOP_PATH_SMALL bytes, longer
- * ones take OPENSNOOP_PATH_BIG, and -F's assembled paths take the smallest class that holds
- * them. The record's size says which: path bytes = record size - sizeof(struct
- * opensnoop_event).
+ * buffer reservations are of constant size): a path takes the smallest of OPENSNOOP_PATH_SMALL,
+ * _MID and _BIG that holds it, so most records stay small and the ring holds many. The record's
+ * size says which: path bytes = record size - sizeof(struct opensnoop_event).
  */
 #ifndef OPENSNOOP_H
 #define OPENSNOOP_H
 
 #define OPENSNOOP_COMM_LEN 16
-#define OPENSNOOP_PATH_SMALL 256
-#define OPENSNOOP_PATH_MID 1024 /* -F only */
+#define OPENSNOOP_PATH_SMALL 128
+#define OPENSNOOP_PATH_MID 1024
 #define OPENSNOOP_PATH_BIG 4096
 /* -F: room for the directory part of a relative open; the name gets the rest of BIG. */
 #define OPENSNOOP_DIR_MAX 2048

@@ -432,14 +432,19 @@ count_for() {
 }
 
 @test "long paths: in full up to 4095 bytes, else cut with a visible ..." {
-    local mid long
+    local mid big long
+    # 300 bytes (a file), 2000 (ENOENT), then 5000 (ENAMETOOLONG)
     mid=$T/$(printf 'd%.0s' {1..100})/$(printf 'e%.0s' {1..100})/$(printf 'f%.0s' {1..100})
+    big=$T$(for i in {1..10}; do printf '/%s' "$(printf "$i%.0s" {1..190})"; done)
     long=$T/$(printf 'x%.0s' {1..5000})
-    start_opener W -n 3 "$OK" "$mid"
+    mkdir -p "$(dirname "$mid")"
+    : >"$mid"
+    start_opener W -n 3 "$mid" "$big"
     start_trace -p "$W"
     go_opener "$W"
     stop_trace
     assert_equal "$(count_for "$mid")" 3
+    assert_equal "$(count_for "$big")" 3
     start_opener W -n 3 "$OK" "$long"
     start_trace -p "$W"
     go_opener "$W"
