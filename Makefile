@@ -159,9 +159,11 @@ check-unit: $(UNIT_BIN)
 	$(Q)$(UNIT_BIN)
 
 # Tier 0 (no root, no BPF) first and fail-fast, then everything.
+BATS_ENV = BCCTOOL=$(abspath $(BIN)) BCCTOOL_BUILD=$(abspath $(O)) \
+	BCCTOOL_MAKE="$(MAKE) -C $(CURDIR) O=$(abspath $(O)) WERROR=$(WERROR)"
 check-bats: all
-	$(Q)BCCTOOL=$(abspath $(BIN)) BCCTOOL_BUILD=$(abspath $(O)) $(BATS) --filter-tags '!needs:bpf' test
-	$(Q)BCCTOOL=$(abspath $(BIN)) BCCTOOL_BUILD=$(abspath $(O)) $(BATS) test/tools
+	$(Q)$(BATS_ENV) $(BATS) --filter-tags '!needs:bpf' test
+	$(Q)$(BATS_ENV) $(BATS) test/tools
 
 test: check-bats
 
