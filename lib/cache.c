@@ -611,8 +611,15 @@ static void prune_objs(struct bct_cache *c)
 	fd = openat(c->dfd, "objs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		goto out;
-	for (i = BCT_CACHE_MAX_OBJS / 8 * 7; i < l.n; i++)
+	for (i = BCT_CACHE_MAX_OBJS / 8 * 7; i < l.n; i++) {
+		char aux[NAME_MAX + 1];
+		size_t n = strlen(l.v[i].name) - 2;
+
 		unlinkat(fd, l.v[i].name, 0);
+		/* what was stored with the object: "<key>.o" -> "<key>.btf" */
+		snprintf(aux, sizeof(aux), "%.*s.btf", (int)n, l.v[i].name);
+		unlinkat(fd, aux, 0);
+	}
 	close(fd);
 out:
 	free(l.v);
@@ -668,6 +675,57 @@ static void obj_path(const uint8_t key[BCT_HASH_SIZE], char *buf, size_t sz)
 
 	bct_hash_hex(key, hex);
 	snprintf(buf, sz, "objs/%s.o", hex);
+}
+
+static void aux_path(const uint8_t key[BCT_HASH_SIZE], const char *kind, char *buf, size_t sz)
+{
+	char hex[BCT_HASH_HEX];
+
+	bct_hash_hex(key, hex);
+	snprintf(buf, sz, "objs/%s.%s", hex, kind);
+}
+
+int bct_cache__get_aux(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], const char *kind,
+		       void **data, size_t *data_sz)
+{
+	char path[80];
+	const char *name;
+	const void *d;
+	char *buf;
+	size_t sz, dsz;
+	int err;
+
+	aux_path(key, kind, path, sizeof(path));
+	err = bct_cache__read(c, path, &buf, &sz);
+	if (err)
+		return err;
+	err = bct_cache_entry_decode(buf, sz, key, &name, &d, &dsz);
+	if (err || strcmp(name, kind)) {
+		bct_cache__remove(c, path);
+		free(buf);
+		return -EBADMSG;
+	}
+	memmove(buf, d, dsz);
+	*data = buf;
+	*data_sz = dsz;
+	return 0;
+}
+
+int bct_cache__put_aux(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], const char *kind,
+		       const void *data, size_t data_sz)
+{
+	char path[80];
+	void *entry;
+	size_t sz;
+	int err;
+
+	entry = bct_cache_entry_encode(key, kind, data, data_sz, &sz);
+	if (!entry)
+		return -ENOMEM;
+	aux_path(key, kind, path, sizeof(path));
+	err = bct_cache__write(c, path, entry, sz);
+	free(entry);
+	return err;
 }
 
 /* Marks an entry as used now: pruning removes the least recently used first. */

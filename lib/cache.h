@@ -4,6 +4,8 @@
  * kernel BTF, the generated vmlinux.h and its precompiled header (PCH).
  *
  *	DIR/objs/<key>.o                 integrity header + program name + ELF object
+ *	DIR/objs/<key>.btf               integrity header + "btf" + the kernel types its CO-RE
+ *	                                 relocations need (lib/corebtf.h; empty: none apply)
  *	DIR/kernels/<btf>/vmlinux.h      from /sys/kernel/btf/vmlinux (libbpf's btf_dump)
  *	DIR/kernels/<btf>/<pch key>.pch  vmlinux.h + libbpf's BPF headers, precompiled
  *	DIR/kernels/<btf>/release        "uname -r uname -v" of the kernel that made it
@@ -74,6 +76,15 @@ int bct_cache__get(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], void *
 int bct_cache__put(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], const char *name,
 		   const void *obj, size_t obj_sz);
 #define BCT_CACHE_MAX_OBJS 1024
+
+/*
+ * Data kept with an object (DIR/objs/<key>.<kind>, same integrity header), removed with it:
+ * 0, -ENOENT, -EBADMSG (corrupt, removed), -EPERM (refused, warned).
+ */
+int bct_cache__get_aux(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], const char *kind,
+		       void **data, size_t *data_sz);
+int bct_cache__put_aux(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], const char *kind,
+		       const void *data, size_t data_sz);
 #define BCT_CACHE_KEEP_KERNELS 3
 
 /*

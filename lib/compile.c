@@ -791,6 +791,8 @@ int bct_compile(const struct bct_compile_opts *opts, void **obj, size_t *obj_sz)
 	err = job_prepare(&j, opts, true);
 	if (err)
 		goto out;
+	if (opts->key_out)
+		memcpy(opts->key_out, j.key, sizeof(j.key));
 	if (cache(&j) && !opts->no_cache && !(opts->debug & stages)) {
 		err = bct_cache__get(j.cache, j.key, obj, obj_sz);
 		if (!err) {

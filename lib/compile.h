@@ -19,6 +19,7 @@ struct bct_compile_opts {
 	const char *const *defines; /* "NAME" or "NAME=VALUE", NULL-terminated; may be NULL */
 	unsigned int debug; /* BCT_DEBUG_* bits (lib/opt.h) */
 	bool no_cache; /* compile even on a cache hit (result still stored) */
+	unsigned char *key_out; /* when not NULL: receives the cache key (BCT_HASH_SIZE bytes) */
 };
 
 /*

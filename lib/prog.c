@@ -7,9 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "cache.h"
 #include "compile.h"
+#include "corebtf.h"
 #include "disasm.h"
 #include "log.h"
 #include "probe.h"
@@ -45,6 +50,10 @@ struct bct_prog {
 	struct prog_log *logs;
 	size_t nlogs;
 	char *fail_log; /* shared by all programs when not debugging: written only on failure */
+	uint8_t key[BCT_HASH_SIZE]; /* the compile cache key */
+	bool have_key;
+	enum { CORE_NONE, CORE_MISSING, CORE_USED } core_state; /* stored kernel types */
+	int core_fd;
 };
 
 struct bct_prog *bct_prog__new(const struct bct_prog_opts *opts)
@@ -58,6 +67,7 @@ struct bct_prog *bct_prog__new(const struct bct_prog_opts *opts)
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
+	p->core_fd = -1;
 	p->src_name = strdup(opts->src_name);
 	p->defines = calloc(1, sizeof(*p->defines));
 	if (opts->common)
@@ -659,6 +669,13 @@ static void flush_captured(bool failed)
 	cap_len = cap_size = 0;
 }
 
+static void discard_captured(void)
+{
+	free(cap_text);
+	cap_text = NULL;
+	cap_len = cap_size = 0;
+}
+
 /* --- load --------------------------------------------------------------------------------- */
 
 static const char *failed_log(struct bct_prog *p, struct bpf_program **failed)
@@ -737,13 +754,132 @@ static char *object_name(const char *src_name)
 	return name;
 }
 
-int bct_prog__load(struct bct_prog *p)
+/* --- the kernel types for CO-RE, kept with the object (lib/corebtf.h) -------------------- */
+
+#define CORE_KIND "btf"
+
+/*
+ * The stored types for this object as a file libbpf can read (a memfd), in path; false when
+ * there are none (yet), or with --debug=0x20 (libbpf's messages then show the usual way).
+ */
+static bool core_btf_path(struct bct_prog *p, char *path, size_t sz)
+{
+	struct bct_cache *c;
+	void *data = NULL;
+	size_t len = 0;
+	int err;
+
+	p->core_state = CORE_NONE;
+	if (!p->have_key || (p->common.debug & BCT_DEBUG_BTF))
+		return false;
+	c = bct_cache__open();
+	if (!c)
+		return false;
+	err = bct_cache__get_aux(c, p->key, CORE_KIND, &data, &len);
+	bct_cache__free(c);
+	if (err) {
+		p->core_state = err == -ENOENT || err == -EBADMSG ? CORE_MISSING : CORE_NONE;
+		return false;
+	}
+	if (len) {
+		p->core_fd = memfd_create("bcctool-core-btf", MFD_CLOEXEC);
+		if (p->core_fd >= 0 && write(p->core_fd, data, len) == (ssize_t)len) {
+			snprintf(path, sz, "/proc/self/fd/%d", p->core_fd);
+			if (!access(path, R_OK))
+				p->core_state = CORE_USED;
+		}
+	}
+	free(data);
+	if (p->core_state == CORE_USED)
+		pr_debug("CO-RE relocation against the stored kernel types (%zu bytes)", len);
+	return p->core_state == CORE_USED;
+}
+
+static void core_btf_close(struct bct_prog *p)
+{
+	if (p->core_fd >= 0)
+		close(p->core_fd);
+	p->core_fd = -1;
+}
+
+/* Stores that there are no types to use for this object. */
+static void core_btf_forget(struct bct_prog *p)
+{
+	struct bct_cache *c = bct_cache__open();
+
+	p->core_state = CORE_NONE;
+	if (c) {
+		bct_cache__put_aux(c, p->key, CORE_KIND, "", 0);
+		bct_cache__free(c);
+	}
+}
+
+/* Stores the types for the next start (or that there are none to store). */
+static void core_btf_store(struct bct_prog *p)
+{
+	struct bct_cache *c;
+	struct btf *vmlinux;
+	void *data = NULL;
+	size_t len = 0;
+	int err;
+
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux)
+		return;
+	err = bct_core_btf(p->obj_buf, p->obj_sz, bpf_object__btf(p->obj), vmlinux, &data, &len);
+	btf__free(vmlinux);
+	if (err == -ENOMEM)
+		return;
+	if (err)
+		pr_debug("no kernel types stored for '%s': %s", p->src_name, strerror(-err));
+	c = bct_cache__open();
+	if (c) {
+		bct_cache__put_aux(c, p->key, CORE_KIND, err ? "" : data, err ? 0 : len);
+		bct_cache__free(c);
+	}
+	free(data);
+}
+
+/* --- load --------------------------------------------------------------------------------- */
+
+static int open_object(struct bct_prog *p, const char *core_path)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oopts);
+	char *name;
+	int err;
+
+	name = object_name(p->src_name);
+	oopts.object_name = name;
+	oopts.btf_custom_path = core_path;
+	p->obj = bpf_object__open_mem(p->obj_buf, p->obj_sz, &oopts);
+	free(name);
+	if (!p->obj) {
+		err = -errno;
+		pr_err("cannot open BPF object of '%s': %s", p->src_name, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static void free_logs(struct bct_prog *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nlogs; i++)
+		free(p->logs[i].buf);
+	free(p->logs);
+	p->logs = NULL;
+	p->nlogs = 0;
+	free(p->fail_log);
+	p->fail_log = NULL;
+}
+
+int bct_prog__load(struct bct_prog *p)
+{
 	struct bct_compile_opts copts;
 	libbpf_print_fn_t old_print = NULL;
-	bool libbpf_debug;
-	char *name;
+	char core_path[64];
+	bool libbpf_debug, core;
 	int err;
 
 	if (!p)
@@ -759,24 +895,21 @@ int bct_prog__load(struct bct_prog *p)
 	if (err)
 		return err;
 	compile_opts(p, &copts);
+	copts.key_out = p->key;
 	err = bct_compile(&copts, &p->obj_buf, &p->obj_sz);
 	if (err)
 		return err;
+	p->have_key = true;
 
 	libbpf_debug = p->common.debug & BCT_DEBUG_BTF;
 	if (libbpf_debug) {
 		bct_log_install_libbpf(true);
 		stage_header("libbpf", "open, CO-RE relocation, load");
 	}
-	name = object_name(p->src_name);
-	oopts.object_name = name;
-	p->obj = bpf_object__open_mem(p->obj_buf, p->obj_sz, &oopts);
-	free(name);
-	if (!p->obj) {
-		err = -errno;
-		pr_err("cannot open BPF object of '%s': %s", p->src_name, strerror(-err));
+	core = core_btf_path(p, core_path, sizeof(core_path));
+	err = open_object(p, core ? core_path : NULL);
+	if (err)
 		return err;
-	}
 	err = choose_methods(p);
 	bct_probe_release(); /* libbpf parses its own vmlinux BTF for CO-RE: not two at once */
 	if (err) {
@@ -785,6 +918,7 @@ int bct_prog__load(struct bct_prog *p)
 		return err;
 	}
 	bct_probe_memo_save();
+again:
 	err = setup_logs(p);
 	if (err) {
 		pr_err("cannot allocate verifier log: %s", strerror(-err));
@@ -795,6 +929,25 @@ int bct_prog__load(struct bct_prog *p)
 	err = bpf_object__load(p->obj);
 	if (!libbpf_debug)
 		libbpf_set_print(old_print);
+	if (err && core) {
+		/* not expected: load as without the stored types, and do not use them again */
+		pr_debug(
+			"loading '%s' with the stored kernel types failed (%s); with the kernel's BTF",
+			p->src_name, strerror(-err));
+		discard_captured();
+		free_logs(p);
+		bpf_object__close(p->obj);
+		p->obj = NULL;
+		core_btf_close(p);
+		core = false;
+		core_btf_forget(p);
+		err = open_object(p, NULL);
+		if (err)
+			return err;
+		set_autoload(p, false);
+		set_autoload(p, true);
+		goto again;
+	}
 	if (err) {
 		struct bpf_program *failed;
 		const char *log = failed_log(p, &failed);
@@ -817,13 +970,16 @@ int bct_prog__load(struct bct_prog *p)
 			bct_probe_memo_drop();
 		return err;
 	}
+	core_btf_close(p);
 	flush_captured(false);
 	if (p->nlogs)
 		debug_after_load(p);
 	free(p->fail_log);
 	p->fail_log = NULL;
-	free(p->obj_buf);
-	p->obj_buf = NULL;
+	if (p->core_state != CORE_MISSING) {
+		free(p->obj_buf);
+		p->obj_buf = NULL;
+	}
 	return 0;
 }
 
@@ -949,6 +1105,8 @@ int bct_prog__attach(struct bct_prog *p)
 	/* the method was chosen from remembered probe answers: probe again next time */
 	if (err && bct_probe_memo_used())
 		bct_probe_memo_drop();
+	if (err && p->core_state == CORE_MISSING)
+		p->core_state = CORE_NONE; /* store nothing for what did not work */
 	return err;
 }
 
@@ -1034,11 +1192,16 @@ void bct_prog__destroy(struct bct_prog *p)
 		return;
 	destroy_links(p->links, p->nlinks);
 	free(p->links);
+	/* after tracing, not to delay it: the kernel types for the next start */
+	if (p->core_state == CORE_MISSING && p->obj && p->obj_buf && p->nlinks) {
+		int saved = errno; /* callers may still look at a failed write's errno */
+
+		core_btf_store(p);
+		errno = saved;
+	}
 	bpf_object__close(p->obj);
-	for (i = 0; i < p->nlogs; i++)
-		free(p->logs[i].buf);
-	free(p->logs);
-	free(p->fail_log);
+	core_btf_close(p);
+	free_logs(p);
 	free(p->obj_buf);
 	for (i = 0; p->defines && i < p->ndefines; i++)
 		free(p->defines[i]);
