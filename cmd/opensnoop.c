@@ -41,7 +41,12 @@
 #define KERNEL_O_LARGEFILE 0
 #endif
 
-#define MAX_ALL_FLAGS 2 /* multi-bit flags the BPF side tests for all bits (O_SYNC, O_TMPFILE) */
+#define DEFAULT_PAGES 64 /* BCC's -b default, per CPU */
+#define MIN_DEFAULT_RING (1ULL << 20)
+#define MAX_ALL_FLAGS 2
+#define BATCH_US 2000 /* under load, a drain at most every 2 ms */
+#define FLUSH_US \
+	10000 /* output reaches a pipe within 10 ms */ /* multi-bit flags the BPF side tests for all bits (O_SYNC, O_TMPFILE) */
 
 enum {
 	OPT_EXEC = 0x100,
@@ -86,8 +91,8 @@ static const struct argp_option options[] = {
 	  "filter on flags argument (e.g., O_WRONLY); repeatable, any of them matches", 0 },
 	{ "full-path", 'F', NULL, 0, "show full path for opens of relative paths", 0 },
 	{ "buffer-pages", 'b', "BUFFER_PAGES", 0,
-	  "size of the ring buffer per CPU, in pages (must be a power of two; the ring buffer "
-	  "defaults to 1 MiB)",
+	  "size of the ring buffer per CPU, in pages (must be a power of two number of pages and "
+	  "defaults to 64; the ring is at least 1 MiB then)",
 	  0 },
 	{ "cgroup", OPT_CGROUP, "PATH", 0,
 	  "trace only tasks in this cgroup v2 directory (and its descendants)", 0 },
@@ -420,13 +425,17 @@ static int add_defines(struct bct_prog *p, pid_t exec_pid)
 		err = err ?: bct_prog__define(p, "FILTER_RDONLY", NULL);
 	if (env.full_path)
 		err = err ?: bct_prog__define(p, "FULLPATH", NULL);
-	if (env.buffer_pages) {
-		uint64_t bytes = env.buffer_pages * sysconf(_SC_PAGESIZE) *
-				 (uint64_t)libbpf_num_possible_cpus();
+	{
+		/* BCC's -b is per CPU; one ring serves all CPUs; by default at least 1 MiB */
+		uint64_t pages = env.buffer_pages ? env.buffer_pages : DEFAULT_PAGES;
+		uint64_t bytes =
+			pages * sysconf(_SC_PAGESIZE) * (uint64_t)libbpf_num_possible_cpus();
 		uint64_t ring = 1;
 
 		while (ring < bytes)
 			ring <<= 1;
+		if (!env.buffer_pages && ring < MIN_DEFAULT_RING)
+			ring = MIN_DEFAULT_RING;
 		err = err ?: bct_prog__define(p, "BCT_EVENTS_BYTES", "%" PRIu64 "ULL", ring);
 	}
 	if (err)
@@ -517,12 +526,12 @@ static int child_exec_error(struct child *c, char **argv)
 	return -e;
 }
 
-static uint64_t mono_ms(void)
+static uint64_t mono_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+	return ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
 }
 
 /* Writes out what is buffered; false once stdout is gone (EPIPE: a clean stop). */
@@ -533,29 +542,40 @@ static bool flush_out(struct state *st)
 	return !st->out_err;
 }
 
-/* Polls until Ctrl-C, -d, the --exec child's exit, or a closed stdout. */
+/*
+ * Polls until Ctrl-C, -d, the --exec child's exit, or a closed stdout. Under load, drains
+ * start at most every BATCH_US (the ring holds thousands of events, so nothing is lost, and
+ * each drain's syscalls serve a big batch), and output is flushed every FLUSH_US or when idle.
+ */
 static int trace_loop(struct bct_buf *buf, struct state *st, struct child *child)
 {
-	uint64_t deadline = env.duration_ms ? mono_ms() + env.duration_ms : 0;
+	uint64_t deadline = env.duration_ms ? mono_us() + env.duration_ms * 1000 : 0;
+	uint64_t last_flush = mono_us();
 	int timeout = child->pid ? 20 : 100;
 	int err = 0;
 
 	while (!bct_exiting) {
-		int t = timeout;
+		uint64_t start = mono_us(), now;
+		int t = timeout, n;
 
 		if (deadline) {
-			uint64_t now = mono_ms();
-
-			if (now >= deadline)
+			if (start >= deadline)
 				break;
-			if (deadline - now < (uint64_t)t)
-				t = deadline - now;
+			if (deadline - start < (uint64_t)t * 1000)
+				t = (deadline - start + 999) / 1000;
 		}
-		err = bct_buf__poll(buf, t);
-		if (err < 0)
+		n = bct_buf__poll(buf, t);
+		if (n < 0) {
+			err = n;
 			break;
-		err = 0;
-		if (!flush_out(st))
+		}
+		now = mono_us();
+		if (n == 0 || now - last_flush >= FLUSH_US) {
+			if (!flush_out(st))
+				break;
+			last_flush = now;
+		}
+		if (st->out_err)
 			break;
 		if (child->pid && waitpid(child->pid, NULL, WNOHANG) == child->pid) {
 			child->pid = 0;
@@ -564,6 +584,11 @@ static int trace_loop(struct bct_buf *buf, struct state *st, struct child *child
 				;
 			err = child_exec_error(child, env.exec_argv);
 			break;
+		}
+		if (n > 0 && now - start < BATCH_US) {
+			struct timespec ts = { 0, (BATCH_US - (now - start)) * 1000 };
+
+			nanosleep(&ts, NULL); /* a signal ends it early */
 		}
 	}
 	if (!st->out_err)
