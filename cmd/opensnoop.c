@@ -43,10 +43,9 @@
 
 #define DEFAULT_PAGES 64 /* BCC's -b default, per CPU */
 #define MIN_DEFAULT_RING (1ULL << 20)
-#define MAX_ALL_FLAGS 2
+#define MAX_ALL_FLAGS 2 /* multi-bit flags the BPF side tests for all bits (O_SYNC, O_TMPFILE) */
 #define BATCH_US 2000 /* under load, a drain at most every 2 ms */
-#define FLUSH_US \
-	10000 /* output reaches a pipe within 10 ms */ /* multi-bit flags the BPF side tests for all bits (O_SYNC, O_TMPFILE) */
+#define FLUSH_US 10000 /* output reaches a pipe within 10 ms */
 
 enum {
 	OPT_EXEC = 0x100,
@@ -66,7 +65,6 @@ static struct opensnoop_env {
 	uid_t uid;
 	uint64_t duration_ms;
 	const char *name;
-	bool has_flag_filter;
 	unsigned int flags_any;
 	unsigned int flags_all[MAX_ALL_FLAGS];
 	int nflags_all;
@@ -150,12 +148,10 @@ static bool add_flag(const char *name)
 	if (i == sizeof(open_flags) / sizeof(open_flags[0]) || !open_flags[i].value) {
 		if (i < sizeof(open_flags) / sizeof(open_flags[0]) && !strcmp(name, "O_RDONLY")) {
 			env.flag_rdonly = true;
-			env.has_flag_filter = true;
 			return true;
 		}
 		return false;
 	}
-	env.has_flag_filter = true;
 	if (!(open_flags[i].value & (open_flags[i].value - 1))) {
 		env.flags_any |= open_flags[i].value; /* one bit */
 		return true;
@@ -596,20 +592,112 @@ static int trace_loop(struct bct_buf *buf, struct state *st, struct child *child
 	return err;
 }
 
+/* Everything a run holds, released by stop(). */
+struct run {
+	struct bct_prog *p;
+	struct bct_buf *buf;
+	struct state st;
+	struct child child;
+	int cg_fd;
+};
+
+/* Load, filters, output, attach, header, then let the --exec command go. Logs failures. */
+static int start(struct run *r)
+{
+	int err;
+
+	if (env.cgroup) {
+		r->cg_fd = open_cgroup(env.cgroup);
+		if (r->cg_fd < 0)
+			return r->cg_fd;
+	}
+	if (env.exec_argv) {
+		err = spawn_waiting(env.exec_argv, &r->child);
+		if (err) {
+			pr_err("cannot start '%s': %s", env.exec_argv[0], strerror(-err));
+			return err;
+		}
+	}
+	bct_signals_install();
+	err = add_defines(r->p, r->child.pid);
+	if (err)
+		return err;
+	err = bct_prog__load(r->p);
+	if (err)
+		return err;
+	if (r->cg_fd >= 0) {
+		__u32 zero = 0;
+
+		if (bpf_map_update_elem(bct_prog__map_fd(r->p, "cgroup_filter"), &zero, &r->cg_fd,
+					0)) {
+			err = -errno;
+			pr_err("cannot set the cgroup filter: %s", strerror(-err));
+			return err;
+		}
+	}
+	r->st.out = new_out();
+	if (!r->st.out) {
+		err = -errno;
+		pr_err("cannot set up the output: %s", strerror(-err));
+		return err;
+	}
+	r->buf = bct_buf__new(r->p, on_event, &r->st);
+	if (!r->buf)
+		return -errno;
+	err = bct_prog__attach(r->p);
+	if (err)
+		return err;
+	bct_buf__set_lost_fn(r->buf, bct_out_lost, r->st.out);
+	r->st.out_err = bct_out__header(r->st.out);
+	if (!flush_out(&r->st))
+		return 0; /* stdout is gone already: nothing to do */
+	if (r->child.go_fd >= 0) {
+		if (write(r->child.go_fd, "g", 1) != 1) {
+			err = -errno;
+			pr_err("cannot start '%s': %s", env.exec_argv[0], strerror(-err));
+			return err;
+		}
+		close(r->child.go_fd);
+		r->child.go_fd = -1;
+	}
+	return 0;
+}
+
+static void stop(struct run *r)
+{
+	if (r->child.go_fd >= 0) {
+		/* set-up failed: the waiting child exits without running the command */
+		close(r->child.go_fd);
+		waitpid(r->child.pid, NULL, 0);
+	} else if (r->child.pid) {
+		waitpid(r->child.pid, NULL, WNOHANG); /* reap it if it is done; never kill it */
+	}
+	if (r->child.err_fd >= 0)
+		close(r->child.err_fd);
+	bct_buf__free(r->buf);
+	bct_prog__destroy(r->p);
+	bct_out__free(r->st.out);
+	if (r->cg_fd >= 0)
+		close(r->cg_fd);
+	if (r->st.out_err == -EPIPE) {
+		/* the reader is gone: a clean stop; what is still buffered cannot be delivered */
+		__fpurge(stdout);
+		clearerr(stdout);
+		r->st.out_err = 0;
+	}
+}
+
 int cmd_opensnoop(int argc, char **argv)
 {
 	struct bct_prog_opts popts = { .src_name = "opensnoop.bpf.c", .hooks = hooks };
-	struct state st = { 0 };
-	struct bct_prog *p = NULL;
-	struct bct_buf *buf = NULL;
-	struct child child = { .pid = 0, .go_fd = -1, .err_fd = -1 };
-	int cg_fd = -1, err;
+	struct run r = { .child = { .pid = 0, .go_fd = -1, .err_fd = -1 }, .cg_fd = -1 };
+	int err;
 
 	err = argp_parse(&argp, argc, argv, 0, NULL, &env);
 	if (err)
 		return 2;
 	if (env.bad_flag) {
-		fprintf(stderr, "Bad flag: %s\n", env.bad_flag);
+		fprintf(stderr, "Bad flag: %s\n", env.bad_flag); /* BCC's words, exit 1 */
 		return 1;
 	}
 	if (env.exec_argv && (env.pid || env.tid)) {
@@ -617,100 +705,21 @@ int cmd_opensnoop(int argc, char **argv)
 		return 1;
 	}
 	popts.common = &env.common;
-
-	p = bct_prog__new(&popts);
-	if (!p) {
+	r.p = bct_prog__new(&popts);
+	if (!r.p) {
 		pr_err("cannot create BPF program: %s", strerror(errno));
 		return 1;
 	}
 	if (env.common.ebpf) {
-		err = add_defines(p, 0); /* --exec: FILTER_PID is the child's, known only later */
+		err = add_defines(r.p, 0); /* --exec: FILTER_PID is the child's, known only later */
 		if (!err)
-			err = bct_prog__print_source(p, stdout);
-		goto cleanup;
+			err = bct_prog__print_source(r.p, stdout);
+	} else {
+		err = start(&r);
+		if (!err && !r.st.out_err)
+			err = trace_loop(r.buf, &r.st, &r.child);
 	}
-	if (env.cgroup) {
-		cg_fd = open_cgroup(env.cgroup);
-		if (cg_fd < 0) {
-			err = cg_fd;
-			goto cleanup;
-		}
-	}
-	if (env.exec_argv) {
-		err = spawn_waiting(env.exec_argv, &child);
-		if (err) {
-			pr_err("cannot start '%s': %s", env.exec_argv[0], strerror(-err));
-			goto cleanup;
-		}
-	}
-	bct_signals_install();
-	err = add_defines(p, child.pid);
-	if (err)
-		goto cleanup;
-	err = bct_prog__load(p);
-	if (err)
-		goto cleanup;
-	if (cg_fd >= 0) {
-		__u32 zero = 0;
-
-		err = bpf_map_update_elem(bct_prog__map_fd(p, "cgroup_filter"), &zero, &cg_fd, 0);
-		if (err) {
-			err = -errno;
-			pr_err("cannot set the cgroup filter: %s", strerror(-err));
-			goto cleanup;
-		}
-	}
-	st.out = new_out();
-	if (!st.out) {
-		err = -errno;
-		pr_err("cannot set up the output: %s", strerror(-err));
-		goto cleanup;
-	}
-	buf = bct_buf__new(p, on_event, &st);
-	if (!buf) {
-		err = -errno;
-		goto cleanup;
-	}
-	err = bct_prog__attach(p);
-	if (err)
-		goto cleanup;
-
-	bct_buf__set_lost_fn(buf, bct_out_lost, st.out);
-	st.out_err = bct_out__header(st.out);
-	if (!flush_out(&st))
-		goto cleanup;
-	if (child.go_fd >= 0) {
-		if (write(child.go_fd, "g", 1) != 1) {
-			err = -errno;
-			pr_err("cannot start '%s': %s", env.exec_argv[0], strerror(-err));
-			goto cleanup;
-		}
-		close(child.go_fd);
-		child.go_fd = -1;
-	}
-	err = trace_loop(buf, &st, &child);
-
-cleanup:
-	if (child.go_fd >= 0) {
-		/* set-up failed: the waiting child exits without running the command */
-		close(child.go_fd);
-		waitpid(child.pid, NULL, 0);
-	} else if (child.pid) {
-		waitpid(child.pid, NULL, WNOHANG); /* reap it if it is done; never kill it */
-	}
-	if (child.err_fd >= 0)
-		close(child.err_fd);
-	bct_buf__free(buf);
-	bct_prog__destroy(p);
-	bct_out__free(st.out);
-	if (cg_fd >= 0)
-		close(cg_fd);
+	stop(&r);
 	free(env.exec_argv);
-	if (st.out_err == -EPIPE) {
-		/* the reader is gone: a clean stop; what is still buffered cannot be delivered */
-		__fpurge(stdout);
-		clearerr(stdout);
-		st.out_err = 0;
-	}
-	return err || st.out_err ? 1 : 0;
+	return err || r.st.out_err ? 1 : 0;
 }
