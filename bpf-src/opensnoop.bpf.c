@@ -10,6 +10,11 @@
  *   FILTER_PID=n FILTER_TID=n FILTER_UID=n   keep only this process, thread, user
  *   FILTER_FAILED                            keep only failed opens
  *   FILTER_CGROUP                            keep only tasks under the cgroup in cgroup_filter
+ *   FILTER_CGROUPMAP, FILTER_MNTNSMAP        BCC's --cgroupmap/--mntnsmap: keep tasks whose
+ *                                            cgroup ID / mount namespace inode is a key of the
+ *                                            user's pinned map, held in cgroupmap/mntnsmap
+ *                                            (map-in-map); CGROUPMAP_TYPE, _VALUE_SIZE, _FLAGS
+ *                                            (and MNTNSMAP_*) describe that map
  *   FILTER_COMM_LEN=n FILTER_COMM_LO=x FILTER_COMM_HI=x
  *                                            keep comms containing these n bytes (packed
  *                                            little-endian into two u64)
@@ -77,6 +82,39 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } cgroup_filter SEC(".maps");
+#endif
+
+/* An outer map holding the user's pinned map (inner template from its -D description). */
+#define PINNED_SET(name, prefix)                          \
+	struct name##_inner {                             \
+		__uint(type, prefix##_TYPE);              \
+		__uint(max_entries, 1);                   \
+		__uint(key_size, sizeof(__u64));          \
+		__uint(value_size, prefix##_VALUE_SIZE);  \
+		__uint(map_flags, prefix##_FLAGS);        \
+	};                                                \
+	struct {                                          \
+		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS); \
+		__uint(max_entries, 1);                   \
+		__type(key, __u32);                       \
+		__array(values, struct name##_inner);     \
+	} name SEC(".maps")
+
+#ifdef FILTER_CGROUPMAP
+PINNED_SET(cgroupmap, CGROUPMAP);
+#endif
+#ifdef FILTER_MNTNSMAP
+PINNED_SET(mntnsmap, MNTNSMAP);
+#endif
+
+#if defined(FILTER_CGROUPMAP) || defined(FILTER_MNTNSMAP)
+static __always_inline bool in_set(void *outer, __u64 key)
+{
+	__u32 zero = 0;
+	void *inner = bpf_map_lookup_elem(outer, &zero);
+
+	return inner && bpf_map_lookup_elem(inner, &key);
+}
 #endif
 
 #ifdef FILTER_COMM_LEN
@@ -443,8 +481,16 @@ static __always_inline int handle(void *ctx, enum kind kind, struct pt_regs *reg
 	if (bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
 		return 0;
 #endif
-	/* task->comm read directly (always NUL-terminated): cheaper than bpf_get_current_comm() */
 	task = bpf_get_current_task_btf();
+#ifdef FILTER_CGROUPMAP
+	if (!in_set(&cgroupmap, bpf_get_current_cgroup_id()))
+		return 0;
+#endif
+#ifdef FILTER_MNTNSMAP
+	if (!in_set(&mntnsmap, BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum)))
+		return 0;
+#endif
+	/* task->comm read directly (always NUL-terminated): cheaper than bpf_get_current_comm() */
 	comm[0] = *(__u64 *)&task->comm[0];
 	comm[1] = *(__u64 *)&task->comm[8];
 #ifdef FILTER_COMM_LEN

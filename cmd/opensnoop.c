@@ -50,6 +50,8 @@
 enum {
 	OPT_EXEC = 0x100,
 	OPT_CGROUP,
+	OPT_CGROUPMAP,
+	OPT_MNTNSMAP,
 };
 
 static struct opensnoop_env {
@@ -72,6 +74,8 @@ static struct opensnoop_env {
 	const char *bad_flag;
 	uint64_t buffer_pages;
 	const char *cgroup;
+	const char *cgroupmap;
+	const char *mntnsmap;
 	char **exec_argv; /* --exec CMD ARGS..., NULL-terminated */
 } env;
 
@@ -91,6 +95,9 @@ static const struct argp_option options[] = {
 	{ "buffer-pages", 'b', "BUFFER_PAGES", 0,
 	  "size of the ring buffer per CPU, in pages (must be a power of two number of pages and "
 	  "defaults to 64; the ring is at least 1 MiB then)",
+	  0 },
+	{ "cgroupmap", OPT_CGROUPMAP, "CGROUPMAP", 0, "trace cgroups in this BPF map only", 0 },
+	{ "mntnsmap", OPT_MNTNSMAP, "MNTNSMAP", 0, "trace mount namespaces in this BPF map only",
 	  0 },
 	{ "cgroup", OPT_CGROUP, "PATH", 0,
 	  "trace only tasks in this cgroup v2 directory (and its descendants)", 0 },
@@ -115,6 +122,8 @@ static const char doc[] =
 	"    opensnoop -e                     # show extended fields (flags, mode)\n"
 	"    opensnoop -f O_WRONLY -f O_RDWR  # only print calls for writing\n"
 	"    opensnoop -F                     # show full path for relative paths\n"
+	"    opensnoop --cgroupmap mappath    # only trace cgroups in this BPF map\n"
+	"    opensnoop --mntnsmap mappath     # only trace mount namespaces in the map\n"
 	"    opensnoop --cgroup /sys/fs/cgroup/app  # only tasks in this cgroup v2\n"
 	"    opensnoop --exec ls -l /tmp      # run ls, trace only it\n"
 	"    opensnoop --json                 # one JSON object per open\n";
@@ -216,6 +225,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_CGROUP:
 		env.cgroup = arg;
+		break;
+	case OPT_CGROUPMAP:
+		env.cgroupmap = arg;
+		break;
+	case OPT_MNTNSMAP:
+		env.mntnsmap = arg;
 		break;
 	case OPT_EXEC: {
 		/* CMD, then every remaining argument belongs to the command */
@@ -459,6 +474,75 @@ static int open_cgroup(const char *path)
 	return fd;
 }
 
+/* --cgroupmap / --mntnsmap: the user's pinned hash map of u64 IDs, as BCC's tools take it. */
+struct pinned {
+	const char *path;
+	const char *define; /* "CGROUPMAP", "MNTNSMAP" */
+	int fd;
+	struct bpf_map_info info;
+};
+
+static int open_pinned(struct pinned *pm)
+{
+	__u32 len = sizeof(pm->info);
+	char link[64], target[64];
+	ssize_t n;
+	int err;
+
+	pm->fd = bpf_obj_get(pm->path);
+	if (pm->fd < 0) {
+		err = -errno;
+		pr_err("cannot open pinned BPF map '%s': %s", pm->path, strerror(-err));
+		return err;
+	}
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", pm->fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0 || (target[n] = '\0', strcmp(target, "anon_inode:bpf-map"))) {
+		pr_err("'%s' is not a pinned BPF map", pm->path);
+		return -EINVAL;
+	}
+	memset(&pm->info, 0, sizeof(pm->info));
+	if (bpf_obj_get_info_by_fd(pm->fd, &pm->info, &len)) {
+		err = -errno;
+		pr_err("cannot read BPF map '%s': %s", pm->path, strerror(-err));
+		return err;
+	}
+	if (pm->info.key_size != sizeof(__u64) ||
+	    (pm->info.type != BPF_MAP_TYPE_HASH && pm->info.type != BPF_MAP_TYPE_LRU_HASH)) {
+		pr_err("BPF map '%s' must be a hash map with 8-byte keys", pm->path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int define_pinned(struct bct_prog *p, const struct pinned *pm)
+{
+	char name[32];
+	int err;
+
+	snprintf(name, sizeof(name), "FILTER_%s", pm->define);
+	err = bct_prog__define(p, name, NULL);
+	snprintf(name, sizeof(name), "%s_TYPE", pm->define);
+	err = err ?: bct_prog__define(p, name, "%u", pm->info.type);
+	snprintf(name, sizeof(name), "%s_VALUE_SIZE", pm->define);
+	err = err ?: bct_prog__define(p, name, "%u", pm->info.value_size);
+	snprintf(name, sizeof(name), "%s_FLAGS", pm->define);
+	return err ?: bct_prog__define(p, name, "%u", pm->info.map_flags);
+}
+
+/* Puts the pinned map into the program's outer map (named like the option). */
+static int attach_pinned(struct bct_prog *p, const struct pinned *pm, const char *outer)
+{
+	__u32 zero = 0;
+	int err;
+
+	if (!bpf_map_update_elem(bct_prog__map_fd(p, outer), &zero, &pm->fd, 0))
+		return 0;
+	err = -errno;
+	pr_err("cannot use BPF map '%s': %s", pm->path, strerror(-err));
+	return err;
+}
+
 /* --exec: the command's process, waiting until tracing is attached. */
 struct child {
 	pid_t pid; /* 0: none */
@@ -599,6 +683,8 @@ struct run {
 	struct state st;
 	struct child child;
 	int cg_fd;
+	struct pinned cgroupmap;
+	struct pinned mntnsmap;
 };
 
 /* Load, filters, output, attach, header, then let the --exec command go. Logs failures. */
@@ -610,6 +696,18 @@ static int start(struct run *r)
 		r->cg_fd = open_cgroup(env.cgroup);
 		if (r->cg_fd < 0)
 			return r->cg_fd;
+	}
+	if (env.cgroupmap) {
+		err = open_pinned(&r->cgroupmap);
+		err = err ?: define_pinned(r->p, &r->cgroupmap);
+		if (err)
+			return err;
+	}
+	if (env.mntnsmap) {
+		err = open_pinned(&r->mntnsmap);
+		err = err ?: define_pinned(r->p, &r->mntnsmap);
+		if (err)
+			return err;
 	}
 	if (env.exec_argv) {
 		err = spawn_waiting(env.exec_argv, &r->child);
@@ -634,6 +732,16 @@ static int start(struct run *r)
 			pr_err("cannot set the cgroup filter: %s", strerror(-err));
 			return err;
 		}
+	}
+	if (env.cgroupmap) {
+		err = attach_pinned(r->p, &r->cgroupmap, "cgroupmap");
+		if (err)
+			return err;
+	}
+	if (env.mntnsmap) {
+		err = attach_pinned(r->p, &r->mntnsmap, "mntnsmap");
+		if (err)
+			return err;
 	}
 	r->st.out = new_out();
 	if (!r->st.out) {
@@ -679,6 +787,10 @@ static void stop(struct run *r)
 	bct_out__free(r->st.out);
 	if (r->cg_fd >= 0)
 		close(r->cg_fd);
+	if (r->cgroupmap.fd >= 0)
+		close(r->cgroupmap.fd);
+	if (r->mntnsmap.fd >= 0)
+		close(r->mntnsmap.fd);
 	if (r->st.out_err == -EPIPE) {
 		/* the reader is gone: a clean stop; what is still buffered cannot be delivered */
 		__fpurge(stdout);
@@ -690,7 +802,12 @@ static void stop(struct run *r)
 int cmd_opensnoop(int argc, char **argv)
 {
 	struct bct_prog_opts popts = { .src_name = "opensnoop.bpf.c", .hooks = hooks };
-	struct run r = { .child = { .pid = 0, .go_fd = -1, .err_fd = -1 }, .cg_fd = -1 };
+	struct run r = {
+		.child = { .pid = 0, .go_fd = -1, .err_fd = -1 },
+		.cg_fd = -1,
+		.cgroupmap = { .define = "CGROUPMAP", .fd = -1 },
+		.mntnsmap = { .define = "MNTNSMAP", .fd = -1 },
+	};
 	int err;
 
 	err = argp_parse(&argp, argc, argv, 0, NULL, &env);
@@ -705,6 +822,8 @@ int cmd_opensnoop(int argc, char **argv)
 		return 1;
 	}
 	popts.common = &env.common;
+	r.cgroupmap.path = env.cgroupmap;
+	r.mntnsmap.path = env.mntnsmap;
 	r.p = bct_prog__new(&popts);
 	if (!r.p) {
 		pr_err("cannot create BPF program: %s", strerror(errno));

@@ -28,6 +28,26 @@ teardown() {
     for p in "${BG[@]}"; do wait "$p" 2>/dev/null || true; done
     if [ -n "$CG" ] && [ -d "$CG" ]; then rmdir "$CG" 2>/dev/null || true; fi
     if [ -n "$SHARED" ]; then rm -rf "$SHARED"; fi
+    if [ -n "${PINNED-}" ]; then rm -f "$PINNED"; fi
+}
+
+# u64_hex N: N as 8 little-endian bytes for bpftool ("e2 03 00 00 00 00 00 00")
+u64_hex() {
+    printf '%016x' "$1" | sed 's/../& /g' | awk '{ for (i = 8; i >= 1; i--) printf "%s ", $i }'
+}
+
+# pinned_set VALUE_SIZE KEY...: a pinned hash map (as BCC's --cgroupmap docs make it) holding KEYs
+pinned_set() {
+    local vsize=$1 k
+    shift
+    [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" = bpf_fs ] || skip "no BPF file system at /sys/fs/bpf"
+    PINNED=/sys/fs/bpf/bct-osnp-$$-$BATS_TEST_NUMBER
+    bpftool map create "$PINNED" type hash key 8 value "$vsize" entries 128 name bctset flags 0
+    for k in "$@"; do
+        # shellcheck disable=SC2046
+        bpftool map update pinned "$PINNED" key hex $(u64_hex "$k") value hex \
+            $(printf '01 %.0s' $(seq "$vsize"))
+    done
 }
 
 # start_trace ARGS...: "bcctool opensnoop ARGS" in the background, output in $OUT and $ERR;
@@ -235,6 +255,52 @@ count_for() {
     assert_equal "$(count_for "$FAIL")" "$N"
     assert_equal "$(count_for "$OK.b")" 0
     assert_equal "$(count_for "$FAIL.b")" 0
+}
+
+@test "--cgroupmap keeps exactly the opens of cgroups in BCC's pinned map" {
+    local root
+    root=$(findmnt -n -t cgroup2 -o TARGET | head -1)
+    [ -n "$root" ] || skip "no cgroup v2 hierarchy mounted"
+    CG=$root/bct-osnp-$$
+    mkdir "$CG" || skip "cannot create a cgroup under $root"
+    pinned_set 8 "$(stat -c %i "$CG")" # a cgroup v2 ID is its directory's inode number
+    start_opener A "$OK" "$FAIL"
+    echo "$A" >"$CG/cgroup.procs"
+    start_opener B "$OK.b" "$FAIL.b"
+    : >"$OK.b"
+    start_trace --cgroupmap "$PINNED"
+    go_opener "$A" "$B"
+    stop_trace
+    assert_equal "$(count_for "$OK")" "$N"
+    assert_equal "$(count_for "$FAIL")" "$N"
+    assert_equal "$(count_for "$OK.b")" 0
+}
+
+@test "--mntnsmap keeps exactly the opens of mount namespaces in BCC's pinned map" {
+    local ns
+    start_opener B "$OK.b" "$FAIL.b"
+    : >"$OK.b"
+    # unshare execs the opener in a new mount namespace
+    OPENER_SEQ=$((${OPENER_SEQ:-0} + 1))
+    unshare -m "$OPENER" -w "$OK" "$FAIL" >"$T/opener.$OPENER_SEQ" &
+    A=$!
+    BG+=("$A")
+    local i
+    for ((i = 0; i < 1000; i++)); do grep -qs ready "$T/opener.$OPENER_SEQ" && break; sleep 0.01; done
+    ns=$(stat -L -c %i "/proc/$A/ns/mnt")
+    [ "$ns" != "$(stat -L -c %i /proc/self/ns/mnt)" ] || fail "unshare -m made no new namespace"
+    pinned_set 4 "$ns" # BCC's mount_ns_set: u64 keys, u32 values
+    start_trace --mntnsmap "$PINNED"
+    go_opener "$A" "$B"
+    stop_trace
+    assert_equal "$(count_for "$OK")" "$N"
+    assert_equal "$(count_for "$FAIL")" "$N"
+    assert_equal "$(count_for "$OK.b")" 0
+}
+
+@test "--cgroupmap with a path that is not a pinned map fails" {
+    BCT_RUN_FLAGS=--separate-stderr run_bct 1 opensnoop --cgroupmap "$OK"
+    [[ "$stderr" == "opensnoop: cannot open pinned BPF map '$OK': "* ]] || fail "$stderr"
 }
 
 @test "--cgroup with a path that is not a cgroup v2 directory fails" {
