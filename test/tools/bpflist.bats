@@ -272,7 +272,7 @@ $json"
     require_holder
     run unshare --pid --fork --mount-proc bash -c '
         "$1/bpl_holder" "$1/holder.bpf.o" >"$2/ns.out" 2>&1 &
-        for i in $(seq 100); do grep -q "^ready$" "$2/ns.out" && break; sleep 0.1; done
+        for i in $(seq 100); do grep -qs "^ready$" "$2/ns.out" && break; sleep 0.1; done
         echo "holder $!"
         "$3" bpflist; rc=$?
         kill $!; wait
