@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "bct.h"
+#include "cgroup.h"
 #include "cmd.h"
 #include "hist.h"
 #include "prog.h"
@@ -466,26 +467,6 @@ static int disk_dev(const char *disk, uint32_t *dev)
 	return 0;
 }
 
-/* The --cgroup directory, opened; -errno (logged) when it is not a cgroup v2 directory. */
-static int open_cgroup(const char *path)
-{
-	struct statfs sfs;
-	int fd, err;
-
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		pr_err("cannot open cgroup '%s': %s", path, strerror(-err));
-		return err;
-	}
-	if (fstatfs(fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
-		pr_err("'%s' is not a cgroup v2 directory", path);
-		close(fd);
-		return -EINVAL;
-	}
-	return fd;
-}
-
 static int add_defines(struct bct_prog *p, uint32_t dev)
 {
 	int err = 0;
@@ -543,7 +524,7 @@ int cmd_biolatency(int argc, char **argv)
 		goto cleanup;
 	}
 	if (env.cgroup) {
-		cg_fd = open_cgroup(env.cgroup);
+		cg_fd = bct_cgroup_open(env.cgroup);
 		if (cg_fd < 0) {
 			err = cg_fd;
 			goto cleanup;

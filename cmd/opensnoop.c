@@ -26,6 +26,7 @@
 #include <bpf/libbpf.h>
 
 #include "bct.h"
+#include "cgroup.h"
 #include "buf.h"
 #include "cmd.h"
 #include "out.h"
@@ -454,26 +455,6 @@ static int add_defines(struct bct_prog *p, pid_t exec_pid)
 	return err;
 }
 
-/* The --cgroup directory, opened; -errno (logged) when it is not a cgroup v2 directory. */
-static int open_cgroup(const char *path)
-{
-	struct statfs sfs;
-	int fd, err;
-
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		pr_err("cannot open cgroup '%s': %s", path, strerror(-err));
-		return err;
-	}
-	if (fstatfs(fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
-		pr_err("'%s' is not a cgroup v2 directory", path);
-		close(fd);
-		return -EINVAL;
-	}
-	return fd;
-}
-
 /* --cgroupmap / --mntnsmap: the user's pinned hash map of u64 IDs, as BCC's tools take it. */
 struct pinned {
 	const char *path;
@@ -693,7 +674,7 @@ static int start(struct run *r)
 	int err;
 
 	if (env.cgroup) {
-		r->cg_fd = open_cgroup(env.cgroup);
+		r->cg_fd = bct_cgroup_open(env.cgroup);
 		if (r->cg_fd < 0)
 			return r->cg_fd;
 	}
