@@ -315,6 +315,7 @@ struct state {
 	uint64_t first_ts;
 	bool have_first;
 	int out_err; /* a failed write to stdout: -errno */
+	uint32_t self; /* our own process: its opens while attaching are not the user's */
 };
 
 static struct bct_out *new_out(void)
@@ -349,7 +350,7 @@ static int on_event(void *ctx, const void *data, size_t size)
 	const char *path = e->path;
 	size_t len;
 
-	if (size < sizeof(*e))
+	if (size < sizeof(*e) || e->pid == st->self)
 		return 0;
 	len = strnlen(e->path, size - sizeof(*e));
 	if (!st->have_first) {
@@ -724,6 +725,7 @@ static int start(struct run *r)
 		if (err)
 			return err;
 	}
+	r->st.self = getpid();
 	r->st.out = new_out();
 	if (!r->st.out) {
 		err = -errno;

@@ -557,3 +557,8 @@ count_for() {
     run_bct 2 opensnoop -d x
     run_bct 2 opensnoop extra
 }
+
+@test "the tracer's own opens while attaching are not shown" {
+    BCT_RUN_FLAGS=--separate-stderr BCT_TIMEOUT=3 run_bct 0 opensnoop
+    refute_output --regexp 'events/syscalls/sys_exit_open[a-z0-9]*/id'
+}
