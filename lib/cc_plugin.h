@@ -15,7 +15,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever struct bct_cc_req or the meaning of a field changes. */
-#define BCT_CC_ABI 1
+#define BCT_CC_ABI 2
 #define BCT_CC_SYMBOL "bct_cc_compile"
 
 /* The only files clang sees: an in-memory file system, nothing from the real one. */
@@ -42,7 +42,19 @@ struct bct_cc_req {
 	unsigned int debug; /* BCT_DEBUG_* bits (lib/opt.h): 0x1 IR, 0x4 preprocessor, 0x8 asm */
 	/* Messages (enum bct_log_level, no trailing newline); compiler diagnostics go to stderr. */
 	void (*log)(int level, const char *msg);
+	/*
+	 * BCT_CC_OBJ, may be NULL: non-zero for the section of a function that is to be
+	 * compiled as "return 0" (before optimisation; its debug info and section are kept).
+	 */
+	int (*stub)(const char *section);
+	unsigned int flags; /* BCT_CC_* below */
 };
+
+/*
+ * Debug info for every type the program mentions, as clang makes it, rather than only for
+ * those it needs (lib/compile.cc: same BTF, ~25 ms less): the fallback if that ever fails.
+ */
+#define BCT_CC_FULL_DEBUG_INFO 0x1
 
 /*
  * Runs one compile. BCT_CC_OBJ: on success *obj is malloc()ed ELF bytes (the caller frees).

@@ -25,6 +25,7 @@
 #include "compile.h"
 #include "log.h"
 #include "opt.h"
+#include "probe.h"
 #include "src.h"
 
 #ifndef BCT_VERSION
@@ -47,13 +48,22 @@ static const char *const libbpf_headers[] = {
 	"bpf_helpers.h", "bpf_helper_defs.h", "bpf_tracing.h", "bpf_core_read.h", "bpf_endian.h",
 };
 
-/* Included before every program; precompiled once per kernel. */
+/*
+ * Included before every program; precompiled once per kernel. The helpers are variables
+ * (function pointers); nodebug keeps clang from describing their types in debug info, which
+ * for the many helpers taking a struct task_struct * means describing nearly every kernel type
+ * (C debug info has complete definitions of what pointers point to): ~100 ms per compile
+ * that BTF never uses.
+ */
 static const char prelude[] = "/* bcctool: included before every BPF program */\n"
 			      "#include \"vmlinux.h\"\n"
+			      "#pragma clang attribute push(__attribute__((nodebug)), "
+			      "apply_to = variable(unless(is_parameter)))\n"
 			      "#include <bpf/bpf_helpers.h>\n"
 			      "#include <bpf/bpf_tracing.h>\n"
 			      "#include <bpf/bpf_core_read.h>\n"
-			      "#include <bpf/bpf_endian.h>\n";
+			      "#include <bpf/bpf_endian.h>\n"
+			      "#pragma clang attribute pop\n";
 
 /*
  * clang -cc1 arguments shared by the PCH and every program (the PCH needs the same).
@@ -358,6 +368,7 @@ static void compute_keys(struct job *j)
 	bct_hash_str(&h, "object");
 	for (i = 0; i < j->nargs; i++)
 		bct_hash_str(&h, j->args[i]);
+	bct_hash_update(&h, &j->opts->stub_kinds, sizeof(j->opts->stub_kinds));
 	hash_files(&h, j, 0, j->nfiles);
 	bct_hash_update(&h, j->btf, sizeof(j->btf));
 	bct_hash_final(&h, j->key);
@@ -490,6 +501,16 @@ static int job_prepare(struct job *j, const struct bct_compile_opts *opts, bool 
 static void cc_log(int level, const char *msg)
 {
 	bct_log(level, "%s", msg);
+}
+
+static unsigned int stub_kinds; /* the child's compile */
+static unsigned int cc_flags;
+
+static int stub_section(const char *section)
+{
+	struct bct_sec s;
+
+	return !bct_sec_parse(section, &s) && (stub_kinds & (1u << s.kind));
 }
 
 static bct_cc_compile_fn load_plugin(void)
@@ -651,6 +672,10 @@ static int child_compile(struct job *j, void **obj, size_t *obj_sz)
 	if (err)
 		return err;
 	req.pch_in = get_pch(j, cc, &noted);
+	stub_kinds = j->opts->stub_kinds;
+	if (stub_kinds)
+		req.stub = stub_section;
+	req.flags = cc_flags;
 	/* Without a PCH, include the prelude's text instead. */
 	args = calloc(j->nargs + 3, sizeof(*args));
 	if (!args)
@@ -699,13 +724,77 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-static int run_child(struct job *j, void **obj, size_t *obj_sz)
+/* Reads exactly len bytes; -EPIPE when the writer is gone first. */
+static int read_all(int fd, void *buf, size_t len)
 {
-	size_t len = 0, cap = 0;
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EPIPE;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * A compiler that sent its object is left to exit on its own (tearing down a process that
+ * mapped LLVM takes ~6 ms): reaped before the next one starts, or at exit.
+ */
+static pid_t exiting_child;
+
+static void reap_child(void)
+{
+	if (exiting_child > 0)
+		while (waitpid(exiting_child, NULL, 0) < 0 && errno == EINTR)
+			;
+	exiting_child = 0;
+}
+
+void bct_compile_reap(void)
+{
+	if (exiting_child > 0 && waitpid(exiting_child, NULL, WNOHANG) != 0)
+		exiting_child = 0;
+}
+
+/* The child: header (the object's size) and object through fd, or an exit code. */
+static void child_main(struct job *j, int fd, unsigned int flags)
+{
+	void *o = NULL;
+	size_t sz = 0;
+	uint64_t hdr;
+	int err;
+
+	cc_flags = flags;
+	err = child_compile(j, &o, &sz);
+	if (!err) {
+		hdr = sz;
+		err = write_all(fd, &hdr, sizeof(hdr));
+		if (!err)
+			err = write_all(fd, o, sz);
+	}
+	close(fd);
+	_exit(err == 0 ? 0 : err == -EINVAL ? 1 : 2);
+}
+
+static int run_child(struct job *j, unsigned int flags, void **obj, size_t *obj_sz)
+{
+	static bool at_exit;
 	char *buf = NULL;
-	int pfd[2], status, err = 0;
+	int pfd[2], status = 0, err;
+	uint64_t len = 0;
 	pid_t pid;
 
+	reap_child();
+	if (!at_exit)
+		at_exit = !atexit(reap_child);
 	if (pipe2(pfd, O_CLOEXEC))
 		return -errno;
 	fflush(NULL);
@@ -718,66 +807,53 @@ static int run_child(struct job *j, void **obj, size_t *obj_sz)
 		return err;
 	}
 	if (pid == 0) {
-		void *o = NULL;
-		size_t sz = 0;
-
 		close(pfd[0]);
-		err = child_compile(j, &o, &sz);
-		if (!err)
-			err = write_all(pfd[1], o, sz);
-		_exit(err == 0 ? 0 : err == -EINVAL ? 1 : 2);
+		child_main(j, pfd[1], flags);
 	}
 	close(pfd[1]);
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			char *nb;
-
-			cap = cap ? 2 * cap : 65536;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				err = -ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		n = read(pfd[0], buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n < 0)
-				err = -errno;
-			break;
-		}
-		len += n;
+	err = read_all(pfd[0], &len, sizeof(len));
+	if (!err && (!len || len > (1u << 30)))
+		err = -EIO;
+	if (!err) {
+		buf = malloc(len);
+		err = buf ? read_all(pfd[0], buf, len) : -ENOMEM;
 	}
 	close(pfd[0]);
+	if (!err) {
+		exiting_child = pid;
+		*obj = buf;
+		*obj_sz = len;
+		return 0;
+	}
+	free(buf);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
-			err = err ? err : -errno;
 			status = -1;
 			break;
 		}
 	}
-	if (!err && WIFSIGNALED(status)) {
+	if (status != -1 && WIFSIGNALED(status)) {
+		if (!(flags & BCT_CC_FULL_DEBUG_INFO)) {
+			/* not expected: once more, as clang does it by itself */
+			pr_debug("the BPF compiler was killed by signal %d compiling '%s'; again "
+				 "with full debug info",
+				 WTERMSIG(status), j->name);
+			return run_child(j, flags | BCT_CC_FULL_DEBUG_INFO, obj, obj_sz);
+		}
 		pr_err("the BPF compiler was killed by signal %d (%s) compiling '%s'",
 		       WTERMSIG(status), strsignal(WTERMSIG(status)), j->name);
-		err = -EIO;
-	} else if (!err && (!WIFEXITED(status) || WEXITSTATUS(status))) {
-		err = WIFEXITED(status) && WEXITSTATUS(status) == 1 ? -EINVAL : -EIO;
+		return -EIO;
+	}
+	if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status)) {
 		pr_err("cannot compile '%s'", j->name);
-	} else if (!err && !len) {
+		return WEXITSTATUS(status) == 1 ? -EINVAL : -EIO;
+	}
+	if (err == -EPIPE || err == -EIO) {
 		pr_err("the BPF compiler produced no object for '%s'", j->name);
-		err = -EIO;
+		return -EIO;
 	}
-	if (err) {
-		free(buf);
-		return err;
-	}
-	*obj = buf;
-	*obj_sz = len;
-	return 0;
+	pr_err("cannot read the object compiled from '%s': %s", j->name, strerror(-err));
+	return err;
 }
 
 /* ---- the API --------------------------------------------------------------------------- */
@@ -802,7 +878,7 @@ int bct_compile(const struct bct_compile_opts *opts, void **obj, size_t *obj_sz)
 		}
 	}
 	pr_debug("compiling '%s' (cache key %s)", j.name, j.key_hex);
-	err = run_child(&j, obj, obj_sz);
+	err = run_child(&j, 0, obj, obj_sz);
 	/* With --debug=0x8 the object keeps its DWARF (for the listing): not worth caching. */
 	if (!err && cache(&j) && !(opts->debug & BCT_DEBUG_SOURCE)) {
 		int werr = bct_cache__put(j.cache, j.key, j.name, *obj, *obj_sz);

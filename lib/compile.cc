@@ -27,14 +27,24 @@
 #include <clang/Frontend/FrontendActions.h>
 #include <clang/Frontend/TextDiagnosticPrinter.h>
 #include <clang/Frontend/Utils.h>
+#include <clang/AST/ASTConsumer.h>
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/RecursiveASTVisitor.h>
+#include <clang/Basic/TargetBuiltins.h>
+#include <clang/Sema/MultiplexExternalSemaSource.h>
+#include <llvm/ADT/DenseSet.h>
 #include <llvm-c/Disassembler.h>
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Analysis/TargetLibraryInfo.h>
 #include <llvm/Analysis/TargetTransformInfo.h>
 #include <llvm/DebugInfo/DWARF/DWARFContext.h>
+#include <llvm/IR/DebugInfoMetadata.h>
+#include <llvm/IR/Instructions.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
+#include <llvm/IR/PassManager.h>
+#include <llvm/Passes/PassBuilder.h>
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Object/ObjectFile.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -489,6 +499,417 @@ void drop_dwarf(llvm::Module &m)
 	m.addModuleFlag(llvm::Module::Warning, "CodeView", 1);
 }
 
+/*
+ * Debug info for the types the program needs, not for every kernel type.
+ *
+ * C debug info describes a struct completely, and with it what its members point to, and so
+ * on: a struct task_struct * in a program describes nearly the whole kernel (~80 ms of a
+ * compile, and more in the backend), while BTF (all that is kept: the BPF backend emits no
+ * DWARF here) needs complete types only for what the program reads, sizes or holds by value:
+ * what is behind a pointer it never follows can be a declaration (BTF FWD).
+ *
+ * So, once the translation unit is parsed and before any code is generated, the program is
+ * walked (its own functions, and the header functions they call) for the structs it needs:
+ * those of member accesses (CO-RE relocations), of expressions, variables, fields and sizeof
+ * by value, what the program's globals (maps) and parameters point to, and everything under
+ * the types of bpf_core_type_*() and type-id built-ins. Those, with everything they hold by
+ * value, are described completely; any other struct from the precompiled headers only as a
+ * declaration (the answer "defined elsewhere" that clang's debug info asks the AST source).
+ * Code generation is held back until then by a consumer that replays what the parser passed.
+ */
+class TrimTypes : public clang::ExternalSemaSource
+{
+      public:
+	bool active = false;
+	llvm::DenseSet<const clang::RecordDecl *> needed;
+
+	ExtKind hasExternalDefinitions(const clang::Decl *d) override
+	{
+		auto *rd = llvm::dyn_cast<clang::RecordDecl>(d);
+
+		if (!active || !rd || !rd->isFromASTFile())
+			return EK_ReplyHazy;
+		rd = rd->getDefinition() ? rd->getDefinition() : rd;
+		return needed.count(rd) ? EK_ReplyHazy : EK_Always;
+	}
+};
+
+class NeededTypes : public clang::RecursiveASTVisitor<NeededTypes>
+{
+	clang::ASTContext &ctx;
+	TrimTypes &trim;
+	llvm::DenseSet<const clang::Type *> deep_seen;
+	llvm::DenseSet<const clang::FunctionDecl *> walked;
+
+      public:
+	NeededTypes(clang::ASTContext &c, TrimTypes &t) : ctx(c), trim(t)
+	{
+	}
+
+	/* t by value: records (and what they hold by value), array elements; not pointees */
+	void value(clang::QualType t)
+	{
+		while (!t.isNull()) {
+			if (const clang::ArrayType *a = ctx.getAsArrayType(t)) {
+				t = a->getElementType();
+				continue;
+			}
+			if (const auto *at = t->getAs<clang::AtomicType>()) {
+				t = at->getValueType();
+				continue;
+			}
+			if (const auto *rt = t->getAs<clang::RecordType>())
+				record(rt->getDecl());
+			return;
+		}
+	}
+
+	void record(const clang::RecordDecl *rd)
+	{
+		const clang::RecordDecl *def = rd->getDefinition();
+
+		if (!def || !trim.needed.insert(def).second)
+			return;
+		for (const clang::FieldDecl *f : def->fields())
+			value(f->getType());
+	}
+
+	/* t, and what it points to, by value */
+	void pointee(clang::QualType t)
+	{
+		value(t);
+		if (!t.isNull() && t->isPointerType())
+			value(t->getPointeeType());
+	}
+
+	/* everything reachable from t, pointers included (type-based CO-RE relocations) */
+	void deep(clang::QualType t)
+	{
+		if (t.isNull())
+			return;
+		const clang::Type *ct = t.getCanonicalType().getTypePtr();
+
+		if (!deep_seen.insert(ct).second)
+			return;
+		if (const auto *p = ct->getAs<clang::PointerType>())
+			return deep(p->getPointeeType());
+		if (const clang::ArrayType *a = ctx.getAsArrayType(t))
+			return deep(a->getElementType());
+		if (const auto *f = ct->getAs<clang::FunctionProtoType>()) {
+			deep(f->getReturnType());
+			for (clang::QualType pt : f->param_types())
+				deep(pt);
+			return;
+		}
+		if (const auto *rt = ct->getAs<clang::RecordType>()) {
+			const clang::RecordDecl *def = rt->getDecl()->getDefinition();
+
+			if (!def)
+				return;
+			trim.needed.insert(def);
+			for (const clang::FieldDecl *fd : def->fields())
+				deep(fd->getType());
+		}
+	}
+
+	bool VisitExpr(clang::Expr *e)
+	{
+		value(e->getType());
+		return true;
+	}
+
+	bool VisitMemberExpr(clang::MemberExpr *e)
+	{
+		clang::QualType base = e->getBase()->getType();
+
+		value(e->isArrow() && base->isPointerType() ? base->getPointeeType() : base);
+		return true;
+	}
+
+	bool VisitUnaryExprOrTypeTraitExpr(clang::UnaryExprOrTypeTraitExpr *e)
+	{
+		if (e->isArgumentType())
+			value(e->getArgumentType());
+		return true;
+	}
+
+	bool VisitOffsetOfExpr(clang::OffsetOfExpr *e)
+	{
+		value(e->getTypeSourceInfo()->getType());
+		return true;
+	}
+
+	bool VisitCallExpr(clang::CallExpr *e)
+	{
+		switch (e->getBuiltinCallee()) {
+		case clang::BPF::BI__builtin_preserve_type_info:
+		case clang::BPF::BI__builtin_btf_type_id:
+			for (const clang::Expr *a : e->arguments())
+				deep(a->getType());
+			break;
+		default:
+			break;
+		}
+		/* header functions the program calls: their member accesses count too */
+		if (const clang::FunctionDecl *fd = e->getDirectCallee()) {
+			const clang::FunctionDecl *def = nullptr;
+
+			if (fd->hasBody(def) && def && walked.insert(def).second)
+				TraverseDecl(const_cast<clang::FunctionDecl *>(def));
+		}
+		return true;
+	}
+
+	bool VisitDeclaratorDecl(clang::DeclaratorDecl *d)
+	{
+		value(d->getType());
+		return true;
+	}
+
+	bool VisitVarDecl(clang::VarDecl *d)
+	{
+		/* globals (maps: what __type() points to sizes keys and values) */
+		if (d->hasGlobalStorage() && !d->isLocalVarDeclOrParm()) {
+			clang::QualType t = d->getType();
+
+			value(t);
+			if (const auto *rt = t->getAs<clang::RecordType>())
+				if (const clang::RecordDecl *def = rt->getDecl()->getDefinition())
+					for (const clang::FieldDecl *f : def->fields())
+						pointee(f->getType());
+		}
+		return true;
+	}
+
+	bool VisitFunctionDecl(clang::FunctionDecl *d)
+	{
+		value(d->getReturnType());
+		for (const clang::ParmVarDecl *p : d->parameters())
+			pointee(p->getType());
+		return true;
+	}
+
+	/* the parsed declarations (not the whole unit: that would load every header type) */
+	void walk(const std::vector<clang::Decl *> &decls)
+	{
+		for (clang::Decl *d : decls) {
+			if (d->isFromASTFile())
+				continue;
+			if (auto *fd = llvm::dyn_cast<clang::FunctionDecl>(d))
+				if (fd->isThisDeclarationADefinition())
+					walked.insert(fd);
+			TraverseDecl(d);
+		}
+	}
+};
+
+/* Holds every call the parser makes until the program is walked, then replays them. */
+class DeferredConsumer : public clang::ASTConsumer
+{
+	std::unique_ptr<clang::ASTConsumer> inner;
+	llvm::IntrusiveRefCntPtr<TrimTypes> trim;
+	std::vector<std::function<void()>> calls;
+	std::vector<clang::Decl *> parsed;
+	bool replaying = false;
+
+	void later(std::function<void()> f)
+	{
+		if (replaying)
+			f();
+		else
+			calls.push_back(std::move(f));
+	}
+
+      public:
+	explicit DeferredConsumer(std::unique_ptr<clang::ASTConsumer> c)
+	    : inner(std::move(c)), trim(new TrimTypes)
+	{
+	}
+
+	void Initialize(clang::ASTContext &c) override
+	{
+		inner->Initialize(c);
+	}
+
+	bool HandleTopLevelDecl(clang::DeclGroupRef d) override
+	{
+		if (!replaying)
+			parsed.insert(parsed.end(), d.begin(), d.end());
+		later([this, d] { inner->HandleTopLevelDecl(d); });
+		return true;
+	}
+
+	void HandleInlineFunctionDefinition(clang::FunctionDecl *d) override
+	{
+		later([this, d] { inner->HandleInlineFunctionDefinition(d); });
+	}
+
+	void HandleInterestingDecl(clang::DeclGroupRef d) override
+	{
+		later([this, d] { inner->HandleInterestingDecl(d); });
+	}
+
+	void HandleTagDeclDefinition(clang::TagDecl *d) override
+	{
+		later([this, d] { inner->HandleTagDeclDefinition(d); });
+	}
+
+	void HandleTagDeclRequiredDefinition(const clang::TagDecl *d) override
+	{
+		later([this, d] { inner->HandleTagDeclRequiredDefinition(d); });
+	}
+
+	void HandleCXXImplicitFunctionInstantiation(clang::FunctionDecl *d) override
+	{
+		later([this, d] { inner->HandleCXXImplicitFunctionInstantiation(d); });
+	}
+
+	void HandleTopLevelDeclInObjCContainer(clang::DeclGroupRef d) override
+	{
+		later([this, d] { inner->HandleTopLevelDeclInObjCContainer(d); });
+	}
+
+	void HandleImplicitImportDecl(clang::ImportDecl *d) override
+	{
+		later([this, d] { inner->HandleImplicitImportDecl(d); });
+	}
+
+	void CompleteTentativeDefinition(clang::VarDecl *d) override
+	{
+		later([this, d] { inner->CompleteTentativeDefinition(d); });
+	}
+
+	void CompleteExternalDeclaration(clang::DeclaratorDecl *d) override
+	{
+		later([this, d] { inner->CompleteExternalDeclaration(d); });
+	}
+
+	void AssignInheritanceModel(clang::CXXRecordDecl *d) override
+	{
+		later([this, d] { inner->AssignInheritanceModel(d); });
+	}
+
+	void HandleCXXStaticMemberVarInstantiation(clang::VarDecl *d) override
+	{
+		later([this, d] { inner->HandleCXXStaticMemberVarInstantiation(d); });
+	}
+
+	void HandleVTable(clang::CXXRecordDecl *d) override
+	{
+		later([this, d] { inner->HandleVTable(d); });
+	}
+
+	clang::ASTMutationListener *GetASTMutationListener() override
+	{
+		return inner->GetASTMutationListener();
+	}
+
+	clang::ASTDeserializationListener *GetASTDeserializationListener() override
+	{
+		return inner->GetASTDeserializationListener();
+	}
+
+	void PrintStats() override
+	{
+		inner->PrintStats();
+	}
+
+	bool shouldSkipFunctionBody(clang::Decl *d) override
+	{
+		return inner->shouldSkipFunctionBody(d);
+	}
+
+	void HandleTranslationUnit(clang::ASTContext &c) override
+	{
+		auto *src =
+			llvm::dyn_cast_or_null<clang::ExternalSemaSource>(c.getExternalSource());
+
+		if (src && !c.getDiagnostics().hasErrorOccurred()) {
+			NeededTypes(c, *trim).walk(parsed);
+			trim->active = true;
+			c.setExternalSource(
+				new clang::MultiplexExternalSemaSource(trim.get(), src));
+		}
+		replaying = true;
+		for (auto &f : calls)
+			f();
+		calls.clear();
+		inner->HandleTranslationUnit(c);
+	}
+};
+
+class TrimmedEmitLLVMOnly : public clang::EmitLLVMOnlyAction
+{
+      public:
+	using clang::EmitLLVMOnlyAction::EmitLLVMOnlyAction;
+
+      protected:
+	std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &ci,
+							      llvm::StringRef file) override
+	{
+		auto c = clang::EmitLLVMOnlyAction::CreateASTConsumer(ci, file);
+
+		if (!c)
+			return c;
+		return std::make_unique<DeferredConsumer>(std::move(c));
+	}
+};
+
+/*
+ * req->stub: the functions in sections the caller names become "return 0" before anything
+ * optimises them (programs the kernel cannot run: inlining and emitting them is wasted). The
+ * function keeps its section, linkage and DISubprogram (so its BTF), without local variables.
+ */
+struct StubPass : llvm::PassInfoMixin<StubPass> {
+	const bct_cc_req *req;
+
+	explicit StubPass(const bct_cc_req *r) : req(r)
+	{
+	}
+
+	llvm::PreservedAnalyses run(llvm::Module &m, llvm::ModuleAnalysisManager &)
+	{
+		bool changed = false;
+
+		for (llvm::Function &f : m) {
+			if (f.isDeclaration() || !f.hasSection() ||
+			    !req->stub(f.getSection().str().c_str()))
+				continue;
+			stub(f);
+			changed = true;
+		}
+		return changed ? llvm::PreservedAnalyses::none() : llvm::PreservedAnalyses::all();
+	}
+
+	static void stub(llvm::Function &f)
+	{
+		llvm::LLVMContext &ctx = f.getContext();
+		llvm::DISubprogram *sp = f.getSubprogram();
+		llvm::GlobalValue::LinkageTypes linkage = f.getLinkage();
+		llvm::Type *ret = f.getReturnType();
+
+		f.deleteBody();
+		f.setLinkage(linkage);
+		llvm::BasicBlock *bb = llvm::BasicBlock::Create(ctx, "stub", &f);
+		llvm::ReturnInst *ri =
+			ret->isVoidTy() ? llvm::ReturnInst::Create(ctx, bb)
+					: llvm::ReturnInst::Create(
+						  ctx, llvm::Constant::getNullValue(ret), bb);
+		if (sp) {
+			/* BTF names a program's parameters from these: keep those only */
+			llvm::SmallVector<llvm::Metadata *, 4> params;
+
+			for (llvm::DINode *n : sp->getRetainedNodes())
+				if (auto *v = llvm::dyn_cast<llvm::DILocalVariable>(n))
+					if (v->isParameter())
+						params.push_back(v);
+			sp->replaceRetainedNodes(llvm::MDTuple::get(ctx, params));
+			f.setSubprogram(sp);
+			ri->setDebugLoc(llvm::DILocation::get(ctx, sp->getScopeLine(), 0, sp));
+		}
+	}
+};
+
 int compile_obj(const bct_cc_req *req, const std::vector<const char *> &args,
 		llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> vfs, void **obj, size_t *obj_sz)
 {
@@ -499,16 +920,29 @@ int compile_obj(const bct_cc_req *req, const std::vector<const char *> &args,
 	auto ci = make_ci(args, vfs, &diags);
 	if (!ci)
 		return -EINVAL;
-	llvm::LLVMContext ctx;
-	clang::EmitLLVMOnlyAction act(&ctx);
-	bool ok = ci->ExecuteAction(act);
+	if (req->stub)
+		ci->getCodeGenOpts().PassBuilderCallbacks.push_back([req](llvm::PassBuilder &pb) {
+			pb.registerPipelineStartEPCallback(
+				[req](llvm::ModulePassManager &mpm, llvm::OptimizationLevel) {
+					mpm.addPass(StubPass(req));
+				});
+		});
+	/*
+	 * The process exits right after this compile: what it built is left for the exit to free
+	 * (destroying the AST reader, the module and the context costs ~8 ms).
+	 */
+	auto *ctx = new llvm::LLVMContext;
+	clang::EmitLLVMOnlyAction *act = (req->flags & BCT_CC_FULL_DEBUG_INFO)
+						 ? new clang::EmitLLVMOnlyAction(ctx)
+						 : new TrimmedEmitLLVMOnly(ctx);
+	bool ok = ci->ExecuteAction(*act);
 	if (diags->pch == DiagPrinter::PCH_CORRUPT)
 		return -ESTALE;
 	if (diags->pch == DiagPrinter::PCH_MISMATCH)
 		return -EAGAIN;
 	if (!ok)
 		return -EINVAL;
-	std::unique_ptr<llvm::Module> m = act.takeModule();
+	std::unique_ptr<llvm::Module> m = act->takeModule();
 	if (!m)
 		return -EINVAL;
 	if (req->debug & BCT_DEBUG_LLVM_IR) {
@@ -532,6 +966,8 @@ int compile_obj(const bct_cc_req *req, const std::vector<const char *> &args,
 		return -ENOMEM;
 	memcpy(*obj, out.data(), out.size());
 	*obj_sz = out.size();
+	(void)ci.release();
+	(void)m.release();
 	return 0;
 }
 

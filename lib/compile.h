@@ -19,6 +19,13 @@ struct bct_compile_opts {
 	const char *const *defines; /* "NAME" or "NAME=VALUE", NULL-terminated; may be NULL */
 	unsigned int debug; /* BCT_DEBUG_* bits (lib/opt.h) */
 	bool no_cache; /* compile even on a cache hit (result still stored) */
+	/*
+	 * Programs of these attach kinds (bits 1 << enum bct_attach_kind, lib/probe.h) are
+	 * compiled as "return 0": the kernel cannot run them, so they are never loaded, and
+	 * optimising and emitting them is most of a compile. They keep their SEC() and BTF, so
+	 * the method choice sees and explains them as before. Part of the cache key.
+	 */
+	unsigned int stub_kinds;
 	unsigned char *key_out; /* when not NULL: receives the cache key (BCT_HASH_SIZE bytes) */
 };
 
@@ -37,6 +44,12 @@ struct bct_compile_opts {
  * the caller frees. Returns 0 or -errno; logs its own failures (compiler diagnostics included).
  */
 int bct_compile(const struct bct_compile_opts *opts, void **obj, size_t *obj_sz);
+
+/*
+ * Reaps a compiler process that already sent its object, if it has exited (it is otherwise
+ * reaped before the next compile, or at exit). Call it after the work that overlaps its exit.
+ */
+void bct_compile_reap(void);
 
 /*
  * The cache key of a compile (hex, BCT_HASH_HEX bytes): a hash of the source, every header it

@@ -753,6 +753,11 @@ bool bct_attach_kind_available(enum bct_attach_kind kind, char *why, size_t sz)
 {
 	if (bct_attach_disabled(kind))
 		return fail(why, sz, "disabled by BCCTOOL_DISABLE_ATTACH");
+	return bct_attach_kind_supported(kind, why, sz);
+}
+
+bool bct_attach_kind_supported(enum bct_attach_kind kind, char *why, size_t sz)
+{
 	switch (kind) {
 	case BCT_ATTACH_FENTRY:
 		return probe_result(bct_probe_fentry(), "fentry/fexit", why, sz);

@@ -48,6 +48,8 @@ bool bct_sec_available(const struct bct_sec *sec, char *why, size_t why_sz);
 
 /* Kind-level availability (no target), with the same kind of reason. */
 bool bct_attach_kind_available(enum bct_attach_kind kind, char *why, size_t why_sz);
+/* The same, whatever BCCTOOL_DISABLE_ATTACH says: what the kernel offers. */
+bool bct_attach_kind_supported(enum bct_attach_kind kind, char *why, size_t why_sz);
 /* Whether BCCTOOL_DISABLE_ATTACH names this kind. */
 bool bct_attach_disabled(enum bct_attach_kind kind);
 

@@ -149,6 +149,17 @@ static int add_engine_defines(struct bct_prog *p)
 	return err;
 }
 
+/* Attach kinds this kernel cannot do at all: their programs are compiled as stubs. */
+static unsigned int unsupported_kinds(void)
+{
+	unsigned int mask = 0, k;
+
+	for (k = BCT_ATTACH_OTHER + 1; k < BCT_ATTACH__COUNT; k++)
+		if (!bct_attach_kind_supported(k, NULL, 0))
+			mask |= 1u << k;
+	return mask;
+}
+
 static void compile_opts(struct bct_prog *p, struct bct_compile_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -896,6 +907,7 @@ int bct_prog__load(struct bct_prog *p)
 		return err;
 	compile_opts(p, &copts);
 	copts.key_out = p->key;
+	copts.stub_kinds = unsupported_kinds();
 	err = bct_compile(&copts, &p->obj_buf, &p->obj_sz);
 	if (err)
 		return err;
@@ -1107,6 +1119,7 @@ int bct_prog__attach(struct bct_prog *p)
 		bct_probe_memo_drop();
 	if (err && p->core_state == CORE_MISSING)
 		p->core_state = CORE_NONE; /* store nothing for what did not work */
+	bct_compile_reap(); /* a compiler that has exited meanwhile */
 	return err;
 }
 
