@@ -7,7 +7,9 @@
  * and exits.
  */
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
+#include <link.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
@@ -345,23 +347,88 @@ static void hash_versions(struct bct_hash *h)
 	bct_hash_update(h, &abi, sizeof(abi));
 }
 
-static void hash_files(struct bct_hash *h, const struct job *j, size_t from, size_t to)
+struct note_search {
+	const uint8_t *id;
+	size_t len;
+};
+
+static int find_build_id(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct note_search *ns = data;
+	int i;
+
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const char *p, *end;
+
+		if (info->dlpi_phdr[i].p_type != PT_NOTE)
+			continue;
+		p = (const char *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+		end = p + info->dlpi_phdr[i].p_memsz;
+		while (p + sizeof(ElfW(Nhdr)) <= end) {
+			const ElfW(Nhdr) *n = (const void *)p;
+			const char *name = p + sizeof(*n), *desc;
+
+			desc = name + ((n->n_namesz + 3) & ~3u);
+			if (desc + n->n_descsz > end)
+				break;
+			if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
+			    !memcmp(name, "GNU", 4) && n->n_descsz >= 8) {
+				ns->id = (const uint8_t *)desc;
+				ns->len = n->n_descsz;
+				return 1;
+			}
+			p = desc + ((n->n_descsz + 3) & ~3u);
+		}
+	}
+	return 1; /* the first object is the program itself: no further */
+}
+
+/*
+ * The program's GNU build ID: a rebuild with any change has another one, so it stands for
+ * the text of every file embedded in the binary, which then need not be read (~250 KiB of
+ * libbpf headers and sources paged in on every start just to be hashed). NULL without one.
+ */
+static const uint8_t *build_id(size_t *len)
+{
+	static struct note_search ns;
+	static bool done;
+
+	if (!done) {
+		done = true;
+		dl_iterate_phdr(find_build_id, &ns);
+	}
+	*len = ns.len;
+	return ns.id;
+}
+
+static bool embedded(const char *text)
+{
+	unsigned int i;
+
+	for (i = 0; i < bct_nsrcs; i++)
+		if (bct_srcs[i].text == text)
+			return true;
+	return false;
+}
+
+/* Paths, lengths and texts; with by_id, embedded texts are left to the build ID. */
+static void hash_files(struct bct_hash *h, const struct job *j, size_t from, size_t to, bool by_id)
 {
 	size_t i;
 
 	for (i = from; i < to; i++) {
 		bct_hash_str(h, j->files[i].path);
 		bct_hash_update(h, &j->files[i].len, sizeof(j->files[i].len));
-		bct_hash_update(h, j->files[i].text, j->files[i].len);
+		if (!by_id || !embedded(j->files[i].text))
+			bct_hash_update(h, j->files[i].text, j->files[i].len);
 	}
 }
 
 static void compute_keys(struct job *j)
 {
-	uint8_t pch[BCT_HASH_SIZE];
-	char pch_hex[BCT_HASH_HEX];
+	const uint8_t *id;
 	struct bct_hash h;
-	size_t i;
+	size_t i, id_len;
 
 	bct_hash_init(&h);
 	hash_versions(&h);
@@ -369,10 +436,27 @@ static void compute_keys(struct job *j)
 	for (i = 0; i < j->nargs; i++)
 		bct_hash_str(&h, j->args[i]);
 	bct_hash_update(&h, &j->opts->stub_kinds, sizeof(j->opts->stub_kinds));
-	hash_files(&h, j, 0, j->nfiles);
+	id = build_id(&id_len);
+	bct_hash_update(&h, &id_len, sizeof(id_len));
+	if (id)
+		bct_hash_update(&h, id, id_len);
+	hash_files(&h, j, 0, j->nfiles, id != NULL);
 	bct_hash_update(&h, j->btf, sizeof(j->btf));
 	bct_hash_final(&h, j->key);
 	bct_hash_hex(j->key, j->key_hex);
+	snprintf(j->vmlinux_rel, sizeof(j->vmlinux_rel), "kernels/%s/vmlinux.h", j->btf_hex);
+}
+
+/*
+ * The PCH's name (the compiler only): by the texts, not the build ID, so that builds with the
+ * same headers share it (one PCH per kernel is kept).
+ */
+static void compute_pch_key(struct job *j)
+{
+	uint8_t pch[BCT_HASH_SIZE];
+	char pch_hex[BCT_HASH_HEX];
+	struct bct_hash h;
+	size_t i;
 
 	/* The PCH: the kernel (its directory), base arguments, the prelude and libbpf headers. */
 	bct_hash_init(&h);
@@ -381,11 +465,10 @@ static void compute_keys(struct job *j)
 	for (i = 0; i < sizeof(base_args) / sizeof(base_args[0]); i++)
 		bct_hash_str(&h, base_args[i]);
 	bct_hash_str(&h, target_arch());
-	hash_files(&h, j, 0, j->nfixed);
+	hash_files(&h, j, 0, j->nfixed, false);
 	bct_hash_final(&h, pch);
 	bct_hash_hex(pch, pch_hex);
 	snprintf(j->pch_rel, sizeof(j->pch_rel), "kernels/%s/%s.pch", j->btf_hex, pch_hex);
-	snprintf(j->vmlinux_rel, sizeof(j->vmlinux_rel), "kernels/%s/vmlinux.h", j->btf_hex);
 }
 
 static int load_main(struct job *j)
@@ -617,6 +700,7 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 	size_t i, nbase = sizeof(base_args) / sizeof(base_args[0]);
 	int err;
 
+	compute_pch_key(j);
 	if (!cache(j) || bct_cache__path(j->cache, j->pch_rel, path, sizeof(path)))
 		return NULL;
 	if (bct_cache__has(j->cache, j->pch_rel))
