@@ -91,6 +91,8 @@ static const char *const base_args[] = {
 	"-ferror-limit",
 	"19",
 	"-disable-free",
+	"-disable-llvm-verifier", /* as the clang driver passes them to cc1 */
+	"-discard-value-names",
 	"-vectorize-loops",
 	"-vectorize-slp",
 };

@@ -40,6 +40,7 @@
 #include <llvm/DebugInfo/DWARF/DWARFContext.h>
 #include <llvm/IR/DebugInfoMetadata.h>
 #include <llvm/IR/Instructions.h>
+#include <llvm/IR/IntrinsicInst.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
@@ -865,29 +866,62 @@ class TrimmedEmitLLVMOnly : public clang::EmitLLVMOnlyAction
 };
 
 /*
- * req->stub: the functions in sections the caller names become "return 0" before anything
- * optimises them (programs the kernel cannot run: inlining and emitting them is wasted). The
- * function keeps its section, linkage and DISubprogram (so its BTF), without local variables.
+ * At the start of the optimisation pipeline:
+ *
+ * - req->stub: the functions in sections the caller names become "return 0" (programs the
+ *   kernel cannot run: inlining, optimising and emitting them is wasted). A function keeps
+ *   its section, linkage and DISubprogram, so its BTF.
+ * - Unless the DWARF is kept (--debug=0x8), where local variables live is dropped
+ *   (dbg.value/dbg.declare records): BTF has no use for it, and the optimiser and backend
+ *   spend ~10% of a compile tracking it. A DISubprogram keeps its parameters, which BTF
+ *   names a program's parameters from.
  */
-struct StubPass : llvm::PassInfoMixin<StubPass> {
+struct PrepPass : llvm::PassInfoMixin<PrepPass> {
 	const bct_cc_req *req;
 
-	explicit StubPass(const bct_cc_req *r) : req(r)
+	explicit PrepPass(const bct_cc_req *r) : req(r)
 	{
 	}
 
 	llvm::PreservedAnalyses run(llvm::Module &m, llvm::ModuleAnalysisManager &)
 	{
-		bool changed = false;
+		bool vars = !(req->debug & BCT_DEBUG_SOURCE);
 
 		for (llvm::Function &f : m) {
-			if (f.isDeclaration() || !f.hasSection() ||
-			    !req->stub(f.getSection().str().c_str()))
+			if (f.isDeclaration())
 				continue;
-			stub(f);
-			changed = true;
+			if (req->stub && f.hasSection() && req->stub(f.getSection().str().c_str()))
+				stub(f);
+			else if (vars)
+				drop_variables(f);
 		}
-		return changed ? llvm::PreservedAnalyses::none() : llvm::PreservedAnalyses::all();
+		return llvm::PreservedAnalyses::none();
+	}
+
+	static void params_only(llvm::DISubprogram *sp)
+	{
+		llvm::SmallVector<llvm::Metadata *, 4> params;
+
+		for (llvm::DINode *n : sp->getRetainedNodes())
+			if (auto *v = llvm::dyn_cast<llvm::DILocalVariable>(n))
+				if (v->isParameter())
+					params.push_back(v);
+		sp->replaceRetainedNodes(llvm::MDTuple::get(sp->getContext(), params));
+	}
+
+	static void drop_variables(llvm::Function &f)
+	{
+		for (llvm::BasicBlock &bb : f) {
+			for (auto it = bb.begin(); it != bb.end();) {
+				llvm::Instruction &i = *it++;
+
+				i.dropDbgRecords();
+				if (llvm::isa<llvm::DbgVariableIntrinsic>(i))
+					i.eraseFromParent();
+			}
+		}
+		if (llvm::DISubprogram *sp = f.getSubprogram())
+			params_only(sp);
 	}
 
 	static void stub(llvm::Function &f)
@@ -905,14 +939,7 @@ struct StubPass : llvm::PassInfoMixin<StubPass> {
 					: llvm::ReturnInst::Create(
 						  ctx, llvm::Constant::getNullValue(ret), bb);
 		if (sp) {
-			/* BTF names a program's parameters from these: keep those only */
-			llvm::SmallVector<llvm::Metadata *, 4> params;
-
-			for (llvm::DINode *n : sp->getRetainedNodes())
-				if (auto *v = llvm::dyn_cast<llvm::DILocalVariable>(n))
-					if (v->isParameter())
-						params.push_back(v);
-			sp->replaceRetainedNodes(llvm::MDTuple::get(ctx, params));
+			params_only(sp);
 			f.setSubprogram(sp);
 			ri->setDebugLoc(llvm::DILocation::get(ctx, sp->getScopeLine(), 0, sp));
 		}
@@ -929,13 +956,12 @@ int compile_obj(const bct_cc_req *req, const std::vector<const char *> &args,
 	auto ci = make_ci(args, vfs, &diags);
 	if (!ci)
 		return -EINVAL;
-	if (req->stub)
-		ci->getCodeGenOpts().PassBuilderCallbacks.push_back([req](llvm::PassBuilder &pb) {
-			pb.registerPipelineStartEPCallback(
-				[req](llvm::ModulePassManager &mpm, llvm::OptimizationLevel) {
-					mpm.addPass(StubPass(req));
-				});
-		});
+	ci->getCodeGenOpts().PassBuilderCallbacks.push_back([req](llvm::PassBuilder &pb) {
+		pb.registerPipelineStartEPCallback(
+			[req](llvm::ModulePassManager &mpm, llvm::OptimizationLevel) {
+				mpm.addPass(PrepPass(req));
+			});
+	});
 	/*
 	 * The process exits right after this compile: what it built is left for the exit to free
 	 * (destroying the AST reader, the module and the context costs ~8 ms).
