@@ -53,7 +53,11 @@ bool bct_attach_kind_supported(enum bct_attach_kind kind, char *why, size_t why_
 /* Whether BCCTOOL_DISABLE_ATTACH names this kind. */
 bool bct_attach_disabled(enum bct_attach_kind kind);
 
-/* Real load+attach probes: 0 or -errno (cached). */
+/*
+ * Probes that load a tiny program (fentry also attaches it: a load can succeed where the
+ * attach cannot; tracepoints are not attached, closing one costs RCU grace periods, so their
+ * probe checks the tracepoint PMU and tracefs ids instead): 0 or -errno (cached).
+ */
 int bct_probe_fentry(void);
 int bct_probe_tp_btf(void);
 int bct_probe_raw_tp(void);
