@@ -512,10 +512,11 @@ void drop_dwarf(llvm::Module &m)
  * So, once the translation unit is parsed and before any code is generated, the program is
  * walked (its own functions, and the header functions they call) for the structs it needs:
  * those of member accesses (CO-RE relocations), of expressions, variables, fields and sizeof
- * by value, what the program's globals (maps) and parameters point to, and everything under
- * the types of bpf_core_type_*() and type-id built-ins. Those, with everything they hold by
- * value, are described completely; any other struct from the precompiled headers only as a
- * declaration (the answer "defined elsewhere" that clang's debug info asks the AST source).
+ * by value, what pointer arithmetic steps over, what the program's globals (maps) and
+ * parameters point to, and everything under the types of bpf_core_type_*() and type-id
+ * built-ins. Those, with everything they hold by value, are described completely; any other
+ * struct from the precompiled headers only as a declaration without a size (the answer
+ * "defined elsewhere" that clang's debug info asks the AST source).
  * Code generation is held back until then by a consumer that replays what the parser passed.
  */
 class TrimTypes : public clang::ExternalSemaSource
@@ -633,6 +634,32 @@ class NeededTypes : public clang::RecursiveASTVisitor<NeededTypes>
 		clang::QualType base = e->getBase()->getType();
 
 		value(e->isArrow() && base->isPointerType() ? base->getPointeeType() : base);
+		return true;
+	}
+
+	/* pointer arithmetic and differences scale by what is pointed to */
+	void stepped(const clang::Expr *e)
+	{
+		clang::QualType t = e->getType();
+
+		if (!t.isNull() && t->isPointerType())
+			value(t->getPointeeType());
+	}
+
+	bool VisitBinaryOperator(clang::BinaryOperator *e)
+	{
+		if (e->isAdditiveOp() || e->getOpcode() == clang::BO_AddAssign ||
+		    e->getOpcode() == clang::BO_SubAssign) {
+			stepped(e->getLHS());
+			stepped(e->getRHS());
+		}
+		return true;
+	}
+
+	bool VisitUnaryOperator(clang::UnaryOperator *e)
+	{
+		if (e->isIncrementDecrementOp())
+			stepped(e->getSubExpr());
 		return true;
 	}
 
