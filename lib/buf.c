@@ -4,10 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-#include <sys/epoll.h>
-#include <sys/mman.h>
-#include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -22,24 +18,8 @@
 /* Events handled in one poll at most, so that a flood still lets the loop flush and stop. */
 #define MAX_PER_POLL 65536
 
-/*
- * The BPF ring buffer, read directly. libbpf's ring_buffer maps the data area twice (so that
- * a record that wraps reads as one piece), and the kernel maps all of it at mmap() time: 2 MiB
- * of resident memory for a 1 MiB ring. Mapped once, a wrapping record (rare) is copied.
- */
-struct ring {
-	int epfd;
-	unsigned long *consumer_pos; /* the writable first page */
-	unsigned long *producer_pos; /* the read-only page before the data */
-	char *data;
-	uint64_t mask; /* data size - 1 (a power of 2) */
-	size_t page_sz;
-	char *bounce; /* a wrapping record, made contiguous */
-	size_t bounce_sz;
-};
-
 struct bct_buf {
-	struct ring *rb;
+	struct ring_buffer *rb;
 	struct perf_buffer *pb;
 	bct_buf_sample_fn fn;
 	void *ctx;
@@ -62,131 +42,6 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static void ring_free(struct ring *r)
-{
-	if (!r)
-		return;
-	if (r->consumer_pos)
-		munmap(r->consumer_pos, r->page_sz);
-	if (r->producer_pos)
-		munmap(r->producer_pos, r->page_sz + r->mask + 1);
-	if (r->epfd >= 0)
-		close(r->epfd);
-	free(r->bounce);
-	free(r);
-}
-
-static struct ring *ring_new(int fd, uint32_t size)
-{
-	struct epoll_event ev = { .events = EPOLLIN };
-	struct ring *r = calloc(1, sizeof(*r));
-	void *p;
-	int err;
-
-	if (!r)
-		return NULL;
-	r->epfd = -1;
-	r->page_sz = sysconf(_SC_PAGESIZE);
-	if (!size || (size & (size - 1))) {
-		err = -EINVAL;
-		goto err;
-	}
-	r->mask = size - 1;
-	p = mmap(NULL, r->page_sz, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED) {
-		err = -errno;
-		goto err;
-	}
-	r->consumer_pos = p;
-	p = mmap(NULL, r->page_sz + size, PROT_READ, MAP_SHARED, fd, r->page_sz);
-	if (p == MAP_FAILED) {
-		err = -errno;
-		goto err;
-	}
-	r->producer_pos = p;
-	r->data = (char *)p + r->page_sz;
-	r->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (r->epfd < 0 || epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev)) {
-		err = -errno;
-		goto err;
-	}
-	return r;
-err:
-	ring_free(r);
-	errno = -err;
-	return NULL;
-}
-
-static int rb_sample(void *ctx, void *data, size_t size);
-
-/*
- * Hands every committed record to rb_sample, as libbpf's ring_buffer__consume() does: the
- * consumer position advances past each record (discarded ones too) before the next; a
- * negative return from rb_sample stops the loop after that record.
- */
-static int ring_consume(struct bct_buf *b)
-{
-	struct ring *r = b->rb;
-	uint64_t cons = __atomic_load_n(r->consumer_pos, __ATOMIC_ACQUIRE), prod;
-	bool more = true;
-	int err = 0;
-
-	while (more) {
-		more = false;
-		prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
-		while (cons < prod) {
-			uint64_t off = cons & r->mask;
-			uint32_t hdr =
-				__atomic_load_n((uint32_t *)(r->data + off), __ATOMIC_ACQUIRE);
-			uint32_t len = hdr & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
-			uint64_t start = (off + BPF_RINGBUF_HDR_SZ) & r->mask;
-			char *sample = r->data + start;
-
-			if (hdr & BPF_RINGBUF_BUSY_BIT)
-				return err; /* not committed yet */
-			more = true;
-			cons += (len + BPF_RINGBUF_HDR_SZ + 7) & ~7ULL;
-			if (!(hdr & BPF_RINGBUF_DISCARD_BIT)) {
-				if (start + len > r->mask + 1) {
-					size_t first = r->mask + 1 - start;
-
-					if (r->bounce_sz < len) {
-						char *nb = realloc(r->bounce, len);
-
-						if (!nb) {
-							__atomic_store_n(r->consumer_pos, cons,
-									 __ATOMIC_RELEASE);
-							return -ENOMEM;
-						}
-						r->bounce = nb;
-						r->bounce_sz = len;
-					}
-					memcpy(r->bounce, sample, first);
-					memcpy(r->bounce + first, r->data, len - first);
-					sample = r->bounce;
-				}
-				err = rb_sample(b, sample, len);
-				if (err < 0) {
-					__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
-					return err;
-				}
-			}
-			__atomic_store_n(r->consumer_pos, cons, __ATOMIC_RELEASE);
-		}
-	}
-	return err;
-}
-
-/* Waits up to ms for the kernel's wake-up (epoll), then consumes. */
-static int ring_poll(struct bct_buf *b, int ms)
-{
-	struct epoll_event ev;
-
-	if (epoll_wait(b->rb->epfd, &ev, 1, ms) < 0 && errno != EINTR)
-		return -errno;
-	return ring_consume(b);
 }
 
 static int rb_sample(void *ctx, void *data, size_t size)
@@ -262,7 +117,7 @@ struct bct_buf *bct_buf__new(struct bct_prog *p, bct_buf_sample_fn fn, void *ctx
 		return NULL;
 	}
 	if (bpf_map__type(map) == BPF_MAP_TYPE_RINGBUF) {
-		b->rb = ring_new(fd, bpf_map__max_entries(map));
+		b->rb = ring_buffer__new(fd, rb_sample, b, NULL);
 		if (!b->rb) {
 			err = -errno;
 			pr_err("cannot open ring buffer 'events': %s", strerror(-err));
@@ -340,7 +195,9 @@ static int drain(struct bct_buf *b, int ms)
 	int err;
 
 	if (b->rb) {
-		err = ring_poll(b, ms);
+		err = ring_buffer__poll(b->rb, ms);
+		if (err >= 0 || err == -EINTR)
+			err = ring_buffer__consume(b->rb);
 	} else {
 		err = perf_buffer__poll(b->pb, ms);
 	}
@@ -389,7 +246,7 @@ void bct_buf__free(struct bct_buf *b)
 	total = bct_buf__lost(b);
 	if (total)
 		pr_warn("lost %llu events in total", (unsigned long long)total);
-	ring_free(b->rb);
+	ring_buffer__free(b->rb);
 	perf_buffer__free(b->pb);
 	free(b->percpu);
 	free(b);
