@@ -2,6 +2,7 @@
 /* A tool's BPF program from source to attached links; verifier failures explained. */
 #include <ctype.h>
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1120,6 +1121,8 @@ int bct_prog__attach(struct bct_prog *p)
 	if (err && p->core_state == CORE_MISSING)
 		p->core_state = CORE_NONE; /* store nothing for what did not work */
 	bct_compile_reap(); /* a compiler that has exited meanwhile */
+	/* Loading freed far more than tracing needs: hand it back before the long run. */
+	malloc_trim(0);
 	return err;
 }
 
