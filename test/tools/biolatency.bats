@@ -379,7 +379,13 @@ methods_run() {
     )
     dd if=/dev/zero of="$LOOP" bs=4k count=$NW seek=256 oflag=direct status=none
     stop_bio
-    assert_counted "$(hist_sum "$OUT")" "$NR" "$ERR"
+    # The filter judges the task running when a request is issued (see the man page): the
+    # block layer sometimes dispatches a request later from a kernel worker, which is not in
+    # the cgroup, so a few reads may go uncounted. None of the writes may be counted.
+    local n
+    n=$(hist_sum "$OUT")
+    [ "$n" -le "$NR" ] || fail "count $n: I/O from outside the cgroup was counted (reads: $NR)"
+    [ "$n" -ge $((NR / 2)) ] || fail "count $n: most of the cgroup's $NR reads were not counted"
 }
 
 @test "--cgroup with a path that is not a cgroup v2 directory fails" {
