@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "cache.h"
+#include "util.h"
 #include "log.h"
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
@@ -370,9 +371,9 @@ int bct_cache__read(struct bct_cache *c, const char *path, char **data, size_t *
 {
 	const char *leaf;
 	struct stat st;
-	size_t len = 0;
+	size_t len;
 	char *buf;
-	int pfd, fd, err = 0;
+	int pfd, fd, err;
 
 	pfd = open_parent(c, path, false, &leaf);
 	if (pfd < 0)
@@ -385,28 +386,14 @@ int bct_cache__read(struct bct_cache *c, const char *path, char **data, size_t *
 		close(fd);
 		return refuse(c, path);
 	}
-	buf = malloc(st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (len < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, st.st_size - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err = n < 0 ? -errno : -EIO;
-			break;
-		}
-		len += n;
-	}
+	err = bct_read_fd(fd, st.st_size, &buf, &len);
 	close(fd);
-	if (err) {
-		free(buf);
+	if (err)
 		return err;
+	if (len != (size_t)st.st_size) { /* changed under us */
+		free(buf);
+		return -EIO;
 	}
-	buf[len] = '\0';
 	*data = buf;
 	*sz = len;
 	return 0;
@@ -756,14 +743,8 @@ int bct_cache__get(struct bct_cache *c, const uint8_t key[BCT_HASH_SIZE], void *
 		return err;
 	err = bct_cache_entry_decode(data, sz, key, &name, &o, &osz);
 	if (err) {
-		const char *leaf;
-		int pfd = open_parent(c, path, false, &leaf);
-
 		pr_warn("compile cache entry '%s/%s' is corrupt; compiling again", c->dir, path);
-		if (pfd >= 0) {
-			unlinkat(pfd, leaf, 0);
-			close(pfd);
-		}
+		bct_cache__remove(c, path);
 		free(data);
 		return err;
 	}

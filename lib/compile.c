@@ -25,6 +25,7 @@
 #include "cache.h"
 #include "cc_plugin.h"
 #include "compile.h"
+#include "util.h"
 #include "log.h"
 #include "opt.h"
 #include "probe.h"
@@ -173,47 +174,13 @@ static bool has_file(const struct job *j, const char *path)
 /* Reads a whole file, NUL-terminated. */
 static int read_disk(const char *path, char **text, size_t *len)
 {
-	size_t n = 0, cap = 16384;
-	char *buf = NULL;
-	int fd, err = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	for (;;) {
-		ssize_t r;
-
-		if (!buf || n + 1 >= cap) {
-			char *nb;
-
-			cap = buf ? cap * 2 : cap;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				err = -ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		r = read(fd, buf + n, cap - n - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			err = -errno;
-			break;
-		}
-		if (r == 0)
-			break;
-		n += r;
-	}
+	err = bct_read_fd(fd, 0, text, len);
 	close(fd);
-	if (err) {
-		free(buf);
-		return err;
-	}
-	buf[n] = '\0';
-	*text = buf;
-	*len = n;
-	return 0;
+	return err;
 }
 
 /* Finds the file clang will open for path and adds it; false when there is none. */

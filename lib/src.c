@@ -1,43 +1,33 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Serves embedded BPF sources and headers; BCCTOOL_SRC_DIR reads them from disk instead. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "src.h"
+#include "util.h"
 
 static struct bct_src *read_file(const char *dir, const char *name)
 {
 	struct bct_src *s;
 	char path[4096];
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	FILE *f;
+	char *buf;
+	size_t len;
+	int fd, err;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return NULL;
-	do {
-		if (len + 4096 + 1 > cap) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 16384;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, 4096, f);
-		len += n;
-	} while (n > 0);
-	fclose(f);
-	buf[len] = '\0';
+	err = bct_read_fd(fd, 0, &buf, &len);
+	close(fd);
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
 	s = malloc(sizeof(*s));
 	if (!s) {
 		free(buf);
