@@ -14,7 +14,8 @@
 #   sigint_ms    SIGINT to exit
 # Medians over RUNS runs (tracers interleaved within a run); ratios, never absolute asserts.
 # Environment: RUNS (3), SECS (2, per run), RATES ("10000 50000 100000 0"; 0 = unpaced),
-# GENS ("1 2"), TRACERS ("none floor bcctool libbpf-tools bpftrace"), OPENGEN (the generator).
+# GENS ("1 2"), TRACERS ("none floor bcctool libbpf-tools bpftrace"), OPENGEN (the generator),
+# BCCTOOL_ARGS (more options for bcctool's opensnoop, e.g. "-b 128").
 set -u
 . "$(dirname "$0")/lib.sh"
 : "${BCCTOOL:?set BCCTOOL}"
@@ -64,7 +65,7 @@ start_tracer() {
 	: >"$BENCH_TMP/t.err"
 	case $1 in
 	floor) bpftrace -e "$FLOOR_PROG" >"$BENCH_TMP/t.out" 2>"$BENCH_TMP/t.err" & ;;
-	bcctool) "$BCCTOOL" opensnoop >"$BENCH_TMP/t.out" 2>"$BENCH_TMP/t.err" & ;;
+	bcctool) "$BCCTOOL" opensnoop ${BCCTOOL_ARGS:-} >"$BENCH_TMP/t.out" 2>"$BENCH_TMP/t.err" & ;;
 	libbpf-tools) /usr/sbin/opensnoop >"$BENCH_TMP/t.out" 2>"$BENCH_TMP/t.err" & ;;
 	bpftrace) bpftrace "$OSNP_BT" >"$BENCH_TMP/t.out" 2>"$BENCH_TMP/t.err" & ;;
 	esac
