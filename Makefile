@@ -62,7 +62,7 @@ CC_PLUGIN_LIBS = -L$(LLVM_LIBDIR) -Wl,--start-group $(addprefix -l,$(CLANG_ARCHI
 	$(filter-out -lPolly -lPollyISL,$(shell $(LLVM_CONFIG) --link-static --libs \
 	$(LLVM_COMPONENTS))) -Wl,--end-group -lz \
 	$(if $(wildcard /usr/lib/libzstd.so /usr/lib/*/libzstd.so /usr/lib64/libzstd.so),-lzstd,-l:libzstd.so.1) \
-	-ldl -lm -Wl,--gc-sections -Wl,-Bsymbolic -Wl,--exclude-libs,ALL -Wl,-z,defs
+	-ldl -lm -Wl,--gc-sections -Wl,-Bsymbolic -Wl,--exclude-libs,ALL -Wl,-z,defs -Wl,-z,pack-relative-relocs
 else
 CC_PLUGIN_LIBS = -L$(LLVM_LIBDIR) -lclang-cpp -lLLVM -Wl,-rpath,$(LLVM_LIBDIR)
 endif

@@ -29,8 +29,10 @@
  *
  * Submission does not wake user space per event (BPF_RB_NO_WAKEUP): lib/buf.c drains the ring
  * every few milliseconds, which costs ~1 µs/event instead of ~12 µs/event for a wake-up each.
- * Once the ring is half full, a submit that crosses a 1/16-of-the-ring boundary forces a
- * wake-up, so bursts do not overflow it (and a busy reader is not woken per event).
+ * Two kinds of submit do wake it: the first record in an empty ring (the reader had caught up
+ * and may be waiting, so a lone event is not held back for a drain interval), and, once the
+ * ring is half full, a submit that crosses a 1/16-of-the-ring boundary, so bursts do not
+ * overflow it (and a busy reader is not woken per event).
  *
  * A program that sends no events (a histogram tool) defines BCT_NO_EVENTS before including
  * this file, so no event maps are created.
@@ -89,11 +91,15 @@ static __always_inline void bct_event_submit_ctx(void *ctx_unused, void *e, __u6
 	__u64 flags = BPF_RB_NO_WAKEUP;
 
 	/*
+	 * The first record in an empty ring wakes the reader, which had caught up and may be
+	 * waiting: a lone event shows at once, and under load that is one wake-up per drain.
 	 * Over half full: wake the reader once per 1/16 of the ring this record crosses, not per
 	 * record (a wake-up costs several µs; a reader that is busy would pay it every event).
 	 */
-	if (avail >= BCT_EVENTS_BYTES / 2 &&
-	    before / (BCT_EVENTS_BYTES / 16) != avail / (BCT_EVENTS_BYTES / 16))
+	if (before == 0)
+		flags = BPF_RB_FORCE_WAKEUP;
+	else if (avail >= BCT_EVENTS_BYTES / 2 &&
+		 before / (BCT_EVENTS_BYTES / 16) != avail / (BCT_EVENTS_BYTES / 16))
 		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(e, flags);
 }

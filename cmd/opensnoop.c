@@ -46,6 +46,7 @@
 #define MAX_ALL_FLAGS 2 /* multi-bit flags the BPF side tests for all bits (O_SYNC, O_TMPFILE) */
 #define BATCH_US 2000 /* under load, a drain at most every 2 ms */
 #define FLUSH_US 10000 /* output reaches a pipe within 10 ms */
+#define FLUSH_BELOW 32 /* a drain of fewer events is flushed at once (light load: no batching) */
 
 enum {
 	OPT_EXEC = 0x100,
@@ -609,7 +610,8 @@ static bool flush_out(struct state *st)
 /*
  * Polls until Ctrl-C, -d, the --exec child's exit, or a closed stdout. Under load, drains
  * start at most every BATCH_US (the ring holds thousands of events, so nothing is lost, and
- * each drain's syscalls serve a big batch), and output is flushed every FLUSH_US or when idle.
+ * each drain's syscalls serve a big batch), and output is flushed every FLUSH_US; under light
+ * load (a drain of few events) or when idle, at once.
  */
 static int trace_loop(struct bct_buf *buf, struct state *st, struct child *child)
 {
@@ -634,7 +636,7 @@ static int trace_loop(struct bct_buf *buf, struct state *st, struct child *child
 			break;
 		}
 		now = mono_us();
-		if (n == 0 || now - last_flush >= FLUSH_US) {
+		if (n < FLUSH_BELOW || now - last_flush >= FLUSH_US) {
 			if (!flush_out(st))
 				break;
 			last_flush = now;

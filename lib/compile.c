@@ -596,6 +596,8 @@ static bct_cc_compile_fn load_plugin(void)
 	fn = (bct_cc_compile_fn)dlsym(h, BCT_CC_SYMBOL);
 	if (!fn)
 		pr_err("cannot load the BPF compiler: %s", dlerror());
+	else
+		pr_debug("BPF compiler loaded");
 	return fn;
 }
 

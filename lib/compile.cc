@@ -912,6 +912,7 @@ struct PrepPass : llvm::PassInfoMixin<PrepPass> {
 
 	llvm::PreservedAnalyses run(llvm::Module &m, llvm::ModuleAnalysisManager &)
 	{
+		logf(BCT_LOG_DEBUG, "parsed, and generated LLVM IR");
 		bool vars = !(req->debug & BCT_DEBUG_SOURCE);
 
 		for (llvm::Function &f : m) {
@@ -998,6 +999,7 @@ int compile_obj(const bct_cc_req *req, const std::vector<const char *> &args,
 						 ? new clang::EmitLLVMOnlyAction(ctx)
 						 : new TrimmedEmitLLVMOnly(ctx);
 	bool ok = ci->ExecuteAction(*act);
+	logf(BCT_LOG_DEBUG, "compiled to optimised LLVM IR");
 	if (diags->pch == DiagPrinter::PCH_CORRUPT)
 		return -ESTALE;
 	if (diags->pch == DiagPrinter::PCH_MISMATCH)
@@ -1019,6 +1021,7 @@ int compile_obj(const bct_cc_req *req, const std::vector<const char *> &args,
 	int err = emit_object(*ci, *m, out);
 	if (err)
 		return err;
+	logf(BCT_LOG_DEBUG, "generated BPF code (%zu bytes of object)", out.size());
 	if (req->debug & BCT_DEBUG_SOURCE)
 		print_disasm(req, out.data(), out.size(), m->getTargetTriple(),
 			     ci->getTargetOpts().CPU);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <bpf/libbpf.h>
 
 #include "log.h"
@@ -11,6 +12,12 @@
 static const char *prog_name = "bcctool";
 static int level = -1;
 static bool libbpf_debug_on;
+static struct timespec start; /* debug messages say how long after this they came */
+
+__attribute__((constructor)) static void mark_start(void)
+{
+	clock_gettime(CLOCK_MONOTONIC, &start);
+}
 
 void bct_log_set_prog(const char *name)
 {
@@ -47,7 +54,15 @@ static void vlog(enum bct_log_level lvl, const char *fmt, va_list ap, bool add_n
 {
 	if ((int)lvl > (int)bct_log_level())
 		return;
-	fprintf(stderr, "%s: ", prog_name);
+	if (lvl == BCT_LOG_DEBUG) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		fprintf(stderr, "%s: [%.1f ms] ", prog_name,
+			(now.tv_sec - start.tv_sec) * 1e3 + (now.tv_nsec - start.tv_nsec) / 1e6);
+	} else {
+		fprintf(stderr, "%s: ", prog_name);
+	}
 	vfprintf(stderr, fmt, ap);
 	if (add_newline)
 		fputc('\n', stderr);

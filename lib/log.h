@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Levelled diagnostics on stderr, prefixed with the running tool's name. */
+/*
+ * Levelled diagnostics on stderr, prefixed with the running tool's name. BCCTOOL_LOG=debug
+ * (or info, error) sets the level; debug lines also say when they came, in ms since the
+ * process started (a compile child keeps its parent's clock), to show where startup goes.
+ */
 #ifndef BCT_LOG_H
 #define BCT_LOG_H
 
