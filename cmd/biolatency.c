@@ -25,6 +25,7 @@
 #include "cgroup.h"
 #include "cmd.h"
 #include "hist.h"
+#include "map.h"
 #include "prog.h"
 #include "biolatency.h"
 
@@ -258,48 +259,38 @@ static int cmp_entry(const void *a, const void *b)
 
 /*
  * Takes every histogram out of the map (each read and deleted in one step, so nothing counted
- * in between is lost), named and sorted. Returns the number, or -errno.
+ * in between is lost; in batches where the kernel can), named and sorted. Returns the number,
+ * or -errno.
  */
 static int drain(int fd, struct entry **out)
 {
-	struct entry *v = NULL, *tmp;
-	size_t n = 0, cap = 0, tries, i;
-	struct biolat_hist h;
-	uint64_t key;
+	uint64_t *keys = calloc(BIOLAT_MAX_HISTS, sizeof(*keys));
+	struct biolat_hist *h = calloc(BIOLAT_MAX_HISTS, sizeof(*h));
+	struct entry *v = NULL;
+	int n, i, j;
 
-	for (tries = 0; tries < 4 * BIOLAT_MAX_HISTS; tries++) {
-		if (bpf_map_get_next_key(fd, NULL, &key))
-			break;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 8;
-			tmp = realloc(v, cap * sizeof(*v));
-			if (!tmp) {
-				free(v);
-				return -ENOMEM;
-			}
-			v = tmp;
-		}
-		if (bpf_map_lookup_and_delete_elem(fd, &key, &h)) {
-			/* kernels before 5.14: no lookup-and-delete on hash maps */
-			if (bpf_map_lookup_elem(fd, &key, &h)) {
-				bpf_map_delete_elem(fd, &key);
-				continue;
-			}
-			bpf_map_delete_elem(fd, &key);
-		}
-		v[n].key = key;
-		for (i = 0; i < BIOLAT_SLOTS; i++)
-			v[n].slots[i] = h.slots[i];
-		v[n].total = h.total;
-		v[n].count = h.count;
+	n = keys && h ? bct_map_drain(fd, keys, h, sizeof(*keys), sizeof(*h), BIOLAT_MAX_HISTS)
+		      : -ENOMEM;
+	if (n > 0) {
+		v = calloc(n, sizeof(*v));
+		if (!v)
+			n = -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		v[i].key = keys[i];
+		for (j = 0; j < BIOLAT_SLOTS; j++)
+			v[i].slots[j] = h[i].slots[j];
+		v[i].total = h[i].total;
+		v[i].count = h[i].count;
 		if (env.per_disk)
-			disk_name(key, v[n].name, sizeof(v[n].name));
+			disk_name(keys[i], v[i].name, sizeof(v[i].name));
 		else if (env.per_flags)
-			flags_name(key, v[n].name, sizeof(v[n].name));
-		n++;
+			flags_name(keys[i], v[i].name, sizeof(v[i].name));
 	}
 	if (n > 1)
 		qsort(v, n, sizeof(*v), cmp_entry);
+	free(keys);
+	free(h);
 	*out = v;
 	return n;
 }

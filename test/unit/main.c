@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Runs every UNIT_TEST and prints the plain "N passed, N failed" summary line. */
+/* Runs every UNIT_TEST and prints the plain "N passed, N failed, N skipped" summary line. */
 #include <stdarg.h>
 #include <stdlib.h>
 
@@ -13,6 +13,7 @@ static struct {
 } tests[MAX_TESTS];
 static int ntests;
 static int current_failed;
+static const char *current_skip;
 
 void unit_register(const char *name, void (*fn)(void))
 {
@@ -35,16 +36,25 @@ void unit_fail(const char *file, int line, const char *fmt, ...)
 	current_failed = 1;
 }
 
+void unit_skip(const char *why)
+{
+	current_skip = why;
+}
+
 int main(int argc, char **argv)
 {
-	int i, passed = 0, failed = 0;
+	int i, passed = 0, failed = 0, skipped = 0;
 
 	for (i = 0; i < ntests; i++) {
 		if (argc > 1 && !strstr(tests[i].name, argv[1]))
 			continue;
 		current_failed = 0;
+		current_skip = NULL;
 		tests[i].fn();
-		if (current_failed) {
+		if (current_skip && !current_failed) {
+			printf("skip %s: %s\n", tests[i].name, current_skip);
+			skipped++;
+		} else if (current_failed) {
 			printf("not ok %s\n", tests[i].name);
 			failed++;
 		} else {
@@ -52,6 +62,6 @@ int main(int argc, char **argv)
 			passed++;
 		}
 	}
-	printf("%d passed, %d failed\n", passed, failed);
+	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }

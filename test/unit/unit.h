@@ -2,7 +2,8 @@
 /*
  * A minimal C unit-test harness for lib/ pieces. Each test/unit/test_*.c defines tests with
  * UNIT_TEST(name) { ... CHECK(...); CHECK_INT(a, b); CHECK_STR(a, b); }
- * test/unit/main.c runs them all and prints "N passed, N failed".
+ * test/unit/main.c runs them all and prints "N passed, N failed, N skipped"; a test that needs
+ * what this machine lacks calls unit_skip(why) and returns.
  */
 #ifndef BCT_UNIT_H
 #define BCT_UNIT_H
@@ -14,6 +15,8 @@
 void unit_register(const char *name, void (*fn)(void));
 void unit_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Marks the running test skipped, saying why (a real probe found the feature missing). */
+void unit_skip(const char *why);
 
 #define UNIT_TEST(name)                                                \
 	static void name(void);                                        \

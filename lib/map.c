@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Draining BPF hash maps: batch operations where the kernel has them, else key by key. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+
+#include "map.h"
+
+#ifndef ENOTSUPP
+#define ENOTSUPP 524 /* the kernel's own "operation not supported" */
+#endif
+
+int bct_map_drain_by_key(int fd, void *keys, void *values, uint32_t key_size,
+			 uint32_t value_size, uint32_t cap)
+{
+	char *k = keys, *v = values;
+	uint32_t n = 0, tries;
+
+	/* a key that vanishes between get_next_key and its lookup is tried again, not forever */
+	for (tries = 0; n < cap && tries < 4 * cap; tries++) {
+		char *kp = k + (size_t)n * key_size, *vp = v + (size_t)n * value_size;
+		bool found;
+
+		if (bpf_map_get_next_key(fd, NULL, kp)) {
+			if (errno == ENOENT)
+				break;
+			return -errno;
+		}
+		if (!bpf_map_lookup_and_delete_elem(fd, kp, vp)) {
+			n++;
+			continue;
+		}
+		/* kernels before 5.14: no lookup-and-delete on hash maps */
+		found = !bpf_map_lookup_elem(fd, kp, vp);
+		bpf_map_delete_elem(fd, kp);
+		if (found)
+			n++;
+	}
+	return n;
+}
+
+/* Whether a batch call failed because the kernel (or this map type) has no batch operations. */
+static bool no_batch(int err)
+{
+	return err == -EINVAL || err == -ENOTSUPP || err == -EOPNOTSUPP || err == -ENOSYS;
+}
+
+int bct_map_drain(int fd, void *keys, void *values, uint32_t key_size, uint32_t value_size,
+		  uint32_t cap)
+{
+	/* the position between batches; hash maps use a __u32 bucket index */
+	uint64_t token[8];
+	char *k = keys, *v = values;
+	void *in = NULL;
+	uint32_t n = 0;
+
+	if (key_size > sizeof(token))
+		return bct_map_drain_by_key(fd, keys, values, key_size, value_size, cap);
+	while (n < cap) {
+		uint32_t count = cap - n;
+		int err = bpf_map_lookup_and_delete_batch(fd, in, token, k + (size_t)n * key_size,
+							  v + (size_t)n * value_size, &count,
+							  NULL);
+
+		if (err)
+			err = -errno;
+		n += count;
+		if (err == -ENOENT)
+			break; /* the whole map was walked */
+		if (err == -ENOSPC && n)
+			break; /* the next bucket does not fit: the rest stays for next time */
+		if (err && !n && (err == -ENOSPC || (!in && no_batch(err))))
+			return bct_map_drain_by_key(fd, keys, values, key_size, value_size, cap);
+		if (err)
+			return err;
+		in = token;
+	}
+	return n;
+}
