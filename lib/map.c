@@ -12,8 +12,8 @@
 #define ENOTSUPP 524 /* the kernel's own "operation not supported" */
 #endif
 
-int bct_map_drain_by_key(int fd, void *keys, void *values, uint32_t key_size,
-			 uint32_t value_size, uint32_t cap)
+int bct_map_drain_by_key(int fd, void *keys, void *values, uint32_t key_size, uint32_t value_size,
+			 uint32_t cap)
 {
 	char *k = keys, *v = values;
 	uint32_t n = 0, tries;
@@ -61,8 +61,7 @@ int bct_map_drain(int fd, void *keys, void *values, uint32_t key_size, uint32_t 
 	while (n < cap) {
 		uint32_t count = cap - n;
 		int err = bpf_map_lookup_and_delete_batch(fd, in, token, k + (size_t)n * key_size,
-							  v + (size_t)n * value_size, &count,
-							  NULL);
+							  v + (size_t)n * value_size, &count, NULL);
 
 		if (err)
 			err = -errno;

@@ -19,7 +19,7 @@ int bct_map_drain(int fd, void *keys, void *values, uint32_t key_size, uint32_t 
  * The same, key by key (get_next_key, then lookup-and-delete; before 5.14, lookup then
  * delete): what bct_map_drain() falls back to.
  */
-int bct_map_drain_by_key(int fd, void *keys, void *values, uint32_t key_size,
-			 uint32_t value_size, uint32_t cap);
+int bct_map_drain_by_key(int fd, void *keys, void *values, uint32_t key_size, uint32_t value_size,
+			 uint32_t cap);
 
 #endif
