@@ -70,10 +70,9 @@ static const char prelude[] = "/* bcctool: included before every BPF program */\
 
 /*
  * clang -cc1 arguments shared by the PCH and every program (the PCH needs the same).
- * -gembed-source: the BPF backend takes the source lines of BTF line info (shown in the
- * verifier's log) from the debug info, since it cannot read our in-memory files.
- * -dwarf-version=4: at 5, clang MD5s every file for DWARF checksums (vmlinux.h is 2.8 MB),
- * ~4 ms of a compile; the DWARF is dropped before codegen and the object is byte-identical.
+ * No -gembed-source: the plugin gives the debug info the text of the files with code only
+ * (lib/compile.cc, PrepPass). -dwarf-version=4: at 5, clang MD5s every file for DWARF
+ * checksums (vmlinux.h is 2.8 MB), ~4 ms of a compile; the DWARF is dropped before codegen.
  */
 static const char *const base_args[] = {
 	"-triple",
@@ -84,7 +83,6 @@ static const char *const base_args[] = {
 	"-debug-info-kind=constructor",
 	"-dwarf-version=4",
 	"-debugger-tuning=gdb",
-	"-gembed-source",
 	"-fdebug-compilation-dir=" BCT_VDIR,
 	"-nostdsysteminc",
 	"-nobuiltininc",

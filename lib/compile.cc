@@ -38,6 +38,7 @@
 #include <llvm/Analysis/TargetLibraryInfo.h>
 #include <llvm/Analysis/TargetTransformInfo.h>
 #include <llvm/DebugInfo/DWARF/DWARFContext.h>
+#include <llvm/IR/DebugInfo.h>
 #include <llvm/IR/DebugInfoMetadata.h>
 #include <llvm/IR/Instructions.h>
 #include <llvm/IR/IntrinsicInst.h>
@@ -45,6 +46,7 @@
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/PassManager.h>
+#include <llvm/Support/Path.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Object/ObjectFile.h>
@@ -898,6 +900,10 @@ class TrimmedEmitLLVMOnly : public clang::EmitLLVMOnlyAction
  * - req->stub: the functions in sections the caller names become "return 0" (programs the
  *   kernel cannot run: inlining, optimising and emitting them is wasted). A function keeps
  *   its section, linkage and DISubprogram, so its BTF.
+ * - The files with code (the program, the headers its inlined functions come from) get their
+ *   text into the debug info, from which the BPF backend takes the source lines of BTF line
+ *   info (the verifier shows them). clang's -gembed-source would also copy in the 2.8 MB of
+ *   vmlinux.h, where types live but no code, and hash it: ~4 ms of a compile.
  * - Unless the DWARF is kept (--debug=0x8), where local variables live is dropped
  *   (dbg.value/dbg.declare records): BTF has no use for it, and the optimiser and backend
  *   spend ~10% of a compile tracking it. A DISubprogram keeps its parameters, which BTF
@@ -915,6 +921,8 @@ struct PrepPass : llvm::PassInfoMixin<PrepPass> {
 		logf(BCT_LOG_DEBUG, "parsed, and generated LLVM IR");
 		bool vars = !(req->debug & BCT_DEBUG_SOURCE);
 
+		attach_sources(m);
+
 		for (llvm::Function &f : m) {
 			if (f.isDeclaration())
 				continue;
@@ -924,6 +932,56 @@ struct PrepPass : llvm::PassInfoMixin<PrepPass> {
 				drop_variables(f);
 		}
 		return llvm::PreservedAnalyses::none();
+	}
+
+	/* req's text of the file f names, or NULL. */
+	const bct_cc_file *file_of(const llvm::DIFile *f) const
+	{
+		std::string path = f->getFilename().str();
+
+		if (!llvm::sys::path::is_absolute(path))
+			path = f->getDirectory().str() + "/" + path;
+		for (size_t i = 0; i < req->nfiles; i++)
+			if (path == req->files[i].path)
+				return &req->files[i];
+		return nullptr;
+	}
+
+	/*
+	 * Gives each scope that holds code (subprograms, lexical blocks: what line info names) a
+	 * file with its text; the scopes are distinct nodes, so their file is replaced in place.
+	 */
+	void attach_sources(llvm::Module &m) const
+	{
+		std::map<llvm::DIFile *, llvm::DIFile *> with_text;
+		llvm::DebugInfoFinder finder;
+
+		finder.processModule(m);
+		auto update = [&](llvm::DIScope *scope) {
+			llvm::DIFile *f = scope ? scope->getFile() : nullptr;
+
+			if (!f || f->getRawSource() || !scope->isDistinct())
+				return;
+			auto it = with_text.find(f);
+			if (it == with_text.end()) {
+				const bct_cc_file *src = file_of(f);
+				llvm::DIFile *nf = nullptr;
+
+				if (src)
+					nf = llvm::DIFile::get(m.getContext(), f->getRawFilename(),
+							       f->getRawDirectory(), f->getRawChecksum(),
+							       llvm::MDString::get(m.getContext(),
+										   llvm::StringRef(src->text,
+												   src->len)));
+				it = with_text.emplace(f, nf).first;
+			}
+			if (it->second)
+				scope->replaceOperandWith(0, it->second);
+		};
+		for (llvm::DISubprogram *sp : finder.subprograms())
+			update(sp);
+		for (llvm::DIScope *scope : finder.scopes())
+			update(scope);
 	}
 
 	static void params_only(llvm::DISubprogram *sp)
