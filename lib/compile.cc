@@ -968,11 +968,12 @@ struct PrepPass : llvm::PassInfoMixin<PrepPass> {
 				llvm::DIFile *nf = nullptr;
 
 				if (src)
-					nf = llvm::DIFile::get(m.getContext(), f->getRawFilename(),
-							       f->getRawDirectory(), f->getRawChecksum(),
-							       llvm::MDString::get(m.getContext(),
-										   llvm::StringRef(src->text,
-												   src->len)));
+					nf = llvm::DIFile::get(
+						m.getContext(), f->getRawFilename(),
+						f->getRawDirectory(), f->getRawChecksum(),
+						llvm::MDString::get(
+							m.getContext(),
+							llvm::StringRef(src->text, src->len)));
 				it = with_text.emplace(f, nf).first;
 			}
 			if (it->second)
