@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -74,11 +76,49 @@ static void pb_sample(void *ctx, int cpu, void *data, __u32 size)
 		b->stop = ret;
 }
 
-static void pb_lost(void *ctx, int cpu, __u64 cnt)
+/* A perf buffer record (kernels without BPF ring buffers): a sample, or a count of losses. */
+static enum bpf_perf_event_ret pb_record(void *ctx, int cpu, struct perf_event_header *e)
 {
 	struct bct_buf *b = ctx;
 
-	b->lost_perf += cnt;
+	if (e->type == PERF_RECORD_SAMPLE) {
+		struct {
+			struct perf_event_header h;
+			__u32 size;
+			char data[];
+		} *s = (void *)e;
+
+		pb_sample(b, cpu, s->data, s->size);
+	} else if (e->type == PERF_RECORD_LOST) {
+		struct {
+			struct perf_event_header h;
+			__u64 id;
+			__u64 lost;
+		} *l = (void *)e;
+
+		b->lost_perf += l->lost;
+	}
+	return LIBBPF_PERF_EVENT_CONT;
+}
+
+/*
+ * One BPF-output perf buffer per CPU that wakes the reader only once half full, not per event
+ * (libbpf's perf_buffer__new() asks for a wake-up per event): the poll loop drains the rest
+ * every BCT_BUF_DRAIN_MS, as it does the ring buffer.
+ */
+static struct perf_buffer *open_perf_buffer(int fd, struct bct_buf *b)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_BPF_OUTPUT,
+		.sample_period = 1,
+		.sample_type = PERF_SAMPLE_RAW,
+		.watermark = 1,
+	};
+
+	attr.wakeup_watermark = PERF_PAGES * sysconf(_SC_PAGESIZE) / 2;
+	return perf_buffer__new_raw(fd, PERF_PAGES, &attr, pb_record, b, NULL);
 }
 
 struct bct_buf *bct_buf__new(struct bct_prog *p, bct_buf_sample_fn fn, void *ctx)
@@ -124,7 +164,7 @@ struct bct_buf *bct_buf__new(struct bct_prog *p, bct_buf_sample_fn fn, void *ctx
 			goto err_free;
 		}
 	} else {
-		b->pb = perf_buffer__new(fd, PERF_PAGES, pb_sample, pb_lost, b, NULL);
+		b->pb = open_perf_buffer(fd, b);
 		if (!b->pb) {
 			err = -errno;
 			pr_err("cannot open perf buffer 'events': %s", strerror(-err));
@@ -200,6 +240,8 @@ static int drain(struct bct_buf *b, int ms)
 			err = ring_buffer__consume(b->rb);
 	} else {
 		err = perf_buffer__poll(b->pb, ms);
+		if (err >= 0 || err == -EINTR)
+			err = perf_buffer__consume(b->pb);
 	}
 	if (b->stop)
 		return STOPPED;

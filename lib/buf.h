@@ -5,9 +5,9 @@
  * map "events" and the per-CPU lost counter "lost_events" and chooses the helper by the
  * BCT_HAVE_RINGBUF define the engine sets.
  *
- * The BPF side does not wake user space per event; bct_buf__poll() drains the buffer every
- * BCT_BUF_DRAIN_MS milliseconds (and at once when a burst fills half the ring), so a tool's
- * loop is simply:
+ * Neither transport wakes user space per event; bct_buf__poll() drains the buffer every
+ * BCT_BUF_DRAIN_MS milliseconds, and at once when a burst fills half of it (the ring buffer
+ * also wakes it for the first event into an empty ring), so a tool's loop is simply:
  *
  *	while (!bct_exiting) {
  *		err = bct_buf__poll(buf, 100);

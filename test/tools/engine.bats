@@ -106,6 +106,19 @@ start_stream() {
     assert_line "lost: 0"
 }
 
+@test "engine: a full perf buffer counts the kernel's lost records and reports them" {
+    export BCCTOOL_NO_RINGBUF=1
+    # 100000 events while nobody reads: far more than 64 pages per CPU hold
+    BCT_RUN_FLAGS=--separate-stderr run_bct __selftest getpid 100000
+    assert_line "transport: perfbuf"
+    local events lost
+    events=$(sed -n 's/^events: //p' <<<"$output")
+    lost=$(sed -n 's/^lost: //p' <<<"$output")
+    [ "$lost" -gt 0 ]
+    [ $((events + lost)) -eq 100000 ]
+    [[ "$stderr" == *"__selftest: lost $lost events in total"* ]]
+}
+
 @test "engine: a full ring counts lost events and reports them on stderr" {
     BCT_RUN_FLAGS=--separate-stderr run_bct __selftest getpid --ring-bytes 4096 1000
     assert_line "count: 1000"
