@@ -180,6 +180,18 @@ EOF
     assert_line --partial "loading the BPF compiler"
 }
 
+@test "BCCTOOL_LOG=debug times each stage of a compile, in ms since the start, in order" {
+    BCCTOOL_LOG=debug run_bct __compile --no-cache "$FIXTURE"
+    local stage prev=-1 t
+    for stage in "BPF compiler loaded" "parsed, and generated LLVM IR" \
+        "compiled to optimised LLVM IR" "generated BPF code"; do
+        t=$(sed -n "s/^__compile: \[\([0-9.]*\) ms\] $stage.*/\1/p" <<<"$output")
+        [ -n "$t" ] || fail "no timed line for '$stage' in: $output"
+        awk -v a="$prev" -v b="$t" 'BEGIN { exit !(b >= a) }' || fail "'$stage' at $t ms, before $prev ms"
+        prev=$t
+    done
+}
+
 @test "a compile error prints clang's diagnostic with the file and line, exit 1" {
     printf '#include "vmlinux.h"\nint broken(void) { return undeclared_thing; }\n' \
         >"$BATS_TEST_TMPDIR/broken.bpf.c"
