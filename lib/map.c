@@ -2,8 +2,6 @@
 /* Draining BPF hash maps: batch operations where the kernel has them, else key by key. */
 #include <errno.h>
 #include <stdbool.h>
-#include <stdlib.h>
-#include <string.h>
 #include <bpf/bpf.h>
 
 #include "map.h"
@@ -65,15 +63,22 @@ int bct_map_drain(int fd, void *keys, void *values, uint32_t key_size, uint32_t 
 
 		if (err)
 			err = -errno;
+		if (err && err != -ENOENT && err != -ENOSPC) {
+			/* count is only meaningful with those two */
+			if (!n && !in && no_batch(err))
+				return bct_map_drain_by_key(fd, keys, values, key_size, value_size,
+							    cap);
+			return err;
+		}
 		n += count;
 		if (err == -ENOENT)
 			break; /* the whole map was walked */
-		if (err == -ENOSPC && n)
-			break; /* the next bucket does not fit: the rest stays for next time */
-		if (err && !n && (err == -ENOSPC || (!in && no_batch(err))))
+		if (err == -ENOSPC) {
+			if (n)
+				break; /* the next bucket does not fit: the rest stays for next time */
+			/* not even one bucket fits: one key at a time */
 			return bct_map_drain_by_key(fd, keys, values, key_size, value_size, cap);
-		if (err)
-			return err;
+		}
 		in = token;
 	}
 	return n;
