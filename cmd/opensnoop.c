@@ -441,8 +441,8 @@ static int add_defines(struct bct_prog *p, pid_t exec_pid)
 	{
 		/*
 		 * BCC's -b is per CPU; one ring serves all CPUs, as many bytes as BCC's and
-		 * libbpf-tools' per-CPU buffers together (512 KiB on 2 CPUs: at ~700k opens/s
-		 * saturating both CPUs, ~1% is lost and reported; -b 128 loses none there).
+		 * libbpf-tools' per-CPU buffers together (512 KiB on 2 CPUs: at ~850k opens/s
+		 * saturating both CPUs, ~2% is lost and reported; -b 128 loses none there).
 		 * The ring's pages count twice in RSS: libbpf maps them twice for wrap-around.
 		 */
 		uint64_t pages = env.buffer_pages ? env.buffer_pages : DEFAULT_PAGES;
