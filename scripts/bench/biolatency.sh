@@ -12,19 +12,13 @@ RUNS=${RUNS:-10}
 bench_tmp
 cache=$BENCH_TMP/cache
 
-# microseconds since the epoch, without a fork
-now_us() {
-	local t=${EPOCHREALTIME/[.,]/}
-	echo "${t#0}"
-}
-
 # measure_once CMD...: prints "ready_us hwm_kib stop_us" for one run. The output goes through a
 # FIFO that this shell reads, so the "Tracing..." line is seen the moment it is written.
 measure_once() {
 	local fifo=$BENCH_TMP/fifo t0 t1 t2 t3 pid hwm line ready=
 	rm -f "$fifo"
 	mkfifo "$fifo"
-	t0=$(now_us)
+	now_us t0
 	# stdbuf: libbpf-tools prints with stdio and no fflush, so a pipe would hold its line
 	stdbuf -oL "$@" 1 >"$fifo" 2>"$BENCH_TMP/err" &
 	pid=$!
@@ -35,7 +29,7 @@ measure_once() {
 			break
 		fi
 	done
-	t1=$(now_us)
+	now_us t1
 	if [ -z "$ready" ]; then
 		echo "bench: $* exited before tracing: $(head -3 "$BENCH_TMP/err")" >&2
 		exec 3<&-
@@ -45,10 +39,10 @@ measure_once() {
 	cat <&3 >/dev/null &
 	sleep 1.2 # one interval in: the histogram has been read and printed once
 	hwm=$(kib_of "$pid" VmHWM)
-	t2=$(now_us)
+	now_us t2
 	kill -INT "$pid"
 	wait "$pid"
-	t3=$(now_us)
+	now_us t3
 	wait
 	exec 3<&-
 	# let the kernel finish its RCU grace period after the detach (a new tracepoint attach

@@ -3,6 +3,9 @@
 
 now_ns() { date +%s%N; }
 
+# now_us VAR: microseconds since the epoch into VAR, without a fork (for tight polling loops)
+now_us() { printf -v "$1" '%s' "${EPOCHREALTIME/[.,]/}"; }
+
 # median of the numbers on stdin
 median() {
 	sort -n | awk '{a[NR]=$1} END { if (NR == 0) { print "nan"; exit }

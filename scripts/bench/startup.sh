@@ -11,9 +11,6 @@ bench_tmp
 marker=$BENCH_TMP/ready-marker
 warm_cache=$BENCH_TMP/cache-warm
 
-# microseconds since the epoch, in variable $1, without a fork
-now_us() { printf -v "$1" '%s' "${EPOCHREALTIME/[.,]/}"; }
-
 # measure_once CMD...: one run; prints "ready_us hwm_kib rss_kib stop_us". The tracer writes to
 # a FIFO that this shell reads; while no line names the marker, the marker is opened again at
 # each 1 ms read timeout, so readiness is seen within about a millisecond, with no fork in the
