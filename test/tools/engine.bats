@@ -55,6 +55,16 @@ start_stream() {
     fail "__selftest stream did not start"
 }
 
+# Checks __selftest's "events:" and "lost:" lines in $output: some were lost, and together they
+# account for all TOTAL events; sets LOST for the caller's stderr checks.
+assert_lost_accounted() {
+    local total=$1 events
+    events=$(sed -n 's/^events: //p' <<<"$output")
+    LOST=$(sed -n 's/^lost: //p' <<<"$output")
+    [ "$LOST" -gt 0 ] || fail "nothing lost: $output"
+    [ $((events + LOST)) -eq "$total" ] || fail "events $events + lost $LOST != $total"
+}
+
 @test "engine: counts exactly the getpid() calls it causes (tp_btf, ring buffer)" {
     st_progs_gone
     run_bct __selftest getpid 5000
@@ -111,24 +121,16 @@ start_stream() {
     # 100000 events while nobody reads: far more than 64 pages per CPU hold
     BCT_RUN_FLAGS=--separate-stderr run_bct __selftest getpid 100000
     assert_line "transport: perfbuf"
-    local events lost
-    events=$(sed -n 's/^events: //p' <<<"$output")
-    lost=$(sed -n 's/^lost: //p' <<<"$output")
-    [ "$lost" -gt 0 ]
-    [ $((events + lost)) -eq 100000 ]
-    [[ "$stderr" == *"__selftest: lost $lost events in total"* ]]
+    assert_lost_accounted 100000
+    [[ "$stderr" == *"__selftest: lost $LOST events in total"* ]]
 }
 
 @test "engine: a full ring counts lost events and reports them on stderr" {
     BCT_RUN_FLAGS=--separate-stderr run_bct __selftest getpid --ring-bytes 4096 1000
     assert_line "count: 1000"
-    local events lost
-    events=$(sed -n 's/^events: //p' <<<"$output")
-    lost=$(sed -n 's/^lost: //p' <<<"$output")
-    [ "$lost" -gt 0 ]
-    [ $((events + lost)) -eq 1000 ]
-    [[ "$stderr" == *"__selftest: Possibly lost $lost events"* ]]
-    [[ "$stderr" == *"__selftest: lost $lost events in total"* ]]
+    assert_lost_accounted 1000
+    [[ "$stderr" == *"__selftest: Possibly lost $LOST events"* ]]
+    [[ "$stderr" == *"__selftest: lost $LOST events in total"* ]]
 }
 
 @test "engine: --json output is NDJSON with lost_events records" {
