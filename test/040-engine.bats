@@ -61,8 +61,13 @@ setup() {
     local run=()
     if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
         run=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+        # the program from a copy nobody can read wherever the tree is (a private clone)
+        BCCTOOL_SRC_DIR=$(mktemp -d /tmp/bct-src.XXXXXX)
+        chmod 755 "$BCCTOOL_SRC_DIR"
+        cp "$ROOT"/test/fixtures/bpf/*.bpf.c "$BCCTOOL_SRC_DIR"
     fi
     run "${run[@]}" "$BCCTOOL" __selftest --ebpf getpid 1
+    [ "${#run[@]}" -eq 0 ] || rm -rf "$BCCTOOL_SRC_DIR"
     [ "$status" -eq 0 ]
     assert_line --regexp '^#define TARGET_TGID [0-9]+$'
     assert_line 'SEC("tracepoint/syscalls/sys_enter_getpid")'
