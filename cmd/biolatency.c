@@ -136,25 +136,72 @@ static const struct argp argp = {
  * tracepoint method keys requests differently). Best first: tp_btf, raw_tp, tracepoint, then
  * BCC's kprobes (the __blk_account_io_* names first, as BCC tries them).
  */
-#define PROGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define ISS_BTF                                        \
+	{                                              \
+		"bio_iss_btf", "tp_btf/block_rq_issue" \
+	}
+#define DONE_BTF                                           \
+	{                                                  \
+		"bio_done_btf", "tp_btf/block_rq_complete" \
+	}
+#define ISS_RAW                                        \
+	{                                              \
+		"bio_iss_raw", "raw_tp/block_rq_issue" \
+	}
+#define DONE_RAW                                           \
+	{                                                  \
+		"bio_done_raw", "raw_tp/block_rq_complete" \
+	}
+#define ISS_TP                                                  \
+	{                                                       \
+		"bio_iss_tp", "tracepoint/block/block_rq_issue" \
+	}
+#define DONE_TP                                                     \
+	{                                                           \
+		"bio_done_tp", "tracepoint/block/block_rq_complete" \
+	}
+#define START_KP                                              \
+	{                                                     \
+		"bio_start_kp", "kprobe/blk_mq_start_request" \
+	}
+#define ACCT_KP                                              \
+	{                                                    \
+		"bio_acct_kp", "kprobe/blk_account_io_start" \
+	}
+#define ACCT_KP2                                                \
+	{                                                       \
+		"bio_acct_kp2", "kprobe/__blk_account_io_start" \
+	}
+#define DONE_KP                                             \
+	{                                                   \
+		"bio_done_kp", "kprobe/blk_account_io_done" \
+	}
+#define DONE_KP2                                               \
+	{                                                      \
+		"bio_done_kp2", "kprobe/__blk_account_io_done" \
+	}
 
 static const struct bct_method methods[] = {
-	{ "tp_btf", PROGS("bio_iss_btf", "bio_done_btf"), NULL },
-	{ "raw_tp", PROGS("bio_iss_raw", "bio_done_raw"), NULL },
-	{ "tracepoint", PROGS("bio_iss_tp", "bio_done_tp"), NULL },
-	{ "kprobe", PROGS("bio_start_kp", "bio_done_kp2"), NULL },
-	{ "kprobe", PROGS("bio_start_kp", "bio_done_kp"), NULL },
+	{ .name = "tp_btf", .progs = BCT_PROGS(ISS_BTF, DONE_BTF) },
+	{ .name = "raw_tp", .progs = BCT_PROGS(ISS_RAW, DONE_RAW) },
+	{ .name = "tracepoint", .progs = BCT_PROGS(ISS_TP, DONE_TP) },
+	{ .name = "kprobe", .progs = BCT_PROGS(START_KP, DONE_KP2) },
+	{ .name = "kprobe", .progs = BCT_PROGS(START_KP, DONE_KP) },
 	{ NULL },
 };
 
 static const struct bct_method methods_queued[] = {
-	{ "tp_btf", PROGS("bio_ins_btf", "bio_iss_btf", "bio_done_btf"), NULL },
-	{ "raw_tp", PROGS("bio_ins_raw", "bio_iss_raw", "bio_done_raw"), NULL },
-	{ "tracepoint", PROGS("bio_ins_tp", "bio_iss_tp", "bio_done_tp"), NULL },
-	{ "kprobe", PROGS("bio_acct_kp2", "bio_done_kp2"), NULL },
-	{ "kprobe", PROGS("bio_acct_kp", "bio_done_kp2"), NULL },
-	{ "kprobe", PROGS("bio_acct_kp2", "bio_done_kp"), NULL },
-	{ "kprobe", PROGS("bio_acct_kp", "bio_done_kp"), NULL },
+	{ .name = "tp_btf",
+	  .progs = BCT_PROGS({ "bio_ins_btf", "tp_btf/block_rq_insert" }, ISS_BTF, DONE_BTF) },
+	{ .name = "raw_tp",
+	  .progs = BCT_PROGS({ "bio_ins_raw", "raw_tp/block_rq_insert" }, ISS_RAW, DONE_RAW) },
+	{ .name = "tracepoint",
+	  .progs = BCT_PROGS({ "bio_ins_tp", "tracepoint/block/block_rq_insert" }, ISS_TP,
+			     DONE_TP) },
+	{ .name = "kprobe", .progs = BCT_PROGS(ACCT_KP2, DONE_KP2) },
+	{ .name = "kprobe", .progs = BCT_PROGS(ACCT_KP, DONE_KP2) },
+	{ .name = "kprobe", .progs = BCT_PROGS(ACCT_KP2, DONE_KP) },
+	{ .name = "kprobe", .progs = BCT_PROGS(ACCT_KP, DONE_KP) },
 	{ NULL },
 };
 

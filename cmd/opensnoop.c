@@ -266,18 +266,23 @@ static const struct argp argp = {
 
 /* --- attach methods: every program in bpf-src/opensnoop.bpf.c -------------------------- */
 
-static const char *const fx_progs[] = { "fx_openat", NULL };
-static const char *const fx_opt[] = { "fx_open", "fx_creat", "fx_openat2", NULL };
-static const char *const kr_progs[] = { "kr_openat", NULL };
-static const char *const kr_opt[] = { "kr_open", "kr_creat", "kr_openat2", NULL };
-static const char *const tp_progs[] = { "tp_openat", NULL };
-static const char *const tp_opt[] = { "tp_open", "tp_creat", "tp_openat2", NULL };
+#define SYSCALLS(kind, sec, sep, event)                     \
+	BCT_PROGS({ #kind "_open", sec sep event(open) },   \
+		  { #kind "_creat", sec sep event(creat) }, \
+		  { #kind "_openat2", sec sep event(openat2) })
+#define EXIT_TP(name) "sys_exit_" #name
 
 static const struct bct_method methods[] = {
-	{ "fexit", fx_progs, fx_opt },
-	{ "kprobe", kr_progs, kr_opt },
-	{ "tracepoint", tp_progs, tp_opt },
-	{ NULL, NULL, NULL },
+	{ .name = "fexit",
+	  .progs = BCT_PROGS({ "fx_openat", "fexit/" BCT_SYS(openat) }),
+	  .optional_progs = SYSCALLS(fx, "fexit", "/", BCT_SYS) },
+	{ .name = "kprobe",
+	  .progs = BCT_PROGS({ "kr_openat", "kretprobe/" BCT_SYS(openat) }),
+	  .optional_progs = SYSCALLS(kr, "kretprobe", "/", BCT_SYS) },
+	{ .name = "tracepoint",
+	  .progs = BCT_PROGS({ "tp_openat", "tracepoint/syscalls/sys_exit_openat" }),
+	  .optional_progs = SYSCALLS(tp, "tracepoint/syscalls", "/", EXIT_TP) },
+	{ NULL },
 };
 
 static const struct bct_hook hooks[] = {

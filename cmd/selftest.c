@@ -96,16 +96,18 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const char *const btf_progs[] = { "st_btf_getpid", NULL };
-static const char *const tp_progs[] = { "st_tp_getpid", NULL };
-static const char *const missing_progs[] = { "st_tp_missing", NULL };
+#define MISSING_PROGS \
+	BCT_PROGS({ "st_tp_missing", "tracepoint/syscalls/sys_enter_bct_nonexistent" })
+
 static const struct bct_method getpid_methods[] = {
-	{ .name = "tp_btf", .progs = btf_progs },
-	{ .name = "tracepoint", .progs = tp_progs, .optional_progs = missing_progs },
+	{ .name = "tp_btf", .progs = BCT_PROGS({ "st_btf_getpid", "tp_btf/sys_enter" }) },
+	{ .name = "tracepoint",
+	  .progs = BCT_PROGS({ "st_tp_getpid", "tracepoint/syscalls/sys_enter_getpid" }),
+	  .optional_progs = MISSING_PROGS },
 	{ 0 },
 };
 static const struct bct_method missing_methods[] = {
-	{ .name = "tracepoint", .progs = missing_progs },
+	{ .name = "tracepoint", .progs = MISSING_PROGS },
 	{ 0 },
 };
 static const struct bct_hook getpid_hooks[] = {

@@ -189,38 +189,90 @@ static struct bpf_program *find_prog(const struct bct_prog *p, const char *name)
 	return bpf_object__find_program_by_name(p->obj, name);
 }
 
-/* Whether every required program of m can attach here; else the first reason. */
-static bool method_available(struct bct_prog *p, const struct bct_method *m, char *why, size_t sz)
+/* Whether the declared SEC() of d can attach here; else false with the reason. */
+static bool decl_available(const struct bct_prog_decl *d, char *why, size_t sz)
 {
-	const char *const *n;
+	struct bct_sec sec;
 
-	for (n = m->progs; n && *n; n++) {
-		struct bpf_program *prog = find_prog(p, *n);
-		struct bct_sec sec;
-
-		if (!prog) {
-			snprintf(why, sz, "no BPF program '%s'", *n);
-			return false;
-		}
-		if (bct_sec_parse(bpf_program__section_name(prog), &sec)) {
-			snprintf(why, sz, "bad section name '%s'", bpf_program__section_name(prog));
-			return false;
-		}
-		if (!bct_sec_available(&sec, why, sz))
-			return false;
+	if (bct_sec_parse(d->sec, &sec)) {
+		snprintf(why, sz, "bad section name '%s'", d->sec);
+		return false;
 	}
+	return bct_sec_available(&sec, why, sz);
+}
+
+bool bct_method_available(const struct bct_method *m, char *why, size_t sz)
+{
+	const struct bct_prog_decl *d;
+
+	for (d = m->progs; d && d->name; d++)
+		if (!decl_available(d, why, sz))
+			return false;
 	return true;
 }
 
-static bool optional_available(struct bpf_program *prog)
+const struct bct_method *bct_hook_choose(const struct bct_hook *h, char *tried, size_t sz)
 {
-	struct bct_sec sec;
+	const struct bct_method *m;
+	size_t len = 0;
+
+	tried[0] = '\0';
+	for (m = h->methods; m && m->name; m++) {
+		char why[256];
+
+		if (bct_method_available(m, why, sizeof(why)))
+			return m;
+		if (len < sz)
+			len += snprintf(tried + len, sz - len, "%s%s: %s", len ? "; " : "", m->name,
+					why);
+	}
+	if (!len)
+		snprintf(tried, sz, "no attach methods declared");
+	return NULL;
+}
+
+/* Every declared program exists in the object with the SEC() declared for it. */
+static int check_decls(const struct bct_prog *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nhooks; i++) {
+		const struct bct_method *m;
+		const struct bct_prog_decl *d;
+
+		for (m = p->hooks[i].methods; m && m->name; m++) {
+			const struct bct_prog_decl *lists[] = { m->progs, m->optional_progs };
+			size_t l;
+
+			for (l = 0; l < 2; l++) {
+				for (d = lists[l]; d && d->name; d++) {
+					struct bpf_program *prog = find_prog(p, d->name);
+
+					if (!prog) {
+						pr_err("'%s' declares BPF program '%s', which %s lacks",
+						       p->hooks[i].name, d->name, p->src_name);
+						return -EINVAL;
+					}
+					if (strcmp(bpf_program__section_name(prog), d->sec)) {
+						pr_err("BPF program '%s' is SEC(\"%s\") in %s but "
+						       "declared \"%s\"",
+						       d->name, bpf_program__section_name(prog),
+						       p->src_name, d->sec);
+						return -EINVAL;
+					}
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static bool optional_available(const struct bct_prog_decl *d)
+{
 	char why[256];
 
-	if (bct_sec_parse(bpf_program__section_name(prog), &sec))
-		return false;
-	if (!bct_sec_available(&sec, why, sizeof(why))) {
-		pr_debug("optional program '%s' skipped: %s", bpf_program__name(prog), why);
+	if (!decl_available(d, why, sizeof(why))) {
+		pr_debug("optional program '%s' skipped: %s", d->name, why);
 		return false;
 	}
 	return true;
@@ -235,54 +287,35 @@ static void set_autoload(struct bct_prog *p, bool chosen_pass)
 		const struct bct_method *m;
 
 		for (m = p->hooks[i].methods; m && m->name; m++) {
-			const char *const *n;
+			const struct bct_prog_decl *d;
 
 			if (chosen_pass && m != p->chosen[i])
 				continue;
-			for (n = m->progs; n && *n; n++) {
-				struct bpf_program *prog = find_prog(p, *n);
-
-				if (prog)
-					bpf_program__set_autoload(prog, chosen_pass);
-			}
-			for (n = m->optional_progs; n && *n; n++) {
-				struct bpf_program *prog = find_prog(p, *n);
-
-				if (prog)
-					bpf_program__set_autoload(
-						prog, chosen_pass && optional_available(prog));
-			}
+			for (d = m->progs; d && d->name; d++)
+				bpf_program__set_autoload(find_prog(p, d->name), chosen_pass);
+			for (d = m->optional_progs; d && d->name; d++)
+				bpf_program__set_autoload(find_prog(p, d->name),
+							  chosen_pass && optional_available(d));
 		}
 	}
 }
 
 static int choose_methods(struct bct_prog *p)
 {
-	int err = 0;
+	int err = check_decls(p);
 	size_t i;
 
+	if (err)
+		return err;
 	for (i = 0; i < p->nhooks; i++) {
 		const struct bct_hook *h = &p->hooks[i];
-		const struct bct_method *m;
-		char tried[1024] = "";
-		size_t len = 0;
+		char tried[1024];
 
-		for (m = h->methods; m && m->name; m++) {
-			char why[256];
-
-			if (method_available(p, m, why, sizeof(why))) {
-				p->chosen[i] = m;
-				pr_debug("'%s': attaching with %s", h->name, m->name);
-				break;
-			}
-			if (len < sizeof(tried))
-				len += snprintf(tried + len, sizeof(tried) - len, "%s%s: %s",
-						len ? "; " : "", m->name, why);
-		}
-		if (p->chosen[i])
+		p->chosen[i] = bct_hook_choose(h, tried, sizeof(tried));
+		if (p->chosen[i]) {
+			pr_debug("'%s': attaching with %s", h->name, p->chosen[i]->name);
 			continue;
-		if (!len)
-			snprintf(tried, sizeof(tried), "no attach methods declared");
+		}
 		if (h->optional) {
 			pr_warn("cannot attach '%s', going on without it: %s", h->name, tried);
 		} else {
@@ -1044,13 +1077,13 @@ static bool in_hooks(const struct bct_prog *p, const char *name)
 		const struct bct_method *m;
 
 		for (m = p->hooks[i].methods; m && m->name; m++) {
-			const char *const *n;
+			const struct bct_prog_decl *d;
 
-			for (n = m->progs; n && *n; n++)
-				if (!strcmp(*n, name))
+			for (d = m->progs; d && d->name; d++)
+				if (!strcmp(d->name, name))
 					return true;
-			for (n = m->optional_progs; n && *n; n++)
-				if (!strcmp(*n, name))
+			for (d = m->optional_progs; d && d->name; d++)
+				if (!strcmp(d->name, name))
 					return true;
 		}
 	}
@@ -1065,17 +1098,17 @@ static int attach_all(struct bct_prog *p)
 
 	for (i = 0; i < p->nhooks; i++) {
 		const struct bct_method *m = p->chosen[i];
-		const char *const *n;
+		const struct bct_prog_decl *d;
 
 		if (!m)
 			continue;
-		for (n = m->progs; n && *n; n++) {
-			err = attach_one(p, find_prog(p, *n), true);
+		for (d = m->progs; d && d->name; d++) {
+			err = attach_one(p, find_prog(p, d->name), true);
 			if (err)
 				return err;
 		}
-		for (n = m->optional_progs; n && *n; n++) {
-			prog = find_prog(p, *n);
+		for (d = m->optional_progs; d && d->name; d++) {
+			prog = find_prog(p, d->name);
 			if (prog && bpf_program__autoload(prog)) {
 				err = attach_one(p, prog, false);
 				if (err)

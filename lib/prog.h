@@ -30,11 +30,41 @@
 
 struct bct_prog;
 
+/*
+ * One BPF program of a method: its function name and its SEC() exactly as bpf-src writes it
+ * (after macro expansion). The declaration lets `bcctool check` answer without compiling;
+ * bct_prog__load() refuses an object whose SEC() differs from it, so the two cannot drift.
+ */
+struct bct_prog_decl {
+	const char *name; /* "tp_openat" */
+	const char *sec; /* "tracepoint/syscalls/sys_exit_openat" */
+};
+
+/* A NULL-terminated array of declarations, usable in static initializers. */
+#define BCT_PROGS(...) ((const struct bct_prog_decl[]){ __VA_ARGS__, { NULL, NULL } })
+
+/* The syscall wrappers' names as kprobe and fentry targets: BCT_SYS(openat) */
+#if defined(__x86_64__)
+#define BCT_SYS(name) "__x64_sys_" #name
+#elif defined(__aarch64__)
+#define BCT_SYS(name) "__arm64_sys_" #name
+#elif defined(__s390x__)
+#define BCT_SYS(name) "__s390x_sys_" #name
+#elif defined(__riscv)
+#define BCT_SYS(name) "__riscv_sys_" #name
+#else
+#define BCT_SYS(name) "sys_" #name
+#endif
+
 struct bct_method {
 	const char *name; /* shown in diagnostics: "fexit", "kprobe", "tracepoint" */
-	const char *const *progs; /* BPF function names, NULL-terminated; all required */
-	const char *const *
-		optional_progs; /* attached if available (e.g. sys_enter_open on arm64); may be NULL */
+	const struct bct_prog_decl *progs; /* all required; terminated by { NULL } */
+	const struct bct_prog_decl *optional_progs; /* attached if available; may be NULL */
+	/*
+	 * NULL when the method has BCC's meaning; else what changes, in a few words ("no
+	 * AUDIT/INSETID column"): `bcctool check` prints it and the man page says it.
+	 */
+	const char *approx;
 };
 
 struct bct_hook {
@@ -42,6 +72,14 @@ struct bct_hook {
 	const struct bct_method *methods; /* terminated by an entry with name == NULL */
 	bool optional; /* none available: one warning line, not a failure */
 };
+
+/*
+ * Whether every required program of m can attach here, from the declarations alone (probed
+ * for real, lib/probe.h); else false and the first reason in why.
+ */
+bool bct_method_available(const struct bct_method *m, char *why, size_t why_sz);
+/* The first available method of h, or NULL with every attempt and why in tried. */
+const struct bct_method *bct_hook_choose(const struct bct_hook *h, char *tried, size_t tried_sz);
 
 struct bct_prog_opts {
 	const char *src_name; /* "opensnoop.bpf.c" */
