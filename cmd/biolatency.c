@@ -210,6 +210,11 @@ static const struct bct_method methods_queued[] = {
 static const struct bct_hook hooks[] = { { HOOK_NAME, methods, false }, { NULL } };
 static const struct bct_hook hooks_queued[] = { { HOOK_NAME, methods_queued, false }, { NULL } };
 
+const struct bct_needs needs_biolatency = {
+	.src_name = "biolatency.bpf.c",
+	.variants = (const struct bct_variant[]){ { "", hooks }, { "-Q", hooks_queued }, { NULL } },
+};
+
 /* One histogram read from the kernel. */
 struct entry {
 	uint64_t key;
@@ -530,7 +535,7 @@ static int add_defines(struct bct_prog *p, uint32_t dev)
 
 int cmd_biolatency(int argc, char **argv)
 {
-	struct bct_prog_opts popts = { .src_name = "biolatency.bpf.c" };
+	struct bct_prog_opts popts = { .src_name = needs_biolatency.src_name };
 	struct bct_prog *p = NULL;
 	int cg_fd = -1, out_err = 0, err;
 	uint64_t missed;

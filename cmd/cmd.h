@@ -8,14 +8,37 @@ enum {
 	BCT_HIDDEN = 1 << 1, /* internal: not in --list, no man page required */
 };
 
+struct bct_hook;
+
+/* One way a tool runs, with the hooks it attaches then: "" for the default run, or "-Q". */
+struct bct_variant {
+	const char *when; /* NULL ends the list */
+	const struct bct_hook *hooks;
+};
+
+/*
+ * What a tool that loads BPF needs from the kernel, declared beside its code as
+ * `const struct bct_needs needs_<fn>` so that `bcctool check` answers without compiling or
+ * loading anything: each variant's hooks (lib/prog.h), whose methods name their programs'
+ * SEC()s. A tool runs its default variant's hooks from the same table.
+ */
+struct bct_needs {
+	const char *src_name; /* "opensnoop.bpf.c" */
+	const struct bct_variant *variants; /* the default run first */
+};
+
 struct bct_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 	unsigned int flags;
+	const struct bct_needs *needs; /* NULL for a tool that loads no BPF */
 };
 
-#define BCT_CMD(name, fn, summary, flags) int cmd_##fn(int argc, char **argv);
+/* Every command's function, and its needs (weak: NULL where the command defines none). */
+#define BCT_CMD(name, fn, summary, flags)    \
+	int cmd_##fn(int argc, char **argv); \
+	extern const struct bct_needs needs_##fn __attribute__((weak));
 #include "cmdlist.h"
 #undef BCT_CMD
 

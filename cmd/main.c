@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
@@ -25,7 +26,7 @@ const char *argp_program_version = "bcctool " BCT_VERSION;
 const char *argp_program_bug_address = "the bcctool issue tracker";
 
 static const struct bct_cmd cmds[] = {
-#define BCT_CMD(name, fn, summary, flags) { name, cmd_##fn, summary, flags },
+#define BCT_CMD(name, fn, summary, flags) { name, cmd_##fn, summary, flags, &needs_##fn },
 #include "cmdlist.h"
 #undef BCT_CMD
 };
@@ -178,6 +179,8 @@ static int check_stdout(int rc)
 
 static int run_cmd(const struct bct_cmd *c, int argc, char **argv)
 {
+	/* named after the tool, as BCC's are: ps, top and bpflist show "opensnoop" */
+	prctl(PR_SET_NAME, c->name, 0, 0, 0);
 	bct_log_set_prog(c->name);
 	bct_log_install_libbpf(false);
 	return check_stdout(c->fn(argc, argv));

@@ -290,6 +290,11 @@ static const struct bct_hook hooks[] = {
 	{ NULL, NULL, false },
 };
 
+const struct bct_needs needs_opensnoop = {
+	.src_name = "opensnoop.bpf.c",
+	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
+};
+
 /* --- output ------------------------------------------------------------------------------- */
 
 /*
@@ -793,7 +798,7 @@ static void stop(struct run *r)
 
 int cmd_opensnoop(int argc, char **argv)
 {
-	struct bct_prog_opts popts = { .src_name = "opensnoop.bpf.c", .hooks = hooks };
+	struct bct_prog_opts popts = { .src_name = needs_opensnoop.src_name, .hooks = hooks };
 	struct run r = {
 		.child = { .pid = 0, .go_fd = -1, .err_fd = -1 },
 		.cg_fd = -1,

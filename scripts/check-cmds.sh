@@ -29,7 +29,12 @@ for f in cmd/*.c; do
 	echo "$entries" | awk '{print $2}' | grep -qx "$fn" || err "$f is not registered in cmd/cmdlist.h"
 	obj="$build/cmd/$fn.o"
 	[ -f "$obj" ] || { err "$obj is not built"; continue; }
-	syms=$(nm --defined-only --extern-only "$obj" | awk '{print $3}')
-	[ "$syms" = "cmd_$fn" ] || err "$obj must export only cmd_$fn, exports: $(echo $syms)"
+	syms=$(nm --defined-only --extern-only "$obj" | awk '{print $3}' | grep -vx "needs_$fn" || true)
+	[ "$syms" = "cmd_$fn" ] || err "$obj must export only cmd_$fn (and needs_$fn), exports: $(echo $syms)"
+	line=$(grep "^BCT_CMD(\"[^\"]*\", *$fn," cmd/cmdlist.h)
+	case "$line" in *BCT_HIDDEN*) ;; *BCT_NEEDS_BPF*)
+		echo "$syms" | grep -q . && nm --defined-only --extern-only "$obj" | grep -q " needs_$fn\$" ||
+			err "$f loads BPF but defines no needs_$fn for bcctool check (cmd/cmd.h)" ;;
+	esac
 done
 exit $rc
