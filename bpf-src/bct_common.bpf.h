@@ -24,6 +24,7 @@
  *                of 2 and a multiple of the page size), or, without BCT_HAVE_RINGBUF, a
  *                BPF_MAP_TYPE_PERF_EVENT_ARRAY with one ring per CPU
  *   lost_events  per-CPU __u64 counter, bumped when an event cannot be reserved or sent
+ *                (defined for histogram tools too: bct_count_lost())
  *   bct_scratch  (perf path only) one per-CPU buffer of BCT_EVENT_MAX_BYTES (default 1024)
  *                that bct_event_reserve() hands out; larger reservations return NULL
  *
@@ -35,10 +36,31 @@
  * overflow it (and a busy reader is not woken per event).
  *
  * A program that sends no events (a histogram tool) defines BCT_NO_EVENTS before including
- * this file, so no event maps are created.
+ * this file, so no event maps are created (lost_events still is).
  */
 #ifndef BCT_COMMON_BPF_H
 #define BCT_COMMON_BPF_H
+
+/*
+ * What the program could not record: an event it could not reserve or send, a map update the
+ * kernel refused. Per CPU; user space reads the sum (lib/buf.h for event tools, and
+ * bct_prog__missed() in lib/prog.h, which adds the runs the kernel skipped).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost_events SEC(".maps");
+
+static __always_inline void bct_count_lost(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&lost_events, &zero);
+
+	if (n)
+		*n += 1; /* per-CPU: no atomic needed */
+}
 
 #ifndef BCT_NO_EVENTS
 
@@ -48,22 +70,6 @@
 #ifndef BCT_EVENT_MAX_BYTES
 #define BCT_EVENT_MAX_BYTES 1024
 #endif
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} lost_events SEC(".maps");
-
-static __always_inline void bct_event_lost(void)
-{
-	__u32 zero = 0;
-	__u64 *n = bpf_map_lookup_elem(&lost_events, &zero);
-
-	if (n)
-		*n += 1; /* per-CPU: no atomic needed */
-}
 
 #ifdef BCT_HAVE_RINGBUF
 
@@ -77,7 +83,7 @@ static __always_inline void *bct_event_reserve(__u64 size)
 	void *e = bpf_ringbuf_reserve(&events, size, 0);
 
 	if (!e)
-		bct_event_lost();
+		bct_count_lost();
 	return e;
 }
 
@@ -134,12 +140,12 @@ static __always_inline void *bct_event_reserve(__u64 size)
 	void *e;
 
 	if (size > BCT_EVENT_MAX_BYTES) {
-		bct_event_lost();
+		bct_count_lost();
 		return NULL;
 	}
 	e = bpf_map_lookup_elem(&bct_scratch, &zero);
 	if (!e)
-		bct_event_lost();
+		bct_count_lost();
 	return e;
 }
 
@@ -150,7 +156,7 @@ static __always_inline void bct_event_submit_ctx(void *ctx_, void *e, __u64 size
 	if (size > BCT_EVENT_MAX_BYTES)
 		size = BCT_EVENT_MAX_BYTES;
 	if (bpf_perf_event_output(ctx_, &events, BPF_F_CURRENT_CPU, e, size))
-		bct_event_lost();
+		bct_count_lost();
 }
 
 static __always_inline void bct_event_discard(void *e)

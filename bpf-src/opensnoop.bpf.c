@@ -6,18 +6,9 @@
  * task's user registers (the syscall does not change them; on arm64 and s390 bpf_tracing.h
  * reads the saved first argument). No entry program and no map lookup sit in the hot path.
  *
- * Specialised by -D only (cmd/opensnoop.c):
- *   FILTER_PID=n FILTER_TID=n FILTER_UID=n   keep only this process, thread, user
+ * Specialised by -D only: the shared filters (-p -t -u -n --cgroup --cgroupmap --mntnsmap,
+ * bpf-src/bct_filter.bpf.h), and cmd/opensnoop.c's own:
  *   FILTER_FAILED                            keep only failed opens
- *   FILTER_CGROUP                            keep only tasks under the cgroup in cgroup_filter
- *   FILTER_CGROUPMAP, FILTER_MNTNSMAP        BCC's --cgroupmap/--mntnsmap: keep tasks whose
- *                                            cgroup ID / mount namespace inode is a key of the
- *                                            user's pinned map, held in cgroupmap/mntnsmap
- *                                            (map-in-map); CGROUPMAP_TYPE, _VALUE_SIZE, _FLAGS
- *                                            (and MNTNSMAP_*) describe that map
- *   FILTER_COMM_LEN=n FILTER_COMM_LO=x FILTER_COMM_HI=x
- *                                            keep comms containing these n bytes (packed
- *                                            little-endian into two u64)
  *   FILTER_FLAGS=mask                        keep opens with any of these flag bits ...
  *   FILTER_FLAGS_ALL0=m FILTER_FLAGS_ALL1=m  ... or all bits of m (O_SYNC, O_TMPFILE) ...
  *   FILTER_RDONLY                            ... or access mode O_RDONLY
@@ -33,6 +24,7 @@
 /* the largest record, for the perf-buffer fallback's per-CPU scratch */
 #define BCT_EVENT_MAX_BYTES (sizeof(struct opensnoop_event) + OPENSNOOP_PATH_BIG)
 #include "bct_common.bpf.h"
+#include "bct_filter.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -49,6 +41,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define NAME_ROOM (OPENSNOOP_PATH_BIG - OPENSNOOP_DIR_MAX - 1)
 #define DIR_DEPTH 64
 
+/* the syscall wrappers, named as cmd/opensnoop.c declares them (BCT_SYS in lib/prog.h) */
 #if defined(__TARGET_ARCH_x86)
 #define SYS(name) "__x64_sys_" #name
 #elif defined(__TARGET_ARCH_arm64)
@@ -74,70 +67,6 @@ struct args {
 	__u32 flags;
 	__u32 mode;
 };
-
-#ifdef FILTER_CGROUP
-struct {
-	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} cgroup_filter SEC(".maps");
-#endif
-
-/* An outer map holding the user's pinned map (inner template from its -D description). */
-#define PINNED_SET(name, prefix)                          \
-	struct name##_inner {                             \
-		__uint(type, prefix##_TYPE);              \
-		__uint(max_entries, 1);                   \
-		__uint(key_size, sizeof(__u64));          \
-		__uint(value_size, prefix##_VALUE_SIZE);  \
-		__uint(map_flags, prefix##_FLAGS);        \
-	};                                                \
-	struct {                                          \
-		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS); \
-		__uint(max_entries, 1);                   \
-		__type(key, __u32);                       \
-		__array(values, struct name##_inner);     \
-	} name SEC(".maps")
-
-#ifdef FILTER_CGROUPMAP
-PINNED_SET(cgroupmap, CGROUPMAP);
-#endif
-#ifdef FILTER_MNTNSMAP
-PINNED_SET(mntnsmap, MNTNSMAP);
-#endif
-
-#if defined(FILTER_CGROUPMAP) || defined(FILTER_MNTNSMAP)
-static __always_inline bool in_set(void *outer, __u64 key)
-{
-	__u32 zero = 0;
-	void *inner = bpf_map_lookup_elem(outer, &zero);
-
-	return inner && bpf_map_lookup_elem(inner, &key);
-}
-#endif
-
-#ifdef FILTER_COMM_LEN
-static __always_inline bool comm_match(const char *comm)
-{
-	const __u64 needle[2] = { FILTER_COMM_LO, FILTER_COMM_HI };
-	int i, j;
-
-	for (i = 0; i + FILTER_COMM_LEN <= OPENSNOOP_COMM_LEN; i++) {
-		for (j = 0; j < FILTER_COMM_LEN; j++) {
-			char c = (needle[j / 8] >> (8 * (j % 8))) & 0xff;
-
-			if (comm[i + j] != c)
-				break;
-		}
-		if (j == FILTER_COMM_LEN)
-			return true;
-		if (!comm[i])
-			return false;
-	}
-	return false;
-}
-#endif
 
 static __always_inline bool flags_match(__u32 flags)
 {
@@ -472,37 +401,16 @@ static __noinline int handle(void *ctx, enum kind kind, struct pt_regs *regs, lo
 	if (ret >= 0)
 		return 0;
 #endif
-#ifdef FILTER_TID
-	if ((__u32)id != FILTER_TID)
+	if (!bct_filter_ids(id, uid))
 		return 0;
-#elif defined(FILTER_PID)
-	if ((id >> 32) != FILTER_PID)
-		return 0;
-#endif
-#ifdef FILTER_UID
-	if (uid != FILTER_UID)
-		return 0;
-#endif
-#ifdef FILTER_CGROUP
-	if (bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
-		return 0;
-#endif
 	task = bpf_get_current_task_btf();
-#ifdef FILTER_CGROUPMAP
-	if (!in_set(&cgroupmap, bpf_get_current_cgroup_id()))
+	if (!bct_filter_task(task))
 		return 0;
-#endif
-#ifdef FILTER_MNTNSMAP
-	if (!in_set(&mntnsmap, BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum)))
-		return 0;
-#endif
 	/* task->comm read directly (always NUL-terminated): cheaper than bpf_get_current_comm() */
 	comm[0] = *(__u64 *)&task->comm[0];
 	comm[1] = *(__u64 *)&task->comm[8];
-#ifdef FILTER_COMM_LEN
-	if (!comm_match((const char *)comm))
+	if (!bct_filter_comm((const char *)comm))
 		return 0;
-#endif
 	read_args(kind, regs, &a);
 	if (!flags_match(a.flags))
 		return 0;

@@ -157,7 +157,7 @@ static int on_event(void *ctx, const void *data, size_t size)
 		bct_out__uint(c->out, e->tgid);
 		bct_out__str(c->out, e->method == 1 ? "tp_btf" : "tracepoint");
 		if (bct_out__end(c->out) == -EPIPE)
-			return 1;
+			return -EPIPE;
 	}
 	return 0;
 }
@@ -220,8 +220,11 @@ static int run_stream(struct bct_buf *b, struct counter *c)
 		for (i = 0; i < env.burst; i++)
 			syscall(SYS_getpid);
 		err = bct_buf__poll(b, 100);
-		if (err < 0)
+		if (err < 0) {
+			if (err == -EPIPE)
+				err = 0; /* the reader is gone: a clean stop */
 			break;
+		}
 		err = 0;
 		if (bct_out__flush(c->out))
 			break;

@@ -53,7 +53,7 @@ static int rb_sample(void *ctx, void *data, size_t size)
 
 	b->count++;
 	ret = b->fn(b->ctx, data, size);
-	if (ret) {
+	if (ret < 0) {
 		b->stop = ret;
 		return STOPPED;
 	}
@@ -72,7 +72,7 @@ static void pb_sample(void *ctx, int cpu, void *data, __u32 size)
 		return; /* dropped: the tool is stopping */
 	b->count++;
 	ret = b->fn(b->ctx, data, size);
-	if (ret)
+	if (ret < 0)
 		b->stop = ret;
 }
 

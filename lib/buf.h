@@ -7,13 +7,15 @@
  *
  * Neither transport wakes user space per event; bct_buf__poll() drains the buffer every
  * BCT_BUF_DRAIN_MS milliseconds, and at once when a burst fills half of it (the ring buffer
- * also wakes it for the first event into an empty ring), so a tool's loop is simply:
+ * also wakes it for the first event into an empty ring). lib/events.h runs the loop for event
+ * tools (batching, flushing, --exec, -d); a loop of one's own is simply:
  *
  *	while (!bct_exiting) {
- *		err = bct_buf__poll(buf, 100);
- *		if (err < 0)
+ *		n = bct_buf__poll(buf, 100);   // events consumed, or -errno
+ *		if (n < 0)
+ *			break;             // the callback's -EPIPE, or a read error
+ *		if (bct_out__flush(out))   // lib/out.h: lets `| grep` see lines at once
  *			break;
- *		bct_out_flush(out);   // lib/out.h: lets `| grep` see lines at once
  *	}
  *
  * Lost events (reserve failures counted in "lost_events", perf buffer overruns) are reported
@@ -33,7 +35,7 @@
 struct bct_prog;
 struct bct_buf;
 
-/* Returns 0 to go on, non-zero to stop polling (returned from bct_buf__poll). */
+/* Returns 0 to go on, or -errno to stop polling (bct_buf__poll returns it). */
 typedef int (*bct_buf_sample_fn)(void *ctx, const void *data, size_t size);
 /* Called with the number of events lost since the last call. */
 typedef void (*bct_buf_lost_fn)(void *ctx, uint64_t lost);
@@ -43,9 +45,10 @@ struct bct_buf *bct_buf__new(struct bct_prog *p, bct_buf_sample_fn fn, void *ctx
 /* Replaces the default lost-event report (a stderr line). */
 void bct_buf__set_lost_fn(struct bct_buf *b, bct_buf_lost_fn fn, void *ctx);
 /*
- * Waits up to timeout_ms (0: no wait), returning as soon as events were consumed in a drain;
- * returns the number of events consumed, the sample callback's non-zero value when it asked to
- * stop, or -errno. A signal (bct_exiting) ends the wait early with the count so far.
+ * Waits up to timeout_ms (0: no wait), returning as soon as events were consumed in a drain:
+ * the number of events consumed (>= 0), or -errno: the sample callback's value when it asked
+ * to stop (not logged), or a read error (logged). A signal (bct_exiting) ends the wait early
+ * with the count so far.
  */
 int bct_buf__poll(struct bct_buf *b, int timeout_ms);
 /* Events lost so far (kernel-side reserve failures or perf buffer overruns). */

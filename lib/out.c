@@ -2,14 +2,12 @@
 /* One column description, two renderings: BCC's fixed-width text and NDJSON. */
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "out.h"
-#include "signals.h"
 
 #define STDOUT_BUF (64 * 1024)
 
@@ -336,10 +334,8 @@ static int write_error(struct bct_out *o)
 {
 	int err = errno ? -errno : -EIO;
 
-	if (err == -EPIPE) {
-		bct_exiting = SIGPIPE;
-		return err;
-	}
+	if (err == -EPIPE)
+		return err; /* the reader is gone: a clean stop, for the caller to make */
 	if (!o || !o->failed)
 		pr_err("cannot write output: %s", strerror(-err));
 	if (o)
@@ -402,11 +398,6 @@ int bct_out__flush(struct bct_out *o)
 	if (fflush(o ? o->file : stdout) == EOF)
 		return write_error(o);
 	return 0;
-}
-
-int bct_out_flush(void)
-{
-	return bct_out__flush(NULL);
 }
 
 void bct_out_lost(void *out, uint64_t lost)

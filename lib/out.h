@@ -27,8 +27,9 @@
  * still take their value call, so a tool always passes every value in order.
  *
  * Buffering: on a terminal the file is line-buffered; otherwise it gets a large buffer, and the
- * poll loop calls bct_out__flush() (or bct_out_flush()) once per drain so `| grep` stays live.
- * A closed pipe (EPIPE) sets bct_exiting and is a clean stop.
+ * poll loop (lib/events.h) flushes it with bct_out__flush(): at once after a small drain, at
+ * least every 10 ms under load, so `| grep` stays live. A closed pipe is -EPIPE from
+ * bct_out__end() or bct_out__flush(): the caller stops, cleanly (exit 0).
  */
 #ifndef BCT_OUT_H
 #define BCT_OUT_H
@@ -84,15 +85,16 @@ void bct_out__uint(struct bct_out *o, uint64_t v);
 void bct_out__str(struct bct_out *o, const char *s);
 void bct_out__strn(struct bct_out *o, const char *s, size_t maxlen); /* stops at a NUL */
 void bct_out__double(struct bct_out *o, double v);
-/* Ends the row and writes it; 0, or -EPIPE (bct_exiting set) / -errno on a write error. */
+/*
+ * Ends the row and writes it; 0, or -EPIPE when the reader is gone (a clean stop: not logged),
+ * or -errno on another write error (logged once).
+ */
 int bct_out__end(struct bct_out *o);
-/* Flushes the file; 0 or -EPIPE (bct_exiting set) / -errno. */
+/* Flushes the file; 0, or -EPIPE / -errno as bct_out__end(). */
 int bct_out__flush(struct bct_out *o);
 bool bct_out__json(const struct bct_out *o);
 /* A bct_buf_lost_fn (lib/buf.h): {"lost_events":N} under --json, else the stderr warning. */
 void bct_out_lost(void *out, uint64_t lost);
-/* Flushes stdout, for tools that print without a bct_out; as bct_out__flush(). */
-int bct_out_flush(void);
 void bct_out__free(struct bct_out *o);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -34,6 +35,11 @@ struct prog_log {
 	size_t sz;
 };
 
+struct prog_const {
+	const char *name;
+	uint32_t value;
+};
+
 struct bct_prog {
 	char *src_name;
 	struct bct_common common;
@@ -55,6 +61,8 @@ struct bct_prog {
 	bool have_key;
 	enum { CORE_NONE, CORE_MISSING, CORE_USED } core_state; /* stored kernel types */
 	int core_fd;
+	struct prog_const consts[4]; /* bct_prog__set_const(), applied at every open */
+	size_t nconsts;
 };
 
 struct bct_prog *bct_prog__new(const struct bct_prog_opts *opts)
@@ -887,6 +895,60 @@ static void core_btf_store(struct bct_prog *p)
 
 /* --- load --------------------------------------------------------------------------------- */
 
+int bct_prog__set_const(struct bct_prog *p, const char *name, uint32_t value)
+{
+	if (p->nconsts == sizeof(p->consts) / sizeof(p->consts[0]))
+		return -E2BIG;
+	p->consts[p->nconsts].name = name;
+	p->consts[p->nconsts++].value = value;
+	return 0;
+}
+
+/* Writes each bct_prog__set_const() value into the opened object's .rodata, where present. */
+static int apply_consts(struct bct_prog *p)
+{
+	struct btf *btf = bpf_object__btf(p->obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	struct bpf_map *map;
+	const void *init;
+	size_t i, size;
+	char *data;
+	int id, j, err;
+
+	if (!p->nconsts || !btf)
+		return 0;
+	map = bpf_object__find_map_by_name(p->obj, ".rodata");
+	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	sec = id < 0 ? NULL : btf__type_by_id(btf, id);
+	init = map ? bpf_map__initial_value(map, &size) : NULL;
+	if (!init || !sec)
+		return 0;
+	data = malloc(size);
+	if (!data)
+		return -ENOMEM;
+	memcpy(data, init, size);
+	for (i = 0; i < p->nconsts; i++) {
+		vs = btf_var_secinfos(sec);
+		for (j = 0; j < btf_vlen(sec); j++, vs++) {
+			const struct btf_type *var = btf__type_by_id(btf, vs->type);
+
+			if (strcmp(btf__name_by_offset(btf, var->name_off), p->consts[i].name))
+				continue;
+			if (vs->size != sizeof(uint32_t) || vs->offset + vs->size > size) {
+				pr_err("constant '%s' of %s is not a 32-bit value",
+				       p->consts[i].name, p->src_name);
+				free(data);
+				return -EINVAL;
+			}
+			memcpy(data + vs->offset, &p->consts[i].value, sizeof(uint32_t));
+		}
+	}
+	err = bpf_map__set_initial_value(map, data, size);
+	free(data);
+	return err;
+}
+
 static int open_object(struct bct_prog *p, const char *core_path)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oopts);
@@ -903,7 +965,7 @@ static int open_object(struct bct_prog *p, const char *core_path)
 		pr_err("cannot open BPF object of '%s': %s", p->src_name, strerror(-err));
 		return err;
 	}
-	return 0;
+	return apply_consts(p);
 }
 
 static void free_logs(struct bct_prog *p)
@@ -1186,6 +1248,36 @@ const char *bct_prog__method(const struct bct_prog *p, const char *hook_name)
 		if (!strcmp(p->hooks[i].name, hook_name))
 			return p->chosen[i] ? p->chosen[i]->name : NULL;
 	return NULL;
+}
+
+uint64_t bct_prog__missed(const struct bct_prog *p)
+{
+	int ncpus = libbpf_num_possible_cpus(), fd, i;
+	struct bpf_program *prog;
+	uint64_t missed = 0;
+	__u32 zero = 0;
+
+	if (!p || !p->obj)
+		return 0;
+	bpf_object__for_each_program(prog, p->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		fd = bpf_program__fd(prog);
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			missed += info.recursion_misses;
+	}
+	fd = bct_prog__map_fd(p, "lost_events");
+	if (fd >= 0 && ncpus > 0) {
+		uint64_t *per_cpu = calloc(ncpus, sizeof(*per_cpu));
+
+		if (per_cpu && !bpf_map_lookup_elem(fd, &zero, per_cpu))
+			for (i = 0; i < ncpus; i++)
+				missed += per_cpu[i];
+		free(per_cpu);
+	}
+	return missed;
 }
 
 const struct bct_common *bct_prog__common(const struct bct_prog *p)

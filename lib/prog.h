@@ -23,6 +23,7 @@
 #define BCT_PROG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <bpf/libbpf.h>
 
@@ -114,6 +115,18 @@ int bct_prog__add_link(struct bct_prog *p, struct bpf_link *link);
 struct bpf_object *bct_prog__object(const struct bct_prog *p);
 /* fd of a map by name, or -ENOENT. */
 int bct_prog__map_fd(const struct bct_prog *p, const char *name);
+/*
+ * Sets a `const volatile __u32` global of the program's .rodata at load time (before
+ * bct_prog__load()), e.g. bct_self_tgid: a value that must not change the compiled object.
+ * A program without that variable ignores it. 0 or -E2BIG (at most four).
+ */
+int bct_prog__set_const(struct bct_prog *p, const char *name, uint32_t value);
+/*
+ * Runs of the loaded programs the kernel skipped (another BPF program was running on the same
+ * CPU: recursion misses) plus the program's own count of what it could not record (the
+ * per-CPU "lost_events" of bct_common.bpf.h: events not reserved, map updates refused).
+ */
+uint64_t bct_prog__missed(const struct bct_prog *p);
 /* Name of the method chosen for a hook ("tracepoint"), NULL before load or if none. */
 const char *bct_prog__method(const struct bct_prog *p, const char *hook_name);
 /* The options the program was created with (a copy). */

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The tool kit's options (one argp for every tool) and session (program, filters, child). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "prog.h"
+#include "signals.h"
+#include "tool.h"
+
+/* --- options ------------------------------------------------------------------------------ */
+
+/* Keys of the shared options offered long-only (argp keys above 0xff have no short form). */
+enum {
+	K_PID = 0x2000,
+	K_TID,
+	K_UID,
+	K_COMM,
+	K_CGROUP,
+	K_CGROUPMAP,
+	K_MNTNSMAP,
+	K_DURATION,
+	K_EXEC,
+};
+
+#define MAX_SHARED 10
+
+/* One parse per process (a tool runs once): the argp being parsed and its inputs. */
+static struct parse_state {
+	const struct bct_tool_args *args;
+	struct bct_env *env;
+	struct argp_option shared[MAX_SHARED + 1];
+} ps;
+
+static int key_of(char letter, int internal)
+{
+	return letter > BCT_LONG_ONLY ? letter : internal;
+}
+
+static bool is_key(int key, char letter, int internal)
+{
+	return letter && key == key_of(letter, internal);
+}
+
+static void add_opt(size_t *n, char letter, int internal, const char *name, const char *arg,
+		    const char *doc)
+{
+	if (!letter || *n == MAX_SHARED)
+		return;
+	ps.shared[*n] = (struct argp_option){ name, key_of(letter, internal), arg, 0, doc, 0 };
+	(*n)++;
+}
+
+static void build_shared(const struct bct_tool_opts *o)
+{
+	size_t n = 0;
+
+	add_opt(&n, o->pid, K_PID, "pid", "PID", "trace this PID only");
+	add_opt(&n, o->tid, K_TID, "tid", "TID", "trace this TID only");
+	add_opt(&n, o->uid, K_UID, "uid", "UID", "trace this UID only");
+	add_opt(&n, o->comm, K_COMM, o->comm_long ? o->comm_long : "name", "NAME",
+		"only trace commands whose name contains NAME");
+	add_opt(&n, o->duration, K_DURATION, "duration", "DURATION",
+		"total duration of trace in seconds (or with a ms, s, m or h suffix)");
+	add_opt(&n, o->cgroup ? BCT_LONG_ONLY : 0, K_CGROUP, "cgroup", "PATH",
+		"trace only tasks in this cgroup v2 directory (and its descendants)");
+	add_opt(&n, o->cgroupmap ? BCT_LONG_ONLY : 0, K_CGROUPMAP, "cgroupmap", "CGROUPMAP",
+		"trace cgroups in this BPF map only");
+	add_opt(&n, o->cgroupmap ? BCT_LONG_ONLY : 0, K_MNTNSMAP, "mntnsmap", "MNTNSMAP",
+		"trace mount namespaces in this BPF map only");
+	add_opt(&n, o->exec ? BCT_LONG_ONLY : 0, K_EXEC, "exec", "CMD",
+		"run CMD with the remaining arguments, trace only it, and exit when it exits");
+	memset(&ps.shared[n], 0, sizeof(ps.shared[n]));
+}
+
+static error_t shared_parse(int key, char *arg, struct argp_state *state)
+{
+	const struct bct_tool_opts *o = &ps.args->shared;
+	struct bct_env *env = ps.env;
+	uint64_t v;
+
+	if (key == ARGP_KEY_ARG) {
+		if (!o->interval)
+			argp_error(state, "unrecognized arguments: %s", arg);
+		else
+			bct_arg_interval_count(state, arg, &env->interval, &env->count);
+	} else if (is_key(key, o->pid, K_PID)) {
+		bct_arg_pid(state, arg, &env->filter.pid);
+	} else if (is_key(key, o->tid, K_TID)) {
+		bct_arg_pid(state, arg, &env->filter.tid);
+	} else if (is_key(key, o->uid, K_UID)) {
+		bct_arg_u64(state, "UID", arg, 0, UINT32_MAX - 1, &v);
+		env->filter.uid = v;
+		env->filter.has_uid = true;
+	} else if (is_key(key, o->comm, K_COMM)) {
+		env->filter.comm = arg;
+	} else if (is_key(key, o->duration, K_DURATION)) {
+		bct_arg_duration_ms(state, arg, &env->duration_ms);
+	} else if (o->cgroup && key == K_CGROUP) {
+		env->filter.cgroup = arg;
+	} else if (o->cgroupmap && key == K_CGROUPMAP) {
+		env->filter.cgroupmap = arg;
+	} else if (o->cgroupmap && key == K_MNTNSMAP) {
+		env->filter.mntnsmap = arg;
+	} else if (o->exec && key == K_EXEC) {
+		/* CMD, then every remaining argument belongs to the command */
+		int n = state->argc - state->next, i;
+
+		env->exec_argv = calloc(n + 2, sizeof(*env->exec_argv));
+		if (!env->exec_argv)
+			argp_failure(state, 1, ENOMEM, "--exec");
+		env->exec_argv[0] = arg;
+		for (i = 0; i < n; i++)
+			env->exec_argv[i + 1] = state->argv[state->next + i];
+		state->next = state->argc;
+	} else {
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static error_t tool_parse(int key, char *arg, struct argp_state *state)
+{
+	if (key == ARGP_KEY_INIT) {
+		state->child_inputs[0] = ps.env;
+		state->child_inputs[1] = &ps.env->common;
+	}
+	if (ps.args->parser)
+		return ps.args->parser(key, arg, state);
+	return ARGP_ERR_UNKNOWN;
+}
+
+int bct_tool_parse(const struct bct_tool_args *args, struct bct_env *env, int argc, char **argv)
+{
+	const struct argp shared = { .options = ps.shared, .parser = shared_parse };
+	const struct argp_child children[] = {
+		{ &shared, 0, NULL, 0 },
+		{ &bct_common_argp, 0, NULL, 0 },
+		{ 0 },
+	};
+	const struct argp argp = {
+		.options = args->options,
+		.parser = tool_parse,
+		.args_doc = args->args_doc,
+		.doc = args->doc,
+		.children = children,
+	};
+
+	ps.args = args;
+	ps.env = env;
+	build_shared(&args->shared);
+	if (argp_parse(&argp, argc, argv, 0, NULL, env))
+		return 2;
+	if (env->exec_argv && (env->filter.pid || env->filter.tid)) {
+		pr_err("--exec cannot be used with %s", env->filter.pid ? "-p/--pid" : "-t/--tid");
+		return 1;
+	}
+	return 0;
+}
+
+/* --- session ------------------------------------------------------------------------------ */
+
+int bct_session__init(struct bct_session *s, struct bct_env *env, const struct bct_needs *needs,
+		      const struct bct_hook *hooks)
+{
+	struct bct_prog_opts po = {
+		.src_name = needs->src_name,
+		.common = &env->common,
+		.hooks = hooks ?: needs->variants[0].hooks,
+	};
+
+	s->env = env;
+	s->filter_fds = (struct bct_filter_fds)BCT_FILTER_FDS_INIT;
+	s->child = (struct bct_child)BCT_CHILD_INIT;
+	s->prog = bct_prog__new(&po);
+	if (!s->prog) {
+		int err = -errno;
+
+		pr_err("cannot create BPF program: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static int add_defines(struct bct_session *s)
+{
+	int err = bct_filter_define(&s->env->filter, s->child.pid, s->prog);
+
+	if (err) {
+		pr_err("cannot set up the BPF program: %s", strerror(-err));
+		return err;
+	}
+	return s->add_defines ? s->add_defines(s->prog, s->ctx) : 0;
+}
+
+int bct_session__print_source(struct bct_session *s)
+{
+	/* --exec: the process filter is the child's PID, known only later */
+	return add_defines(s) ?: bct_prog__print_source(s->prog, stdout);
+}
+
+int bct_session__start(struct bct_session *s)
+{
+	int err;
+
+	err = bct_filter_open(&s->env->filter, &s->filter_fds, s->prog);
+	if (err)
+		return err;
+	if (s->env->exec_argv) {
+		err = bct_spawn_waiting(s->env->exec_argv, &s->child);
+		if (err)
+			return err;
+	}
+	bct_signals_install();
+	err = add_defines(s);
+	err = err ?: bct_prog__set_const(s->prog, "bct_self_tgid", getpid());
+	err = err ?: bct_prog__load(s->prog);
+	err = err ?: bct_filter_fill(&s->filter_fds, s->prog);
+	if (!err && s->after_load)
+		err = s->after_load(s->prog, s->ctx);
+	return err ?: bct_prog__attach(s->prog);
+}
+
+int bct_session__go(struct bct_session *s)
+{
+	return bct_child_go(&s->child);
+}
+
+bool bct_session__child_done(struct bct_session *s, int *err)
+{
+	return bct_child_done(&s->child, err);
+}
+
+uint64_t bct_session__missed(struct bct_session *s)
+{
+	return bct_prog__missed(s->prog);
+}
+
+void bct_session__stop(struct bct_session *s)
+{
+	bct_child_release(&s->child);
+	bct_prog__destroy(s->prog);
+	s->prog = NULL;
+	bct_filter_close(&s->filter_fds);
+	free(s->env->exec_argv);
+	s->env->exec_argv = NULL;
+}
