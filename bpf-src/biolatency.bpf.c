@@ -19,7 +19,7 @@
  *   BIOLAT_PER_FLAGS    -F: one histogram per flag set (key: BCC's flag layout)
  *   BIOLAT_EXTENSION    -e: also sum latencies and count them
  *   BIOLAT_FILTER_DEV   -d: only this disk (kernel dev_t, major << 20 | minor)
- *   BIOLAT_FILTER_CG    --cgroup: only I/O issued by tasks in the cgroup in cgroup_map[0]
+ *   FILTER_CGROUP       --cgroup: only I/O issued by tasks in the cgroup (bct_filter.bpf.h)
  */
 #include "vmlinux.h"
 #include <bpf_helpers.h>
@@ -28,13 +28,18 @@
 
 #define BCT_NO_EVENTS
 #include "bct_common.bpf.h"
+#include "bct_filter.bpf.h"
+#ifdef BIOLAT_EXTENSION
+#define BCT_HIST_SUM
+#endif
+#include "bct_hist.bpf.h"
 #include "biolatency.h"
 
 #ifndef BIOLAT_FACTOR
 #define BIOLAT_FACTOR 1000
 #endif
 
-#define MINORBITS 20
+#define MINORBITS 20 /* lib/disk.h */
 #define EEXIST 17 /* vmlinux.h has no macros */
 
 char LICENSE[] SEC("license") = "GPL";
@@ -53,44 +58,7 @@ struct {
 	__type(value, __u64);
 } start SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, BIOLAT_MAX_HISTS);
-	__type(key, __u64);
-	__type(value, struct biolat_hist);
-} hists SEC(".maps");
-
-#ifdef BIOLAT_FILTER_CG
-struct {
-	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} cgroup_map SEC(".maps");
-#endif
-
-/*
- * Requests lost to a map update the kernel refused (-EBUSY: the map's bucket lock is held by
- * the context this one interrupted on the same CPU; or the map is full). Per CPU; user space
- * adds them to the runs the kernel skipped and reports the sum.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} drops SEC(".maps");
-
-static const struct biolat_hist zero_hist;
-
-static __always_inline void count_drop(void)
-{
-	__u32 zero = 0;
-	__u64 *n = bpf_map_lookup_elem(&drops, &zero);
-
-	if (n)
-		*n += 1;
-}
+BCT_HIST_MAP(hists, __u64, BIOLAT_MAX_HISTS);
 
 /*
  * Argument layouts that changed: before 5.11, block_rq_insert and block_rq_issue took
@@ -113,11 +81,11 @@ struct request___old {
 /* --cgroup: whether the running task (issuing or queueing the request) is in the cgroup */
 static __always_inline bool cgroup_allowed(void)
 {
-#ifdef BIOLAT_FILTER_CG
-	if (bpf_current_task_under_cgroup(&cgroup_map, 0) != 1) /* 0: no; < 0: no cgroup set */
-		return false;
-#endif
+#ifdef FILTER_CGROUP
+	return bct_filter_task(bpf_get_current_task_btf());
+#else
 	return true;
+#endif
 }
 
 static __always_inline void record_start(const struct start_key *k, bool issue)
@@ -130,69 +98,24 @@ static __always_inline void record_start(const struct start_key *k, bool issue)
 		long err = bpf_map_update_elem(&start, k, &ts, BPF_NOEXIST);
 
 		if (err && err != -EEXIST)
-			count_drop();
+			bct_count_lost();
 		return;
 	}
 #endif
 	if (bpf_map_update_elem(&start, k, &ts, BPF_ANY))
-		count_drop();
-}
-
-/* BCC's bpf_log2l(): 0 and 1 -> 1, 2..3 -> 2, 4..7 -> 3, ..., 2^63.. -> 64. */
-static __always_inline unsigned int log2_slot(__u64 v)
-{
-	unsigned int r, shift;
-
-	r = (v > 0xffffffffULL) << 5;
-	v >>= r;
-	shift = (v > 0xffff) << 4;
-	v >>= shift;
-	r |= shift;
-	shift = (v > 0xff) << 3;
-	v >>= shift;
-	r |= shift;
-	shift = (v > 0xf) << 2;
-	v >>= shift;
-	r |= shift;
-	shift = (v > 0x3) << 1;
-	v >>= shift;
-	r |= shift;
-	r |= (v >> 1);
-	return r + 1;
+		bct_count_lost();
 }
 
 static __always_inline void record_done(const struct start_key *k, __u64 hkey)
 {
-	struct biolat_hist *h;
 	__u64 *tsp, delta;
-	unsigned int slot;
 
 	tsp = bpf_map_lookup_elem(&start, k);
 	if (!tsp)
 		return; /* started before we did, or filtered out */
 	delta = bpf_ktime_get_ns() - *tsp;
 	bpf_map_delete_elem(&start, k);
-	delta /= BIOLAT_FACTOR;
-
-	slot = log2_slot(delta);
-	barrier_var(slot); /* keep the bound check the verifier needs */
-	if (slot >= BIOLAT_SLOTS)
-		slot = BIOLAT_SLOTS - 1;
-
-	h = bpf_map_lookup_elem(&hists, &hkey);
-	if (!h) {
-		bpf_map_update_elem(&hists, &hkey, &zero_hist, BPF_NOEXIST);
-		h = bpf_map_lookup_elem(&hists, &hkey);
-		if (!h) {
-			count_drop();
-			return;
-		}
-	}
-	__sync_fetch_and_add(&h->slots[slot], 1);
-#ifdef BIOLAT_EXTENSION
-	__sync_fetch_and_add(&h->total, delta);
-	__sync_fetch_and_add(&h->count, 1);
-#endif
+	bct_hist_log2(&hists, &hkey, delta / BIOLAT_FACTOR);
 }
 
 /* --- requests (tp_btf, raw_tp, kprobe) ---------------------------------------------------- */

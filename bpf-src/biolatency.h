@@ -1,17 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * biolatency: the histogram map shared by bpf-src/biolatency.bpf.c and cmd/biolatency.c.
- * Fixed-width types only; no user-space or kernel headers.
+ * biolatency: what bpf-src/biolatency.bpf.c and cmd/biolatency.c share. Fixed-width types only;
+ * no user-space or kernel headers.
  *
- * Map "hists" (hash): key __u64 = the disk's dev_t in the kernel's encoding (major << 20 |
- * minor) with -D, the request's flags in BCC's bit layout (BIOLAT_* below) with -F, else 0.
- * Value: struct biolat_hist, log2 slots as BCC's bpf_log2l() numbers them (slot 1 = 0..1,
- * slot 2 = 2..3, slot i = 2^(i-1)..2^i-1), plus the sum and number of latencies for -e.
+ * Map "hists" (bct_hist.bpf.h: struct bct_hist by key): key __u64 = the disk's dev_t in the
+ * kernel's encoding (major << 20 | minor) with -D, the request's flags in BCC's bit layout
+ * (BIOLAT_* below) with -F, else 0; log2 slots of the latency, and its sum and count for -e.
  */
 #ifndef BIOLATENCY_H
 #define BIOLATENCY_H
 
-#define BIOLAT_SLOTS 65
 #define BIOLAT_MAX_HISTS 1024
 
 /*
@@ -38,11 +36,5 @@
 #define BIOLAT_RAHEAD (1U << 19)
 #define BIOLAT_BACKGROUND (1U << 20)
 #define BIOLAT_NOWAIT (1U << 21)
-
-struct biolat_hist {
-	__u64 slots[BIOLAT_SLOTS];
-	__u64 total; /* -e: sum of the latencies, in the histogram's unit */
-	__u64 count; /* -e: number of latencies */
-};
 
 #endif

@@ -34,7 +34,6 @@
 
 static struct opensnoop_env {
 	struct bct_env kit; /* the shared options: filters, -d, --exec, --json... */
-	bool timestamp;
 	bool print_uid;
 	bool failed;
 	bool extended;
@@ -50,7 +49,6 @@ static struct opensnoop_env {
 } env;
 
 static const struct argp_option options[] = {
-	{ "timestamp", 'T', NULL, 0, "include timestamp on output", 0 },
 	{ "print-uid", 'U', NULL, 0, "print UID column", 0 },
 	{ "failed", 'x', NULL, 0, "only show failed opens", 0 },
 	{ "extended_fields", 'e', NULL, 0, "show extended fields (FLAGS and MODE)", 0 },
@@ -134,9 +132,6 @@ static bool add_flag(const char *name)
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
-	case 'T':
-		env.timestamp = true;
-		break;
 	case 'U':
 		env.print_uid = true;
 		break;
@@ -243,7 +238,7 @@ static void columns(void *ctx, struct bct_out *out)
 		bct_out__show(out, "flags", true);
 		return;
 	}
-	bct_out__show(out, "time", env.timestamp);
+	bct_out__show(out, "time", env.kit.timestamp);
 	bct_out__show(out, "uid", env.print_uid);
 	bct_out__show(out, "pid", !env.kit.filter.tid);
 	bct_out__show(out, "tid", env.kit.filter.tid);

@@ -41,6 +41,11 @@ struct bct_prog_decl {
 	const char *sec; /* "tracepoint/syscalls/sys_exit_openat" */
 };
 
+/* One declaration: BCT_PROG("tp_openat", "tracepoint/syscalls/sys_exit_openat") */
+#define BCT_PROG(name, sec) \
+	{                   \
+		name, sec   \
+	}
 /* A NULL-terminated array of declarations, usable in static initializers. */
 #define BCT_PROGS(...) ((const struct bct_prog_decl[]){ __VA_ARGS__, { NULL, NULL } })
 

@@ -24,10 +24,11 @@ enum {
 	K_CGROUPMAP,
 	K_MNTNSMAP,
 	K_DURATION,
+	K_TIMESTAMP,
 	K_EXEC,
 };
 
-#define MAX_SHARED 10
+#define MAX_SHARED 11
 
 /* One parse per process (a tool runs once): the argp being parsed and its inputs. */
 static struct parse_state {
@@ -64,6 +65,7 @@ static void build_shared(const struct bct_tool_opts *o)
 	add_opt(&n, o->uid, K_UID, "uid", "UID", "trace this UID only");
 	add_opt(&n, o->comm, K_COMM, o->comm_long ? o->comm_long : "name", "NAME",
 		"only trace commands whose name contains NAME");
+	add_opt(&n, o->timestamp, K_TIMESTAMP, "timestamp", NULL, "include timestamp on output");
 	add_opt(&n, o->duration, K_DURATION, "duration", "DURATION",
 		"total duration of trace in seconds (or with a ms, s, m or h suffix)");
 	add_opt(&n, o->cgroup ? BCT_LONG_ONLY : 0, K_CGROUP, "cgroup", "PATH",
@@ -98,6 +100,8 @@ static error_t shared_parse(int key, char *arg, struct argp_state *state)
 		env->filter.has_uid = true;
 	} else if (is_key(key, o->comm, K_COMM)) {
 		env->filter.comm = arg;
+	} else if (is_key(key, o->timestamp, K_TIMESTAMP)) {
+		env->timestamp = true;
 	} else if (is_key(key, o->duration, K_DURATION)) {
 		bct_arg_duration_ms(state, arg, &env->duration_ms);
 	} else if (o->cgroup && key == K_CGROUP) {

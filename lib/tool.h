@@ -51,6 +51,7 @@ struct bct_tool_opts {
 	bool cgroup; /* --cgroup PATH (cgroup v2) */
 	bool cgroupmap; /* --cgroupmap and --mntnsmap, BCC's pinned-map filters */
 	char duration; /* -d DURATION */
+	char timestamp; /* -T: a time column or line (the tool says which) */
 	bool exec; /* --exec CMD ARGS...: run CMD, trace only it, end with it */
 	bool interval; /* [interval [count]] positionals (BCC's histogram tools) */
 };
@@ -60,6 +61,7 @@ struct bct_env {
 	struct bct_common common;
 	struct bct_filter filter;
 	uint64_t duration_ms; /* 0: until Ctrl-C */
+	bool timestamp; /* -T */
 	char **exec_argv; /* --exec CMD ARGS..., NULL-terminated; NULL when not given */
 	uint64_t interval; /* seconds; 0 when not given */
 	uint64_t count; /* 0 when not given */

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The histogram-tool skeleton: drain, sort, print per interval as BCC does, JSON, missed runs. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+
+#include "hist.h"
+#include "histtool.h"
+#include "log.h"
+#include "map.h"
+#include "prog.h"
+#include "signals.h"
+
+#define MAX_HISTS 10240 /* histograms read per interval at most (a map may hold fewer) */
+#define FOREVER 99999999 /* BCC's default interval and count: until Ctrl-C */
+
+struct sort_ctx {
+	bool by_name;
+	size_t key_size;
+};
+
+static uint64_t key_number(const void *key, size_t size)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, key, size < sizeof(v) ? size : sizeof(v));
+	return v;
+}
+
+static int cmp_entry(const void *a, const void *b, void *arg)
+{
+	const struct bct_hist_entry *x = a, *y = b;
+	const struct sort_ctx *c = arg;
+	uint64_t kx, ky;
+
+	if (c->by_name) {
+		int r = strcmp(x->name, y->name);
+
+		if (r)
+			return r;
+	}
+	if (c->key_size > sizeof(uint64_t))
+		return memcmp(x->key, y->key, c->key_size);
+	kx = key_number(x->key, c->key_size);
+	ky = key_number(y->key, c->key_size);
+	return kx < ky ? -1 : kx > ky;
+}
+
+void bct_hist_sort(const struct bct_hist_tool *t, struct bct_hist_entry *v, size_t n,
+		   size_t key_size)
+{
+	struct sort_ctx c = { .by_name = t->sort_by_name, .key_size = key_size };
+
+	if (n > 1)
+		qsort_r(v, n, sizeof(*v), cmp_entry, &c);
+}
+
+static void print_one_text(const struct bct_hist_tool *t, FILE *out,
+			   const struct bct_hist_entry *e)
+{
+	if (t->section)
+		fprintf(out, "\n%s = %s\n", t->section, e->name);
+	if (t->linear)
+		bct_hist_print_linear(out, e->slots, e->nslots, t->unit, false);
+	else
+		bct_hist_print_log2(out, e->slots, e->nslots, t->unit, false);
+}
+
+static void print_one_json(const struct bct_hist_tool *t, void *ctx, FILE *out, const char *ts,
+			   const struct bct_hist_entry *e)
+{
+	static const uint64_t none[BCT_HIST_LOG2_SLOTS];
+	struct bct_json j;
+
+	bct_json_begin(&j, out);
+	bct_json_str(&j, "ts", ts);
+	bct_json_str(&j, "val_type", t->unit);
+	bct_hist_json_log2(&j, "data", e ? e->slots : none, e ? e->nslots : 1);
+	if (t->section && e)
+		bct_json_str(&j, t->section, e->name);
+	if (t->json_extra)
+		t->json_extra(ctx, &j, e);
+	bct_json_end(&j);
+}
+
+void bct_hist_print(const struct bct_hist_tool *t, void *ctx, FILE *out, bool json,
+		    const char *timestamp, const struct bct_hist_entry *v, size_t n)
+{
+	size_t i;
+
+	if (t->print) {
+		t->print(ctx, out, v, n);
+		return;
+	}
+	if (json) {
+		/* without sections always one object, as BCC prints one (maybe empty) */
+		if (!t->section && n == 0)
+			print_one_json(t, ctx, out, timestamp, NULL);
+		for (i = 0; i < n; i++)
+			print_one_json(t, ctx, out, timestamp, &v[i]);
+		return;
+	}
+	fputc('\n', out);
+	if (timestamp)
+		fprintf(out, "%-8s\n", timestamp);
+	for (i = 0; i < n; i++)
+		print_one_text(t, out, &v[i]);
+	if (t->after_text)
+		t->after_text(ctx, out, v, n);
+}
+
+/* What an interval holds: the drained keys and values, and the entries pointing into them. */
+struct interval {
+	void *keys;
+	uint64_t *values;
+	struct bct_hist_entry *v;
+	uint32_t key_size;
+	uint32_t cap; /* entries read at most: the map's size, up to MAX_HISTS */
+	size_t nslots; /* value = nslots slots, total, count */
+};
+
+static int interval_alloc(struct interval *iv, int fd)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	if (info.value_size < 3 * sizeof(uint64_t) || info.value_size % sizeof(uint64_t))
+		return -EINVAL;
+	iv->key_size = info.key_size;
+	iv->nslots = info.value_size / sizeof(uint64_t) - 2;
+	iv->cap = info.max_entries < MAX_HISTS ? info.max_entries : MAX_HISTS;
+	iv->keys = calloc(iv->cap, info.key_size);
+	iv->values = calloc(iv->cap, info.value_size);
+	iv->v = calloc(iv->cap, sizeof(*iv->v));
+	return iv->keys && iv->values && iv->v ? 0 : -ENOMEM;
+}
+
+static void interval_free(struct interval *iv)
+{
+	free(iv->keys);
+	free(iv->values);
+	free(iv->v);
+}
+
+/* Takes every histogram out of the map, named and sorted. The number, or -errno. */
+static int drain(const struct bct_hist_tool *t, void *ctx, int fd, struct interval *iv)
+{
+	size_t stride = iv->nslots + 2;
+	int n, i;
+
+	n = bct_map_drain(fd, iv->keys, iv->values, iv->key_size, stride * sizeof(uint64_t),
+			  iv->cap);
+	for (i = 0; i < n; i++) {
+		struct bct_hist_entry *e = &iv->v[i];
+		const uint64_t *val = iv->values + i * stride;
+
+		e->key = (const char *)iv->keys + (size_t)i * iv->key_size;
+		e->slots = val;
+		e->nslots = iv->nslots;
+		e->total = val[iv->nslots];
+		e->count = val[iv->nslots + 1];
+		e->name[0] = '\0';
+		if (t->key_name)
+			t->key_name(ctx, e->key, e->name, sizeof(e->name));
+	}
+	if (n > 0)
+		bct_hist_sort(t, iv->v, n, iv->key_size);
+	return n;
+}
+
+/* Writes out what is buffered; false once stdout failed (-EPIPE: the reader is gone). */
+static bool flush_out(int *out_err)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return true;
+	*out_err = errno ? -errno : -EIO;
+	if (*out_err != -EPIPE)
+		pr_err("cannot write output: %s", strerror(-*out_err));
+	return false;
+}
+
+static int intervals(struct bct_session *s, const struct bct_hist_tool *t, int fd, int *out_err)
+{
+	const struct bct_env *env = s->env;
+	uint64_t left = env->count ? env->count : FOREVER;
+	uint64_t every = env->interval ? env->interval : FOREVER;
+	struct timespec deadline, end = { 0, 0 };
+	struct interval iv = { 0 };
+	int n, err;
+
+	err = interval_alloc(&iv, fd);
+	if (err) {
+		pr_err("cannot read the histograms: %s", strerror(-err));
+		goto out;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	if (env->duration_ms) {
+		end = deadline;
+		end.tv_sec += env->duration_ms / 1000;
+		end.tv_nsec += (env->duration_ms % 1000) * 1000000;
+		if (end.tv_nsec >= 1000000000) {
+			end.tv_sec++;
+			end.tv_nsec -= 1000000000;
+		}
+	}
+	for (;;) {
+		bool last = false;
+		char ts[32];
+		time_t now;
+
+		deadline.tv_sec += every;
+		if (env->duration_ms && (deadline.tv_sec > end.tv_sec ||
+					 (deadline.tv_sec == end.tv_sec &&
+					  deadline.tv_nsec >= end.tv_nsec))) {
+			deadline = end;
+			last = true;
+		}
+		while (!bct_exiting &&
+		       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR)
+			;
+		n = drain(t, s->ctx, fd, &iv);
+		if (n < 0) {
+			err = n;
+			pr_err("cannot read the histograms: %s", strerror(-err));
+			break;
+		}
+		now = time(NULL);
+		if (env->common.json)
+			strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", localtime(&now));
+		else
+			strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&now));
+		bct_hist_print(t, s->ctx, stdout, env->common.json,
+			       env->common.json || env->timestamp ? ts : NULL, iv.v, n);
+		if (!flush_out(out_err) || bct_exiting || last || --left == 0)
+			break;
+	}
+out:
+	interval_free(&iv);
+	return err;
+}
+
+int bct_hist_run(struct bct_session *s, const struct bct_hist_tool *t)
+{
+	int out_err = 0, err;
+	uint64_t missed;
+
+	if (s->env->common.ebpf) {
+		err = bct_session__print_source(s);
+		goto out;
+	}
+	err = bct_session__start(s);
+	if (err)
+		goto out;
+	err = bct_session__go(s);
+	if (err)
+		goto out;
+	if (t->banner && !s->env->common.json)
+		printf("%s\n", t->banner);
+	if (flush_out(&out_err))
+		err = intervals(s, t, bct_prog__map_fd(s->prog, t->map ? t->map : "hists"),
+				&out_err);
+	missed = bct_session__missed(s);
+	if (missed)
+		pr_warn("%" PRIu64 " %s missed: the kernel skipped the BPF program, or refused it a "
+			"map update, while another BPF program was running on the same CPU",
+			missed, t->missed_what ? t->missed_what : "events");
+out:
+	bct_session__stop(s);
+	if (out_err == -EPIPE) {
+		/* the reader is gone: a clean stop; what is still buffered cannot be delivered */
+		__fpurge(stdout);
+		clearerr(stdout);
+		out_err = 0;
+	}
+	return err || out_err ? 1 : 0;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The histogram-tool skeleton: everything between a tool's parsed options and its exit, for
+ * tools whose BPF side keeps histograms (bpf-src/bct_hist.bpf.h) and whose user side prints
+ * them per interval as BCC does (biolatency, runqlat, cpudist, ...):
+ *
+ *   --ebpf: print the program and stop
+ *   start the session (lib/tool.h), then the banner ("Tracing ... Hit Ctrl-C to end.")
+ *   every interval (BCC's [interval [count]]; default: until Ctrl-C or -d): drain the
+ *   histograms (read and deleted in one step, so nothing counted meanwhile is lost), sort them
+ *   by section, print BCC's text (an optional -T time, then per section "\nsection = name"
+ *   and the histogram) or strict JSON (one object per histogram per line)
+ *   at exit: runs the kernel skipped or the BPF side could not record, on stderr
+ *   one cleanup; exit 0 (also for a closed pipe), or 1 after a failure was reported
+ *
+ * Percentile or other summaries replace the printing with their own print callback.
+ */
+#ifndef BCT_HISTTOOL_H
+#define BCT_HISTTOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "json.h"
+#include "tool.h"
+
+/* One histogram read from the kernel. */
+struct bct_hist_entry {
+	const void *key; /* the map key's bytes */
+	char name[256]; /* the section's name of the key ("sda"), "" without sections */
+	const uint64_t *slots;
+	size_t nslots;
+	uint64_t total; /* BCT_HIST_SUM: sum and number of the values */
+	uint64_t count;
+};
+
+struct bct_hist_tool {
+	const char *map; /* the BPF map of struct bct_hist; "hists" when NULL */
+	const char *unit; /* BCC's val_type: "usecs", "msecs", "bytes"... */
+	bool linear; /* linear slots (print_linear_hist) instead of log2 */
+	/* Sections: one histogram per key, headed "section = name"; NULL: the key is 0, no header. */
+	const char *section;
+	void (*key_name)(void *ctx, const void *key, char *buf, size_t sz);
+	bool sort_by_name; /* sections sorted by name, then key; else by key (numerically) */
+	const char *banner; /* text mode, once after attaching; may be NULL */
+	const char *missed_what; /* "I/O events": what a missed run failed to count */
+	/* Text: printed after an interval's histograms (BCC's -e summary); may be NULL. */
+	void (*after_text)(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n);
+	/* JSON: extra members of a histogram's object (e may be NULL: the empty one). */
+	void (*json_extra)(void *ctx, struct bct_json *j, const struct bct_hist_entry *e);
+	/* Replaces the printing of an interval (percentiles, ...); may be NULL. */
+	void (*print)(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n);
+};
+
+/*
+ * Runs an initialised session (bct_session__init(), its callbacks set) as a histogram tool,
+ * then stops it. Returns the tool's exit code.
+ */
+int bct_hist_run(struct bct_session *s, const struct bct_hist_tool *t);
+
+/*
+ * One interval's output, as bct_hist_run() prints it (exposed for unit tests): text, or JSON
+ * with ts as its time stamp; timestamp: the -T line (text).
+ */
+void bct_hist_print(const struct bct_hist_tool *t, void *ctx, FILE *out, bool json,
+		    const char *timestamp, const struct bct_hist_entry *v, size_t n);
+/* Sorts entries as the tool asks (by key bytes as a little-endian number, or by name). */
+void bct_hist_sort(const struct bct_hist_tool *t, struct bct_hist_entry *v, size_t n,
+		   size_t key_size);
+
+#endif
