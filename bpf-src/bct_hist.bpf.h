@@ -26,12 +26,12 @@ struct bct_hist {
 	__u64 count; /* BCT_HIST_SUM: number of values */
 };
 
-#define BCT_HIST_MAP(name, key_type, max)           \
-	struct {                                    \
-		__uint(type, BPF_MAP_TYPE_HASH);    \
-		__uint(max_entries, max);           \
-		__type(key, key_type);              \
-		__type(value, struct bct_hist);     \
+#define BCT_HIST_MAP(name, key_type, max)        \
+	struct {                                 \
+		__uint(type, BPF_MAP_TYPE_HASH); \
+		__uint(max_entries, max);        \
+		__type(key, key_type);           \
+		__type(value, struct bct_hist);  \
 	} name SEC(".maps")
 
 static const struct bct_hist bct_hist_zero;

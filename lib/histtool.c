@@ -59,8 +59,7 @@ void bct_hist_sort(const struct bct_hist_tool *t, struct bct_hist_entry *v, size
 		qsort_r(v, n, sizeof(*v), cmp_entry, &c);
 }
 
-static void print_one_text(const struct bct_hist_tool *t, FILE *out,
-			   const struct bct_hist_entry *e)
+static void print_one_text(const struct bct_hist_tool *t, FILE *out, const struct bct_hist_entry *e)
 {
 	if (t->section)
 		fprintf(out, "\n%s = %s\n", t->section, e->name);
@@ -217,9 +216,9 @@ static int intervals(struct bct_session *s, const struct bct_hist_tool *t, int f
 		time_t now;
 
 		deadline.tv_sec += every;
-		if (env->duration_ms && (deadline.tv_sec > end.tv_sec ||
-					 (deadline.tv_sec == end.tv_sec &&
-					  deadline.tv_nsec >= end.tv_nsec))) {
+		if (env->duration_ms &&
+		    (deadline.tv_sec > end.tv_sec ||
+		     (deadline.tv_sec == end.tv_sec && deadline.tv_nsec >= end.tv_nsec))) {
 			deadline = end;
 			last = true;
 		}
@@ -269,7 +268,8 @@ int bct_hist_run(struct bct_session *s, const struct bct_hist_tool *t)
 				&out_err);
 	missed = bct_session__missed(s);
 	if (missed)
-		pr_warn("%" PRIu64 " %s missed: the kernel skipped the BPF program, or refused it a "
+		pr_warn("%" PRIu64
+			" %s missed: the kernel skipped the BPF program, or refused it a "
 			"map update, while another BPF program was running on the same CPU",
 			missed, t->missed_what ? t->missed_what : "events");
 out:
