@@ -27,14 +27,15 @@ static struct biolatency_env {
 	const char *disk;
 } env;
 
-static const struct argp_option options[] = {
-	{ "queued", 'Q', NULL, 0, "include OS queued time in I/O time", 0 },
-	{ "milliseconds", 'm', NULL, 0, "millisecond histogram", 0 },
-	{ "disks", 'D', NULL, 0, "print a histogram per disk device", 0 },
-	{ "flags", 'F', NULL, 0, "print a histogram per set of I/O flags", 0 },
-	{ "extension", 'e', NULL, 0, "summarize average/total value", 0 },
-	{ NULL, 'j', NULL, 0, "json output (strict JSON, one object per histogram per line)", 0 },
-	{ "disk", 'd', "DISK", 0, "Trace this disk only", 0 },
+static const struct bct_opt opts[] = {
+	BCT_FLAG('Q', "queued", &env.queued, "include OS queued time in I/O time"),
+	BCT_FLAG('m', "milliseconds", &env.milliseconds, "millisecond histogram"),
+	BCT_FLAG('D', "disks", &env.per_disk, "print a histogram per disk device"),
+	BCT_FLAG('F', "flags", &env.per_flags, "print a histogram per set of I/O flags"),
+	BCT_FLAG('e', "extension", &env.extension, "summarize average/total value"),
+	BCT_FLAG('j', NULL, &env.kit.common.json,
+		 "json output (strict JSON, one object per histogram per line)"),
+	BCT_STRING('d', "disk", "DISK", &env.disk, "Trace this disk only"),
 	{ 0 },
 };
 
@@ -53,39 +54,8 @@ static const char doc[] =
 	"    ./biolatency -d sdc             # Trace sdc only\n"
 	"    ./biolatency --cgroup /sys/fs/cgroup/app  # only I/O issued from this cgroup v2\n";
 
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
-{
-	switch (key) {
-	case 'Q':
-		env.queued = true;
-		break;
-	case 'm':
-		env.milliseconds = true;
-		break;
-	case 'D':
-		env.per_disk = true;
-		break;
-	case 'F':
-		env.per_flags = true;
-		break;
-	case 'e':
-		env.extension = true;
-		break;
-	case 'j':
-		env.kit.common.json = true;
-		break;
-	case 'd':
-		env.disk = arg;
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
 static const struct bct_tool_args args = {
-	.options = options,
-	.parser = parse_arg,
+	.opts = opts,
 	.args_doc = "[interval] [count]",
 	.doc = doc,
 	.shared = { .timestamp = 'T', .cgroup = true, .interval = true },

@@ -14,9 +14,10 @@
 #include "cmd.h"
 #include "compile.h"
 #include "src.h"
+#include "tool.h"
 
 static struct cache_env {
-	struct bct_common common;
+	struct bct_env kit; /* --json, --debug */
 	const char *action;
 } env;
 
@@ -43,9 +44,6 @@ static const char doc[] =
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
-	case ARGP_KEY_INIT:
-		bct_common_init(state, &env.common);
-		break;
 	case ARGP_KEY_ARG:
 		if (env.action)
 			argp_error(state, "unexpected argument: '%s'", arg);
@@ -63,8 +61,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child children[] = { { &bct_common_argp, 0, NULL, 0 }, { 0 } };
-static const struct argp argp = { NULL, parse_arg, "info|clear|warm", doc, children, NULL, NULL };
+static const struct bct_tool_args args = {
+	.parser = parse_arg,
+	.args_doc = "info|clear|warm",
+	.doc = doc,
+};
 
 struct info_ctx {
 	struct bct_json *json;
@@ -118,7 +119,7 @@ static int do_info(void)
 	}
 	if (c)
 		err = bct_cache__stat(c, &st, NULL, NULL);
-	if (env.common.json) {
+	if (env.kit.common.json) {
 		ic.json = &j;
 		bct_json_begin(&j, stdout);
 		bct_json_str(&j, "dir", dir);
@@ -134,7 +135,7 @@ static int do_info(void)
 	}
 	if (c && !err)
 		err = bct_cache__stat(c, &st, print_kernel, &ic);
-	if (env.common.json) {
+	if (env.kit.common.json) {
 		bct_json_arr_close(&j);
 		bct_json_end(&j);
 	}
@@ -189,8 +190,8 @@ static int do_warm(void)
 	for (i = 0; i < bct_nsrcs; i++) {
 		struct bct_compile_opts opts = {
 			.src_name = bct_srcs[i].name,
-			.debug = env.common.debug,
-			.no_cache = env.common.no_cache,
+			.debug = env.kit.common.debug,
+			.no_cache = env.kit.common.no_cache,
 		};
 		char key[BCT_HASH_HEX];
 		bool hit = false;
@@ -225,14 +226,10 @@ int cmd_cache(int argc, char **argv)
 {
 	int err;
 
-	err = argp_parse(&argp, argc, argv, 0, NULL, &env);
+	err = bct_tool_parse(&args, &env.kit, argc, argv);
 	if (err)
-		return 2;
-	if (env.common.ebpf) {
-		printf("cache: this tool has no BPF program\n");
-		return 0;
-	}
-	if (env.common.debug)
+		return err;
+	if (env.kit.common.debug)
 		bct_log_set_level(BCT_LOG_DEBUG);
 	if (!strcmp(env.action, "clear"))
 		return do_clear();

@@ -12,11 +12,12 @@
 #include "bct.h"
 #include "cmd.h"
 #include "compile.h"
+#include "tool.h"
 
 #define MAX_DEFINES 64
 
 static struct compile_env {
-	struct bct_common common;
+	struct bct_env kit; /* --ebpf, --debug, --no-cache */
 	const char *file;
 	const char *out;
 	const char *defines[MAX_DEFINES + 1];
@@ -33,27 +34,21 @@ static const char doc[] =
 	"    bcctool __compile -D FILTER_PID=1 -o x.o opensnoop.bpf.c   # the embedded one\n"
 	"    bcctool __compile --debug=0x8 x.bpf.c       # disassembly with source lines";
 
-static const struct argp_option options[] = {
-	{ "define", 'D', "NAME[=VALUE]", 0, "define a macro for the BPF program", 0 },
-	{ "output", 'o', "FILE", 0, "write the object to FILE", 0 },
+static const struct bct_opt options[] = {
+	BCT_CUSTOM('D', "define", "NAME[=VALUE]", "define a macro for the BPF program"),
+	BCT_STRING('o', "output", "FILE", &env.out, "write the object to FILE"),
 	{ 0 },
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
-	case ARGP_KEY_INIT:
-		bct_common_init(state, &env.common);
-		break;
 	case 'D':
 		if (env.ndefines == MAX_DEFINES)
 			argp_error(state, "too many -D options");
 		if (!arg[0] || arg[0] == '=')
 			argp_error(state, "invalid define: '%s'", arg);
 		env.defines[env.ndefines++] = arg;
-		break;
-	case 'o':
-		env.out = arg;
 		break;
 	case ARGP_KEY_ARG:
 		if (env.file)
@@ -70,8 +65,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child children[] = { { &bct_common_argp, 0, NULL, 0 }, { 0 } };
-static const struct argp argp = { options, parse_arg, "FILE", doc, children, NULL, NULL };
+static const struct bct_tool_args args = {
+	.opts = options,
+	.parser = parse_arg,
+	.args_doc = "FILE",
+	.doc = doc,
+};
 
 /* For the tests: a cache hit must not have mapped LLVM into this process. */
 static void report_llvm_mapped(void)
@@ -118,21 +117,21 @@ int cmd_compile(int argc, char **argv)
 	size_t sz = 0;
 	int err;
 
-	err = argp_parse(&argp, argc, argv, 0, NULL, &env);
+	err = bct_tool_parse(&args, &env.kit, argc, argv);
 	if (err)
-		return 2;
+		return err;
 	/* A path (or an existing file) is read from disk; a bare name is an embedded program. */
 	if (strchr(env.file, '/') || !stat(env.file, &st))
 		opts.src_path = env.file;
 	else
 		opts.src_name = env.file;
 	opts.defines = env.defines;
-	opts.debug = env.common.debug;
-	opts.no_cache = env.common.no_cache;
-	if (env.common.debug)
+	opts.debug = env.kit.common.debug;
+	opts.no_cache = env.kit.common.no_cache;
+	if (env.kit.common.debug)
 		bct_log_set_level(BCT_LOG_DEBUG);
 
-	if (env.common.ebpf)
+	if (env.kit.common.ebpf)
 		return bct_compile_print_source(&opts, stdout) ? 1 : 0;
 	err = bct_compile(&opts, &obj, &sz);
 	report_llvm_mapped();
@@ -140,7 +139,7 @@ int cmd_compile(int argc, char **argv)
 		return 1;
 	if (env.out) {
 		err = write_file(env.out, obj, sz);
-	} else if (env.common.json) {
+	} else if (env.kit.common.json) {
 		struct bct_json j;
 
 		bct_json_begin(&j, stdout);

@@ -11,6 +11,7 @@
 #include "cache.h"
 #include "cmd.h"
 #include "probe.h"
+#include "tool.h"
 
 #ifndef BCT_VERSION
 #define BCT_VERSION "0.0.0"
@@ -19,29 +20,12 @@
 #define BCT_LLVM_VERSION "unknown"
 #endif
 
-static struct info_env {
-	struct bct_common common;
-} env;
+static struct bct_env env; /* --json, --debug */
 
 static const char doc[] = "Show what this kernel offers bcctool: BTF, tracefs, attach types "
 			  "(probed by loading tiny programs), ring buffer, lockdown, compiler "
 			  "and cache.\v"
 			  "Run as root: unprivileged, every BPF probe fails with EPERM.";
-
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
-{
-	switch (key) {
-	case ARGP_KEY_INIT:
-		bct_common_init(state, &env.common);
-		break;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unrecognized argument: '%s'", arg);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
 
 /* In the order --info prints them. */
 static const enum bct_attach_kind kinds[] = {
@@ -180,12 +164,13 @@ static void print_json(const struct facts *f)
 
 int cmd_info(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &bct_common_argp, 0, NULL, 0 }, { 0 } };
-	static const struct argp argp = { NULL, parse_arg, NULL, doc, children, NULL, NULL };
+	static const struct bct_tool_args args = { .parser = bct_no_args, .doc = doc };
 	struct facts f;
+	int rc;
 
-	if (argp_parse(&argp, argc, argv, 0, NULL, &env))
-		return 2;
+	rc = bct_tool_parse(&args, &env, argc, argv);
+	if (rc)
+		return rc;
 	memset(&f, 0, sizeof(f));
 	gather(&f);
 	if (env.common.json)

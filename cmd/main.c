@@ -177,8 +177,23 @@ static int check_stdout(int rc)
 	return rc;
 }
 
+/* --ebpf before any "--": for tools that load no BPF, answered here for all of them. */
+static bool asks_ebpf(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--ebpf"))
+			return true;
+	return false;
+}
+
 static int run_cmd(const struct bct_cmd *c, int argc, char **argv)
 {
+	if (!(c->flags & (BCT_NEEDS_BPF | BCT_HIDDEN)) && !c->needs && asks_ebpf(argc, argv)) {
+		printf("%s: this tool has no BPF program\n", c->name);
+		return check_stdout(0);
+	}
 	/* named after the tool, as BCC's are: ps, top and bpflist show "opensnoop" */
 	prctl(PR_SET_NAME, c->name, 0, 0, 0);
 	bct_log_set_prog(c->name);

@@ -48,17 +48,16 @@ static struct opensnoop_env {
 	bool have_first;
 } env;
 
-static const struct argp_option options[] = {
-	{ "print-uid", 'U', NULL, 0, "print UID column", 0 },
-	{ "failed", 'x', NULL, 0, "only show failed opens", 0 },
-	{ "extended_fields", 'e', NULL, 0, "show extended fields (FLAGS and MODE)", 0 },
-	{ "flag_filter", 'f', "FLAG_FILTER", 0,
-	  "filter on flags argument (e.g., O_WRONLY); repeatable, any of them matches", 0 },
-	{ "full-path", 'F', NULL, 0, "show full path for opens of relative paths", 0 },
-	{ "buffer-pages", 'b', "BUFFER_PAGES", 0,
-	  "size of the ring buffer per CPU, in pages (must be a power of two number of pages and "
-	  "defaults to 64)",
-	  0 },
+static const struct bct_opt opts[] = {
+	BCT_FLAG('U', "print-uid", &env.print_uid, "print UID column"),
+	BCT_FLAG('x', "failed", &env.failed, "only show failed opens"),
+	BCT_FLAG('e', "extended_fields", &env.extended, "show extended fields (FLAGS and MODE)"),
+	BCT_CUSTOM('f', "flag_filter", "FLAG_FILTER",
+		   "filter on flags argument (e.g., O_WRONLY); repeatable, any of them matches"),
+	BCT_FLAG('F', "full-path", &env.full_path, "show full path for opens of relative paths"),
+	BCT_CUSTOM('b', "buffer-pages", "BUFFER_PAGES",
+		   "size of the ring buffer per CPU, in pages (must be a power of two number of "
+		   "pages and defaults to 64)"),
 	{ 0 },
 };
 
@@ -132,21 +131,9 @@ static bool add_flag(const char *name)
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
-	case 'U':
-		env.print_uid = true;
-		break;
-	case 'x':
-		env.failed = true;
-		break;
-	case 'e':
-		env.extended = true;
-		break;
 	case 'f':
 		if (!add_flag(arg) && !env.bad_flag)
 			env.bad_flag = arg;
-		break;
-	case 'F':
-		env.full_path = true;
 		break;
 	case 'b':
 		bct_arg_u64(state, "buffer pages", arg, 1, 1 << 20, &env.buffer_pages);
@@ -161,7 +148,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 }
 
 static const struct bct_tool_args args = {
-	.options = options,
+	.opts = opts,
 	.parser = parse_arg,
 	.doc = doc,
 	.shared = { .pid = 'p',

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bct.h"
+#include "tool.h"
 #include "cmd.h"
 
 /* What a file is compared with, at most; longer contents are "not as expected". */
@@ -57,10 +58,10 @@ static const char *const action_names[] = {
 };
 
 static struct env {
+	struct bct_env kit; /* --json */
 	bool force;
 	bool quiet;
 	bool verbose;
-	struct bct_common common;
 } env;
 
 /* A file's non-comment lines, as `grep -v '^#'` inside $(...) gives them. */
@@ -71,10 +72,10 @@ struct found {
 	bool long_text; /* text beyond FOUND_MAX besides newlines: cannot be the expected value */
 };
 
-static const struct argp_option options[] = {
-	{ "force", 'F', NULL, 0, "force: reset all tracing files", 0 },
-	{ "quiet", 'q', NULL, 0, "quiet: no output", 0 },
-	{ "verbose", 'v', NULL, 0, "verbose: print details while working", 0 },
+static const struct bct_opt opts[] = {
+	BCT_FLAG('F', "force", &env.force, "force: reset all tracing files"),
+	BCT_FLAG('q', "quiet", &env.quiet, "quiet: no output"),
+	BCT_FLAG('v', "verbose", &env.verbose, "verbose: print details while working"),
 	{ 0 },
 };
 
@@ -90,38 +91,7 @@ static const char doc[] = "Reset the state of tracing, disabling all tracing.\n"
 			  "       reset-trace -v           # show what is checked and reset\n"
 			  "       reset-trace -F           # reset all tracing files\n";
 
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
-{
-	switch (key) {
-	case 'F':
-		env.force = true;
-		break;
-	case 'q':
-		env.quiet = true;
-		break;
-	case 'v':
-		env.verbose = true;
-		break;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unrecognized argument: '%s'", arg);
-		break;
-	case ARGP_KEY_INIT:
-		bct_common_init(state, &env.common);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
-static const struct argp_child children[] = { { &bct_common_argp, 0, NULL, 0 }, { 0 } };
-
-static const struct argp argp = {
-	.options = options,
-	.parser = parse_arg,
-	.doc = doc,
-	.children = children,
-};
+static const struct bct_tool_args args = { .opts = opts, .parser = bct_no_args, .doc = doc };
 
 /* One warning line on stderr, after what stdout already holds so merged output keeps order. */
 static void warn_errno(const char *what, const char *path, int err, const char *hint)
@@ -300,7 +270,7 @@ static void print_json(const struct trace_file *tf, const char *path, const stru
 /* Checks one file and resets it when due; returns false when a due reset did not happen. */
 static bool handle_file(const char *dir, const struct trace_file *tf, struct found *f)
 {
-	bool json = env.common.json, say = !json && !env.quiet, verbose = !json && env.verbose;
+	bool json = env.kit.common.json, say = !json && !env.quiet, verbose = !json && env.verbose;
 	bool due = tf->always || env.force, have_found = false;
 	enum action act = ACT_NONE;
 	char path[4096];
@@ -383,14 +353,10 @@ int cmd_reset_trace(int argc, char **argv)
 	size_t i;
 	int err;
 
-	err = argp_parse(&argp, argc, argv, 0, NULL, &env);
+	err = bct_tool_parse(&args, &env.kit, argc, argv);
 	if (err)
-		return 2;
-	if (env.common.ebpf) {
-		printf("reset-trace: this tool has no BPF program\n");
-		return 0;
-	}
-	verbose = env.verbose && !env.common.json;
+		return err;
+	verbose = env.verbose && !env.kit.common.json;
 
 	dir = bct_tracefs_dir();
 	if (!dir || access(dir, R_OK | X_OK)) {

@@ -18,13 +18,14 @@
 #include <bpf/bpf.h>
 
 #include "bct.h"
+#include "tool.h"
 #include "buf.h"
 #include "cmd.h"
 #include "out.h"
 #include "prog.h"
 
 static struct selftest_env {
-	struct bct_common common;
+	struct bct_env kit; /* --ebpf, --json, --debug, --no-cache */
 	const char *what;
 	const char *arg;
 	uint64_t n;
@@ -35,11 +36,12 @@ static struct selftest_env {
 	int ndefines;
 } env = { .burst = 1 };
 
-static const struct argp_option options[] = {
-	{ "ring-bytes", 'r', "BYTES", 0, "ring buffer size (BCT_EVENTS_BYTES)", 0 },
-	{ "burst", 'b', "N", 0, "stream: getpid() calls per drain (default 1)", 0 },
-	{ "optional-hook", 'o', NULL, 0, "add an optional hook that cannot attach", 0 },
-	{ "define", 'D', "NAME[=VALUE]", 0, "an extra -D for the program (experiments)", 0 },
+static const struct bct_opt opts[] = {
+	BCT_CUSTOM('r', "ring-bytes", "BYTES", "ring buffer size (BCT_EVENTS_BYTES)"),
+	BCT_CUSTOM('b', "burst", "N", "stream: getpid() calls per drain (default 1)"),
+	BCT_FLAG('o', "optional-hook", &env.optional_hook,
+		 "add an optional hook that cannot attach"),
+	BCT_CUSTOM('D', "define", "NAME[=VALUE]", "an extra -D for the program (experiments)"),
 	{ 0 },
 };
 
@@ -51,9 +53,6 @@ static const char doc[] = "Engine self-test (for the test suite).\v"
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
-	case ARGP_KEY_INIT:
-		bct_common_init(state, &env.common);
-		break;
 	case 'r':
 		bct_arg_u64(state, "ring size", arg, 4096, 1 << 30, &env.ring_bytes);
 		break;
@@ -61,9 +60,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (env.ndefines == (int)(sizeof(env.defines) / sizeof(env.defines[0])))
 			argp_error(state, "too many -D");
 		env.defines[env.ndefines++] = arg;
-		break;
-	case 'o':
-		env.optional_hook = true;
 		break;
 	case 'b':
 		bct_arg_u64(state, "burst", arg, 1, 1000000, &env.burst);
@@ -206,7 +202,7 @@ static int run_getpid(struct bct_prog *p, struct bct_buf *b, struct counter *c)
 
 static int run_stream(struct bct_buf *b, struct counter *c)
 {
-	struct bct_out_opts oo = { .file = stdout, .cols = cols, .json = env.common.json };
+	struct bct_out_opts oo = { .file = stdout, .cols = cols, .json = env.kit.common.json };
 	int err = 0;
 
 	c->out = bct_out__new(&oo);
@@ -235,18 +231,21 @@ static int run_stream(struct bct_buf *b, struct counter *c)
 
 int cmd_selftest(int argc, char **argv)
 {
-	static const struct argp_child children[] = { { &bct_common_argp, 0, NULL, 0 }, { 0 } };
-	static const struct argp argp = { options,  parse_arg, "TEST [ARG]", doc,
-					  children, NULL,      NULL };
-	struct bct_prog_opts po = { .common = &env.common };
+	static const struct bct_tool_args args = {
+		.opts = opts,
+		.parser = parse_arg,
+		.args_doc = "TEST [ARG]",
+		.doc = doc,
+	};
+	struct bct_prog_opts po = { .common = &env.kit.common };
 	struct counter c = { 0 };
 	struct bct_prog *p = NULL;
 	struct bct_buf *b = NULL;
 	int err;
 
-	err = argp_parse(&argp, argc, argv, 0, NULL, &env);
+	err = bct_tool_parse(&args, &env.kit, argc, argv);
 	if (err)
-		return 2;
+		return err;
 	if (!strcmp(env.what, "load")) {
 		po.src_name = env.arg;
 	} else {
@@ -276,7 +275,7 @@ int cmd_selftest(int argc, char **argv)
 	}
 	if (env.ring_bytes)
 		bct_prog__define(p, "BCT_EVENTS_BYTES", "%llu", (unsigned long long)env.ring_bytes);
-	if (env.common.ebpf) {
+	if (env.kit.common.ebpf) {
 		err = bct_prog__print_source(p, stdout);
 		goto cleanup;
 	}

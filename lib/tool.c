@@ -29,12 +29,14 @@ enum {
 };
 
 #define MAX_SHARED 11
+#define MAX_OWN 40
 
 /* One parse per process (a tool runs once): the argp being parsed and its inputs. */
 static struct parse_state {
 	const struct bct_tool_args *args;
 	struct bct_env *env;
 	struct argp_option shared[MAX_SHARED + 1];
+	struct argp_option own[MAX_OWN + 1];
 } ps;
 
 static int key_of(char letter, int internal)
@@ -127,15 +129,61 @@ static error_t shared_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* The tool's declared options as argp's; -E2BIG when there are too many. */
+static int build_own(const struct bct_opt *o)
+{
+	size_t n = 0;
+
+	for (; o && o->key; o++) {
+		if (n == MAX_OWN)
+			return -E2BIG;
+		ps.own[n++] = (struct argp_option){ o->name, o->key, o->arg, 0, o->doc, 0 };
+	}
+	memset(&ps.own[n], 0, sizeof(ps.own[n]));
+	return 0;
+}
+
+static const struct bct_opt *find_own(int key)
+{
+	const struct bct_opt *o;
+
+	for (o = ps.args->opts; o && o->key; o++)
+		if (o->key == key)
+			return o;
+	return NULL;
+}
+
 static error_t tool_parse(int key, char *arg, struct argp_state *state)
 {
+	const struct bct_opt *o = find_own(key);
+
 	if (key == ARGP_KEY_INIT) {
 		state->child_inputs[0] = ps.env;
 		state->child_inputs[1] = &ps.env->common;
 	}
+	if (o && o->type == BCT_OPT_FLAG) {
+		*(bool *)o->dest = true;
+		return 0;
+	}
+	if (o && o->type == BCT_OPT_STRING) {
+		*(const char **)o->dest = arg;
+		return 0;
+	}
+	if (o && o->type == BCT_OPT_COUNT) {
+		(*(int *)o->dest)++;
+		return 0;
+	}
 	if (ps.args->parser)
 		return ps.args->parser(key, arg, state);
 	return ARGP_ERR_UNKNOWN;
+}
+
+error_t bct_no_args(int key, char *arg, struct argp_state *state)
+{
+	if (key != ARGP_KEY_ARG)
+		return ARGP_ERR_UNKNOWN;
+	argp_error(state, "unrecognized argument: '%s'", arg);
+	return 0;
 }
 
 int bct_tool_parse(const struct bct_tool_args *args, struct bct_env *env, int argc, char **argv)
@@ -147,7 +195,7 @@ int bct_tool_parse(const struct bct_tool_args *args, struct bct_env *env, int ar
 		{ 0 },
 	};
 	const struct argp argp = {
-		.options = args->options,
+		.options = ps.own,
 		.parser = tool_parse,
 		.args_doc = args->args_doc,
 		.doc = args->doc,
@@ -157,6 +205,10 @@ int bct_tool_parse(const struct bct_tool_args *args, struct bct_env *env, int ar
 	ps.args = args;
 	ps.env = env;
 	build_shared(&args->shared);
+	if (build_own(args->opts)) {
+		pr_err("too many options (at most %d)", MAX_OWN);
+		return 1;
+	}
 	if (argp_parse(&argp, argc, argv, 0, NULL, env))
 		return 2;
 	if (env->exec_argv && (env->filter.pid || env->filter.tid)) {

@@ -67,14 +67,58 @@ struct bct_env {
 	uint64_t count; /* 0 when not given */
 };
 
+/*
+ * A tool's own option, declared: a flag sets a bool, a string option keeps its argument, a
+ * count adds one per use (-vv); BCT_OPT_CUSTOM leaves the key to the tool's parser (typed
+ * values, checks, repeated values).
+ */
+enum bct_opt_type { BCT_OPT_FLAG, BCT_OPT_STRING, BCT_OPT_COUNT, BCT_OPT_CUSTOM };
+
+struct bct_opt {
+	int key; /* the short letter, or a value above 0xff for a long-only option */
+	const char *name; /* the long name; may be NULL */
+	const char *arg; /* the argument's name in --help ("PID"); NULL for a flag or count */
+	enum bct_opt_type type;
+	void *dest; /* bool *, const char **, int *; NULL for BCT_OPT_CUSTOM */
+	const char *doc;
+};
+
+#define BCT_FLAG(key, name, dest, doc)                   \
+	{                                                \
+		key, name, NULL, BCT_OPT_FLAG, dest, doc \
+	}
+#define BCT_STRING(key, name, arg, dest, doc)             \
+	{                                                 \
+		key, name, arg, BCT_OPT_STRING, dest, doc \
+	}
+#define BCT_COUNT(key, name, dest, doc)                   \
+	{                                                 \
+		key, name, NULL, BCT_OPT_COUNT, dest, doc \
+	}
+#define BCT_CUSTOM(key, name, arg, doc)                   \
+	{                                                 \
+		key, name, arg, BCT_OPT_CUSTOM, NULL, doc \
+	}
+
 /* A tool's command line: its own options and parser, and the shared options it offers. */
 struct bct_tool_args {
-	const struct argp_option *options; /* may be NULL */
-	argp_parser_t parser; /* may be NULL; gets the tool's keys, returns ARGP_ERR_UNKNOWN else */
+	const struct bct_opt *opts; /* terminated by { 0 }; may be NULL */
+	/*
+	 * May be NULL. Gets BCT_OPT_CUSTOM keys and argp's special keys (ARGP_KEY_ARG for
+	 * positionals, ARGP_KEY_END for checks), returns ARGP_ERR_UNKNOWN for the rest.
+	 */
+	argp_parser_t parser;
 	const char *args_doc;
 	const char *doc; /* "summary\v examples" as argp takes it */
 	struct bct_tool_opts shared;
 };
+
+/*
+ * A parser for bcctool's own commands that take no positionals: rejects one as "unrecognized
+ * argument: 'x'" (BCC's tools, without a parser of their own for positionals, say
+ * "unrecognized arguments: x", as Python's argparse does).
+ */
+error_t bct_no_args(int key, char *arg, struct argp_state *state);
 
 /*
  * Parses argv into env (and the tool's own state through its parser). Returns 0, or the exit

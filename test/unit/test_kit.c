@@ -74,7 +74,8 @@ UNIT_TEST(filter_pack_comm_little_endian_16_bytes)
 	CHECK(lo == 0x61 && hi == 0);
 }
 
-static int tool_key_seen;
+static int tool_key_seen, verbose;
+static bool flag;
 
 static error_t tool_parser(int key, char *arg, struct argp_state *state)
 {
@@ -86,9 +87,14 @@ static error_t tool_parser(int key, char *arg, struct argp_state *state)
 
 UNIT_TEST(tool_parse_shared_and_own_options)
 {
-	static const struct argp_option own[] = { { "ex", 'x', NULL, 0, "x", 0 }, { 0 } };
+	static const struct bct_opt own[] = {
+		BCT_CUSTOM('x', "ex", NULL, "x"),
+		BCT_COUNT('v', "verbose", &verbose, "more"),
+		BCT_FLAG('f', "flag", &flag, "a flag"),
+		{ 0 },
+	};
 	struct bct_tool_args a = {
-		.options = own,
+		.opts = own,
 		.parser = tool_parser,
 		.shared = { .pid = 'p',
 			    .comm = 'c',
@@ -98,14 +104,31 @@ UNIT_TEST(tool_parse_shared_and_own_options)
 			    .cgroup = true,
 			    .interval = true },
 	};
-	char *argv[] = { "t",  "-x", "-p",    "12",	  "--comm",	    "bash",
-			 "-T", "-d", "500ms", "--cgroup", "/sys/fs/cgroup", "--json",
-			 "3",  "4",  NULL };
+	char *argv[] = { "t",
+			 "-x",
+			 "-p",
+			 "12",
+			 "--comm",
+			 "bash",
+			 "-T",
+			 "-d",
+			 "500ms",
+			 "--cgroup",
+			 "/sys/fs/cgroup",
+			 "--json",
+			 "3",
+			 "4",
+			 "-v",
+			 "-vv",
+			 "-f",
+			 NULL };
 	struct bct_env env = { 0 };
 
-	tool_key_seen = 0;
-	CHECK_INT(bct_tool_parse(&a, &env, 14, argv), 0);
+	tool_key_seen = verbose = 0;
+	CHECK_INT(bct_tool_parse(&a, &env, sizeof(argv) / sizeof(argv[0]) - 1, argv), 0);
 	CHECK_INT(tool_key_seen, 1);
+	CHECK_INT(verbose, 3);
+	CHECK(flag);
 	CHECK_INT(env.filter.pid, 12);
 	CHECK_STR(env.filter.comm, "bash");
 	CHECK(env.timestamp);
