@@ -17,6 +17,7 @@
 #include "prog.h"
 #include "probe.h"
 
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define MAX_HOOKS 16
 #define MAX_CANDIDATES 16
 #define REASON_LEN 1024
@@ -256,8 +257,9 @@ static void eval_row(struct row *rw)
 		if (r->chosen || h->optional)
 			continue;
 		if (!r->unknown) {
+			if (rw->status != S_UNAVAILABLE)
+				rw->failed = r;
 			rw->status = S_UNAVAILABLE;
-			rw->failed = r;
 		} else if (rw->status == S_AVAILABLE) {
 			rw->status = S_UNKNOWN;
 			if (!rw->failed)
@@ -324,10 +326,12 @@ static void print_text(const struct row *rw, int width)
 		first = false;
 		if (several)
 			printf("%s: ", r->hook->name);
-		if (r->chosen)
+		if (r->chosen) {
 			print_method(r->chosen);
-		else
+		} else {
+			printf("unknown: ");
 			print_candidates(r);
+		}
 	}
 	for (i = 0; i < rw->nhooks; i++)
 		if (!rw->res[i].chosen && !rw->res[i].unknown)
@@ -463,26 +467,32 @@ static bool check_tool(const struct tool *t, int width)
 	return ok;
 }
 
+static int label_len(const struct tool *t)
+{
+	const struct bct_variant *v;
+	size_t w = strlen(t->name), l;
+
+	for (v = t->needs ? t->needs->variants : NULL; v && v->when; v++) {
+		l = strlen(t->name) + (v->when[0] ? 1 + strlen(v->when) : 0);
+		w = l > w ? l : w;
+	}
+	return (int)w;
+}
+
 /* The label column: the longest "tool variant" shown, plus two spaces. */
 static int label_width(void)
 {
-	size_t w = 0, l, i;
-	int n;
+	int w = 0, i;
 
-	for (i = 0; i < (size_t)(env.nnames ? env.nnames : (int)NTOOLS); i++) {
-		const struct tool *t = env.nnames ? find_tool(env.names[i]) : &tools[i];
-		const struct bct_variant *v;
-
-		if (t->flags & BCT_HIDDEN)
-			continue;
-		l = strlen(t->name);
-		w = l > w ? l : w;
-		for (v = t->needs ? t->needs->variants : NULL; v && v->when; v++) {
-			n = v->when[0] ? (int)(l + 1 + strlen(v->when)) : (int)l;
-			w = (size_t)n > w ? (size_t)n : w;
-		}
+	if (env.nnames) {
+		for (i = 0; i < env.nnames; i++)
+			w = MAX(w, label_len(find_tool(env.names[i])));
+	} else {
+		for (i = 0; i < (int)NTOOLS; i++)
+			if (!(tools[i].flags & BCT_HIDDEN))
+				w = MAX(w, label_len(&tools[i]));
 	}
-	return (int)w + 2;
+	return w + 2;
 }
 
 int cmd_check(int argc, char **argv)

@@ -68,7 +68,7 @@ have_kprobes() {
     # render the objects as the text lines, label padding squeezed to one space
     want=$(jq -r '
         def alts: if length > 1 then (.[:-1] | join(", ")) + " or " + .[-1] else .[0] end;
-        def hooktext: (if (.method | not) then (.candidates | alts)
+        def hooktext: (if (.method | not) then "unknown: " + (.candidates | alts)
             else .method + (if .approximate then " (approximate: " + .approximate + ")"
             else "" end) end);
         (.tool + (if .variant == "" then "" else " " + .variant end)) + " " +
