@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * check: which attach method each tool would use on this kernel, or why it cannot run.
+ *
+ * Answers from the tools' declarations (needs_<tool>, cmd/cmd.h) and the kernel probes of
+ * lib/probe.h alone, through the same bct_hook_choose() the engine calls at load time: no
+ * tool's BPF program is compiled or loaded. bcctool's own command; BCC has no equivalent.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bct.h"
+#include "cmd.h"
+#include "prog.h"
+#include "probe.h"
+
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MAX_HOOKS 16
+#define MAX_CANDIDATES 16
+#define REASON_LEN 1024
+
+static const struct tool {
+	const char *name;
+	unsigned int flags;
+	const struct bct_needs *needs;
+} tools[] = {
+#define BCT_CMD(name, fn, summary, flags) { name, flags, &needs_##fn },
+#include "cmdlist.h"
+#undef BCT_CMD
+};
+
+#define NTOOLS (sizeof(tools) / sizeof(tools[0]))
+
+static struct check_env {
+	struct bct_common common;
+	bool verbose;
+	char **names; /* the tools named on the command line, or NULL for every visible tool */
+	int nnames;
+} env;
+
+static const struct argp_option options[] = {
+	{ "verbose", 'v', NULL, 0, "also show every method tried and why it was rejected", 0 },
+	{ 0 },
+};
+
+static const char doc[] =
+	"Show which attach method each tool would use on this kernel, or why it cannot run\n"
+	"\v"
+	"examples:\n"
+	"    check                   # every tool, one line per tool and variant\n"
+	"    check opensnoop         # only opensnoop; exit 1 if it cannot run here\n"
+	"    check -v biolatency     # also every method tried and why it was rejected\n"
+	"    check --json            # one JSON object per tool and variant\n";
+
+static const struct tool *find_tool(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NTOOLS; i++)
+		if (!(tools[i].flags & BCT_HIDDEN) && !strcmp(tools[i].name, name))
+			return &tools[i];
+	return NULL;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	int i;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		bct_common_init(state, &env.common);
+		break;
+	case 'v':
+		env.verbose = true;
+		break;
+	case ARGP_KEY_ARGS:
+		env.names = state->argv + state->next;
+		env.nnames = state->argc - state->next;
+		for (i = 0; i < env.nnames; i++)
+			if (!find_tool(env.names[i]))
+				argp_error(state, "unknown tool: '%s' (see 'bcctool --list')",
+					   env.names[i]);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child children[] = { { &bct_common_argp, 0, NULL, 0 }, { 0 } };
+
+static const struct argp argp = {
+	.options = options,
+	.parser = parse_arg,
+	.args_doc = "[TOOL...]",
+	.doc = doc,
+	.children = children,
+};
+
+/* --- the verdict on one hook ------------------------------------------------------------- */
+
+/* Why a method was rejected, from its first program that cannot attach. */
+enum verdict {
+	V_OK,
+	V_DISABLED, /* BCCTOOL_DISABLE_ATTACH names its kind */
+	V_NO_KIND, /* the kernel lacks the attach kind (kprobes, fentry...) */
+	V_NO_PRIV, /* the kind cannot be probed without privileges: unknown */
+	V_NO_TARGET, /* the kind works, the function or tracepoint is missing */
+};
+
+struct hook_res {
+	const struct bct_hook *hook;
+	const struct bct_method *chosen; /* bct_hook_choose(): the engine's choice */
+	bool unknown; /* a better method could not be probed without privileges */
+	const struct bct_method *candidates[MAX_CANDIDATES]; /* when unknown, best first */
+	size_t ncandidates;
+	char reason[REASON_LEN]; /* when there is no choice: short and useful */
+};
+
+/* Kinds whose probe loads a program, hence needs privileges to answer. */
+static bool probe_needs_privileges(enum bct_attach_kind kind)
+{
+	return kind == BCT_ATTACH_FENTRY || kind == BCT_ATTACH_TRACEPOINT ||
+	       kind == BCT_ATTACH_TP_BTF || kind == BCT_ATTACH_RAW_TP ||
+	       kind == BCT_ATTACH_PERF_EVENT;
+}
+
+/* The same checks as bct_method_available(), in the same order, told apart. */
+static enum verdict classify(const struct bct_method *m, enum bct_attach_kind *kind)
+{
+	const struct bct_prog_decl *d;
+
+	for (d = m->progs; d && d->name; d++) {
+		struct bct_sec sec;
+
+		if (bct_sec_parse(d->sec, &sec))
+			return V_NO_TARGET;
+		*kind = sec.kind;
+		if (bct_attach_disabled(sec.kind))
+			return V_DISABLED;
+		if (!bct_attach_kind_supported(sec.kind, NULL, 0))
+			return !bct_has_bpf_privileges() && probe_needs_privileges(sec.kind)
+				       ? V_NO_PRIV
+				       : V_NO_KIND;
+		if (!bct_sec_available(&sec, NULL, 0))
+			return V_NO_TARGET;
+	}
+	return V_OK;
+}
+
+/* What a kernel lacking this kind lacks, for "needs ...". */
+static const char *kind_need(enum bct_attach_kind kind)
+{
+	switch (kind) {
+	case BCT_ATTACH_FENTRY:
+		return "fentry/fexit";
+	case BCT_ATTACH_KPROBE:
+		return "kprobes";
+	case BCT_ATTACH_TRACEPOINT:
+		return "tracepoints";
+	case BCT_ATTACH_RAW_TP:
+		return "raw tracepoints";
+	case BCT_ATTACH_UPROBE:
+		return "uprobes";
+	case BCT_ATTACH_PERF_EVENT:
+		return "perf events";
+	default:
+		return bct_attach_kind_name(kind);
+	}
+}
+
+static void eval_hook(const struct bct_hook *h, struct hook_res *r)
+{
+	enum bct_attach_kind needed[MAX_CANDIDATES];
+	size_t nneeded = 0, i, len;
+	const struct bct_method *m;
+	bool kind_level = true;
+
+	memset(r, 0, sizeof(*r));
+	r->hook = h;
+	r->chosen = bct_hook_choose(h, r->reason, sizeof(r->reason));
+	for (m = h->methods; m && m->name && m != r->chosen; m++) {
+		enum bct_attach_kind kind = BCT_ATTACH_OTHER;
+
+		switch (classify(m, &kind)) {
+		case V_NO_PRIV:
+			if (r->ncandidates < MAX_CANDIDATES)
+				r->candidates[r->ncandidates++] = m;
+			break;
+		case V_NO_KIND:
+			for (i = 0; i < nneeded && needed[i] != kind; i++)
+				;
+			if (i == nneeded && nneeded < MAX_CANDIDATES)
+				needed[nneeded++] = kind;
+			break;
+		case V_DISABLED:
+			break;
+		default:
+			kind_level = false;
+			break;
+		}
+	}
+	if (r->ncandidates) {
+		r->unknown = true;
+		if (r->chosen && r->ncandidates < MAX_CANDIDATES)
+			r->candidates[r->ncandidates++] = r->chosen;
+		r->chosen = NULL;
+		snprintf(r->reason, sizeof(r->reason), "probing needs root or CAP_BPF+CAP_PERFMON");
+		return;
+	}
+	if (r->chosen || !kind_level || !h->methods || !h->methods->name)
+		return; /* the reason is bct_hook_choose()'s list of attempts */
+	if (!nneeded) {
+		snprintf(r->reason, sizeof(r->reason),
+			 "every method disabled by BCCTOOL_DISABLE_ATTACH");
+		return;
+	}
+	len = snprintf(r->reason, sizeof(r->reason), "needs");
+	for (i = 0; i < nneeded && len < sizeof(r->reason); i++)
+		len += snprintf(r->reason + len, sizeof(r->reason) - len, "%s %s", i ? " or" : "",
+				kind_need(needed[i]));
+}
+
+/* --- one tool and variant ----------------------------------------------------------------- */
+
+enum status {
+	S_NO_BPF,
+	S_AVAILABLE,
+	S_UNKNOWN,
+	S_UNAVAILABLE,
+};
+
+struct row {
+	const struct tool *tool;
+	const char *variant; /* "" for the default run */
+	const struct bct_hook *hooks; /* NULL for a tool without BPF */
+	struct hook_res res[MAX_HOOKS];
+	size_t nhooks;
+	enum status status;
+	const struct hook_res *failed; /* the first required hook without a method */
+};
+
+static void eval_row(struct row *rw)
+{
+	const struct bct_hook *h;
+
+	rw->nhooks = 0;
+	rw->failed = NULL;
+	rw->status = rw->hooks ? S_AVAILABLE : S_NO_BPF;
+	for (h = rw->hooks; h && h->name && rw->nhooks < MAX_HOOKS; h++) {
+		struct hook_res *r = &rw->res[rw->nhooks++];
+
+		eval_hook(h, r);
+		if (r->chosen || h->optional)
+			continue;
+		if (!r->unknown) {
+			if (rw->status != S_UNAVAILABLE)
+				rw->failed = r;
+			rw->status = S_UNAVAILABLE;
+		} else if (rw->status == S_AVAILABLE) {
+			rw->status = S_UNKNOWN;
+			if (!rw->failed)
+				rw->failed = r;
+		}
+	}
+}
+
+static void print_candidates(const struct hook_res *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncandidates; i++)
+		printf("%s%s",
+		       !i			 ? ""
+		       : i + 1 == r->ncandidates ? " or "
+						 : ", ",
+		       r->candidates[i]->name);
+}
+
+static void print_method(const struct bct_method *m)
+{
+	printf("%s", m->name);
+	if (m->approx)
+		printf(" (approximate: %s)", m->approx);
+}
+
+/* "tp_btf", or "hook: method; hook: method" for a variant with several hooks. */
+static void print_text(const struct row *rw, int width)
+{
+	char label[256];
+	bool several = rw->nhooks > 1, first = true;
+	size_t i;
+
+	snprintf(label, sizeof(label), "%s%s%s", rw->tool->name, rw->variant[0] ? " " : "",
+		 rw->variant);
+	printf("%-*s", width, label);
+	switch (rw->status) {
+	case S_NO_BPF:
+		printf("no BPF\n");
+		return;
+	case S_UNAVAILABLE:
+		printf("unavailable: ");
+		if (several)
+			printf("%s: ", rw->failed->hook->name);
+		printf("%s\n", rw->failed->reason);
+		return;
+	case S_UNKNOWN:
+		printf("unknown: ");
+		if (several)
+			printf("%s: ", rw->failed->hook->name);
+		print_candidates(rw->failed);
+		printf(" (%s)\n", rw->failed->reason);
+		return;
+	default:
+		break;
+	}
+	for (i = 0; i < rw->nhooks; i++) {
+		const struct hook_res *r = &rw->res[i];
+
+		if (!r->chosen && !r->unknown)
+			continue;
+		printf("%s", first ? "" : "; ");
+		first = false;
+		if (several)
+			printf("%s: ", r->hook->name);
+		if (r->chosen) {
+			print_method(r->chosen);
+		} else {
+			printf("unknown: ");
+			print_candidates(r);
+		}
+	}
+	for (i = 0; i < rw->nhooks; i++)
+		if (!rw->res[i].chosen && !rw->res[i].unknown)
+			printf(" (without %s)", rw->res[i].hook->name);
+	printf("\n");
+}
+
+/* -v: every method tried before the choice and why it was rejected, then the choice. */
+static void print_tried_text(const struct row *rw)
+{
+	size_t i;
+
+	for (i = 0; i < rw->nhooks; i++) {
+		const struct hook_res *r = &rw->res[i];
+		const struct bct_method *m;
+		const struct bct_prog_decl *d;
+		char why[256], last[512] = "", line[512];
+
+		for (m = r->hook->methods; m && m->name && m != r->chosen; m++) {
+			if (bct_method_available(m, why, sizeof(why)))
+				continue;
+			/* alternatives of one kind (other functions) often fail alike: once */
+			snprintf(line, sizeof(line), "%s: %s", m->name, why);
+			if (strcmp(line, last))
+				printf("    %s: %s\n", r->hook->name, line);
+			memcpy(last, line, sizeof(last));
+		}
+		if (!r->chosen) {
+			if (r->hook->optional)
+				printf("    %s: optional, left out\n", r->hook->name);
+			continue;
+		}
+		printf("    %s: %s: chosen\n", r->hook->name, r->chosen->name);
+		for (d = r->chosen->optional_progs; d && d->name; d++) {
+			struct bct_sec sec;
+
+			if (!bct_sec_parse(d->sec, &sec) &&
+			    !bct_sec_available(&sec, why, sizeof(why)))
+				printf("    %s: %s: without optional program '%s': %s\n",
+				       r->hook->name, r->chosen->name, d->name, why);
+		}
+	}
+}
+
+static void json_tried(struct bct_json *j, const struct hook_res *r)
+{
+	const struct bct_method *m;
+	char why[256];
+
+	bct_json_arr_open(j, "tried");
+	for (m = r->hook->methods; m && m->name && m != r->chosen; m++) {
+		if (bct_method_available(m, why, sizeof(why)))
+			continue;
+		bct_json_obj_open(j, NULL);
+		bct_json_str(j, "method", m->name);
+		bct_json_str(j, "reason", why);
+		bct_json_obj_close(j);
+	}
+	bct_json_arr_close(j);
+}
+
+static void print_json(const struct row *rw)
+{
+	struct bct_json j;
+	size_t i, c;
+
+	bct_json_begin(&j, stdout);
+	bct_json_str(&j, "tool", rw->tool->name);
+	bct_json_str(&j, "variant", rw->variant);
+	if (rw->status == S_UNKNOWN)
+		bct_json_null(&j, "available");
+	else
+		bct_json_bool(&j, "available", rw->status != S_UNAVAILABLE);
+	bct_json_bool(&j, "bpf", rw->status != S_NO_BPF);
+	if (rw->failed) {
+		char reason[REASON_LEN + 128];
+
+		snprintf(reason, sizeof(reason), "%s%s%s",
+			 rw->nhooks > 1 ? rw->failed->hook->name : "", rw->nhooks > 1 ? ": " : "",
+			 rw->failed->reason);
+		bct_json_str(&j, "reason", reason);
+	}
+	bct_json_arr_open(&j, "hooks");
+	for (i = 0; i < rw->nhooks; i++) {
+		const struct hook_res *r = &rw->res[i];
+
+		bct_json_obj_open(&j, NULL);
+		bct_json_str(&j, "hook", r->hook->name);
+		if (r->chosen)
+			bct_json_str(&j, "method", r->chosen->name);
+		else
+			bct_json_null(&j, "method");
+		if (r->chosen && r->chosen->approx)
+			bct_json_str(&j, "approximate", r->chosen->approx);
+		else
+			bct_json_null(&j, "approximate");
+		bct_json_bool(&j, "optional", r->hook->optional);
+		if (!r->chosen)
+			bct_json_str(&j, "reason", r->reason);
+		if (r->unknown) {
+			bct_json_arr_open(&j, "candidates");
+			for (c = 0; c < r->ncandidates; c++)
+				bct_json_str(&j, NULL, r->candidates[c]->name);
+			bct_json_arr_close(&j);
+		}
+		if (env.verbose)
+			json_tried(&j, r);
+		bct_json_obj_close(&j);
+	}
+	bct_json_arr_close(&j);
+	bct_json_end(&j);
+}
+
+/* Checks every variant of t, printing as it goes; true when each one can run here. */
+static bool check_tool(const struct tool *t, int width)
+{
+	static const struct bct_variant none[] = { { "", NULL }, { NULL } };
+	const struct bct_variant *v = t->needs && t->needs->variants ? t->needs->variants : none;
+	bool ok = true;
+
+	for (; v->when; v++) {
+		struct row rw = { .tool = t, .variant = v->when, .hooks = v->hooks };
+
+		eval_row(&rw);
+		ok &= rw.status != S_UNAVAILABLE;
+		if (env.common.json)
+			print_json(&rw);
+		else
+			print_text(&rw, width);
+		if (env.verbose && !env.common.json)
+			print_tried_text(&rw);
+	}
+	return ok;
+}
+
+static int label_len(const struct tool *t)
+{
+	const struct bct_variant *v;
+	size_t w = strlen(t->name), l;
+
+	for (v = t->needs ? t->needs->variants : NULL; v && v->when; v++) {
+		l = strlen(t->name) + (v->when[0] ? 1 + strlen(v->when) : 0);
+		w = l > w ? l : w;
+	}
+	return (int)w;
+}
+
+/* The label column: the longest "tool variant" shown, plus two spaces. */
+static int label_width(void)
+{
+	int w = 0, i;
+
+	if (env.nnames) {
+		for (i = 0; i < env.nnames; i++)
+			w = MAX(w, label_len(find_tool(env.names[i])));
+	} else {
+		for (i = 0; i < (int)NTOOLS; i++)
+			if (!(tools[i].flags & BCT_HIDDEN))
+				w = MAX(w, label_len(&tools[i]));
+	}
+	return w + 2;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	bool ok = true;
+	int width, i;
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, &env))
+		return 2;
+	if (env.common.ebpf) {
+		printf("check: this tool has no BPF program\n");
+		return 0;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	bct_probe_memo_load();
+	width = label_width();
+	if (env.nnames) {
+		for (i = 0; i < env.nnames; i++)
+			ok &= check_tool(find_tool(env.names[i]), width);
+	} else {
+		for (i = 0; i < (int)NTOOLS; i++)
+			if (!(tools[i].flags & BCT_HIDDEN))
+				check_tool(&tools[i], width);
+	}
+	bct_probe_memo_save();
+	return ok ? 0 : 1;
+}
