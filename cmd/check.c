@@ -16,33 +16,27 @@
 #include "cmd.h"
 #include "prog.h"
 #include "probe.h"
+#include "tool.h"
 
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define MAX_HOOKS 16
 #define MAX_CANDIDATES 16
 #define REASON_LEN 1024
 
-static const struct tool {
-	const char *name;
-	unsigned int flags;
-	const struct bct_needs *needs;
-} tools[] = {
-#define BCT_CMD(name, fn, summary, flags) { name, flags, &needs_##fn },
-#include "cmdlist.h"
-#undef BCT_CMD
-};
-
-#define NTOOLS (sizeof(tools) / sizeof(tools[0]))
+/* The registry (cmd/main.c). */
+static const struct bct_cmd *tools;
+static size_t ntools;
 
 static struct check_env {
-	struct bct_common common;
+	struct bct_env kit; /* --json */
 	bool verbose;
 	char **names; /* the tools named on the command line, or NULL for every visible tool */
 	int nnames;
 } env;
 
-static const struct argp_option options[] = {
-	{ "verbose", 'v', NULL, 0, "also show every method tried and why it was rejected", 0 },
+static const struct bct_opt opts[] = {
+	BCT_FLAG('v', "verbose", &env.verbose,
+		 "also show every method tried and why it was rejected"),
 	{ 0 },
 };
 
@@ -55,11 +49,11 @@ static const char doc[] =
 	"    check -v biolatency     # also every method tried and why it was rejected\n"
 	"    check --json            # one JSON object per tool and variant\n";
 
-static const struct tool *find_tool(const char *name)
+static const struct bct_cmd *find_tool(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < NTOOLS; i++)
+	for (i = 0; i < ntools; i++)
 		if (!(tools[i].flags & BCT_HIDDEN) && !strcmp(tools[i].name, name))
 			return &tools[i];
 	return NULL;
@@ -70,12 +64,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	int i;
 
 	switch (key) {
-	case ARGP_KEY_INIT:
-		bct_common_init(state, &env.common);
-		break;
-	case 'v':
-		env.verbose = true;
-		break;
 	case ARGP_KEY_ARGS:
 		env.names = state->argv + state->next;
 		env.nnames = state->argc - state->next;
@@ -90,14 +78,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child children[] = { { &bct_common_argp, 0, NULL, 0 }, { 0 } };
-
-static const struct argp argp = {
-	.options = options,
+static const struct bct_tool_args args = {
+	.opts = opts,
 	.parser = parse_arg,
 	.args_doc = "[TOOL...]",
 	.doc = doc,
-	.children = children,
 };
 
 /* --- the verdict on one hook ------------------------------------------------------------- */
@@ -234,7 +219,7 @@ enum status {
 };
 
 struct row {
-	const struct tool *tool;
+	const struct bct_cmd *tool;
 	const char *variant; /* "" for the default run */
 	const struct bct_hook *hooks; /* NULL for a tool without BPF */
 	struct hook_res res[MAX_HOOKS];
@@ -446,7 +431,7 @@ static void print_json(const struct row *rw)
 }
 
 /* Checks every variant of t, printing as it goes; true when each one can run here. */
-static bool check_tool(const struct tool *t, int width)
+static bool check_tool(const struct bct_cmd *t, int width)
 {
 	static const struct bct_variant none[] = { { "", NULL }, { NULL } };
 	const struct bct_variant *v = t->needs && t->needs->variants ? t->needs->variants : none;
@@ -457,17 +442,17 @@ static bool check_tool(const struct tool *t, int width)
 
 		eval_row(&rw);
 		ok &= rw.status != S_UNAVAILABLE;
-		if (env.common.json)
+		if (env.kit.common.json)
 			print_json(&rw);
 		else
 			print_text(&rw, width);
-		if (env.verbose && !env.common.json)
+		if (env.verbose && !env.kit.common.json)
 			print_tried_text(&rw);
 	}
 	return ok;
 }
 
-static int label_len(const struct tool *t)
+static int label_len(const struct bct_cmd *t)
 {
 	const struct bct_variant *v;
 	size_t w = strlen(t->name), l;
@@ -488,7 +473,7 @@ static int label_width(void)
 		for (i = 0; i < env.nnames; i++)
 			w = MAX(w, label_len(find_tool(env.names[i])));
 	} else {
-		for (i = 0; i < (int)NTOOLS; i++)
+		for (i = 0; i < (int)ntools; i++)
 			if (!(tools[i].flags & BCT_HIDDEN))
 				w = MAX(w, label_len(&tools[i]));
 	}
@@ -500,12 +485,12 @@ int cmd_check(int argc, char **argv)
 	bool ok = true;
 	int width, i;
 
-	if (argp_parse(&argp, argc, argv, 0, NULL, &env))
-		return 2;
-	if (env.common.ebpf) {
-		printf("check: this tool has no BPF program\n");
-		return 0;
-	}
+	int rc;
+
+	tools = bct_cmd_table(&ntools);
+	rc = bct_tool_parse(&args, &env.kit, argc, argv);
+	if (rc)
+		return rc;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	bct_probe_memo_load();
 	width = label_width();
@@ -513,7 +498,7 @@ int cmd_check(int argc, char **argv)
 		for (i = 0; i < env.nnames; i++)
 			ok &= check_tool(find_tool(env.names[i]), width);
 	} else {
-		for (i = 0; i < (int)NTOOLS; i++)
+		for (i = 0; i < (int)ntools; i++)
 			if (!(tools[i].flags & BCT_HIDDEN))
 				check_tool(&tools[i], width);
 	}

@@ -3,6 +3,8 @@
 #ifndef BCT_CMD_H
 #define BCT_CMD_H
 
+#include <stddef.h>
+
 enum {
 	BCT_NEEDS_BPF = 1 << 0, /* loads BPF: needs root or CAP_BPF+CAP_PERFMON */
 	BCT_HIDDEN = 1 << 1, /* internal: not in --list, no man page required */
@@ -34,6 +36,9 @@ struct bct_cmd {
 	unsigned int flags;
 	const struct bct_needs *needs; /* NULL for a tool that loads no BPF */
 };
+
+/* The registry, sorted by name (cmd/main.c). */
+const struct bct_cmd *bct_cmd_table(size_t *n);
 
 /* Every command's function, and its needs (weak: NULL where the command defines none). */
 #define BCT_CMD(name, fn, summary, flags)    \

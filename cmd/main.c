@@ -33,6 +33,12 @@ static const struct bct_cmd cmds[] = {
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
+const struct bct_cmd *bct_cmd_table(size_t *n)
+{
+	*n = NCMDS;
+	return cmds;
+}
+
 static int cmp_cmd(const void *key, const void *elem)
 {
 	return strcmp(key, ((const struct bct_cmd *)elem)->name);
