@@ -12,13 +12,6 @@
 #include "cmd.h"
 #include "probe.h"
 
-#ifndef BCT_VERSION
-#define BCT_VERSION "0.0.0"
-#endif
-#ifndef BCT_LLVM_VERSION
-#define BCT_LLVM_VERSION "unknown"
-#endif
-
 static struct info_env {
 	struct bct_common common;
 } env;

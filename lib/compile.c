@@ -31,16 +31,6 @@
 #include "probe.h"
 #include "src.h"
 
-#ifndef BCT_VERSION
-#define BCT_VERSION "0.0.0"
-#endif
-#ifndef BCT_LLVM_VERSION
-#define BCT_LLVM_VERSION "unknown"
-#endif
-#ifndef BCT_LIBDIR
-#define BCT_LIBDIR "/usr/local/lib/bcctool"
-#endif
-
 #define PLUGIN_NAME "bcctool-cc.so"
 #define PRELUDE_PATH BCT_VDIR "/bct_prelude.h"
 #define VMLINUX_PATH BCT_VDIR "/vmlinux.h"

@@ -161,9 +161,6 @@ bool bct_attach_disabled(enum bct_attach_kind kind)
 
 /* --- per-boot memo ------------------------------------------------------------------------- */
 
-#ifndef BCT_VERSION
-#define BCT_VERSION "0.0.0"
-#endif
 #define MEMO_SUFFIX ".probes"
 #define MEMO_MAX (64 << 10)
 
