@@ -12,11 +12,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "btf.h"
 #include "cache.h"
 #include "util.h"
 #include "log.h"
 
-#define BTF_PATH "/sys/kernel/btf/vmlinux"
 #define BOOT_ID_PATH "/proc/sys/kernel/random/boot_id"
 
 struct bct_cache {
@@ -889,56 +889,6 @@ int bct_cache__clear(struct bct_cache *c)
 	if (!err)
 		err = each_entry(c->dfd, "kernels", remove_file, &count);
 	return err ? err : count;
-}
-
-/* ---- kernel BTF ----------------------------------------------------------------------- */
-
-int bct_btf_read(void **data, size_t *sz)
-{
-	size_t len = 0, cap = 8 << 20;
-	char *buf = NULL;
-	int fd, err = 0;
-
-	fd = open(BTF_PATH, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		pr_err("cannot open '%s': %s", BTF_PATH, strerror(-err));
-		return err;
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (!buf || len == cap) {
-			char *nb;
-
-			cap = buf ? cap * 2 : cap;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				err = -ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			pr_err("cannot read '%s': %s", BTF_PATH, strerror(-err));
-			break;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	if (err) {
-		free(buf);
-		return err;
-	}
-	*data = buf;
-	*sz = len;
-	return 0;
 }
 
 int bct_boot_memo_path(const char *suffix, char *buf, size_t sz)

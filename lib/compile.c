@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "btf.h"
 #include "cache.h"
 #include "cc_plugin.h"
 #include "compile.h"
