@@ -11,6 +11,7 @@
 
 #include "btf.h"
 #include "log.h"
+#include "util.h"
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 
@@ -88,9 +89,8 @@ out_btf:
 
 int bct_btf_read(void **data, size_t *sz)
 {
-	size_t len = 0, cap = 8 << 20;
-	char *buf = NULL;
-	int fd, err = 0;
+	char *buf;
+	int fd, err;
 
 	fd = open(BTF_PATH, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -98,38 +98,13 @@ int bct_btf_read(void **data, size_t *sz)
 		pr_err("cannot open '%s': %s", BTF_PATH, strerror(-err));
 		return err;
 	}
-	for (;;) {
-		ssize_t n;
-
-		if (!buf || len == cap) {
-			char *nb;
-
-			cap = buf ? cap * 2 : cap;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				err = -ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			pr_err("cannot read '%s': %s", BTF_PATH, strerror(-err));
-			break;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
+	err = bct_read_fd(fd, 8 << 20, &buf, sz);
 	close(fd);
 	if (err) {
-		free(buf);
+		if (err != -ENOMEM)
+			pr_err("cannot read '%s': %s", BTF_PATH, strerror(-err));
 		return err;
 	}
 	*data = buf;
-	*sz = len;
 	return 0;
 }

@@ -557,15 +557,8 @@ static int collect(int dfd, const char *name, void *ctx)
 		return 0;
 	if (strlen(name) > NAME_MAX)
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		struct aged *nv = realloc(l->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		l->v = nv;
-		l->cap = cap;
-	}
+	if (bct_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)))
+		return -ENOMEM;
 	strcpy(l->v[l->n].name, name);
 	l->v[l->n].mtime = st.st_mtim;
 	l->n++;

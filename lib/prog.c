@@ -21,6 +21,7 @@
 #include "probe.h"
 #include "prog.h"
 #include "src.h"
+#include "util.h"
 
 /* Verifier log buffers. The kernel keeps the tail when a log overflows (rotating log, 6.4+). */
 #define LOG_SZ_FAIL (16u << 20)
@@ -40,7 +41,7 @@ struct bct_prog {
 	const struct bct_hook *hooks;
 	size_t nhooks;
 	char **defines; /* NULL-terminated */
-	size_t ndefines;
+	size_t ndefines, defines_cap;
 	bool engine_defines;
 	void *obj_buf;
 	size_t obj_sz;
@@ -70,7 +71,8 @@ struct bct_prog *bct_prog__new(const struct bct_prog_opts *opts)
 		return NULL;
 	p->core_fd = -1;
 	p->src_name = strdup(opts->src_name);
-	p->defines = calloc(1, sizeof(*p->defines));
+	if (!bct_grow((void **)&p->defines, &p->defines_cap, 1, sizeof(*p->defines)))
+		p->defines[0] = NULL;
 	if (opts->common)
 		p->common = *opts->common;
 	p->hooks = opts->hooks;
@@ -87,13 +89,10 @@ struct bct_prog *bct_prog__new(const struct bct_prog_opts *opts)
 
 static int add_define(struct bct_prog *p, char *def)
 {
-	char **nd = realloc(p->defines, (p->ndefines + 2) * sizeof(*nd));
-
-	if (!nd) {
+	if (bct_grow((void **)&p->defines, &p->defines_cap, p->ndefines + 2, sizeof(*p->defines))) {
 		free(def);
 		return -ENOMEM;
 	}
-	p->defines = nd;
 	p->defines[p->ndefines++] = def;
 	p->defines[p->ndefines] = NULL;
 	return 0;
@@ -674,15 +673,8 @@ static int capture_print(enum libbpf_print_level lvl, const char *fmt, va_list a
 			fprintf(stderr, "%s: %s", bct_log_prog(), buf);
 		return 0;
 	}
-	if (cap_len + n + 1 > cap_size) {
-		size_t ns = (cap_len + n + 1) * 2;
-		char *nt = realloc(cap_text, ns);
-
-		if (!nt)
-			return 0;
-		cap_text = nt;
-		cap_size = ns;
-	}
+	if (bct_grow((void **)&cap_text, &cap_size, cap_len + n + 1, 1))
+		return 0;
 	memcpy(cap_text + cap_len, buf, n + 1);
 	cap_len += n;
 	return 0;
@@ -1033,15 +1025,8 @@ again:
 
 int bct_prog__add_link(struct bct_prog *p, struct bpf_link *link)
 {
-	if (p->nlinks == p->links_cap) {
-		size_t nc = p->links_cap ? p->links_cap * 2 : 8;
-		struct bpf_link **nl = realloc(p->links, nc * sizeof(*nl));
-
-		if (!nl)
-			return -ENOMEM;
-		p->links = nl;
-		p->links_cap = nc;
-	}
+	if (bct_grow((void **)&p->links, &p->links_cap, p->nlinks + 1, sizeof(*p->links)))
+		return -ENOMEM;
 	p->links[p->nlinks++] = link;
 	return 0;
 }
