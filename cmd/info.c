@@ -13,13 +13,6 @@
 #include "probe.h"
 #include "tool.h"
 
-#ifndef BCT_VERSION
-#define BCT_VERSION "0.0.0"
-#endif
-#ifndef BCT_LLVM_VERSION
-#define BCT_LLVM_VERSION "unknown"
-#endif
-
 static struct bct_env env; /* --json, --debug */
 
 static const char doc[] = "Show what this kernel offers bcctool: BTF, tracefs, attach types "

@@ -15,13 +15,6 @@
 #include "bct.h"
 #include "cmd.h"
 
-#ifndef BCT_VERSION
-#define BCT_VERSION "0.0.0"
-#endif
-#ifndef BCT_LLVM_VERSION
-#define BCT_LLVM_VERSION "unknown"
-#endif
-
 const char *argp_program_version = "bcctool " BCT_VERSION;
 const char *argp_program_bug_address = "the bcctool issue tracker";
 

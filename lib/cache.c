@@ -12,11 +12,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "btf.h"
 #include "cache.h"
 #include "util.h"
 #include "log.h"
 
-#define BTF_PATH "/sys/kernel/btf/vmlinux"
 #define BOOT_ID_PATH "/proc/sys/kernel/random/boot_id"
 
 struct bct_cache {
@@ -557,15 +557,8 @@ static int collect(int dfd, const char *name, void *ctx)
 		return 0;
 	if (strlen(name) > NAME_MAX)
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		struct aged *nv = realloc(l->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		l->v = nv;
-		l->cap = cap;
-	}
+	if (bct_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)))
+		return -ENOMEM;
 	strcpy(l->v[l->n].name, name);
 	l->v[l->n].mtime = st.st_mtim;
 	l->n++;
@@ -889,56 +882,6 @@ int bct_cache__clear(struct bct_cache *c)
 	if (!err)
 		err = each_entry(c->dfd, "kernels", remove_file, &count);
 	return err ? err : count;
-}
-
-/* ---- kernel BTF ----------------------------------------------------------------------- */
-
-int bct_btf_read(void **data, size_t *sz)
-{
-	size_t len = 0, cap = 8 << 20;
-	char *buf = NULL;
-	int fd, err = 0;
-
-	fd = open(BTF_PATH, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		pr_err("cannot open '%s': %s", BTF_PATH, strerror(-err));
-		return err;
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (!buf || len == cap) {
-			char *nb;
-
-			cap = buf ? cap * 2 : cap;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				err = -ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			pr_err("cannot read '%s': %s", BTF_PATH, strerror(-err));
-			break;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	if (err) {
-		free(buf);
-		return err;
-	}
-	*data = buf;
-	*sz = len;
-	return 0;
 }
 
 int bct_boot_memo_path(const char *suffix, char *buf, size_t sz)

@@ -134,16 +134,12 @@ int bct_cache__stat(struct bct_cache *c, struct bct_cache_stats *st,
 /* Removes every object and kernel header; returns the number of files removed or -errno. */
 int bct_cache__clear(struct bct_cache *c);
 
-/* The running kernel's BTF: its hash (memoized per boot in the cache), its bytes on demand. */
+/* The running kernel's BTF hash, memoized per boot in the cache (its bytes: lib/btf.h). */
 int bct_btf_hash(struct bct_cache *c, uint8_t out[BCT_HASH_SIZE]);
 /*
  * "kernels/boot-<boot id><suffix>": a memo valid for the running boot only (the memos of other
  * boots are removed when the BTF hash memo of a new boot is written).
  */
 int bct_boot_memo_path(const char *suffix, char *buf, size_t sz);
-int bct_btf_read(void **data, size_t *sz);
-
-/* vmlinux.h text (malloc()ed, NUL-terminated) from raw BTF, like `bpftool btf dump format c`. */
-int bct_vmlinux_h(const void *btf_data, size_t btf_sz, char **text, size_t *len);
 
 #endif

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "btf.h"
 #include "cache.h"
 #include "cc_plugin.h"
 #include "compile.h"
@@ -30,16 +31,6 @@
 #include "opt.h"
 #include "probe.h"
 #include "src.h"
-
-#ifndef BCT_VERSION
-#define BCT_VERSION "0.0.0"
-#endif
-#ifndef BCT_LLVM_VERSION
-#define BCT_LLVM_VERSION "unknown"
-#endif
-#ifndef BCT_LIBDIR
-#define BCT_LIBDIR "/usr/local/lib/bcctool"
-#endif
 
 #define PLUGIN_NAME "bcctool-cc.so"
 #define PRELUDE_PATH BCT_VDIR "/bct_prelude.h"
@@ -123,16 +114,9 @@ static char *own(struct job *j, char *p)
 {
 	if (!p)
 		return NULL;
-	if (j->nowned == j->owned_cap) {
-		size_t cap = j->owned_cap ? 2 * j->owned_cap : 16;
-		char **n = realloc(j->owned, cap * sizeof(*n));
-
-		if (!n) {
-			free(p);
-			return NULL;
-		}
-		j->owned = n;
-		j->owned_cap = cap;
+	if (bct_grow((void **)&j->owned, &j->owned_cap, j->nowned + 1, sizeof(*j->owned))) {
+		free(p);
+		return NULL;
 	}
 	j->owned[j->nowned++] = p;
 	return p;
@@ -145,15 +129,8 @@ static int add_file(struct job *j, const char *path, const char *text, size_t le
 	for (i = 0; i < j->nfiles; i++)
 		if (!strcmp(j->files[i].path, path))
 			return 0;
-	if (j->nfiles == j->files_cap) {
-		size_t cap = j->files_cap ? 2 * j->files_cap : 16;
-		struct bct_cc_file *n = realloc(j->files, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		j->files = n;
-		j->files_cap = cap;
-	}
+	if (bct_grow((void **)&j->files, &j->files_cap, j->nfiles + 1, sizeof(*j->files)))
+		return -ENOMEM;
 	j->files[j->nfiles].path = path;
 	j->files[j->nfiles].text = text;
 	j->files[j->nfiles].len = len;

@@ -9,6 +9,7 @@
 #include <bpf/btf.h>
 
 #include "corebtf.h"
+#include "util.h"
 
 /* The .BTF.ext header, up to its CO-RE relocations (as the kernel's BTF documentation has it). */
 struct ext_hdr {
@@ -108,15 +109,8 @@ static int add_root(struct roots *r, const char *name, const struct btf_type *t)
 		if (r->v[i].len == len && !memcmp(r->v[i].name, name, len) &&
 		    btf_kind_core_compat(r->v[i].t, t))
 			return 0;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 16;
-		struct root *nv = realloc(r->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		r->v = nv;
-		r->cap = cap;
-	}
+	if (bct_grow((void **)&r->v, &r->cap, r->n + 1, sizeof(*r->v)))
+		return -ENOMEM;
 	r->v[r->n].name = name;
 	r->v[r->n].len = len;
 	r->v[r->n].t = t;

@@ -77,6 +77,12 @@ void bct_log(enum bct_log_level lvl, const char *fmt, ...)
 	va_end(ap);
 }
 
+void bct_log_stage(const char *stage, const char *what)
+{
+	fprintf(stderr, "=== %s: %s%s%s ===\n", prog_name, stage, what ? ": " : "",
+		what ? what : "");
+}
+
 static int libbpf_print(enum libbpf_print_level lvl, const char *fmt, va_list ap)
 {
 	enum bct_log_level mine;

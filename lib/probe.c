@@ -21,6 +21,7 @@
 #include "log.h"
 #include "probe.h"
 #include "tracefs.h"
+#include "util.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 /* Cached probe results: 1 = not probed yet. */
@@ -161,9 +162,6 @@ bool bct_attach_disabled(enum bct_attach_kind kind)
 
 /* --- per-boot memo ------------------------------------------------------------------------- */
 
-#ifndef BCT_VERSION
-#define BCT_VERSION "0.0.0"
-#endif
 #define MEMO_SUFFIX ".probes"
 #define MEMO_MAX (64 << 10)
 
@@ -221,15 +219,8 @@ static void memo_set(const char *key, int val, bool probed)
 		e->val = val;
 		return;
 	}
-	if (memo.n == memo.cap) {
-		size_t cap = memo.cap ? 2 * memo.cap : 32;
-		struct memo_entry *nv = realloc(memo.v, cap * sizeof(*nv));
-
-		if (!nv)
-			return;
-		memo.v = nv;
-		memo.cap = cap;
-	}
+	if (bct_grow((void **)&memo.v, &memo.cap, memo.n + 1, sizeof(*memo.v)))
+		return;
 	memo.v[memo.n].key = strdup(key);
 	if (!memo.v[memo.n].key)
 		return;
@@ -653,40 +644,20 @@ static const char *filter_functions(void)
 	static char *text;
 	static bool tried;
 	char path[512];
-	size_t len = 0, cap = 0, n;
-	FILE *f;
+	size_t len;
+	int fd;
 
 	if (tried)
 		return text;
 	tried = true;
 	if (bct_tracefs_path(path, sizeof(path), "available_filter_functions"))
 		return NULL;
-	f = fopen(path, "r");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return NULL;
-	for (;;) {
-		if (cap - len < 65536 + 1) {
-			char *nt = realloc(text, cap = cap ? cap * 2 : 1 << 20);
-
-			if (!nt) {
-				free(text);
-				text = NULL;
-				break;
-			}
-			text = nt;
-		}
-		n = fread(text + len, 1, 65536, f);
-		if (!n)
-			break;
-		len += n;
-	}
-	if (ferror(f) || !text) {
-		free(text);
+	if (bct_read_fd(fd, 1 << 20, &text, &len))
 		text = NULL;
-	} else {
-		text[len] = '\0';
-	}
-	fclose(f);
+	close(fd);
 	return text;
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* A tool's BPF program from source to attached links; verifier failures explained. */
+/* A tool's BPF program from source to attached links (verifier failures: lib/verifier.c). */
 #include <ctype.h>
 #include <errno.h>
 #include <malloc.h>
@@ -17,23 +17,11 @@
 #include "cache.h"
 #include "compile.h"
 #include "corebtf.h"
-#include "disasm.h"
 #include "log.h"
 #include "probe.h"
 #include "prog.h"
-#include "src.h"
-
-/* Verifier log buffers. The kernel keeps the tail when a log overflows (rotating log, 6.4+). */
-#define LOG_SZ_FAIL (16u << 20)
-#define LOG_SZ_LEVEL1 (64u << 20)
-#define LOG_SZ_LEVEL2 (256u << 20)
-#define LOG_TAIL_LINES 20
-
-struct prog_log {
-	struct bpf_program *prog;
-	char *buf;
-	size_t sz;
-};
+#include "util.h"
+#include "verifier.h"
 
 struct prog_const {
 	const char *name;
@@ -46,7 +34,7 @@ struct bct_prog {
 	const struct bct_hook *hooks;
 	size_t nhooks;
 	char **defines; /* NULL-terminated */
-	size_t ndefines;
+	size_t ndefines, defines_cap;
 	bool engine_defines;
 	void *obj_buf;
 	size_t obj_sz;
@@ -54,9 +42,6 @@ struct bct_prog {
 	const struct bct_method **chosen; /* per hook, NULL when none */
 	struct bpf_link **links;
 	size_t nlinks, links_cap;
-	struct prog_log *logs;
-	size_t nlogs;
-	char *fail_log; /* shared by all programs when not debugging: written only on failure */
 	uint8_t key[BCT_HASH_SIZE]; /* the compile cache key */
 	bool have_key;
 	enum { CORE_NONE, CORE_MISSING, CORE_USED } core_state; /* stored kernel types */
@@ -78,7 +63,8 @@ struct bct_prog *bct_prog__new(const struct bct_prog_opts *opts)
 		return NULL;
 	p->core_fd = -1;
 	p->src_name = strdup(opts->src_name);
-	p->defines = calloc(1, sizeof(*p->defines));
+	if (!bct_grow((void **)&p->defines, &p->defines_cap, 1, sizeof(*p->defines)))
+		p->defines[0] = NULL;
 	if (opts->common)
 		p->common = *opts->common;
 	p->hooks = opts->hooks;
@@ -95,13 +81,10 @@ struct bct_prog *bct_prog__new(const struct bct_prog_opts *opts)
 
 static int add_define(struct bct_prog *p, char *def)
 {
-	char **nd = realloc(p->defines, (p->ndefines + 2) * sizeof(*nd));
-
-	if (!nd) {
+	if (bct_grow((void **)&p->defines, &p->defines_cap, p->ndefines + 2, sizeof(*p->defines))) {
 		free(def);
 		return -ENOMEM;
 	}
-	p->defines = nd;
 	p->defines[p->ndefines++] = def;
 	p->defines[p->ndefines] = NULL;
 	return 0;
@@ -338,465 +321,7 @@ static int choose_methods(struct bct_prog *p)
 	return 0;
 }
 
-/* --- verifier logs ------------------------------------------------------------------------ */
-
-static unsigned int verifier_log_level(const struct bct_prog *p)
-{
-	if (p->common.debug & BCT_DEBUG_BPF_REGISTER_STATE)
-		return 1 | 2;
-	if (p->common.debug & BCT_DEBUG_BPF)
-		return 1;
-	return 0;
-}
-
-static int setup_logs(struct bct_prog *p)
-{
-	unsigned int level = verifier_log_level(p);
-	struct bpf_program *prog;
-	size_t n = 0;
-
-	if (!level) {
-		p->fail_log = malloc(LOG_SZ_FAIL);
-		if (!p->fail_log)
-			return -ENOMEM;
-		p->fail_log[0] = '\0';
-		bpf_object__for_each_program(prog, p->obj)
-			bpf_program__set_log_buf(prog, p->fail_log, LOG_SZ_FAIL);
-		return 0;
-	}
-	bpf_object__for_each_program(prog, p->obj)
-		n++;
-	p->logs = calloc(n ? n : 1, sizeof(*p->logs));
-	if (!p->logs)
-		return -ENOMEM;
-	bpf_object__for_each_program(prog, p->obj) {
-		struct prog_log *l;
-
-		if (!bpf_program__autoload(prog))
-			continue;
-		l = &p->logs[p->nlogs++];
-		l->prog = prog;
-		l->sz = level & 2 ? LOG_SZ_LEVEL2 : LOG_SZ_LEVEL1;
-		l->buf = malloc(l->sz);
-		if (!l->buf)
-			return -ENOMEM;
-		l->buf[0] = '\0';
-		bpf_program__set_log_level(prog, level);
-		bpf_program__set_log_buf(prog, l->buf, l->sz);
-	}
-	return 0;
-}
-
-static void stage_header(const char *stage, const char *what)
-{
-	fprintf(stderr, "=== %s: %s%s%s ===\n", bct_log_prog(), stage, what ? ": " : "",
-		what ? what : "");
-}
-
-struct line {
-	const char *s;
-	int len;
-};
-
-/* Splits text into at most max lines (the last ones); returns how many lines there are. */
-static size_t tail_lines(const char *text, struct line *out, size_t max, size_t *kept)
-{
-	size_t total = 0, i;
-	const char *p = text;
-
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		int len = nl ? (int)(nl - p) : (int)strlen(p);
-
-		if (len > 0) {
-			out[total % max].s = p;
-			out[total % max].len = len;
-			total++;
-		}
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-	*kept = total < max ? total : max;
-	/* rotate so that out[0] is the oldest kept line */
-	if (total > max) {
-		struct line tmp[64];
-		size_t start = total % max;
-
-		for (i = 0; i < max; i++)
-			tmp[i] = out[(start + i) % max];
-		memcpy(out, tmp, max * sizeof(*out));
-	}
-	return total;
-}
-
-static bool starts(const struct line *l, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return (size_t)l->len >= n && !strncmp(l->s, prefix, n);
-}
-
-static bool has(const struct line *l, const char *needle)
-{
-	return memmem(l->s, l->len, needle, strlen(needle)) != NULL;
-}
-
-/* The verifier's statistics lines after the error. */
-static bool is_stats_line(const struct line *l)
-{
-	return starts(l, "processed ") || starts(l, "verification time") ||
-	       starts(l, "stack depth") || starts(l, "max_states_per_insn") ||
-	       starts(l, "peak_states") || starts(l, "mark_read");
-}
-
-static const struct {
-	const char *needle;
-	const char *hint;
-} hints[] = {
-	{ "_or_null'",
-	  "a pointer that may be NULL (bpf_map_lookup_elem(), bpf_ringbuf_reserve() result) is "
-	  "used without a NULL check; add 'if (!p) return 0;' before using it" },
-	{ "invalid mem access 'scalar'",
-	  "a plain number is dereferenced as a pointer; read kernel memory with "
-	  "BPF_CORE_READ() or bpf_probe_read_kernel()" },
-	{ "combined stack size",
-	  "the BPF stack is limited to 512 bytes; move large structs to a per-CPU array map" },
-	{ "stack limit", "the BPF stack is limited to 512 bytes; move large structs to a "
-			 "per-CPU array map" },
-	{ "invalid write to stack",
-	  "the BPF stack is limited to 512 bytes; move large structs to a per-CPU array map" },
-	{ "back-edge", "a loop the verifier cannot bound: give it a constant bound, or use "
-		       "bpf_loop()" },
-	{ "infinite loop", "a loop the verifier cannot bound: give it a constant bound, or use "
-			   "bpf_loop()" },
-	{ "unknown func", "the kernel has no such BPF helper, or not for this program type" },
-	{ "program of this type cannot use helper",
-	  "this helper is not allowed in this program type" },
-	{ "helper call is not allowed", "this helper is not allowed in this program type" },
-	{ "too many instructions",
-	  "the program is too large or too complex for the verifier (1M instructions "
-	  "checked); simplify it, bound loops tighter, split it into tail calls" },
-	{ "is too large", "the program is too large or too complex for the verifier (1M "
-			  "instructions checked); simplify it or split it" },
-	{ "BPF program is too complex",
-	  "the program is too complex for the verifier; simplify branches and loops" },
-	{ "invalid indirect read from stack",
-	  "stack memory is passed to a helper before it is initialized; zero the struct "
-	  "(= {}) or __builtin_memset() it first" },
-	{ "!read_ok", "a register is read before it is set (often an uninitialized variable)" },
-	{ "Unreleased reference", "a reserved ring buffer event is neither submitted nor "
-				  "discarded on some path" },
-	{ "unreleased reference", "a reserved ring buffer event is neither submitted nor "
-				  "discarded on some path" },
-	{ "invalid CO-RE relocation",
-	  "a kernel field or type used by the program does not exist in this kernel; guard it "
-	  "with bpf_core_field_exists()" },
-	{ "R0 !read_ok", "the program does not return a value on every path" },
-	{ "cannot pass map_type", "this map type cannot be used with that helper" },
-	{ "invalid access to map value",
-	  "a map value is accessed out of bounds; check the index against the size first" },
-	{ "invalid access to packet", "packet access without a bounds check" },
-	{ "GPL", "the program uses a GPL-only helper: declare a GPL-compatible LICENSE" },
-};
-
-/* Line n of an embedded (or BCCTOOL_SRC_DIR) source file, without leading blanks. */
-static bool src_text(const char *file, long n, char *out, size_t sz)
-{
-	const char *base = strrchr(file, '/');
-	const struct bct_src *src = bct_src_get(base ? base + 1 : file);
-	const char *p, *end;
-
-	if (!src || n < 1)
-		return false;
-	for (p = src->text; p && --n > 0;) {
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	if (!p)
-		return false;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	end = strchr(p, '\n');
-	snprintf(out, sz, "%.*s", end ? (int)(end - p) : (int)strlen(p), p);
-	return true;
-}
-
-/*
- * A "; <code> @ file.bpf.c:42" comment line of the log as "file.bpf.c:42: <code>". The code is
- * taken from the source when the object's line info carries no text. Returns false for other
- * lines.
- */
-static bool format_source_comment(const char *s, int len, char *out, size_t sz)
-{
-	const char *end = s + len, *at = NULL, *q, *colon;
-	char file[128], code[256];
-	long line;
-
-	if (len < 2 || s[0] != ';' || s[1] != ' ')
-		return false;
-	s += 2;
-	for (q = s; q + 3 <= end; q++)
-		if (q[0] == ' ' && q[1] == '@' && q[2] == ' ')
-			at = q;
-	if (!at) {
-		snprintf(out, sz, "%.*s", (int)(end - s), s);
-		return true;
-	}
-	snprintf(file, sizeof(file), "%.*s", (int)(end - at - 3), at + 3);
-	colon = strrchr(file, ':');
-	line = colon ? strtol(colon + 1, NULL, 10) : 0;
-	while (s < at && *s == ' ')
-		s++;
-	snprintf(code, sizeof(code), "%.*s", (int)(at - s), s);
-	if (!code[0] && colon) {
-		file[colon - file] = '\0';
-		src_text(file, line, code, sizeof(code));
-		file[colon - file] = ':';
-	}
-	snprintf(out, sz, "%s: %s", file, code);
-	return true;
-}
-
-/* The last source comment of the log, formatted. */
-static bool source_line(const char *log, char *out, size_t sz)
-{
-	const char *p = log, *last = NULL, *end;
-
-	while (p && *p) {
-		if (p[0] == ';' && p[1] == ' ')
-			last = p;
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	if (!last)
-		return false;
-	end = strchr(last, '\n');
-	return format_source_comment(last, end ? (int)(end - last) : (int)strlen(last), out, sz);
-}
-
-/*
- * libbpf rewrites a poisoned CO-RE instruction's log line as
- * "failed to resolve CO-RE relocation <byte_off> [7] struct task_struct___x.foo.bar (0:5 @ ...)":
- * names the type and field plainly (without the local ___flavor suffix).
- */
-static bool report_core_failure(struct bpf_program *prog, const char *log)
-{
-	static const char marker[] = "failed to resolve CO-RE relocation ";
-	const char *p = strstr(log, marker), *spec, *end, *flavor, *dot;
-	char what[256], type[160];
-
-	if (!p)
-		return false;
-	spec = strchr(p + sizeof(marker) - 1, ']');
-	if (!spec)
-		return false;
-	spec += 2;
-	end = strstr(spec, " (");
-	if (!end)
-		end = spec + strcspn(spec, "\n");
-	snprintf(what, sizeof(what), "%.*s", (int)(end - spec), spec);
-	dot = strchr(what, '.');
-	snprintf(type, sizeof(type), "%.*s", dot ? (int)(dot - what) : (int)strlen(what), what);
-	flavor = strstr(type, "___");
-	if (flavor)
-		type[flavor - type] = '\0';
-	if (dot)
-		pr_err("BPF program '%s' reads field '%s' of '%s', which this kernel does not have "
-		       "(CO-RE relocation failed)",
-		       bpf_program__name(prog), dot + 1, type);
-	else
-		pr_err("BPF program '%s' uses type '%s', which this kernel does not have (CO-RE "
-		       "relocation failed)",
-		       bpf_program__name(prog), type);
-	return true;
-}
-
-static void report_verifier_failure(struct bpf_program *prog, const char *log, int err,
-				    bool more_hint)
-{
-	struct line lines[64];
-	size_t total, kept, i, shown = 0;
-	const struct line *error = NULL;
-	char src[512];
-	bool core;
-
-	total = tail_lines(log, lines, LOG_TAIL_LINES + 6, &kept);
-	/* the error is the last line that is not statistics */
-	for (i = kept; i-- > 0;) {
-		if (!is_stats_line(&lines[i])) {
-			error = &lines[i];
-			break;
-		}
-	}
-	core = prog && report_core_failure(prog, log);
-	if (!core)
-		pr_err("BPF program '%s' was rejected by the verifier: %.*s",
-		       prog ? bpf_program__name(prog) : "?",
-		       error ? error->len : (int)strlen(strerror(-err)),
-		       error ? error->s : strerror(-err));
-	if (kept > LOG_TAIL_LINES)
-		shown = kept - LOG_TAIL_LINES;
-	pr_err("verifier log (last %zu of %zu lines%s):", kept - shown, total,
-	       more_hint ? "; --debug=0x2 for all" : "");
-	for (i = shown; i < kept; i++) {
-		if (format_source_comment(lines[i].s, lines[i].len, src, sizeof(src)))
-			pr_err("  ; %s", src);
-		else
-			pr_err("  %.*s", lines[i].len, lines[i].s);
-	}
-	if (source_line(log, src, sizeof(src)))
-		pr_err("failing source line: %s", src);
-	for (i = 0; !core && i < sizeof(hints) / sizeof(hints[0]); i++) {
-		size_t j;
-
-		for (j = 0; j < kept; j++)
-			if (has(&lines[j], hints[i].needle))
-				break;
-		if (j < kept) {
-			pr_err("hint: %s", hints[i].hint);
-			break;
-		}
-	}
-}
-
-/* --- capturing libbpf's warnings during load ---------------------------------------------- */
-
-static char *cap_text;
-static size_t cap_len, cap_size;
-
-static int capture_print(enum libbpf_print_level lvl, const char *fmt, va_list ap)
-{
-	char buf[1024];
-	int n;
-
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	if (n < 0)
-		return 0;
-	if ((size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	if (lvl != LIBBPF_WARN) {
-		if (lvl == LIBBPF_INFO && bct_log_level() >= BCT_LOG_DEBUG)
-			fprintf(stderr, "%s: %s", bct_log_prog(), buf);
-		return 0;
-	}
-	if (cap_len + n + 1 > cap_size) {
-		size_t ns = (cap_len + n + 1) * 2;
-		char *nt = realloc(cap_text, ns);
-
-		if (!nt)
-			return 0;
-		cap_text = nt;
-		cap_size = ns;
-	}
-	memcpy(cap_text + cap_len, buf, n + 1);
-	cap_len += n;
-	return 0;
-}
-
-/* Re-emits captured libbpf warnings, minus those the verifier report already covers. */
-static void flush_captured(bool failed)
-{
-	static const char *const redundant[] = {
-		"BPF program load failed", "failed to load object",  "failed to load program",
-		"failed to load: -",	   "-- BEGIN PROG LOAD LOG", "-- END PROG LOAD LOG",
-	};
-	char *line, *save = NULL;
-
-	if (!cap_text)
-		return;
-	for (line = strtok_r(cap_text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		size_t i;
-
-		for (i = 0; failed && i < sizeof(redundant) / sizeof(redundant[0]); i++)
-			if (strstr(line, redundant[i]))
-				break;
-		if (failed && i < sizeof(redundant) / sizeof(redundant[0]))
-			continue;
-		pr_warn("%s", line);
-	}
-	free(cap_text);
-	cap_text = NULL;
-	cap_len = cap_size = 0;
-}
-
-static void discard_captured(void)
-{
-	free(cap_text);
-	cap_text = NULL;
-	cap_len = cap_size = 0;
-}
-
 /* --- load --------------------------------------------------------------------------------- */
-
-static const char *failed_log(struct bct_prog *p, struct bpf_program **failed)
-{
-	struct bpf_program *prog;
-	size_t i;
-
-	*failed = NULL;
-	bpf_object__for_each_program(prog, p->obj) {
-		if (bpf_program__autoload(prog) && bpf_program__fd(prog) < 0) {
-			*failed = prog;
-			break;
-		}
-	}
-	if (p->fail_log)
-		return p->fail_log[0] ? p->fail_log : NULL;
-	for (i = 0; i < p->nlogs; i++)
-		if (p->logs[i].prog == *failed)
-			return p->logs[i].buf[0] ? p->logs[i].buf : NULL;
-	return NULL;
-}
-
-/*
- * A whole verifier log on stderr. Source comments without code ("; @ file.bpf.c:42", when the
- * object's line info carries no text) get the line from the source.
- */
-static void print_log(const char *log)
-{
-	const char *p = log;
-
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		int len = nl ? (int)(nl - p) : (int)strlen(p);
-		char code[256];
-		long line;
-		char file[128];
-
-		if (len > 4 && !strncmp(p, ";  @ ", 5) &&
-		    sscanf(p + 5, "%127[^:\n]:%ld", file, &line) == 2 &&
-		    src_text(file, line, code, sizeof(code)))
-			fprintf(stderr, "; %s @ %.*s\n", code, len - 5, p + 5);
-		else
-			fprintf(stderr, "%.*s\n", len, p);
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-}
-
-static void debug_after_load(struct bct_prog *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->nlogs; i++) {
-		const char *name = bpf_program__name(p->logs[i].prog);
-
-		if (p->common.debug & BCT_DEBUG_BPF) {
-			stage_header("BPF instructions", name);
-			bct_disasm(stderr, bpf_program__insns(p->logs[i].prog),
-				   bpf_program__insn_cnt(p->logs[i].prog));
-		}
-		stage_header(p->common.debug & BCT_DEBUG_BPF_REGISTER_STATE
-				     ? "verifier log (level 2)"
-				     : "verifier log (level 1)",
-			     name);
-		print_log(p->logs[i].buf);
-	}
-}
 
 static char *object_name(const char *src_name)
 {
@@ -968,23 +493,10 @@ static int open_object(struct bct_prog *p, const char *core_path)
 	return apply_consts(p);
 }
 
-static void free_logs(struct bct_prog *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->nlogs; i++)
-		free(p->logs[i].buf);
-	free(p->logs);
-	p->logs = NULL;
-	p->nlogs = 0;
-	free(p->fail_log);
-	p->fail_log = NULL;
-}
-
 int bct_prog__load(struct bct_prog *p)
 {
 	struct bct_compile_opts copts;
-	libbpf_print_fn_t old_print = NULL;
+	struct bct_verifier *v;
 	char core_path[64];
 	bool libbpf_debug, core;
 	int err;
@@ -1012,7 +524,7 @@ int bct_prog__load(struct bct_prog *p)
 	libbpf_debug = p->common.debug & BCT_DEBUG_BTF;
 	if (libbpf_debug) {
 		bct_log_install_libbpf(true);
-		stage_header("libbpf", "open, CO-RE relocation, load");
+		bct_log_stage("libbpf", "open, CO-RE relocation, load");
 	}
 	core = core_btf_path(p, core_path, sizeof(core_path));
 	err = open_object(p, core ? core_path : NULL);
@@ -1027,23 +539,19 @@ int bct_prog__load(struct bct_prog *p)
 	}
 	bct_probe_memo_save();
 again:
-	err = setup_logs(p);
-	if (err) {
+	v = bct_verifier__new(p->obj, p->common.debug);
+	if (!v) {
+		err = -errno;
 		pr_err("cannot allocate verifier log: %s", strerror(-err));
 		return err;
 	}
-	if (!libbpf_debug)
-		old_print = libbpf_set_print(capture_print);
-	err = bpf_object__load(p->obj);
-	if (!libbpf_debug)
-		libbpf_set_print(old_print);
+	err = bct_verifier__load(v);
 	if (err && core) {
 		/* not expected: load as without the stored types, and do not use them again */
 		pr_debug(
 			"loading '%s' with the stored kernel types failed (%s); with the kernel's BTF",
 			p->src_name, strerror(-err));
-		discard_captured();
-		free_logs(p);
+		bct_verifier__free(v);
 		bpf_object__close(p->obj);
 		p->obj = NULL;
 		core_btf_close(p);
@@ -1057,33 +565,15 @@ again:
 		goto again;
 	}
 	if (err) {
-		struct bpf_program *failed;
-		const char *log = failed_log(p, &failed);
-
-		flush_captured(log != NULL);
-		if (log && p->nlogs) {
-			/* --debug asked for the whole log: it comes first, then the summary */
-			stage_header(verifier_log_level(p) & 2 ? "verifier log (level 2)"
-							       : "verifier log (level 1)",
-				     failed ? bpf_program__name(failed) : "?");
-			print_log(log);
-		}
-		if (log)
-			report_verifier_failure(failed, log, err, p->nlogs == 0);
-		else
-			pr_err("cannot load BPF object of '%s': %s", p->src_name, strerror(-err));
-		if (err == -EPERM && bct_lockdown() && strcmp(bct_lockdown(), "none"))
-			pr_err("hint: the kernel is locked down ('%s')", bct_lockdown());
+		bct_verifier__report(v, err, p->src_name);
+		bct_verifier__free(v);
 		if (bct_probe_memo_used())
 			bct_probe_memo_drop();
 		return err;
 	}
 	core_btf_close(p);
-	flush_captured(false);
-	if (p->nlogs)
-		debug_after_load(p);
-	free(p->fail_log);
-	p->fail_log = NULL;
+	bct_verifier__loaded(v);
+	bct_verifier__free(v); /* libbpf uses the log buffers only while loading */
 	if (p->core_state != CORE_MISSING) {
 		free(p->obj_buf);
 		p->obj_buf = NULL;
@@ -1095,15 +585,8 @@ again:
 
 int bct_prog__add_link(struct bct_prog *p, struct bpf_link *link)
 {
-	if (p->nlinks == p->links_cap) {
-		size_t nc = p->links_cap ? p->links_cap * 2 : 8;
-		struct bpf_link **nl = realloc(p->links, nc * sizeof(*nl));
-
-		if (!nl)
-			return -ENOMEM;
-		p->links = nl;
-		p->links_cap = nc;
-	}
+	if (bct_grow((void **)&p->links, &p->links_cap, p->nlinks + 1, sizeof(*p->links)))
+		return -ENOMEM;
 	p->links[p->nlinks++] = link;
 	return 0;
 }
@@ -1342,7 +825,6 @@ void bct_prog__destroy(struct bct_prog *p)
 	}
 	bpf_object__close(p->obj);
 	core_btf_close(p);
-	free_logs(p);
 	free(p->obj_buf);
 	for (i = 0; p->defines && i < p->ndefines; i++)
 		free(p->defines[i]);

@@ -103,7 +103,7 @@ int bct_prog__print_source(struct bct_prog *p, FILE *out);
  * Checks privileges (one clear message when missing), adds the engine's defines
  * (BCT_HAVE_RINGBUF when the kernel has ring buffers), compiles (cache), opens, chooses one
  * method per hook, loads. Logs its own failures: no method for a hook (every attempt and why),
- * verifier rejections (log tail, failing source line, hint), CO-RE relocation failures.
+ * verifier rejections and CO-RE relocation failures, explained (lib/verifier.h).
  * --debug bits: 0x2 BPF instructions + verifier log, 0x10 verifier log level 2, 0x20 libbpf
  * debug messages; each on stderr under a "=== tool: stage ===" header.
  */

@@ -11,4 +11,13 @@
  */
 int bct_read_fd(int fd, size_t size_hint, char **data, size_t *len);
 
+/*
+ * Grows the array *arr of *cap elements of elem bytes to hold at least need elements: to
+ * twice its capacity, or need if more, and never fewer than 16 elements. Does nothing when it
+ * is big enough. *arr may be NULL with *cap 0; it is left untouched on failure, for the caller
+ * to free. Returns 0, -ENOMEM when out of memory or need * elem does not fit a size_t, or
+ * -EINVAL when elem is 0.
+ */
+int bct_grow(void **arr, size_t *cap, size_t need, size_t elem);
+
 #endif

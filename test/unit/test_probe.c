@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* SEC() names to attach kind and target: what the engine's method choice is built on. */
 #include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "probe.h"
 #include "unit.h"
@@ -82,4 +84,45 @@ UNIT_TEST(other_sections_are_available_without_probing)
 
 	CHECK_INT(bct_sec_parse("xdp", &s), 0);
 	CHECK(bct_sec_available(&s, why, sizeof(why)));
+}
+
+/* available_filter_functions of a fake tracefs, bigger than the first read buffer (1 MiB). */
+UNIT_TEST(func_traceable_reads_filter_functions)
+{
+	char dir[] = "/tmp/bct-unit-tracefs.XXXXXX", path[64];
+	const char *old = getenv("BCCTOOL_TRACEFS");
+	char *saved = old ? strdup(old) : NULL;
+	FILE *f;
+	int i;
+
+	if (!mkdtemp(dir)) {
+		unit_skip("no temporary directory");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/available_filter_functions", dir);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs("do_sys_openat2\n", f);
+	for (i = 0; i < 60000; i++)
+		fprintf(f, "filler_function_%d\n", i);
+	fputs("vfs_read [ext4]\nlast_one", f);
+	fclose(f);
+	setenv("BCCTOOL_TRACEFS", dir, 1);
+
+	CHECK(!bct_func_traceable("no_such_function"));
+	CHECK(!bct_func_traceable("do_sys_open"));
+	CHECK(bct_func_traceable("do_sys_openat2"));
+	CHECK(bct_func_traceable("filler_function_59999"));
+	CHECK(bct_func_traceable("vfs_read"));
+	CHECK(bct_func_traceable("last_one"));
+
+	if (saved)
+		setenv("BCCTOOL_TRACEFS", saved, 1);
+	else
+		unsetenv("BCCTOOL_TRACEFS");
+	free(saved);
+	unlink(path);
+	rmdir(dir);
 }
