@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,9 @@
 
 #include "bct.h"
 #include "cmd.h"
+#include "out.h"
+#include "tool.h"
+#include "util.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -33,7 +37,7 @@
 #define TYPE_LEN 32
 
 static struct bpflist_env {
-	struct bct_common common;
+	struct bct_env kit; /* --json */
 	int verbosity;
 	bool stats_enabled; /* kernel.bpf_stats_enabled: run_cnt and run_time_ns mean something */
 } env;
@@ -71,11 +75,37 @@ struct scan {
 	bool failed;
 };
 
-static const struct argp_option options[] = {
-	{ "verbosity", 'v', NULL, 0,
-	  "count and display kprobes/uprobes as well (-vv prints their definitions, -vvv lists "
-	  "every BPF object)",
-	  0 },
+/* The TYPE columns' width is set once the longest type is known, as BCC does. */
+static struct bct_col count_cols[] = {
+	{ "PID", "pid", 6, BCT_COL_INT, BCT_COL_LEFT, 0 },
+	{ "COMM", "comm", 16, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ "TYPE", "type", 1, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ "COUNT", "count", 0, BCT_COL_UINT, 0, 0 },
+	{ NULL },
+};
+
+/* -vvv: every object; DETAILS holds the fields of its type. */
+static struct bct_col object_cols[] = {
+	{ "PID", "pid", 6, BCT_COL_INT, BCT_COL_LEFT, 0 },
+	{ "COMM", "comm", 16, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ "TYPE", "type", 1, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ "FD", "fd", 5, BCT_COL_INT, BCT_COL_LEFT, 0 },
+	{ "ID", "id", 7, BCT_COL_UINT, BCT_COL_LEFT, 0 },
+	{ "DETAILS", "details", 0, BCT_COL_FIELDS, BCT_COL_LEFT, 0 },
+	{ NULL },
+};
+
+/* -vv: the probe definitions, as tracefs lists them (no header). */
+static const struct bct_col probe_cols[] = {
+	{ "TYPE", "probe_type", 0, BCT_COL_STR, BCT_COL_JSON_ONLY, 0 },
+	{ "DEFINITION", "definition", 0, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ NULL },
+};
+
+static const struct bct_opt opts[] = {
+	BCT_COUNT('v', "verbosity", &env.verbosity,
+		  "count and display kprobes/uprobes as well (-vv prints their definitions, -vvv "
+		  "lists every BPF object)"),
 	{ 0 },
 };
 
@@ -88,48 +118,9 @@ static const char doc[] = "Display processes currently using BPF programs and ma
 			  "    bpflist -vvv   # also list every program, map and link with its ID\n"
 			  "    bpflist --json # one JSON object per process and type\n";
 
-static error_t parse_arg(int key, char *arg, struct argp_state *state)
-{
-	switch (key) {
-	case ARGP_KEY_INIT:
-		bct_common_init(state, &env.common);
-		break;
-	case 'v':
-		env.verbosity++;
-		break;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unrecognized arguments: %s", arg);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
+static const struct bct_tool_args args = { .opts = opts, .doc = doc };
 
-static const struct argp_child children[] = { { &bct_common_argp, 0, NULL, 0 }, { 0 } };
-static const struct argp argp = {
-	.options = options,
-	.parser = parse_arg,
-	.doc = doc,
-	.children = children,
-};
-
-static void *grow(void *arr, size_t *cap, size_t n, size_t elem)
-{
-	void *p;
-
-	if (n < *cap)
-		return arr;
-	*cap = *cap ? *cap * 2 : 16;
-	p = realloc(arr, *cap * elem);
-	if (!p) {
-		pr_err("cannot allocate memory");
-		exit(1);
-	}
-	return p;
-}
-
-static void add_count(struct scan *s, pid_t pid, const char *type, unsigned long n)
+static int add_count(struct scan *s, pid_t pid, const char *type, unsigned long n)
 {
 	struct count *c;
 	size_t i;
@@ -138,70 +129,80 @@ static void add_count(struct scan *s, pid_t pid, const char *type, unsigned long
 		c = &s->counts[i];
 		if (c->pid == pid && !strcmp(c->type, type)) {
 			c->count += n;
-			return;
+			return 0;
 		}
 	}
-	s->counts = grow(s->counts, &s->counts_cap, s->ncounts, sizeof(*s->counts));
+	if (bct_grow((void **)&s->counts, &s->counts_cap, s->ncounts + 1, sizeof(*s->counts)))
+		return -ENOMEM;
 	c = &s->counts[s->ncounts++];
 	c->pid = pid;
 	c->seq = s->seq++;
 	snprintf(c->type, sizeof(c->type), "%s", type);
 	c->count = n;
+	return 0;
 }
 
-static void set_comm(struct scan *s, pid_t pid, const char *comm)
+static int set_comm(struct scan *s, pid_t pid, const char *comm)
 {
 	struct comm *c;
 
-	s->comms = grow(s->comms, &s->comms_cap, s->ncomms, sizeof(*s->comms));
+	if (bct_grow((void **)&s->comms, &s->comms_cap, s->ncomms + 1, sizeof(*s->comms)))
+		return -ENOMEM;
 	c = &s->comms[s->ncomms++];
 	c->pid = pid;
 	snprintf(c->comm, sizeof(c->comm), "%s", comm);
+	return 0;
 }
 
-/* Reads a small file relative to dirfd into buf, NUL-terminated; -errno on failure. */
-static ssize_t read_at(int dirfd, const char *path, char *buf, size_t sz)
+/* A whole file relative to dirfd, malloc'd and NUL-terminated, in *data; 0 or -errno. */
+static int read_at(int dirfd, const char *path, size_t size_hint, char **data)
 {
-	ssize_t n, total = 0;
+	size_t len;
 	int fd, err;
 
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	while ((size_t)total < sz - 1) {
-		n = read(fd, buf + total, sz - 1 - total);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			close(fd);
-			return err;
-		}
-		if (n == 0)
-			break;
-		total += n;
-	}
-	buf[total] = '\0';
+	err = bct_read_fd(fd, size_hint, data, &len);
 	close(fd);
-	return total;
+	return err;
+}
+
+/* Whether the process behind dirfd still exists: its stat still reads. 0, 1, or -ENOMEM. */
+static int alive(int dirfd)
+{
+	char *stat;
+	int err = read_at(dirfd, "stat", 512, &stat);
+
+	if (err == -ENOMEM)
+		return err;
+	if (err)
+		return 0;
+	free(stat);
+	return 1;
 }
 
 /* BCC reads /proc/PID/comm and strips surrounding whitespace; "[unknown]" when it cannot. */
-static void read_comm(int dirfd, char *comm, size_t sz)
+static int read_comm(int dirfd, char *comm, size_t sz)
 {
-	char buf[COMM_LEN];
-	char *start = buf, *end;
+	char *buf, *start, *end;
+	int err = read_at(dirfd, "comm", COMM_LEN, &buf);
 
-	if (read_at(dirfd, "comm", buf, sizeof(buf)) < 0) {
+	if (err == -ENOMEM)
+		return err;
+	if (err) {
 		snprintf(comm, sz, "[unknown]");
-		return;
+		return 0;
 	}
+	start = buf;
 	while (*start && isspace((unsigned char)*start))
 		start++;
 	end = start + strlen(start);
 	while (end > start && isspace((unsigned char)end[-1]))
 		*--end = '\0';
 	snprintf(comm, sz, "%s", start);
+	free(buf);
+	return 0;
 }
 
 static const char *comm_of(struct scan *s, pid_t pid)
@@ -319,30 +320,35 @@ static void read_name(int pidfd, struct object *o, uint64_t id)
 }
 
 /* -vvv: records the object behind one fd, from fdinfo (skipped if the fd changed meanwhile). */
-static void add_object(struct scan *s, pid_t pid, int dirfd, int pidfd, int fd, const char *type)
+static int add_object(struct scan *s, pid_t pid, int dirfd, int pidfd, int fd, const char *type)
 {
-	char path[64], buf[4096];
 	const char *key = id_key(type);
 	struct object *o;
+	char path[64], *info;
 	uint64_t id;
+	int err;
 
 	snprintf(path, sizeof(path), "fdinfo/%d", fd);
-	if (read_at(dirfd, path, buf, sizeof(buf)) < 0)
-		return;
-	if (key && !info_u64(buf, key, &id))
-		return;
-	s->objs = grow(s->objs, &s->objs_cap, s->nobjs, sizeof(*s->objs));
-	o = &s->objs[s->nobjs];
+	err = read_at(dirfd, path, 4096, &info);
+	if (err)
+		return err == -ENOMEM ? err : 0;
+	if (key && !info_u64(info, key, &id)) {
+		free(info);
+		return 0;
+	}
+	if (bct_grow((void **)&s->objs, &s->objs_cap, s->nobjs + 1, sizeof(*s->objs))) {
+		free(info);
+		return -ENOMEM;
+	}
+	o = &s->objs[s->nobjs++];
 	memset(o, 0, sizeof(*o));
 	o->pid = pid;
 	o->fd = fd;
 	snprintf(o->type, sizeof(o->type), "%s", type);
-	o->info = strdup(buf);
-	if (!o->info)
-		return;
-	s->nobjs++;
+	o->info = info;
 	if (key)
 		read_name(pidfd, o, id);
+	return 0;
 }
 
 struct fdent {
@@ -360,26 +366,27 @@ static int cmp_fdent(const void *a, const void *b)
 /*
  * Counts one process's BPF fds. Everything is read relative to one open /proc/PID directory,
  * so a PID reused meanwhile cannot lend its fds or comm; a process that exits during the scan
- * (its directory no longer answers) is dropped whole.
+ * (its directory no longer answers) is dropped whole. 0 or -ENOMEM.
  */
-static void scan_process(struct scan *s, pid_t pid)
+static int scan_process(struct scan *s, pid_t pid)
 {
 	struct fdent *ents = NULL;
 	size_t nents = 0, cap = 0, i;
-	char path[32], target[128], comm[COMM_LEN], stat[512];
-	int dirfd, fddir, pidfd = -1;
+	char path[32], target[128], comm[COMM_LEN];
+	int dirfd, fddir, pidfd = -1, err = 0;
 	struct dirent *de;
 	DIR *dir;
 
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
-		return;
+		return 0;
 	fddir = openat(dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fddir < 0)
 		goto out_close_dir;
 	dir = fdopendir(fddir);
 	if (!dir) {
+		err = errno == ENOMEM ? -ENOMEM : 0;
 		close(fddir);
 		goto out_close_dir;
 	}
@@ -397,55 +404,69 @@ static void scan_process(struct scan *s, pid_t pid)
 		if (n < 0)
 			continue;
 		target[n] = '\0';
-		ents = grow(ents, &cap, nents, sizeof(*ents));
+		if (bct_grow((void **)&ents, &cap, nents + 1, sizeof(*ents))) {
+			err = -ENOMEM;
+			break;
+		}
 		if (!fd_type(target, ents[nents].type, sizeof(ents[nents].type)))
 			continue;
 		ents[nents++].fd = (int)fd;
 	}
 	closedir(dir);
-	if (!nents)
+	if (err || !nents)
 		goto out_close_dir;
 	qsort(ents, nents, sizeof(*ents), cmp_fdent);
-	read_comm(dirfd, comm, sizeof(comm));
+	err = read_comm(dirfd, comm, sizeof(comm));
+	if (err)
+		goto out_close_dir;
 	if (env.verbosity >= 3) {
 		pidfd = syscall(SYS_pidfd_open, pid, 0);
 		/* the PID could have been reused before pidfd_open: the directory must still answer */
-		if (pidfd >= 0 && read_at(dirfd, "stat", stat, sizeof(stat)) < 0) {
+		if (pidfd >= 0 && alive(dirfd) <= 0) {
 			close(pidfd);
 			pidfd = -1;
 		}
-		for (i = 0; i < nents; i++)
-			add_object(s, pid, dirfd, pidfd, ents[i].fd, ents[i].type);
+		for (i = 0; i < nents && !err; i++)
+			err = add_object(s, pid, dirfd, pidfd, ents[i].fd, ents[i].type);
+		if (err)
+			goto out_close_pidfd;
 	}
 	/* gone meanwhile: its counts would describe a process that no longer exists */
-	if (read_at(dirfd, "stat", stat, sizeof(stat)) < 0) {
+	err = alive(dirfd);
+	if (err <= 0) {
 		while (s->nobjs && s->objs[s->nobjs - 1].pid == pid)
 			free(s->objs[--s->nobjs].info);
 		goto out_close_pidfd;
 	}
-	for (i = 0; i < nents; i++)
-		add_count(s, pid, ents[i].type, 1);
-	set_comm(s, pid, comm);
+	err = 0;
+	for (i = 0; i < nents && !err; i++)
+		err = add_count(s, pid, ents[i].type, 1);
+	if (!err)
+		err = set_comm(s, pid, comm);
 out_close_pidfd:
 	if (pidfd >= 0)
 		close(pidfd);
 out_close_dir:
 	free(ents);
 	close(dirfd);
+	return err;
 }
 
-static void scan_processes(struct scan *s)
+static int scan_processes(struct scan *s)
 {
 	struct dirent *de;
+	int err = 0;
 	DIR *proc;
 
 	proc = opendir("/proc");
 	if (!proc) {
+		if (errno == ENOMEM)
+			return -ENOMEM;
 		pr_err("cannot open '/proc': %s", strerror(errno));
 		s->failed = true;
-		return;
+		return 0;
 	}
-	while ((de = readdir(proc))) {
+	while (!err && (de = readdir(proc))) {
 		char *end;
 		long pid;
 
@@ -454,9 +475,10 @@ static void scan_processes(struct scan *s)
 		pid = strtol(de->d_name, &end, 10);
 		if (*end || pid <= 0 || pid > INT_MAX)
 			continue;
-		scan_process(s, (pid_t)pid);
+		err = scan_process(s, (pid_t)pid);
 	}
 	closedir(proc);
+	return err;
 }
 
 /* BCC's marker: "_bcc_<pid>" followed by white space (as re.search('_bcc_(\d+)\s')). */
@@ -502,7 +524,8 @@ static pid_t libbpf_marker_pid(const char *line)
 	return pid > 0 && pid <= INT_MAX ? (pid_t)pid : 0;
 }
 
-static void print_probe_line(const char *kind, const char *line)
+/* -vv: one probe definition, without its surrounding white space. */
+static int print_probe_line(struct bct_out *out, const char *kind, const char *line)
 {
 	const char *start = line, *end = line + strlen(line);
 
@@ -510,16 +533,9 @@ static void print_probe_line(const char *kind, const char *line)
 		start++;
 	while (end > start && isspace((unsigned char)end[-1]))
 		end--;
-	if (env.common.json) {
-		struct bct_json j;
-
-		bct_json_begin(&j, stdout);
-		bct_json_str(&j, "probe_type", kind);
-		bct_json_strn(&j, "definition", start, end - start);
-		bct_json_end(&j);
-	} else {
-		printf("%.*s\n", (int)(end - start), start);
-	}
+	bct_out__str(out, kind);
+	bct_out__strn(out, start, end - start);
+	return bct_out__end(out);
 }
 
 /*
@@ -536,16 +552,21 @@ static void probe_error(struct scan *s, const char *what, const char *path, int 
 	s->failed = true;
 }
 
-/* Counts (and with -vv prints) the probes in <tracefs>/<kind>_events; tracefs may be NULL. */
-static void scan_probes(struct scan *s, const char *tracefs, const char *kind)
+/*
+ * Counts (and with -vv prints) the probes in <tracefs>/<kind>_events; tracefs may be NULL.
+ * 0, -ENOMEM, or a write error of out.
+ */
+static int scan_probes(struct scan *s, struct bct_out *out, const char *tracefs, const char *kind)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], title[32];
 	char *line = NULL;
 	size_t cap = 0;
 	FILE *f = NULL;
+	int err = 0;
 
-	if (env.verbosity > 1 && !env.common.json)
-		printf("open %ss:\n", kind);
+	snprintf(title, sizeof(title), "open %ss:", kind);
+	if (env.verbosity > 1)
+		err = bct_out__text(out, title);
 	if (tracefs) {
 		snprintf(path, sizeof(path), "%s/%s_events", tracefs, kind);
 		f = fopen(path, "re");
@@ -556,23 +577,24 @@ static void scan_probes(struct scan *s, const char *tracefs, const char *kind)
 			probe_error(s, "open", path, errno);
 		}
 	}
-	while (f && getline(&line, &cap, f) > 0) {
+	while (!err && f && getline(&line, &cap, f) > 0) {
 		pid_t pid = bcc_marker_pid(line);
 
 		if (!pid)
 			pid = libbpf_marker_pid(line);
 		if (pid > 0)
-			add_count(s, pid, kind, 1);
-		if (env.verbosity > 1)
-			print_probe_line(kind, line);
+			err = add_count(s, pid, kind, 1);
+		if (!err && env.verbosity > 1)
+			err = print_probe_line(out, kind, line);
 	}
-	if (f && ferror(f))
+	if (!err && f && ferror(f))
 		probe_error(s, "read", path, errno);
 	free(line);
 	if (f)
 		fclose(f);
-	if (env.verbosity > 1 && !env.common.json)
-		printf("\n");
+	if (!err && env.verbosity > 1)
+		err = bct_out__text(out, "");
+	return err;
 }
 
 static int cmp_count(const void *a, const void *b)
@@ -593,14 +615,14 @@ static int cmp_object(const void *a, const void *b)
 	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
-/* Comms for PIDs seen only in probe names, read now like BCC does. */
-static void fill_comms(struct scan *s)
+/* Comms for PIDs seen only in probe names, read now like BCC does. 0 or -ENOMEM. */
+static int fill_comms(struct scan *s)
 {
 	char path[32], comm[COMM_LEN];
+	int dirfd, err = 0;
 	size_t i;
-	int dirfd;
 
-	for (i = 0; i < s->ncounts; i++) {
+	for (i = 0; i < s->ncounts && !err; i++) {
 		pid_t pid = s->counts[i].pid;
 
 		if (comm_of(s, pid))
@@ -608,13 +630,15 @@ static void fill_comms(struct scan *s)
 		snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 		dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dirfd < 0) {
-			set_comm(s, pid, "[unknown]");
+			err = set_comm(s, pid, "[unknown]");
 			continue;
 		}
-		read_comm(dirfd, comm, sizeof(comm));
-		set_comm(s, pid, comm);
+		err = read_comm(dirfd, comm, sizeof(comm));
+		if (!err)
+			err = set_comm(s, pid, comm);
 		close(dirfd);
 	}
+	return err;
 }
 
 static const char *type_name(const char *kind, uint64_t n)
@@ -701,16 +725,6 @@ static void for_each_attach_kv(const char *info,
 	}
 }
 
-static void print_attach_kv(void *ctx, const char *k, const char *v)
-{
-	FILE *out = ctx;
-
-	if (!strcmp(k, "tp_name"))
-		fprintf(out, " %s", v);
-	else
-		fprintf(out, " %s %s", k, v);
-}
-
 static bool is_number(const char *v)
 {
 	const char *p = v;
@@ -724,23 +738,26 @@ static bool is_number(const char *v)
 	return !*p && strlen(v) < 19;
 }
 
-static void json_attach_kv(void *ctx, const char *k, const char *v)
+/* One "key: value" of what a link is attached to: a number in JSON when it is one. */
+static void attach_kv(void *ctx, const char *k, const char *v)
 {
-	struct bct_json *j = ctx;
+	struct bct_out *out = ctx;
+	const char *label = strcmp(k, "tp_name") ? k : NULL;
 
 	if (is_number(v))
-		bct_json_int(j, k, strtoll(v, NULL, 10));
+		bct_out__field_int(out, k, label, strtoll(v, NULL, 10));
 	else
-		bct_json_str(j, k, v);
+		bct_out__field_str(out, k, label, v);
 }
 
-/* One object: its details after the ID column in text, or as fields in JSON. */
-static void print_object_details(const struct object *o, struct bct_json *j)
+/* One object's details: text "hash  name x  key 4B ...", JSON "map_type":"hash","name":"x"... */
+static void print_object_details(struct bct_out *out, const struct object *o)
 {
 	char tname[TYPE_LEN], buf[64];
 	uint64_t n, k, v, cnt, ns;
 	const char *name;
 
+	bct_out__fields(out);
 	if (!strcmp(o->type, "prog") || !strcmp(o->type, "map")) {
 		bool prog = !strcmp(o->type, "prog");
 
@@ -750,196 +767,172 @@ static void print_object_details(const struct object *o, struct bct_json *j)
 			snprintf(tname, sizeof(tname), "%s", name);
 		else
 			snprintf(tname, sizeof(tname), "%" PRIu64, n);
-		if (j)
-			bct_json_str(j, prog ? "prog_type" : "map_type", tname);
-		else
-			printf(" %s", tname);
-		if (o->name[0]) {
-			if (j)
-				bct_json_str(j, "name", o->name);
-			else
-				printf("  name %s", o->name);
-		}
+		bct_out__field_str(out, prog ? "prog_type" : "map_type", NULL, tname);
+		if (o->name[0])
+			bct_out__field_str(out, "name", "name", o->name);
 		if (prog) {
-			if (info_get(o->info, "prog_tag", buf, sizeof(buf))) {
-				if (j)
-					bct_json_str(j, "tag", buf);
-				else
-					printf("  tag %s", buf);
-			}
+			if (info_get(o->info, "prog_tag", buf, sizeof(buf)))
+				bct_out__field_str(out, "tag", "tag", buf);
 			if (env.stats_enabled && info_u64(o->info, "run_cnt", &cnt) &&
 			    info_u64(o->info, "run_time_ns", &ns)) {
-				if (j) {
-					bct_json_uint(j, "run_cnt", cnt);
-					bct_json_uint(j, "run_time_ns", ns);
-				} else {
-					printf("  run_cnt %" PRIu64 "  run_time_ns %" PRIu64, cnt,
-					       ns);
-				}
+				bct_out__field_uint(out, "run_cnt", "run_cnt", cnt, NULL);
+				bct_out__field_uint(out, "run_time_ns", "run_time_ns", ns, NULL);
 			}
 			return;
 		}
 		if (info_u64(o->info, "key_size", &k) && info_u64(o->info, "value_size", &v) &&
 		    info_u64(o->info, "max_entries", &n)) {
-			if (j) {
-				bct_json_uint(j, "key_size", k);
-				bct_json_uint(j, "value_size", v);
-				bct_json_uint(j, "max_entries", n);
-			} else {
-				printf("  key %" PRIu64 "B  value %" PRIu64
-				       "B  max_entries %" PRIu64,
-				       k, v, n);
-			}
+			bct_out__field_uint(out, "key_size", "key", k, "B");
+			bct_out__field_uint(out, "value_size", "value", v, "B");
+			bct_out__field_uint(out, "max_entries", "max_entries", n, NULL);
 		}
 		return;
 	}
 	if (!strcmp(o->type, "link")) {
 		link_type_name(o->info, tname, sizeof(tname));
-		if (j)
-			bct_json_str(j, "link_type", tname);
-		else
-			printf(" %s", tname);
-		if (info_u64(o->info, "prog_id", &n)) {
-			if (j)
-				bct_json_uint(j, "prog_id", n);
-			else
-				printf("  prog %" PRIu64, n);
-		}
-		if (j) {
-			bct_json_obj_open(j, "attach");
-			if (info_get(o->info, "event_type", buf, sizeof(buf)))
-				bct_json_str(j, "event_type", buf);
-			for_each_attach_kv(o->info, json_attach_kv, j);
-			bct_json_obj_close(j);
-		} else {
-			printf(" ");
-			if (info_get(o->info, "event_type", buf, sizeof(buf)))
-				printf(" %s", buf);
-			for_each_attach_kv(o->info, print_attach_kv, stdout);
-		}
+		bct_out__field_str(out, "link_type", NULL, tname);
+		if (info_u64(o->info, "prog_id", &n))
+			bct_out__field_uint(out, "prog_id", "prog", n, NULL);
+		bct_out__group_open(out, "attach");
+		if (info_get(o->info, "event_type", buf, sizeof(buf)))
+			bct_out__field_str(out, "event_type", NULL, buf);
+		for_each_attach_kv(o->info, attach_kv, out);
+		bct_out__group_close(out);
 	}
 }
 
-static void print_objects(struct scan *s, int type_width)
+/* -vvv: a blank line, then one row per object. */
+static int print_objects(struct bct_out *out, struct scan *s)
 {
-	char idbuf[24];
+	int err = bct_out__text(out, "");
 	uint64_t id;
 	size_t i;
 
-	if (!env.common.json)
-		printf("\n%-6s %-16s %-*s %-5s %-7s %s\n", "PID", "COMM", type_width, "TYPE", "FD",
-		       "ID", "DETAILS");
-	for (i = 0; i < s->nobjs && !ferror(stdout); i++) {
+	if (!err)
+		err = bct_out__header(out);
+	for (i = 0; i < s->nobjs && !err; i++) {
 		const struct object *o = &s->objs[i];
 		const char *comm = comm_of(s, o->pid);
 		const char *key = id_key(o->type);
-		bool have_id = key && info_u64(o->info, key, &id);
 
-		if (!comm)
-			comm = "[unknown]";
-		if (env.common.json) {
-			struct bct_json j;
-
-			bct_json_begin(&j, stdout);
-			bct_json_int(&j, "pid", o->pid);
-			bct_json_str(&j, "comm", comm);
-			bct_json_str(&j, "type", o->type);
-			bct_json_int(&j, "fd", o->fd);
-			if (have_id)
-				bct_json_uint(&j, "id", id);
-			print_object_details(o, &j);
-			bct_json_end(&j);
-			continue;
-		}
-		if (have_id)
-			snprintf(idbuf, sizeof(idbuf), "%" PRIu64, id);
+		bct_out__int(out, o->pid);
+		bct_out__str(out, comm ? comm : "[unknown]");
+		bct_out__str(out, o->type);
+		bct_out__int(out, o->fd);
+		if (key && info_u64(o->info, key, &id))
+			bct_out__uint(out, id);
 		else
-			snprintf(idbuf, sizeof(idbuf), "-");
-		printf("%-6d %-16s %-*s %-5d %-7s", (int)o->pid, comm, type_width, o->type, o->fd,
-		       idbuf);
-		print_object_details(o, NULL);
-		printf("\n");
+			bct_out__none(out);
+		print_object_details(out, o);
+		err = bct_out__end(out);
 	}
+	return err;
 }
 
-static void print_counts(struct scan *s, int type_width)
+static int print_counts(struct bct_out *out, struct scan *s)
 {
+	int err = bct_out__header(out);
 	size_t i;
 
-	if (!env.common.json)
-		printf("%-6s %-16s %-*s %s\n", "PID", "COMM", type_width, "TYPE", "COUNT");
-	for (i = 0; i < s->ncounts && !ferror(stdout); i++) {
+	for (i = 0; i < s->ncounts && !err; i++) {
 		const struct count *c = &s->counts[i];
 		const char *comm = comm_of(s, c->pid);
 
-		if (!comm)
-			comm = "[unknown]";
-		if (env.common.json) {
-			struct bct_json j;
-
-			bct_json_begin(&j, stdout);
-			bct_json_int(&j, "pid", c->pid);
-			bct_json_str(&j, "comm", comm);
-			bct_json_str(&j, "type", c->type);
-			bct_json_uint(&j, "count", c->count);
-			bct_json_end(&j);
-		} else {
-			printf("%-6d %-16s %-*s %lu\n", (int)c->pid, comm, type_width, c->type,
-			       c->count);
-		}
+		bct_out__int(out, c->pid);
+		bct_out__str(out, comm ? comm : "[unknown]");
+		bct_out__str(out, c->type);
+		bct_out__uint(out, c->count);
+		err = bct_out__end(out);
 	}
+	return err;
 }
 
 static bool bpf_stats_enabled(void)
 {
-	char buf[16];
+	char *buf;
+	bool on;
 
-	return read_at(AT_FDCWD, "/proc/sys/kernel/bpf_stats_enabled", buf, sizeof(buf)) > 0 &&
-	       buf[0] == '1';
+	if (read_at(AT_FDCWD, "/proc/sys/kernel/bpf_stats_enabled", 16, &buf))
+		return false;
+	on = buf[0] == '1';
+	free(buf);
+	return on;
 }
 
 int cmd_bpflist(int argc, char **argv)
 {
+	struct bct_out *probes = NULL, *counts = NULL, *objs = NULL;
+	struct bct_out_opts oo = { .file = stdout };
 	struct scan s = { 0 };
 	size_t i, max_type = 0;
 	int err;
 
-	err = argp_parse(&argp, argc, argv, 0, NULL, &env);
+	err = bct_tool_parse(&args, &env.kit, argc, argv);
 	if (err)
-		return 2;
-	if (env.common.ebpf) {
-		printf("bpflist: this tool has no BPF program\n");
-		return 0;
-	}
+		return err;
 	if (env.verbosity >= 3)
 		env.stats_enabled = bpf_stats_enabled();
 
+	/* the first table on stdout sets its buffering: before anything is written */
+	oo.json = env.kit.common.json;
+	oo.cols = probe_cols;
+	probes = bct_out__new(&oo);
+	if (!probes) {
+		err = -errno;
+		goto cleanup;
+	}
 	/* BCC's order: probes first, so a PID's probe rows come before its fd rows */
 	if (env.verbosity > 0) {
 		const char *tracefs = bct_tracefs_dir();
 
 		if (!tracefs)
 			probe_error(&s, "find tracefs for", "kprobe_events", errno);
-		scan_probes(&s, tracefs, "kprobe");
-		scan_probes(&s, tracefs, "uprobe");
+		err = scan_probes(&s, probes, tracefs, "kprobe");
+		if (!err)
+			err = scan_probes(&s, probes, tracefs, "uprobe");
 	}
-	scan_processes(&s);
-	fill_comms(&s);
+	if (!err)
+		err = scan_processes(&s);
+	if (!err)
+		err = fill_comms(&s);
+	if (err)
+		goto cleanup;
 
-	qsort(s.counts, s.ncounts, sizeof(*s.counts), cmp_count);
-	qsort(s.objs, s.nobjs, sizeof(*s.objs), cmp_object);
+	if (s.ncounts > 1)
+		qsort(s.counts, s.ncounts, sizeof(*s.counts), cmp_count);
+	if (s.nobjs > 1)
+		qsort(s.objs, s.nobjs, sizeof(*s.objs), cmp_object);
 	for (i = 0; i < s.ncounts; i++)
 		if (strlen(s.counts[i].type) > max_type)
 			max_type = strlen(s.counts[i].type);
 	/* BCC: the TYPE column is one wider than the longest type (width 1 when there is none) */
-	print_counts(&s, (int)max_type + 1);
-	if (env.verbosity >= 3)
-		print_objects(&s, (int)max_type + 1);
+	count_cols[2].width = object_cols[2].width = (int)max_type + 1;
+	oo.cols = count_cols;
+	counts = bct_out__new(&oo);
+	oo.cols = object_cols;
+	objs = bct_out__new(&oo);
+	if (!counts || !objs) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	err = print_counts(counts, &s);
+	if (!err && env.verbosity >= 3)
+		err = print_objects(objs, &s);
+	if (!err)
+		err = bct_out__flush(objs);
 
+cleanup:
+	if (err == -ENOMEM)
+		pr_err("cannot allocate memory");
+	bct_out__free(probes);
+	bct_out__free(counts);
+	bct_out__free(objs);
 	for (i = 0; i < s.nobjs; i++)
 		free(s.objs[i].info);
 	free(s.objs);
 	free(s.counts);
 	free(s.comms);
-	return s.failed ? 1 : 0;
+	if (err == -EPIPE) /* the reader is gone: a clean stop */
+		return 0;
+	return err || s.failed ? 1 : 0;
 }

@@ -110,11 +110,6 @@ const struct argp bct_common_argp = {
 	.parser = common_parse,
 };
 
-void bct_common_init(struct argp_state *state, struct bct_common *common)
-{
-	state->child_inputs[0] = common;
-}
-
 static int bad(struct argp_state *state, const char *what, const char *arg)
 {
 	if (state)

@@ -26,11 +26,8 @@ struct bct_common {
 	unsigned int debug;
 };
 
-/* Hidden -h (help on stdout), --ebpf, --debug[=MASK], --json, --no-cache. */
+/* Hidden -h (help on stdout), --ebpf, --debug[=MASK], --json, --no-cache (lib/tool.h adds it). */
 extern const struct argp bct_common_argp;
-
-/* Attach bct_common_argp as a child: in the tool's ARGP_KEY_INIT, call this. */
-void bct_common_init(struct argp_state *state, struct bct_common *common);
 
 /*
  * Typed parsers: on bad input they call argp_error() (one line, usage hint, exit 2) when
@@ -46,30 +43,5 @@ int bct_arg_interval_count(struct argp_state *state, const char *arg, uint64_t *
 			   uint64_t *count);
 /* "0x1f", "31", or names "ir,bpf,preprocessor,source,verifier,btf,all". */
 int bct_parse_debug_mask(const char *arg, unsigned int *out);
-
-#define BCT_OPT_PID(key)                                       \
-	{                                                      \
-		"pid", key, "PID", 0, "trace this PID only", 0 \
-	}
-#define BCT_OPT_TID(key)                                       \
-	{                                                      \
-		"tid", key, "TID", 0, "trace this TID only", 0 \
-	}
-#define BCT_OPT_UID(key)                                       \
-	{                                                      \
-		"uid", key, "UID", 0, "trace this UID only", 0 \
-	}
-#define BCT_OPT_DURATION(key)                                                           \
-	{                                                                               \
-		"duration", key, "DURATION", 0, "total duration of trace in seconds", 0 \
-	}
-#define BCT_OPT_TIMESTAMP(key)                                              \
-	{                                                                   \
-		"timestamp", key, NULL, 0, "include timestamp on output", 0 \
-	}
-#define BCT_OPT_VERBOSE(key)                                     \
-	{                                                        \
-		"verbose", key, NULL, 0, "print more details", 0 \
-	}
 
 #endif

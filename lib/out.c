@@ -20,12 +20,16 @@ struct bct_out {
 	const char *sep;
 	size_t col; /* next column of the row */
 	bool any; /* a field was written in this row */
+	const struct bct_col *fcol; /* the row's BCT_COL_FIELDS column, while it is filled */
+	bool fany; /* a field was written in fcol */
+	bool group, gany; /* in a group; a field was written in it */
 	char *line;
 	size_t len, cap;
 	bool failed;
 };
 
 static char stdout_buf[STDOUT_BUF];
+static bool stdout_set; /* a second table on stdout keeps the buffering set by the first */
 
 struct bct_out *bct_out__new(const struct bct_out_opts *opts)
 {
@@ -55,7 +59,8 @@ struct bct_out *bct_out__new(const struct bct_out_opts *opts)
 	}
 	for (i = 0; i < o->ncols; i++)
 		o->shown[i] = !(o->cols[i].flags & BCT_COL_HIDDEN);
-	if (o->file == stdout) {
+	if (o->file == stdout && !stdout_set) {
+		stdout_set = true;
 		if (isatty(STDOUT_FILENO))
 			setvbuf(stdout, NULL, _IOLBF, 0);
 		else
@@ -330,6 +335,118 @@ void bct_out__double(struct bct_out *o, double v)
 		put_cell(o, c, buf, n);
 }
 
+void bct_out__none(struct bct_out *o)
+{
+	if (o->json)
+		o->col++;
+	else
+		bct_out__str(o, "-");
+}
+
+/* --- varying fields ------------------------------------------------------------------------- */
+
+void bct_out__fields(struct bct_out *o)
+{
+	size_t i = o->col++;
+
+	o->fcol = NULL;
+	if (i >= o->ncols || !visible(o, i) || o->cols[i].type != BCT_COL_FIELDS)
+		return;
+	o->fcol = &o->cols[i];
+	o->fany = false;
+	o->group = false;
+}
+
+/* Starts one field: its key in JSON, the separator and label in text; false when not shown. */
+static bool field_start(struct bct_out *o, const char *key, const char *label)
+{
+	if (!o->fcol)
+		return false;
+	if (o->json) {
+		if (!o->group)
+			put(o, o->any ? "," : "{", 1);
+		else if (o->gany)
+			put(o, ",", 1);
+		put_json_str(o, key, strlen(key));
+		put(o, ":", 1);
+	} else {
+		if (o->group && o->gany)
+			put(o, " ", 1);
+		else if (o->fany)
+			put(o, "  ", 2);
+		else if (o->any)
+			put(o, o->sep, strlen(o->sep));
+		if (label) {
+			put(o, label, strlen(label));
+			put(o, " ", 1);
+		}
+	}
+	o->any = o->fany = true;
+	if (o->group)
+		o->gany = true;
+	return true;
+}
+
+void bct_out__field_str(struct bct_out *o, const char *key, const char *label, const char *s)
+{
+	if (!field_start(o, key, label))
+		return;
+	if (!s)
+		s = "";
+	if (o->json)
+		put_json_str(o, s, strlen(s));
+	else
+		put(o, s, strlen(s));
+}
+
+void bct_out__field_int(struct bct_out *o, const char *key, const char *label, int64_t v)
+{
+	char buf[32], *end = buf + sizeof(buf), *s;
+
+	if (!field_start(o, key, label))
+		return;
+	s = utoa(v < 0 ? -(uint64_t)v : (uint64_t)v, end);
+	if (v < 0)
+		*--s = '-';
+	put(o, s, end - s);
+}
+
+void bct_out__field_uint(struct bct_out *o, const char *key, const char *label, uint64_t v,
+			 const char *unit)
+{
+	char buf[32], *end = buf + sizeof(buf), *s;
+
+	if (!field_start(o, key, label))
+		return;
+	s = utoa(v, end);
+	put(o, s, end - s);
+	if (!o->json && unit)
+		put(o, unit, strlen(unit));
+}
+
+void bct_out__group_open(struct bct_out *o, const char *key)
+{
+	if (!o->fcol || o->group)
+		return;
+	if (o->json) {
+		put(o, o->any ? "," : "{", 1);
+		put_json_str(o, key, strlen(key));
+		put(o, ":{", 2);
+		o->any = true;
+	}
+	o->group = true;
+	o->gany = false;
+}
+
+void bct_out__group_close(struct bct_out *o)
+{
+	if (!o->group)
+		return;
+	if (o->json)
+		put(o, "}", 1);
+	o->group = false;
+}
+
 static int write_error(struct bct_out *o)
 {
 	int err = errno ? -errno : -EIO;
@@ -343,6 +460,18 @@ static int write_error(struct bct_out *o)
 	return err;
 }
 
+/* Writes the line buffer to the file and empties it. */
+static int write_line(struct bct_out *o)
+{
+	errno = 0;
+	if (fwrite(o->line, 1, o->len, o->file) != o->len) {
+		o->len = 0;
+		return write_error(o);
+	}
+	o->len = 0;
+	return 0;
+}
+
 int bct_out__end(struct bct_out *o)
 {
 	if (o->json) {
@@ -354,13 +483,9 @@ int bct_out__end(struct bct_out *o)
 	}
 	o->col = 0;
 	o->any = false;
-	errno = 0;
-	if (fwrite(o->line, 1, o->len, o->file) != o->len) {
-		o->len = 0;
-		return write_error(o);
-	}
-	o->len = 0;
-	return 0;
+	o->fcol = NULL;
+	o->group = false;
+	return write_line(o);
 }
 
 int bct_out__header(struct bct_out *o)
@@ -383,13 +508,17 @@ int bct_out__header(struct bct_out *o)
 	}
 	o->any = false;
 	put(o, "\n", 1);
-	errno = 0;
-	if (fwrite(o->line, 1, o->len, o->file) != o->len) {
-		o->len = 0;
-		return write_error(o);
-	}
+	return write_line(o);
+}
+
+int bct_out__text(struct bct_out *o, const char *line)
+{
+	if (o->json)
+		return 0;
 	o->len = 0;
-	return 0;
+	put(o, line, strlen(line));
+	put(o, "\n", 1);
+	return write_line(o);
 }
 
 int bct_out__flush(struct bct_out *o)

@@ -26,6 +26,15 @@
  * A value wider than its column is not cut. Hidden columns (bct_out__show(), or the flags)
  * still take their value call, so a tool always passes every value in order.
  *
+ * Varying fields: a BCT_COL_FIELDS column (usually the last, "DETAILS") takes, instead of one
+ * value, bct_out__fields() then any number of bct_out__field_*() calls. Text shows them in the
+ * cell as "label value" (just the value without a label), joined by two spaces; JSON writes
+ * each as a "key":value member of the row. A group (bct_out__group_open()) is a nested JSON
+ * object; in text its fields are joined by one space.
+ *
+ * Several tables may share one file (each bct_out__new() after the first leaves its buffering
+ * alone); bct_out__text() writes a text-only line such as a section title or a blank line.
+ *
  * Buffering: on a terminal the file is line-buffered; otherwise it gets a large buffer, and the
  * poll loop (lib/events.h) flushes it with bct_out__flush(): at once after a small drain, at
  * least every 10 ms under load, so `| grep` stays live. A closed pipe is -EPIPE from
@@ -46,6 +55,7 @@ enum bct_col_type {
 	BCT_COL_DOUBLE, /* "%.*f" with prec digits; JSON number (null when not finite) */
 	BCT_COL_OCTAL, /* text "%0*o" with prec digits ("01101"); JSON number */
 	BCT_COL_HEX, /* text "0x%x"; JSON number */
+	BCT_COL_FIELDS, /* fields that vary by row, bct_out__fields() below */
 };
 
 enum {
@@ -85,11 +95,24 @@ void bct_out__uint(struct bct_out *o, uint64_t v);
 void bct_out__str(struct bct_out *o, const char *s);
 void bct_out__strn(struct bct_out *o, const char *s, size_t maxlen); /* stops at a NUL */
 void bct_out__double(struct bct_out *o, double v);
+/* No value: JSON leaves the key out, text shows "-". */
+void bct_out__none(struct bct_out *o);
+/* The row's BCT_COL_FIELDS column; the fields follow (none is fine: an empty cell). */
+void bct_out__fields(struct bct_out *o);
+/* One field; label NULL: the value alone in text. unit is appended in text only ("4B"). */
+void bct_out__field_str(struct bct_out *o, const char *key, const char *label, const char *s);
+void bct_out__field_int(struct bct_out *o, const char *key, const char *label, int64_t v);
+void bct_out__field_uint(struct bct_out *o, const char *key, const char *label, uint64_t v,
+			 const char *unit);
+void bct_out__group_open(struct bct_out *o, const char *key);
+void bct_out__group_close(struct bct_out *o);
 /*
  * Ends the row and writes it; 0, or -EPIPE when the reader is gone (a clean stop: not logged),
  * or -errno on another write error (logged once).
  */
 int bct_out__end(struct bct_out *o);
+/* Text: writes line and a newline. JSON: nothing. 0 or -errno as bct_out__end(). */
+int bct_out__text(struct bct_out *o, const char *line);
 /* Flushes the file; 0, or -EPIPE / -errno as bct_out__end(). */
 int bct_out__flush(struct bct_out *o);
 bool bct_out__json(const struct bct_out *o);

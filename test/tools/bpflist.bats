@@ -363,3 +363,26 @@ $(printf '%-6s %-16s %-5s %s' "$pid" bpl_holder link 2)"
     done
     [ "$(fd_count "$pid" prog)" -ge 1 ] || fail "bpftrace holds no program"
 }
+
+# bats test_tags=needs:bpf,needs:root
+@test "bpflist shows a running bcctool tool under its own name" {
+    require_bpf
+    local out="$BATS_TEST_TMPDIR/osnp.out" err="$BATS_TEST_TMPDIR/osnp.err" pid i rc=0
+    "$BCCTOOL" opensnoop >"$out" 2>"$err" 3>&- &
+    pid=$!
+    BPL_PIDS=$pid
+    # opensnoop prints its header once its programs are attached
+    for i in $(seq 300); do
+        [ -s "$out" ] && break
+        kill -0 "$pid" 2>/dev/null || fail "opensnoop exited early: $(cat "$err")"
+        sleep 0.1
+    done
+    [ -s "$out" ] || fail "opensnoop never printed its header: $(cat "$err")"
+    run_bct 0 bpflist
+    assert_line --regexp "^$pid +opensnoop +prog +[0-9]+$"
+    kill -INT "$pid"
+    wait "$pid" || rc=$?
+    BPL_PIDS=
+    [ "$rc" -eq 0 ] || fail "opensnoop exited $rc: $(cat "$err")"
+    [ ! -s "$err" ] || fail "opensnoop wrote to stderr: $(cat "$err")"
+}

@@ -124,3 +124,74 @@ UNIT_TEST(out_json_lost_record)
 	CHECK_STR(close_out(&c, o), "{\"lost_events\":42}\n");
 	free(c.buf);
 }
+
+/* A row whose last column holds fields that vary by row, with an absent ID and a group. */
+static const struct bct_col detail_cols[] = {
+	{ "PID", "pid", 6, BCT_COL_INT, BCT_COL_LEFT, 0 },
+	{ "ID", "id", 5, BCT_COL_UINT, BCT_COL_LEFT, 0 },
+	{ "DETAILS", "details", 0, BCT_COL_FIELDS, BCT_COL_LEFT, 0 },
+	{ NULL },
+};
+
+static const char *detail_rows(struct capture *c, bool json)
+{
+	struct bct_out_opts oo = { .cols = detail_cols, .json = json };
+	struct bct_out *o;
+
+	c->f = open_memstream(&c->buf, &c->len);
+	oo.file = c->f;
+	o = bct_out__new(&oo);
+	CHECK_INT(bct_out__text(o, "section:"), 0);
+	bct_out__header(o);
+	bct_out__int(o, 1);
+	bct_out__uint(o, 42);
+	bct_out__fields(o);
+	bct_out__field_str(o, "map_type", NULL, "hash");
+	bct_out__field_str(o, "name", "name", "a\"b");
+	bct_out__field_uint(o, "key_size", "key", 4, "B");
+	bct_out__field_int(o, "delta", "delta", -3);
+	CHECK_INT(bct_out__end(o), 0);
+	bct_out__int(o, 2);
+	bct_out__none(o);
+	bct_out__fields(o);
+	CHECK_INT(bct_out__end(o), 0);
+	bct_out__int(o, 3);
+	bct_out__uint(o, 7);
+	bct_out__fields(o);
+	bct_out__field_str(o, "link_type", NULL, "perf_event");
+	bct_out__group_open(o, "attach");
+	bct_out__field_str(o, "event_type", NULL, "tracepoint");
+	bct_out__field_str(o, "tp_name", NULL, "sys_enter_getpid");
+	bct_out__field_int(o, "ifindex", "ifindex", 1);
+	bct_out__group_close(o);
+	CHECK_INT(bct_out__end(o), 0);
+	CHECK_INT(bct_out__text(o, ""), 0);
+	return close_out(c, o);
+}
+
+UNIT_TEST(out_fields_text)
+{
+	struct capture c;
+
+	CHECK_STR(detail_rows(&c, false),
+		  "section:\n"
+		  "PID    ID    DETAILS\n"
+		  "1      42    hash  name a\"b  key 4B  delta -3\n"
+		  "2      -    \n"
+		  "3      7     perf_event  tracepoint sys_enter_getpid ifindex 1\n"
+		  "\n");
+	free(c.buf);
+}
+
+UNIT_TEST(out_fields_json)
+{
+	struct capture c;
+
+	CHECK_STR(detail_rows(&c, true),
+		  "{\"pid\":1,\"id\":42,\"map_type\":\"hash\",\"name\":\"a\\\"b\",\"key_size\":4,"
+		  "\"delta\":-3}\n"
+		  "{\"pid\":2}\n"
+		  "{\"pid\":3,\"id\":7,\"link_type\":\"perf_event\",\"attach\":{\"event_type\":"
+		  "\"tracepoint\",\"tp_name\":\"sys_enter_getpid\",\"ifindex\":1}}\n");
+	free(c.buf);
+}
