@@ -160,7 +160,7 @@ FORMAT_SRCS = $(wildcard cmd/*.c cmd/*.h lib/*.c lib/*.h lib/*.cc bpf-src/*.c bp
 	format
 check: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=1 all $(UNIT_BIN)
-	$(Q)$(MAKE) --no-print-directory check-cmds check-format check-bpf check-unit check-bats
+	$(Q)$(MAKE) --no-print-directory WERROR=1 check-cmds check-format check-bpf check-unit check-bats
 
 check-cmds: $(BIN)
 	$(call msg,CHECK,commands)
