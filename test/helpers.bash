@@ -1,8 +1,23 @@
 # Shared bats helpers. Every test runs bcctool through run_bct, never a bare tool name
 # (Debian's libbpf-tools owns /usr/sbin/opensnoop and friends).
 bats_require_minimum_version 1.8.0
-bats_load_library bats-support
-bats_load_library bats-assert
+
+# bats_load_library sources a library's load.bash, which forks a dirname per file: ~0.4 s per
+# test under bats' debug trap, and every test loads this file. Source the files directly.
+bct_load_library() {
+    local d f
+    for d in ${BATS_LIB_PATH//:/ } /usr/lib/bats; do
+        [ -f "$d/$1/load.bash" ] || continue
+        if [ -d "$d/$1/src" ]; then
+            for f in "$d/$1"/src/*.bash; do source "$f"; done
+            return 0
+        fi
+        break
+    done
+    bats_load_library "$1"
+}
+bct_load_library bats-support
+bct_load_library bats-assert
 
 : "${BCCTOOL:=$(cd "$BATS_TEST_DIRNAME" && cd "$(git rev-parse --show-toplevel)" && pwd)/build/bcctool}"
 : "${BCCTOOL_BUILD:=$(dirname "$BCCTOOL")}"
@@ -45,4 +60,93 @@ tracefs_dir() {
         if [ "$(stat -f -c %T "$d" 2>/dev/null)" = tracefs ]; then echo "$d"; return; fi
     done
     mount -t tracefs tracefs /sys/kernel/tracing && echo /sys/kernel/tracing
+}
+
+# --- shared workloads and waits for the tools' tests -------------------------------------------
+# Workload programs are test/workloads/NAME.c, built as $BCCTOOL_BUILD/workloads/NAME:
+#   opener     N opens of a path and N failed opens of another (flags, mode, comm, uid, thread)
+#   syscaller  N getpid() calls, forks, execs, signals or sleeps, under a chosen comm
+# Both take -w: they print "ready", then wait for SIGUSR1 (see bg_workload and go_workload).
+
+# workload NAME: the path of a workload program; fails the test when it is not built.
+workload() {
+    local w=$BCCTOOL_BUILD/workloads/$1
+    [ -x "$w" ] || fail "$w is not built (make)"
+    echo "$w"
+}
+
+# wait_for PID TRIES CMD...: runs CMD every 10 ms until it succeeds, TRIES times at most, while
+# PID lives (use - for none). Returns 1 when PID exits first or time runs out.
+wait_for() {
+    local pid=$1 tries=$2 i
+    shift 2
+    for ((i = 0; i < tries; i++)); do
+        "$@" 2>/dev/null && return 0
+        [ "$pid" = - ] || kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.01
+    done
+    return 1
+}
+
+# bg_workload VAR NAME ARGS...: starts workload NAME with -w in the background, its PID in VAR
+# and in BG (teardown calls bg_kill); returns once it is ready, waiting for go_workload.
+bg_workload() {
+    local var=$1 name=$2 w out pid
+    shift 2
+    w=$(workload "$name") || return 1
+    out=$(mktemp "$BATS_TEST_TMPDIR/$name.XXXXXX")
+    "$w" -w "$@" >"$out" &
+    pid=$!
+    BG+=("$pid")
+    printf -v "$var" %s "$pid"
+    wait_for "$pid" 1000 grep -qx ready "$out" || fail "$name $* never got ready"
+}
+
+# go_workload PID...: lets each workload started by bg_workload run and waits for it; each
+# must exit 0.
+go_workload() {
+    local p rc
+    for p in "$@"; do kill -USR1 "$p"; done
+    for p in "$@"; do
+        rc=0
+        wait "$p" || rc=$?
+        [ "$rc" -eq 0 ] || fail "workload $p exited $rc"
+    done
+}
+
+# bg_kill: kills and reaps every PID in BG (what a failed test left running); for teardown.
+bg_kill() {
+    local p
+    for p in "${BG[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+    for p in "${BG[@]}"; do wait "$p" 2>/dev/null || true; done
+    BG=()
+}
+
+# loop_dev [MB]: a block device of the test's own: a loop device with direct I/O over a file
+# of MB MiB (default 8) in BATS_TEST_TMPDIR. Sets LOOP (/dev/loopN) and DISK (loopN); teardown
+# calls loop_dev_detach.
+loop_dev() {
+    command -v losetup >/dev/null || skip "losetup is not installed"
+    dd if=/dev/zero of="$BATS_TEST_TMPDIR/disk.img" bs=1M count="${1:-8}" status=none
+    LOOP=$(losetup --direct-io=on -f --show "$BATS_TEST_TMPDIR/disk.img") ||
+        fail "cannot set up a loop device"
+    DISK=${LOOP#/dev/}
+    echo "loop device: $LOOP (direct I/O: $(cat "/sys/block/$DISK/loop/dio" 2>/dev/null))"
+}
+
+loop_dev_detach() {
+    if [ -n "${LOOP-}" ]; then losetup -d "$LOOP" || echo "cannot detach $LOOP" >&2; fi
+    LOOP=
+}
+
+# direct_io NREADS NWRITES: that many 4 KiB O_DIRECT reads of $LOOP from offset 0, then writes
+# at 1 MiB, one at a time; checks in /sys/block/$DISK/stat that the device completed exactly
+# that many requests and merged none, so a tracer must see exactly those.
+direct_io() {
+    local r0 rm0 w0 wm0 r1 rm1 w1 wm1
+    read -r r0 rm0 w0 wm0 < <(awk '{ print $1, $2, $5, $6 }' "/sys/block/$DISK/stat")
+    [ "$1" -eq 0 ] || dd if="$LOOP" of=/dev/null bs=4k count="$1" iflag=direct status=none
+    [ "$2" -eq 0 ] || dd if=/dev/zero of="$LOOP" bs=4k count="$2" seek=256 oflag=direct status=none
+    read -r r1 rm1 w1 wm1 < <(awk '{ print $1, $2, $5, $6 }' "/sys/block/$DISK/stat")
+    assert_equal "$((r1 - r0)) $((rm1 - rm0)) $((w1 - w0)) $((wm1 - wm0))" "$1 0 $2 0"
 }

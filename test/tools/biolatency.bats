@@ -20,39 +20,21 @@ setup() {
 }
 
 teardown() {
-    local p
-    for p in "${BG[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-    for p in "${BG[@]}"; do wait "$p" 2>/dev/null || true; done
-    if [ -n "$LOOP" ]; then losetup -d "$LOOP" || echo "cannot detach $LOOP" >&2; fi
+    bg_kill
+    loop_dev_detach
     if [ -n "$CG" ] && [ -d "$CG" ]; then rmdir "$CG" 2>/dev/null || true; fi
 }
 
 # make_loop: a loop device of our own in $LOOP (/dev/loopN), $DISK (loopN)
 make_loop() {
     require_bpf
-    command -v losetup >/dev/null || skip "losetup is not installed"
-    dd if=/dev/zero of="$T/disk.img" bs=1M count=8 status=none
-    LOOP=$(losetup --direct-io=on -f --show "$T/disk.img") || fail "cannot set up a loop device"
-    DISK=${LOOP#/dev/}
-    echo "loop device: $LOOP (direct I/O: $(cat "/sys/block/$DISK/loop/dio" 2>/dev/null))"
-}
-
-# stat_snap: reads completed, reads merged, writes completed, writes merged of $DISK
-stat_snap() {
-    awk '{ print $1, $2, $5, $6 }' "/sys/block/$DISK/stat"
+    loop_dev
 }
 
 # do_io: NR reads then NW writes, 4 KiB, O_DIRECT, one at a time; checks that the device
 # completed exactly that many requests and merged none
 do_io() {
-    local before after
-    before=$(stat_snap)
-    dd if="$LOOP" of=/dev/null bs=4k count=$NR iflag=direct status=none
-    dd if=/dev/zero of="$LOOP" bs=4k count=$NW seek=256 oflag=direct status=none
-    after=$(stat_snap)
-    read -r r0 rm0 w0 wm0 <<<"$before"
-    read -r r1 rm1 w1 wm1 <<<"$after"
-    assert_equal "$((r1 - r0)) $((rm1 - rm0)) $((w1 - w0)) $((wm1 - wm0))" "$NR 0 $NW 0"
+    direct_io "$NR" "$NW"
 }
 
 # start_bio ARGS...: "bcctool biolatency ARGS" in the background; output in $OUT, $ERR, PID in

@@ -493,7 +493,7 @@ count_for() {
     kill -USR1 "$W" # opens all along, so the tracer has lines to write into the closed pipe
     run timeout -s KILL 30 bash -c '"$1" opensnoop | head -1; echo "rc=${PIPESTATUS[0]}"' _ "$BCCTOOL"
     assert_line --index 0 "PID    COMM               FD ERR PATH"
-    assert_line --index 1 "rc=0"
+    assert_line "rc=0" # after the lost-events report, if any: the flood can outrun the reader
     after=$(bpftool prog show 2>/dev/null | grep -c ' name tp_openat ' || true)
     [ "$after" -le "$before" ] || fail "a program is still loaded ($before before, $after after)"
 }

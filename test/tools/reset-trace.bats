@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# bats file_tags=needs:root
+# bats file_tags=needs:root,serial
 # reset-trace on the real tracefs: a uprobe left in uprobe_events is removed, ftrace files are
 # noticed or (-F) reset, -v/-q/--json output, EBUSY on a probe in use, mounting tracefs.
 # setup saves the machine's tracing state and teardown puts it back, even when a test fails.
