@@ -156,6 +156,7 @@ static const struct bct_tool_args args = {
 		    .uid = 'u',
 		    .comm = 'n',
 		    .duration = 'd',
+		    .timestamp = 'T',
 		    .cgroup = true,
 		    .cgroupmap = true,
 		    .exec = true },
