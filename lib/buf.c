@@ -27,6 +27,7 @@ struct bct_buf {
 	void *ctx;
 	bct_buf_lost_fn lost_fn;
 	void *lost_ctx;
+	bool quiet; /* bct_buf__quiet(): no more lost-event reports */
 	int stop; /* the sample callback's non-zero return */
 	int count; /* events consumed in this poll */
 	int lost_fd; /* "lost_events", or -1 */
@@ -180,6 +181,12 @@ err_free:
 	return NULL;
 }
 
+void bct_buf__quiet(struct bct_buf *b)
+{
+	if (b)
+		b->quiet = true;
+}
+
 void bct_buf__set_lost_fn(struct bct_buf *b, bct_buf_lost_fn fn, void *ctx)
 {
 	b->lost_fn = fn;
@@ -216,7 +223,7 @@ static void report_lost(struct bct_buf *b)
 {
 	uint64_t total = bct_buf__lost(b), now;
 
-	if (total <= b->reported)
+	if (total <= b->reported || b->quiet)
 		return;
 	now = now_ns();
 	if (b->last_report_ns && now - b->last_report_ns < LOST_REPORT_NS)
@@ -286,7 +293,7 @@ void bct_buf__free(struct bct_buf *b)
 	if (!b)
 		return;
 	total = bct_buf__lost(b);
-	if (total)
+	if (total && !b->quiet)
 		pr_warn("lost %llu events in total", (unsigned long long)total);
 	ring_buffer__free(b->rb);
 	perf_buffer__free(b->pb);

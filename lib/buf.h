@@ -55,7 +55,9 @@ int bct_buf__poll(struct bct_buf *b, int timeout_ms);
 uint64_t bct_buf__lost(struct bct_buf *b);
 /* Whether the transport is a BPF ring buffer (else a perf buffer). */
 bool bct_buf__is_ringbuf(const struct bct_buf *b);
-/* Prints the lost total on stderr when non-zero; accepts NULL. */
+/* No more lost-event reports, nor the total at the end: the output's reader is gone. */
+void bct_buf__quiet(struct bct_buf *b);
+/* Prints the lost total on stderr when non-zero (unless quiet); accepts NULL. */
 void bct_buf__free(struct bct_buf *b);
 
 #endif

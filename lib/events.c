@@ -170,6 +170,8 @@ int bct_events_run(struct bct_session *s, const struct bct_event_tool *t)
 		if (!err && !r.out_err)
 			err = loop(&r);
 	}
+	if (r.out_err == -EPIPE)
+		bct_buf__quiet(r.buf); /* a closed pipe is a silent stop */
 	bct_buf__free(r.buf);
 	bct_session__stop(s);
 	bct_out__free(r.out);
