@@ -39,7 +39,7 @@
 #define BIOLAT_FACTOR 1000
 #endif
 
-#define MINORBITS 20 /* lib/disk.h */
+#include "bct_disk.h"
 #define EEXIST 17 /* vmlinux.h has no macros */
 
 char LICENSE[] SEC("license") = "GPL";
@@ -140,7 +140,7 @@ static __always_inline __u32 rq_dev(struct request *rq, bool btf)
 		disk = RQ_READ(btf, rq, q, disk);
 	if (!disk)
 		return 0;
-	return ((__u32)RQ_READ(btf, disk, major) << MINORBITS) |
+	return ((__u32)RQ_READ(btf, disk, major) << BCT_MINORBITS) |
 	       (__u32)RQ_READ(btf, disk, first_minor);
 }
 

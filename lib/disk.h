@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BCT_MINORBITS 20 /* the kernel's dev_t: major << 20 | minor (bpf-src too) */
+#include "bct_disk.h" /* BCT_MINORBITS, as the BPF side uses it */
 
 /* The disk's name from sysfs ("sda"), "<unknown>" for dev 0, "MAJ:MIN" when it is gone. */
 void bct_disk_name(uint32_t dev, char *buf, size_t sz);
