@@ -173,7 +173,8 @@ int bct_arg_duration_ms(struct argp_state *state, const char *arg, uint64_t *out
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(end, units[i].suffix))
 			continue;
-		if (v > UINT64_MAX / units[i].ms)
+		/* loops count in microseconds from a monotonic clock: ~292,000 years fit */
+		if (v > UINT64_MAX / 1000 / 2 / units[i].ms)
 			return bad(state, "duration", arg);
 		*out_ms = v * units[i].ms;
 		return 0;

@@ -83,3 +83,13 @@ UNIT_TEST(debug_mask_numbers_and_names)
 	CHECK_INT(bct_parse_debug_mask("", &m), -EINVAL);
 	CHECK_INT(bct_parse_debug_mask("0x100", &m), -ERANGE);
 }
+
+UNIT_TEST(duration_rejects_what_overflows_in_microseconds)
+{
+	uint64_t ms = 0;
+
+	CHECK_INT(bct_arg_duration_ms(NULL, "18446744073709551615ms", &ms), -EINVAL);
+	CHECK_INT(bct_arg_duration_ms(NULL, "18446744073709551s", &ms), -EINVAL);
+	CHECK_INT(bct_arg_duration_ms(NULL, "9223372036854775ms", &ms), 0);
+	CHECK(ms == 9223372036854775ULL);
+}
