@@ -32,7 +32,7 @@ static const char doc[] =
 	"Summarize block device I/O size as a histogram\n"
 	"\v"
 	"examples:\n"
-	"    ./bitesize              # summarize block I/O size per process, until Ctrl-C\n"
+	"    ./bitesize              # I/O size histograms per process, until Ctrl-C\n"
 	"    ./bitesize 1 10         # print 1 second summaries, 10 times\n"
 	"    ./bitesize -T 1         # 1s summaries with timestamps\n"
 	"    ./bitesize -c fio       # trace commands containing \"fio\" only\n"
