@@ -42,6 +42,7 @@ struct bct_hist_tool {
 	bool linear; /* linear slots (print_linear_hist) instead of log2 */
 	/* Sections: one histogram per key, headed "section = name"; NULL: the key is 0, no header. */
 	const char *section;
+	const char *section_key; /* its JSON key when it is not a lowercase word; NULL: section */
 	void (*key_name)(void *ctx, const void *key, char *buf, size_t sz);
 	bool sort_by_name; /* sections sorted by name, then key; else by key (numerically) */
 	const char *banner; /* text mode, once after attaching; may be NULL */

@@ -20,6 +20,7 @@ struct bct_out {
 	const char *sep;
 	size_t col; /* next column of the row */
 	bool any; /* a field was written in this row */
+	bool glue; /* text: the last column written has BCT_COL_GLUE (no separator follows) */
 	const struct bct_col *fcol; /* the row's BCT_COL_FIELDS column, while it is filled */
 	bool fany; /* a field was written in fcol */
 	bool group, gany; /* in a group; a field was written in it */
@@ -200,10 +201,11 @@ static const struct bct_col *field(struct bct_out *o)
 		put(o, o->any ? ",\"" : "{\"", 2);
 		put(o, c->key, strlen(c->key));
 		put(o, "\":", 2);
-	} else if (o->any) {
+	} else if (o->any && !o->glue) {
 		put(o, o->sep, strlen(o->sep));
 	}
 	o->any = true;
+	o->glue = c->flags & BCT_COL_GLUE;
 	return c;
 }
 
@@ -374,7 +376,7 @@ static bool field_start(struct bct_out *o, const char *key, const char *label)
 			put(o, " ", 1);
 		else if (o->fany)
 			put(o, "  ", 2);
-		else if (o->any)
+		else if (o->any && !o->glue)
 			put(o, o->sep, strlen(o->sep));
 		if (label) {
 			put(o, label, strlen(label));
@@ -382,6 +384,7 @@ static bool field_start(struct bct_out *o, const char *key, const char *label)
 		}
 	}
 	o->any = o->fany = true;
+	o->glue = false;
 	if (o->group)
 		o->gany = true;
 	return true;
@@ -483,6 +486,7 @@ int bct_out__end(struct bct_out *o)
 	}
 	o->col = 0;
 	o->any = false;
+	o->glue = false;
 	o->fcol = NULL;
 	o->group = false;
 	return write_line(o);
@@ -501,12 +505,14 @@ int bct_out__header(struct bct_out *o)
 
 		if (!visible(o, i))
 			continue;
-		if (o->any)
+		if (o->any && !o->glue)
 			put(o, o->sep, strlen(o->sep));
 		o->any = true;
+		o->glue = c->flags & BCT_COL_GLUE;
 		put_cell(o, c, c->name, strlen(c->name));
 	}
 	o->any = false;
+	o->glue = false;
 	put(o, "\n", 1);
 	return write_line(o);
 }

@@ -63,6 +63,8 @@ enum {
 	BCT_COL_HIDDEN = 1 << 1, /* hidden at start; bct_out__show() changes it */
 	BCT_COL_TEXT_ONLY = 1 << 2, /* never in JSON (e.g. a pre-formatted duplicate) */
 	BCT_COL_JSON_ONLY = 1 << 3, /* never in text; in JSON even when hidden */
+	/* text: no separator between this column and the next one shown (BCC's "%-7s%7.2f") */
+	BCT_COL_GLUE = 1 << 4,
 };
 
 struct bct_col {

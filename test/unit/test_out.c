@@ -115,6 +115,38 @@ UNIT_TEST(out_strn_stops_at_nul_and_limit)
 	free(c.buf);
 }
 
+/* BCT_COL_GLUE: no separator after the column, in the header and rows; hidden columns skip. */
+UNIT_TEST(out_glue_joins_the_next_shown_column)
+{
+	static const struct bct_col glued[] = {
+		{ "BYTES", "bytes", 7, BCT_COL_UINT, BCT_COL_LEFT | BCT_COL_GLUE, 0 },
+		{ "P", "p", 1, BCT_COL_STR, BCT_COL_LEFT | BCT_COL_HIDDEN, 0 },
+		{ "LAT(ms)", "lat", 7, BCT_COL_DOUBLE, 0, 2 },
+		{ NULL },
+	};
+	struct bct_out_opts oo = { .cols = glued };
+	struct capture c;
+	struct bct_out *o;
+
+	c.f = open_memstream(&c.buf, &c.len);
+	oo.file = c.f;
+	o = bct_out__new(&oo);
+	bct_out__header(o);
+	bct_out__uint(o, 4096);
+	bct_out__str(o, "S");
+	bct_out__double(o, 0.5);
+	bct_out__end(o);
+	bct_out__show(o, "p", true);
+	bct_out__header(o);
+	bct_out__uint(o, 1048576);
+	bct_out__str(o, "S");
+	bct_out__double(o, 12.25);
+	bct_out__end(o);
+	CHECK_STR(close_out(&c, o),
+		  "BYTES  LAT(ms)\n4096      0.50\nBYTES  P LAT(ms)\n1048576S   12.25\n");
+	free(c.buf);
+}
+
 UNIT_TEST(out_json_lost_record)
 {
 	struct capture c;
