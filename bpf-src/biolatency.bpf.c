@@ -18,7 +18,7 @@
  *   BIOLAT_PER_DISK     -D: one histogram per disk (key: dev_t)
  *   BIOLAT_PER_FLAGS    -F: one histogram per flag set (key: BCC's flag layout)
  *   BIOLAT_EXTENSION    -e: also sum latencies and count them
- *   BIOLAT_FILTER_DEV   -d: only this disk (kernel dev_t, major << 20 | minor)
+ *   FILTER_DEV          -d: only this disk (bct_block.bpf.h)
  *   FILTER_CGROUP       --cgroup: only I/O issued by tasks in the cgroup (bct_filter.bpf.h)
  */
 #include "vmlinux.h"
@@ -39,7 +39,7 @@
 #define BIOLAT_FACTOR 1000
 #endif
 
-#include "bct_disk.h"
+#include "bct_block.bpf.h"
 #define EEXIST 17 /* vmlinux.h has no macros */
 
 char LICENSE[] SEC("license") = "GPL";
@@ -60,23 +60,10 @@ struct {
 
 BCT_HIST_MAP(hists, __u64, BIOLAT_MAX_HISTS);
 
-/*
- * Argument layouts that changed: before 5.11, block_rq_insert and block_rq_issue took
- * (struct request_queue *, struct request *). Which one this kernel has is read from its BTF
- * (the btf_trace_* typedef of the tracepoint), not from its version.
- */
-typedef void (*btf_trace_block_rq_issue___new)(void *, struct request *);
-typedef void (*btf_trace_block_rq_insert___new)(void *, struct request *);
-
 /* Gone from newer kernels' BTF (5.18), so not in every vmlinux.h. */
 enum req_op___old {
 	REQ_OP_WRITE_SAME___old = 7,
 };
-
-/* Before 5.17 (or so) the disk hung off the request itself. */
-struct request___old {
-	struct gendisk *rq_disk;
-} __attribute__((preserve_access_index));
 
 /* --cgroup: whether the running task (issuing or queueing the request) is in the cgroup */
 static __always_inline bool cgroup_allowed(void)
@@ -119,30 +106,6 @@ static __always_inline void record_done(const struct start_key *k, __u64 hkey)
 }
 
 /* --- requests (tp_btf, raw_tp, kprobe) ---------------------------------------------------- */
-
-/*
- * Reads a field through a chain of pointers: tp_btf programs get typed (BTF) pointers, which
- * plain loads can follow (cheap); raw_tp and kprobe programs need bpf_probe_read_kernel().
- * btf is a constant at every call, so only one of the two is compiled into each program.
- */
-#define RQ_READ(btf, src, a, ...)                    \
-	((btf) ? (src)->a __VA_OPT__(->) __VA_ARGS__ \
-	       : BPF_CORE_READ(src, a __VA_OPT__(, ) __VA_ARGS__))
-
-static __always_inline __u32 rq_dev(struct request *rq, bool btf)
-{
-	struct request___old *old = (void *)rq;
-	struct gendisk *disk;
-
-	if (bpf_core_field_exists(old->rq_disk))
-		disk = RQ_READ(btf, old, rq_disk);
-	else
-		disk = RQ_READ(btf, rq, q, disk);
-	if (!disk)
-		return 0;
-	return ((__u32)RQ_READ(btf, disk, major) << BCT_MINORBITS) |
-	       (__u32)RQ_READ(btf, disk, first_minor);
-}
 
 #define KERNEL_OP_OF(type, name) \
 	(bpf_core_enum_value_exists(type, name) ? bpf_core_enum_value(type, name) : -1)
@@ -201,10 +164,8 @@ static __always_inline int rq_start(struct request *rq, bool issue, bool btf)
 {
 	struct start_key k = { .id = (__u64)rq };
 
-#ifdef BIOLAT_FILTER_DEV
-	if (rq_dev(rq, btf) != (__u32)(BIOLAT_FILTER_DEV))
+	if (!bct_filter_rq(rq, btf))
 		return 0;
-#endif
 	if (!cgroup_allowed())
 		return 0;
 	record_start(&k, issue);
@@ -218,49 +179,35 @@ static __always_inline int rq_done(struct request *rq, unsigned int nr_bytes, bo
 	__u64 hkey = 0;
 
 	/* a partial completion: the request goes on, so does its latency */
-	if (nr_bytes && nr_bytes < RQ_READ(btf, rq, __data_len))
+	if (nr_bytes && nr_bytes < BCT_RQ_READ(btf, rq, __data_len))
 		return 0;
 #if defined(BIOLAT_PER_DISK)
-	hkey = rq_dev(rq, btf);
+	hkey = bct_rq_dev(rq, btf);
 #elif defined(BIOLAT_PER_FLAGS)
-	hkey = bcc_flags(RQ_READ(btf, rq, cmd_flags));
+	hkey = bcc_flags(BCT_RQ_READ(btf, rq, cmd_flags));
 #endif
 	record_done(&k, hkey);
 	return 0;
 }
 
-static __always_inline struct request *issue_arg(__u64 *args)
-{
-	if (bpf_core_type_matches(btf_trace_block_rq_issue___new))
-		return (void *)args[0];
-	return (void *)args[1];
-}
-
 #ifdef BIOLAT_QUEUED
-static __always_inline struct request *insert_arg(__u64 *args)
-{
-	if (bpf_core_type_matches(btf_trace_block_rq_insert___new))
-		return (void *)args[0];
-	return (void *)args[1];
-}
-
 SEC("tp_btf/block_rq_insert")
 int bio_ins_btf(__u64 *ctx)
 {
-	return rq_start(insert_arg(ctx), false, true);
+	return rq_start(bct_rq_insert_arg(ctx), false, true);
 }
 
 SEC("raw_tp/block_rq_insert")
 int bio_ins_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return rq_start(insert_arg(ctx->args), false, false);
+	return rq_start(bct_rq_insert_arg(ctx->args), false, false);
 }
 #endif
 
 SEC("tp_btf/block_rq_issue")
 int bio_iss_btf(__u64 *ctx)
 {
-	return rq_start(issue_arg(ctx), true, true);
+	return rq_start(bct_rq_issue_arg(ctx), true, true);
 }
 
 SEC("tp_btf/block_rq_complete")
@@ -272,7 +219,7 @@ int bio_done_btf(__u64 *ctx)
 SEC("raw_tp/block_rq_issue")
 int bio_iss_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return rq_start(issue_arg(ctx->args), true, false);
+	return rq_start(bct_rq_issue_arg(ctx->args), true, false);
 }
 
 SEC("raw_tp/block_rq_complete")
@@ -333,10 +280,8 @@ static __always_inline int tp_start(__u32 dev, __u64 sector, bool issue)
 {
 	struct start_key k = { .id = sector, .dev = dev };
 
-#ifdef BIOLAT_FILTER_DEV
-	if (dev != (__u32)(BIOLAT_FILTER_DEV))
+	if (!bct_filter_dev(dev))
 		return 0;
-#endif
 	if (!cgroup_allowed())
 		return 0;
 	record_start(&k, issue);

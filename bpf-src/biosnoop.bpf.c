@@ -18,7 +18,7 @@
  *               so the key is (dev, sector), and the operation comes from the rwbs text
  *
  * Defines (set by cmd/biosnoop.c):
- *   BIOSNOOP_FILTER_DEV  -d: only this disk (kernel dev_t, major << 20 | minor)
+ *   FILTER_DEV           -d: only this disk (bct_block.bpf.h)
  *   BIOSNOOP_PATTERN     -P: classify each request as sequential or random per disk
  */
 #include "vmlinux.h"
@@ -29,8 +29,7 @@
 #include "biosnoop.h"
 #include "bct_common.bpf.h"
 #include "bct_filter.bpf.h"
-
-#define MINORBITS 20 /* lib/disk.h */
+#include "bct_block.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -78,46 +77,6 @@ struct {
 	__type(value, __u64);
 } last_sector SEC(".maps");
 #endif
-
-/* Before 5.11, block_rq_issue took (struct request_queue *, struct request *). */
-typedef void (*btf_trace_block_rq_issue___new)(void *, struct request *);
-
-/* Before 5.17 (or so) the disk hung off the request itself. */
-struct request___old {
-	struct gendisk *rq_disk;
-} __attribute__((preserve_access_index));
-
-/*
- * A field through a chain of pointers: plain loads for tp_btf's typed pointers,
- * bpf_probe_read_kernel() for raw_tp and kprobes. btf is a constant at every call.
- */
-#define RQ_READ(btf, src, a, ...)                    \
-	((btf) ? (src)->a __VA_OPT__(->) __VA_ARGS__ \
-	       : BPF_CORE_READ(src, a __VA_OPT__(, ) __VA_ARGS__))
-
-static __always_inline __u32 rq_dev(struct request *rq, bool btf)
-{
-	struct request___old *old = (void *)rq;
-	struct gendisk *disk;
-
-	if (bpf_core_field_exists(old->rq_disk))
-		disk = RQ_READ(btf, old, rq_disk);
-	else
-		disk = RQ_READ(btf, rq, q, disk);
-	if (!disk)
-		return 0;
-	return ((__u32)RQ_READ(btf, disk, major) << MINORBITS) |
-	       (__u32)RQ_READ(btf, disk, first_minor);
-}
-
-static __always_inline bool dev_wanted(__u32 dev)
-{
-#ifdef BIOSNOOP_FILTER_DEV
-	return dev == (__u32)(BIOSNOOP_FILTER_DEV);
-#else
-	return true;
-#endif
-}
 
 static __always_inline void record_start(const struct req_key *k)
 {
@@ -196,7 +155,7 @@ static __always_inline int rq_start(struct request *rq, bool btf)
 {
 	struct req_key k = { .id = (__u64)rq };
 
-	if (!dev_wanted(rq_dev(rq, btf)))
+	if (!bct_filter_rq(rq, btf))
 		return 0;
 	record_start(&k);
 	return 0;
@@ -206,16 +165,16 @@ static __always_inline int rq_issue(struct request *rq, bool btf)
 {
 	struct req_key k = { .id = (__u64)rq };
 
-	if (!dev_wanted(rq_dev(rq, btf)))
+	if (!bct_filter_rq(rq, btf))
 		return 0;
-	record_issue(&k, RQ_READ(btf, rq, __data_len));
+	record_issue(&k, BCT_RQ_READ(btf, rq, __data_len));
 	return 0;
 }
 
 /* As BCC: the operation is a write, or it is not. */
 static __always_inline bool rq_write(struct request *rq, bool btf)
 {
-	__u32 op = RQ_READ(btf, rq, cmd_flags) & 0xff; /* REQ_OP_MASK */
+	__u32 op = BCT_RQ_READ(btf, rq, cmd_flags) & 0xff; /* REQ_OP_MASK */
 
 	return bpf_core_enum_value_exists(enum req_op, REQ_OP_WRITE) &&
 	       op == bpf_core_enum_value(enum req_op, REQ_OP_WRITE);
@@ -227,16 +186,10 @@ static __always_inline int rq_done(void *ctx, struct request *rq, unsigned int n
 	struct req_key k = { .id = (__u64)rq };
 
 	/* a partial completion: the request goes on */
-	if (nr_bytes && nr_bytes < RQ_READ(btf, rq, __data_len))
+	if (nr_bytes && nr_bytes < BCT_RQ_READ(btf, rq, __data_len))
 		return 0;
-	return emit(ctx, &k, rq_dev(rq, btf), RQ_READ(btf, rq, __sector), rq_write(rq, btf));
-}
-
-static __always_inline struct request *issue_arg(__u64 *args)
-{
-	if (bpf_core_type_matches(btf_trace_block_rq_issue___new))
-		return (void *)args[0];
-	return (void *)args[1];
+	return emit(ctx, &k, bct_rq_dev(rq, btf), BCT_RQ_READ(btf, rq, __sector),
+		    rq_write(rq, btf));
 }
 
 SEC("kprobe/blk_account_io_start")
@@ -278,7 +231,7 @@ int bs_start_btf(__u64 *ctx)
 SEC("tp_btf/block_rq_issue")
 int bs_issue_btf(__u64 *ctx)
 {
-	return rq_issue(issue_arg(ctx), true);
+	return rq_issue(bct_rq_issue_arg(ctx), true);
 }
 
 SEC("tp_btf/block_rq_complete")
@@ -296,7 +249,7 @@ int bs_start_raw(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tp/block_rq_issue")
 int bs_issue_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return rq_issue(issue_arg(ctx->args), false);
+	return rq_issue(bct_rq_issue_arg(ctx->args), false);
 }
 
 SEC("raw_tp/block_rq_complete")
@@ -312,7 +265,7 @@ int bs_start_tp(struct trace_event_raw_block_rq *ctx)
 {
 	struct req_key k = { .id = ctx->sector, .dev = ctx->dev };
 
-	if (!dev_wanted(ctx->dev))
+	if (!bct_filter_dev(ctx->dev))
 		return 0;
 	record_start(&k);
 	return 0;
@@ -323,7 +276,7 @@ int bs_issue_tp(struct trace_event_raw_block_rq *ctx)
 {
 	struct req_key k = { .id = ctx->sector, .dev = ctx->dev };
 
-	if (!dev_wanted(ctx->dev))
+	if (!bct_filter_dev(ctx->dev))
 		return 0;
 	record_issue(&k, ctx->bytes);
 	return 0;

@@ -24,7 +24,6 @@ static struct biolatency_env {
 	bool per_disk;
 	bool per_flags;
 	bool extension;
-	const char *disk;
 } env;
 
 static const struct bct_opt opts[] = {
@@ -35,7 +34,6 @@ static const struct bct_opt opts[] = {
 	BCT_FLAG('e', "extension", &env.extension, "summarize average/total value"),
 	BCT_FLAG('j', NULL, &env.kit.common.json,
 		 "json output (strict JSON, one object per histogram per line)"),
-	BCT_STRING('d', "disk", "DISK", &env.disk, "Trace this disk only"),
 	{ 0 },
 };
 
@@ -58,7 +56,7 @@ static const struct bct_tool_args args = {
 	.opts = opts,
 	.args_doc = "[interval] [count]",
 	.doc = doc,
-	.shared = { .timestamp = 'T', .cgroup = true, .interval = true },
+	.shared = { .disk = 'd', .timestamp = 'T', .cgroup = true, .interval = true },
 };
 
 /*
@@ -208,7 +206,6 @@ static void json_extra(void *ctx, struct bct_json *j, const struct bct_hist_entr
 
 static int add_defines(struct bct_prog *p, void *ctx)
 {
-	uint32_t dev = *(const uint32_t *)ctx;
 	int err = 0;
 
 	if (env.milliseconds)
@@ -221,8 +218,6 @@ static int add_defines(struct bct_prog *p, void *ctx)
 		err = err ?: bct_prog__define(p, "BIOLAT_PER_FLAGS", NULL);
 	if (env.extension)
 		err = err ?: bct_prog__define(p, "BIOLAT_EXTENSION", NULL);
-	if (env.disk)
-		err = err ?: bct_prog__define(p, "BIOLAT_FILTER_DEV", "%" PRIu32 "U", dev);
 	if (err)
 		pr_err("cannot set up the BPF program: %s", strerror(-err));
 	return err;
@@ -238,8 +233,7 @@ int cmd_biolatency(int argc, char **argv)
 		.after_text = after_text,
 		.json_extra = json_extra,
 	};
-	uint32_t dev = 0;
-	struct bct_session s = { .ctx = &dev, .add_defines = add_defines };
+	struct bct_session s = { .add_defines = add_defines };
 	int rc;
 
 	rc = bct_tool_parse(&args, &env.kit, argc, argv);
@@ -247,10 +241,6 @@ int cmd_biolatency(int argc, char **argv)
 		return rc;
 	if (env.per_disk && env.per_flags) {
 		fprintf(stderr, "ERROR: can only use -D or -F. Exiting.\n");
-		return 1;
-	}
-	if (env.disk && bct_disk_dev(env.disk, &dev)) {
-		fprintf(stderr, "no such disk '%s'\n", env.disk); /* BCC's check and message */
 		return 1;
 	}
 	if (env.milliseconds)

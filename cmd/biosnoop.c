@@ -22,15 +22,12 @@ static struct biosnoop_env {
 	struct bct_env kit; /* the shared options: --json, --ebpf, --debug... */
 	bool queue;
 	bool pattern;
-	const char *disk;
-	uint32_t dev; /* -d: its kernel dev_t */
 	uint64_t first_us; /* of the first event: TIME(s) counts from it */
 	bool have_first;
 } env;
 
 static const struct bct_opt opts[] = {
 	BCT_FLAG('Q', "queue", &env.queue, "include OS queued time"),
-	BCT_STRING('d', "disk", "DISK", &env.disk, "trace this disk only"),
 	BCT_FLAG('P', "pattern", &env.pattern, "display block I/O pattern (sequential or random)"),
 	{ 0 },
 };
@@ -46,8 +43,8 @@ static const char doc[] = "Trace block I/O\n"
 
 static const struct bct_tool_args args = {
 	.opts = opts,
-	.parser = bct_no_args,
 	.doc = doc,
+	.shared = { .disk = 'd' },
 };
 
 /* --- attach methods: every program in bpf-src/biosnoop.bpf.c ------------------------------ */
@@ -180,8 +177,6 @@ static int add_defines(struct bct_prog *p, void *ctx)
 {
 	int err = 0;
 
-	if (env.disk)
-		err = bct_prog__define(p, "BIOSNOOP_FILTER_DEV", "%" PRIu32 "U", env.dev);
 	if (env.pattern)
 		err = err ?: bct_prog__define(p, "BIOSNOOP_PATTERN", NULL);
 	if (err)
@@ -198,10 +193,6 @@ int cmd_biosnoop(int argc, char **argv)
 	rc = bct_tool_parse(&args, &env.kit, argc, argv);
 	if (rc)
 		return rc;
-	if (env.disk && bct_disk_dev(env.disk, &env.dev)) {
-		printf("no such disk '%s'\n", env.disk); /* BCC prints it on stdout, exit 1 */
-		return 1;
-	}
 	if (bct_session__init(&s, &env.kit, &needs_biosnoop, NULL))
 		return 1;
 	return bct_events_run(&s, &tool);

@@ -19,14 +19,7 @@
 
 static struct bitesize_env {
 	struct bct_env kit; /* the shared options: -c, -T, [interval [count]], --json... */
-	const char *disk;
-	uint32_t dev;
 } env;
-
-static const struct bct_opt opts[] = {
-	BCT_STRING('d', "disk", "DISK", &env.disk, "trace this disk only"),
-	{ 0 },
-};
 
 static const char doc[] =
 	"Summarize block device I/O size as a histogram\n"
@@ -40,10 +33,13 @@ static const char doc[] =
 	"    ./bitesize --json 5 1   # one JSON object per process after 5 seconds\n";
 
 static const struct bct_tool_args args = {
-	.opts = opts,
 	.args_doc = "[interval] [count]",
 	.doc = doc,
-	.shared = { .comm = 'c', .comm_long = "comm", .timestamp = 'T', .interval = true },
+	.shared = { .comm = 'c',
+		    .comm_long = "comm",
+		    .disk = 'd',
+		    .timestamp = 'T',
+		    .interval = true },
 };
 
 static const struct bct_method methods[] = {
@@ -71,17 +67,6 @@ static void key_name(void *ctx, const void *key, char *buf, size_t sz)
 	snprintf(buf, sz, "%.*s", (int)strnlen(k->comm, sizeof(k->comm)), k->comm);
 }
 
-static int add_defines(struct bct_prog *p, void *ctx)
-{
-	int err = 0;
-
-	if (env.disk)
-		err = bct_prog__define(p, "BITESIZE_FILTER_DEV", "%" PRIu32 "U", env.dev);
-	if (err)
-		pr_err("cannot set up the BPF program: %s", strerror(-err));
-	return err;
-}
-
 int cmd_bitesize(int argc, char **argv)
 {
 	struct bct_hist_tool tool = {
@@ -93,16 +78,12 @@ int cmd_bitesize(int argc, char **argv)
 		.banner = "Tracing block I/O... Hit Ctrl-C to end.",
 		.missed_what = "I/O events",
 	};
-	struct bct_session s = { .add_defines = add_defines };
+	struct bct_session s = { 0 };
 	int rc;
 
 	rc = bct_tool_parse(&args, &env.kit, argc, argv);
 	if (rc)
 		return rc;
-	if (env.disk && bct_disk_dev(env.disk, &env.dev)) {
-		fprintf(stderr, "no such disk '%s'\n", env.disk);
-		return 1;
-	}
 	if (bct_session__init(&s, &env.kit, &needs_bitesize, NULL))
 		return 1;
 	return bct_hist_run(&s, &tool);

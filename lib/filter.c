@@ -39,6 +39,8 @@ int bct_filter_define(const struct bct_filter *f, pid_t exec_pid, struct bct_pro
 		err = err ?: bct_prog__define(p, "FILTER_UID", "%u", f->uid);
 	if (f->cgroup)
 		err = err ?: bct_prog__define(p, "FILTER_CGROUP", NULL);
+	if (f->disk)
+		err = err ?: bct_prog__define(p, "FILTER_DEV", "%" PRIu32 "U", f->dev);
 	if (f->comm && *f->comm) {
 		size_t len = strlen(f->comm);
 		uint64_t lo, hi;

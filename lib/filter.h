@@ -21,6 +21,8 @@ struct bct_filter {
 	const char *cgroup; /* cgroup v2 directory */
 	const char *cgroupmap; /* BCC's pinned maps of cgroup IDs / mount namespace inodes */
 	const char *mntnsmap;
+	const char *disk; /* -d DISK, as BCC's block tools take it ("sda", or a /dev path) */
+	uint32_t dev; /* its kernel dev_t, found by bct_tool_parse() */
 };
 
 /* What the filters hold open while tracing (-1: none). */

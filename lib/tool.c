@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "disk.h"
 #include "log.h"
 #include "prog.h"
 #include "signals.h"
@@ -20,6 +21,7 @@ enum {
 	K_TID,
 	K_UID,
 	K_COMM,
+	K_DISK,
 	K_CGROUP,
 	K_CGROUPMAP,
 	K_MNTNSMAP,
@@ -28,7 +30,7 @@ enum {
 	K_EXEC,
 };
 
-#define MAX_SHARED 11
+#define MAX_SHARED 12
 #define MAX_OWN 40
 
 /* One parse per process (a tool runs once): the argp being parsed and its inputs. */
@@ -67,6 +69,7 @@ static void build_shared(const struct bct_tool_opts *o)
 	add_opt(&n, o->uid, K_UID, "uid", "UID", "trace this UID only");
 	add_opt(&n, o->comm, K_COMM, o->comm_long ? o->comm_long : "name", "NAME",
 		"only trace commands whose name contains NAME");
+	add_opt(&n, o->disk, K_DISK, "disk", "DISK", "trace this disk only");
 	add_opt(&n, o->timestamp, K_TIMESTAMP, "timestamp", NULL, "include timestamp on output");
 	add_opt(&n, o->duration, K_DURATION, "duration", "DURATION",
 		"total duration of trace in seconds (or with a ms, s, m or h suffix)");
@@ -102,6 +105,8 @@ static error_t shared_parse(int key, char *arg, struct argp_state *state)
 		env->filter.has_uid = true;
 	} else if (is_key(key, o->comm, K_COMM)) {
 		env->filter.comm = arg;
+	} else if (is_key(key, o->disk, K_DISK)) {
+		env->filter.disk = arg;
 	} else if (is_key(key, o->timestamp, K_TIMESTAMP)) {
 		env->timestamp = true;
 	} else if (is_key(key, o->duration, K_DURATION)) {
@@ -211,6 +216,11 @@ int bct_tool_parse(const struct bct_tool_args *args, struct bct_env *env, int ar
 	}
 	if (argp_parse(&argp, argc, argv, 0, NULL, env))
 		return 2;
+	if (env->filter.disk && bct_disk_dev(env->filter.disk, &env->filter.dev)) {
+		/* BCC's words exactly (it prints them on stdout; lib/ keeps to stderr) */
+		fprintf(stderr, "no such disk '%s'\n", env->filter.disk);
+		return 1;
+	}
 	if (env->exec_argv && (env->filter.pid || env->filter.tid)) {
 		pr_err("--exec cannot be used with %s", env->filter.pid ? "-p/--pid" : "-t/--tid");
 		return 1;

@@ -50,6 +50,7 @@ struct bct_tool_opts {
 	const char *comm_long; /* its long name: "name" (default) or "comm" */
 	bool cgroup; /* --cgroup PATH (cgroup v2) */
 	bool cgroupmap; /* --cgroupmap and --mntnsmap, BCC's pinned-map filters */
+	char disk; /* -d DISK: one disk only (bpf-src/bct_block.bpf.h bct_filter_dev()) */
 	char duration; /* -d DURATION */
 	char timestamp; /* -T: a time column or line (the tool says which) */
 	bool exec; /* --exec CMD ARGS...: run CMD, trace only it, end with it */
@@ -123,7 +124,7 @@ error_t bct_no_args(int key, char *arg, struct argp_state *state);
 /*
  * Parses argv into env (and the tool's own state through its parser). Returns 0, or the exit
  * code after the error was printed: 2 for a usage error, 1 for options that contradict each
- * other (--exec with -p). argp exits itself for --help and for usage errors.
+ * other (--exec with -p) or a -d DISK that does not exist (BCC's "no such disk 'X'"). argp exits itself for --help and for usage errors.
  */
 int bct_tool_parse(const struct bct_tool_args *args, struct bct_env *env, int argc, char **argv);
 

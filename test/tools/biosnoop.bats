@@ -198,7 +198,7 @@ method_run() {
 @test "--ebpf prints the program with the options' defines, without loading it" {
     run_bct biosnoop --ebpf -P -d "$DISK"
     assert_line --partial '#define BIOSNOOP_PATTERN'
-    assert_line --regexp '#define BIOSNOOP_FILTER_DEV [0-9]+U'
+    assert_line --regexp '#define FILTER_DEV [0-9]+U'
     assert_line --partial 'SEC("tp_btf/block_io_start")'
     refute_line --partial 'TIME(s)'
 }

@@ -156,7 +156,7 @@ Process Name = $WNAME
 
 @test "--ebpf prints the program with the options' defines, without loading it" {
     run_bct bitesize --ebpf -d "$DISK" -c dd
-    assert_line --regexp '#define BITESIZE_FILTER_DEV [0-9]+U'
+    assert_line --regexp '#define FILTER_DEV [0-9]+U'
     assert_line --partial '#define FILTER_COMM_LEN 2'
     assert_line --partial 'SEC("tp_btf/block_rq_issue")'
     refute_line --partial 'Tracing block I/O'
