@@ -26,7 +26,11 @@
 #endif
 #define ARGS_BYTES (MAX_ARGS * EXECSNOOP_ARGSIZE)
 /* the largest record, for the perf-buffer fallback's per-CPU scratch */
+#if ARGS_BYTES > EXECSNOOP_ARGS_SMALL
 #define BCT_EVENT_MAX_BYTES (sizeof(struct execsnoop_event) + ARGS_BYTES)
+#else
+#define BCT_EVENT_MAX_BYTES (sizeof(struct execsnoop_event) + EXECSNOOP_ARGS_SMALL)
+#endif
 #include "bct_common.bpf.h"
 #include "bct_filter.bpf.h"
 

@@ -185,3 +185,19 @@ count() {
     assert_equal "${#lines[@]}" "$N"
     assert_equal "$(jq -r --arg b "$MISSING $MARK" 'select(.args == $b) | .ret' "$OUT" | grep -cx -- -2)" "$N"
 }
+
+@test "long command lines: every argument (cut to 127 bytes), in either transport" {
+    local a100 a200 want
+    a100=$(printf 'a%.0s' {1..100})
+    a200=$(printf 'b%.0s' {1..200})
+    want="$BIN $MARK $a100 $a100 $a100 $a100 $a100 $a100 ${a200:0:127}"
+    for env in X=1 BCCTOOL_NO_RINGBUF=1; do
+        bg_workload W execexit -n "$N" exec "$BIN" "$MARK" "$a100" "$a100" "$a100" "$a100" \
+            "$a100" "$a100" "$a200"
+        # BCCTOOL_NO_RINGBUF=1: the perf-buffer transport; -P: no other exec fills its buffers
+        eval "$env start_trace -P $W"
+        go_workload "$W"
+        stop_trace
+        assert_equal "$(grep -c -- " $want\$" "$OUT")" "$N"
+    done
+}

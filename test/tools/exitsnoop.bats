@@ -172,3 +172,17 @@ count() {
     assert_line --regexp '^sh +[0-9]+ +[0-9]+ +[0-9]+ +[0-9.]+ +code 3$'
     assert_equal "${#lines[@]}" 2
 }
+
+@test "each attach method (tp_btf, raw_tp, tracepoint) shows the same exits" {
+    local off method
+    for off in "" tp_btf tp_btf,raw_tp; do
+        method=$(BCCTOOL_DISABLE_ATTACH=$off "$BCCTOOL" check exitsnoop | awk '{ print $2 }')
+        echo "disabled: '$off' -> $method"
+        bg_workload W execexit -N "$NAME" -n "$N" exit 4
+        BCCTOOL_DISABLE_ATTACH=$off start_trace
+        go_workload "$W"
+        stop_trace
+        assert_equal "$(count "\$3 == $W && \$6 == \"code\" && \$7 == 4")" "$N"
+    done
+    assert_equal "$method" tracepoint
+}
