@@ -15,8 +15,10 @@ BCT_CMD("bitesize", bitesize, "Summarize block device I/O size as a histogram pe
 BCT_CMD("bpflist", bpflist, "Display processes currently using BPF programs and maps", 0)
 BCT_CMD("cache", cache, "Show, clear or fill the BPF compile cache", 0)
 BCT_CMD("check", check, "Show which attach method each tool would use on this kernel", 0)
+BCT_CMD("cpudist", cpudist, "Summarize on- and off-CPU time per task as a histogram", BCT_NEEDS_BPF)
 BCT_CMD("execsnoop", execsnoop, "Trace new processes via exec() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("exitsnoop", exitsnoop, "Trace process termination (exit and fatal signals)", BCT_NEEDS_BPF)
 BCT_CMD("opensnoop", opensnoop, "Trace open() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("reset-trace", reset_trace, "Reset the state of tracing, disabling all tracing", 0)
+BCT_CMD("runqlat", runqlat, "Summarize run queue (scheduler) latency as a histogram", BCT_NEEDS_BPF)
 /* clang-format on */

@@ -79,8 +79,14 @@ static void print_one_json(const struct bct_hist_tool *t, void *ctx, FILE *out, 
 	bct_json_str(&j, "ts", ts);
 	bct_json_str(&j, "val_type", t->unit);
 	bct_hist_json_log2(&j, "data", e ? e->slots : none, e ? e->nslots : 1);
-	if (t->section && e)
-		bct_json_str(&j, t->section_key ? t->section_key : t->section, e->name);
+	if (t->section && e) {
+		const char *key = t->section_key ? t->section_key : t->section;
+
+		if (t->section_number)
+			bct_json_uint(&j, key, strtoull(e->name, NULL, 10));
+		else
+			bct_json_str(&j, key, e->name);
+	}
 	if (t->json_extra)
 		t->json_extra(ctx, &j, e);
 	bct_json_end(&j);

@@ -43,6 +43,8 @@ struct bct_hist_tool {
 	/* Sections: one histogram per key, headed "section = name"; NULL: the key is 0, no header. */
 	const char *section;
 	const char *section_key; /* its JSON key when it is not a lowercase word; NULL: section */
+	/* JSON: the section's value as a number (its name's leading digits: a PID), not a string */
+	bool section_number;
 	void (*key_name)(void *ctx, const void *key, char *buf, size_t sz);
 	bool sort_by_name; /* sections sorted by name, then key; else by key (numerically) */
 	const char *banner; /* text mode, once after attaching; may be NULL */

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * runqlat: run queue (scheduler) latency, the time from a task becoming runnable to it running
+ * on a CPU, as log2 histograms kept in the kernel.
+ *
+ * A task becomes runnable when it is woken (sched_wakeup), when it is new (sched_wakeup_new),
+ * or when it is switched out while still runnable (sched_switch with prev in TASK_RUNNING: it
+ * was preempted). Its wait ends at the sched_switch that puts it on a CPU (next).
+ *
+ * Attach methods, best first (cmd/runqlat.c declares them as one hook, so that all three
+ * programs come from the same method):
+ *   tp_btf  sched_wakeup, sched_wakeup_new, sched_switch as BTF-typed tracepoints
+ *   raw_tp  the same tracepoints as raw tracepoints (BCC's method)
+ *
+ * Defines (set by cmd/runqlat.c):
+ *   RUNQLAT_FACTOR      ns per histogram unit: 1000 (usecs, default) or 1000000 (-m)
+ *   RUNQLAT_PER_PID     -P: one histogram per process (key: tgid)
+ *   RUNQLAT_PER_TID     -L: one histogram per thread (key: pid)
+ *   RUNQLAT_PER_PIDNS   --pidnss: one histogram per PID namespace (key: its inode number)
+ *   FILTER_PID          -p: this process only (bct_filter.bpf.h)
+ */
+#include "vmlinux.h"
+#include <bpf_helpers.h>
+#include <bpf_tracing.h>
+#include <bpf_core_read.h>
+
+#define BCT_NO_EVENTS
+#include "bct_common.bpf.h"
+#include "bct_filter.bpf.h"
+#include "bct_hist.bpf.h"
+#include "runqlat.h"
+
+#ifndef RUNQLAT_FACTOR
+#define RUNQLAT_FACTOR 1000
+#endif
+
+#if defined(RUNQLAT_PER_PID) || defined(RUNQLAT_PER_TID) || defined(RUNQLAT_PER_PIDNS)
+#define NR_HISTS RUNQLAT_MAX_HISTS
+#else
+#define NR_HISTS 1
+#endif
+
+#define TASK_RUNNING 0 /* vmlinux.h has no macros */
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Runnable tasks, by thread ID: since when each has been waiting. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RUNQLAT_MAX_START);
+	__type(key, __u32);
+	__type(value, __u64);
+} start SEC(".maps");
+
+BCT_HIST_MAP(hists, __u64, NR_HISTS);
+
+/* Before 5.14 the state was a long named state. */
+struct task_struct___old {
+	long state;
+} __attribute__((preserve_access_index));
+
+/*
+ * A field of a task: a plain load from the typed pointers tp_btf programs get (cheap), a
+ * bpf_probe_read_kernel() in raw_tp programs. btf is a constant at every call.
+ */
+#define TASK_READ(btf, t, field) ((btf) ? (t)->field : BPF_CORE_READ(t, field))
+
+static __always_inline long task_state(struct task_struct *t)
+{
+	struct task_struct___old *old = (void *)t;
+
+	if (bpf_core_field_exists(t->__state))
+		return BPF_CORE_READ(t, __state);
+	return BPF_CORE_READ(old, state);
+}
+
+/* The inode number of the task's own PID namespace: thread_pid->numbers[level].ns. */
+static __always_inline __u32 pidns_of(struct task_struct *t)
+{
+	struct pid *pid = BPF_CORE_READ(t, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid upid = {};
+
+	bpf_core_read(&upid, sizeof(upid), &pid->numbers[level]);
+	return BPF_CORE_READ(upid.ns, ns.inum);
+}
+
+/* Whether the task is traced: not an idle task, not bcctool itself, -p. */
+static __always_inline bool traced(__u32 tgid, __u32 pid)
+{
+	if (!pid || tgid == bct_self_tgid)
+		return false;
+#ifdef FILTER_PID
+	if (tgid != FILTER_PID)
+		return false;
+#endif
+	return true;
+}
+
+static __always_inline void enqueued(struct task_struct *p, bool btf)
+{
+	__u32 pid = TASK_READ(btf, p, pid);
+	__u64 ts;
+
+	if (!traced(TASK_READ(btf, p, tgid), pid))
+		return;
+	ts = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&start, &pid, &ts, BPF_ANY))
+		bct_count_lost();
+}
+
+static __always_inline int switched(struct task_struct *prev, struct task_struct *next, bool btf)
+{
+	__u32 pid, tgid;
+	__u64 *tsp, hkey = 0;
+	__s64 delta;
+
+	/* preempted while runnable: waiting again from now */
+	if (task_state(prev) == TASK_RUNNING)
+		enqueued(prev, btf);
+
+	pid = TASK_READ(btf, next, pid);
+	tgid = TASK_READ(btf, next, tgid);
+	if (!traced(tgid, pid))
+		return 0;
+	tsp = bpf_map_lookup_elem(&start, &pid);
+	if (!tsp)
+		return 0; /* runnable since before we started */
+	delta = bpf_ktime_get_ns() - *tsp;
+	bpf_map_delete_elem(&start, &pid);
+	if (delta < 0)
+		return 0;
+#if defined(RUNQLAT_PER_TID)
+	hkey = pid;
+#elif defined(RUNQLAT_PER_PID)
+	hkey = tgid;
+#elif defined(RUNQLAT_PER_PIDNS)
+	hkey = pidns_of(next);
+#endif
+	bct_hist_log2(&hists, &hkey, (__u64)delta / RUNQLAT_FACTOR);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup")
+int rq_wakeup_btf(__u64 *ctx)
+{
+	enqueued((void *)ctx[0], true);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int rq_new_btf(__u64 *ctx)
+{
+	enqueued((void *)ctx[0], true);
+	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int rq_switch_btf(__u64 *ctx)
+{
+	return switched((void *)ctx[1], (void *)ctx[2], true);
+}
+
+SEC("raw_tp/sched_wakeup")
+int rq_wakeup_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	enqueued((void *)ctx->args[0], false);
+	return 0;
+}
+
+SEC("raw_tp/sched_wakeup_new")
+int rq_new_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	enqueued((void *)ctx->args[0], false);
+	return 0;
+}
+
+SEC("raw_tp/sched_switch")
+int rq_switch_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	return switched((void *)ctx->args[1], (void *)ctx->args[2], false);
+}

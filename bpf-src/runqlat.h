@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * runqlat: what bpf-src/runqlat.bpf.c and cmd/runqlat.c share. Fixed-width types only.
+ *
+ * Map "hists" (bct_hist.bpf.h: struct bct_hist by key): key __u64 = the process ID (-P), the
+ * thread ID (-L), the PID namespace's inode number (--pidnss), else 0; log2 slots of the run
+ * queue latency.
+ */
+#ifndef RUNQLAT_H
+#define RUNQLAT_H
+
+#define RUNQLAT_MAX_HISTS 10240 /* processes, threads or namespaces per interval */
+#define RUNQLAT_MAX_START 32768 /* tasks waiting on a run queue at once */
+
+#endif
