@@ -14,5 +14,7 @@ BCT_CMD("bpflist", bpflist, "Display processes currently using BPF programs and 
 BCT_CMD("cache", cache, "Show, clear or fill the BPF compile cache", 0)
 BCT_CMD("check", check, "Show which attach method each tool would use on this kernel", 0)
 BCT_CMD("opensnoop", opensnoop, "Trace open() syscalls", BCT_NEEDS_BPF)
+BCT_CMD("pidpersec", pidpersec, "Count new processes (via fork)", BCT_NEEDS_BPF)
 BCT_CMD("reset-trace", reset_trace, "Reset the state of tracing, disabling all tracing", 0)
+BCT_CMD("syscount", syscount, "Summarize syscall counts and latencies", BCT_NEEDS_BPF)
 /* clang-format on */
