@@ -80,6 +80,16 @@ assert_sum() {
     assert_sum
 }
 
+@test "pidpersec: the raw_tp and tracepoint methods count the same" {
+    local m
+    for m in tp_btf tp_btf,raw_tp; do
+        export BCCTOOL_DISABLE_ATTACH=$m
+        run_pps '^(Tracing\.\.\. Ctrl-C to end\.|[0-9]{2}:[0-9]{2}:[0-9]{2}: PIDs/sec: [0-9]+)$'
+        SUM=$(awk '/PIDs\/sec/ { s += $3 } END { print s + 0 }' "$OUT")
+        assert_sum
+    done
+}
+
 @test "pidpersec: extra arguments are a usage error" {
     run_bct 2 pidpersec 1
 }

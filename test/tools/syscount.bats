@@ -221,3 +221,20 @@ rows() {
     run_bct 2 syscount -e ENOSUCH
     assert_output --partial "couldn't map ENOSUCH to an errno"
 }
+
+@test "syscount: the raw_tp and tracepoint methods count the same" {
+    local m
+    for m in tp_btf tp_btf,raw_tp; do
+        export BCCTOOL_DISABLE_ATTACH=$m
+        bg_workload W syscaller -n "$N" getpid
+        start_sc -L -p "$W"
+        go_workload "$W"
+        stop_sc
+        assert_equal "$(col getpid)" "$N"
+        bg_workload W errcaller -n "$E"
+        start_sc -x -p "$W"
+        go_workload "$W"
+        stop_sc
+        assert_equal "$(col close) $(col chdir) $(rows)" "$E $((2 * E)) 2"
+    done
+}
