@@ -117,6 +117,14 @@ $(O)/gen/bpf_src.o: $(O)/gen/bpf_src.c $(O)/.flags
 	$(call msg,CC,$<)
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# System call names of the target architecture, from its <asm/unistd.h> (lib/syscalls.h).
+$(O)/gen/syscall_names.h: scripts/gen-syscalls.sh $(O)/.flags
+	$(call msg,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q)scripts/gen-syscalls.sh $@ $(CC) $(ALL_CFLAGS)
+
+$(O)/lib/syscalls.o: $(O)/gen/syscall_names.h
+
 $(O)/lib/%.pic.o: lib/%.cc $(O)/.flags
 	$(call msg,CXX,$<)
 	@mkdir -p $(@D)
