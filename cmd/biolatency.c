@@ -170,40 +170,6 @@ static void key_name(void *ctx, const void *key, char *buf, size_t sz)
 		flags_name(k, buf, sz);
 }
 
-/* BCC's avg: Python's int(total / count), a float division truncated. */
-static uint64_t average(uint64_t total, uint64_t count)
-{
-	return (uint64_t)((double)total / (double)count);
-}
-
-/* -e: BCC's summary of the interval, after its histograms. */
-static void after_text(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n)
-{
-	const char *unit = env.milliseconds ? "msecs" : "usecs";
-	uint64_t total = 0, count = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		total += v[i].total;
-		count += v[i].count;
-	}
-	if (env.extension && count > 0)
-		fprintf(out,
-			"\navg = %" PRIu64 " %s, total: %" PRIu64 " %s, count: %" PRIu64 "\n\n",
-			average(total, count), unit, total, unit, count);
-}
-
-static void json_extra(void *ctx, struct bct_json *j, const struct bct_hist_entry *e)
-{
-	uint64_t total = e ? e->total : 0, count = e ? e->count : 0;
-
-	if (!env.extension)
-		return;
-	bct_json_uint(j, "avg", count ? average(total, count) : 0);
-	bct_json_uint(j, "total", total);
-	bct_json_uint(j, "count", count);
-}
-
 static int add_defines(struct bct_prog *p, void *ctx)
 {
 	int err = 0;
@@ -230,8 +196,6 @@ int cmd_biolatency(int argc, char **argv)
 		.key_name = key_name,
 		.banner = "Tracing block device I/O... Hit Ctrl-C to end.",
 		.missed_what = "I/O events",
-		.after_text = after_text,
-		.json_extra = json_extra,
 	};
 	struct bct_session s = { .add_defines = add_defines };
 	int rc;
@@ -245,6 +209,7 @@ int cmd_biolatency(int argc, char **argv)
 	}
 	if (env.milliseconds)
 		tool.unit = "msecs";
+	tool.extension = env.extension;
 	if (env.per_disk || env.per_flags) {
 		tool.section = env.per_disk ? "disk" : "flags";
 		tool.sort_by_name = env.per_disk;

@@ -109,32 +109,8 @@ static void key_name(void *ctx, const void *key, char *buf, size_t sz)
 		snprintf(buf, sz, "%" PRIu64, id);
 }
 
-/* BCC's avg: Python's %ld of total / count, a float division truncated. */
-static uint64_t average(uint64_t total, uint64_t count)
-{
-	return (uint64_t)((double)total / (double)count);
-}
-
-/* -e: BCC's summary of the interval, after its histograms. */
-static void after_text(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n)
-{
-	const char *unit = env.milliseconds ? "msecs" : "usecs";
-	uint64_t total = 0, count = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		total += v[i].total;
-		count += v[i].count;
-	}
-	if (env.extension && count > 0)
-		fprintf(out,
-			"\navg = %" PRIu64 " %s, total: %" PRIu64 " %s, count: %" PRIu64 "\n\n",
-			average(total, count), unit, total, unit, count);
-}
-
 static void json_extra(void *ctx, struct bct_json *j, const struct bct_hist_entry *e)
 {
-	uint64_t total = e ? e->total : 0, count = e ? e->count : 0;
 	char comm[64];
 	size_t len;
 
@@ -144,11 +120,6 @@ static void json_extra(void *ctx, struct bct_json *j, const struct bct_hist_entr
 		if (len)
 			bct_json_strn(j, "comm", comm, len);
 	}
-	if (!env.extension)
-		return;
-	bct_json_uint(j, "avg", count ? average(total, count) : 0);
-	bct_json_uint(j, "total", total);
-	bct_json_uint(j, "count", count);
 }
 
 static int add_defines(struct bct_prog *p, void *ctx)
@@ -180,7 +151,6 @@ int cmd_cpudist(int argc, char **argv)
 		.key_name = key_name,
 		.section_number = true,
 		.missed_what = "CPU times",
-		.after_text = after_text,
 		.json_extra = json_extra,
 	};
 	struct bct_session s = { .add_defines = add_defines };
@@ -193,6 +163,7 @@ int cmd_cpudist(int argc, char **argv)
 				 : "Tracing on-CPU time... Hit Ctrl-C to end.";
 	if (env.milliseconds)
 		tool.unit = "msecs";
+	tool.extension = env.extension;
 	if (env.per_tid)
 		tool.section = "tid";
 	else if (env.per_pid)

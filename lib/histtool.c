@@ -69,6 +69,28 @@ static void print_one_text(const struct bct_hist_tool *t, FILE *out, const struc
 		bct_hist_print_log2(out, e->slots, e->nslots, t->unit, false);
 }
 
+/* BCC's avg: Python's int(total / count), a float division truncated. */
+static uint64_t average(uint64_t total, uint64_t count)
+{
+	return count ? (uint64_t)((double)total / (double)count) : 0;
+}
+
+static void print_extension(const struct bct_hist_tool *t, FILE *out,
+			    const struct bct_hist_entry *v, size_t n)
+{
+	uint64_t total = 0, count = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		total += v[i].total;
+		count += v[i].count;
+	}
+	if (count > 0)
+		fprintf(out,
+			"\navg = %" PRIu64 " %s, total: %" PRIu64 " %s, count: %" PRIu64 "\n\n",
+			average(total, count), t->unit, total, t->unit, count);
+}
+
 static void print_one_json(const struct bct_hist_tool *t, void *ctx, FILE *out, const char *ts,
 			   const struct bct_hist_entry *e)
 {
@@ -89,6 +111,13 @@ static void print_one_json(const struct bct_hist_tool *t, void *ctx, FILE *out, 
 	}
 	if (t->json_extra)
 		t->json_extra(ctx, &j, e);
+	if (t->extension) {
+		uint64_t total = e ? e->total : 0, count = e ? e->count : 0;
+
+		bct_json_uint(&j, "avg", average(total, count));
+		bct_json_uint(&j, "total", total);
+		bct_json_uint(&j, "count", count);
+	}
 	bct_json_end(&j);
 }
 
@@ -114,6 +143,8 @@ void bct_hist_print(const struct bct_hist_tool *t, void *ctx, FILE *out, bool js
 		fprintf(out, "%-8s\n", timestamp);
 	for (i = 0; i < n; i++)
 		print_one_text(t, out, &v[i]);
+	if (t->extension)
+		print_extension(t, out, v, n);
 	if (t->after_text)
 		t->after_text(ctx, out, v, n);
 }

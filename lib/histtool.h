@@ -49,7 +49,12 @@ struct bct_hist_tool {
 	bool sort_by_name; /* sections sorted by name, then key; else by key (numerically) */
 	const char *banner; /* text mode, once after attaching; may be NULL */
 	const char *missed_what; /* "I/O events": what a missed run failed to count */
-	/* Text: printed after an interval's histograms (BCC's -e summary); may be NULL. */
+	/*
+	 * BCC's -e "extension" (BPF side: BCT_HIST_SUM): text "avg = N unit, total: N unit,
+	 * count: N" after an interval's histograms; JSON avg, total and count in each object.
+	 */
+	bool extension;
+	/* Text: printed after an interval's histograms; may be NULL. */
 	void (*after_text)(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n);
 	/* JSON: extra members of a histogram's object (e may be NULL: the empty one). */
 	void (*json_extra)(void *ctx, struct bct_json *j, const struct bct_hist_entry *e);

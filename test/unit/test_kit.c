@@ -228,3 +228,20 @@ UNIT_TEST(hist_print_empty_interval)
 	CHECK_STR(text, "{\"ts\":\"x\",\"val_type\":\"usecs\",\"data\":[]}\n");
 	free(text);
 }
+
+UNIT_TEST(hist_print_extension_summary)
+{
+	const uint64_t slots[2] = { 0, 3 }, key = 0;
+	struct bct_hist_entry e = {
+		.key = &key, .slots = slots, .nslots = 2, .total = 10, .count = 3
+	};
+	struct bct_hist_tool t = { .unit = "usecs", .extension = true };
+	char *text = print_of(&t, false, NULL, &e, 1);
+
+	/* BCC's avg truncates total / count */
+	CHECK(text && strstr(text, "\navg = 3 usecs, total: 10 usecs, count: 3\n\n"));
+	free(text);
+	text = print_of(&t, true, "x", &e, 1);
+	CHECK(text && strstr(text, ",\"avg\":3,\"total\":10,\"count\":3}\n"));
+	free(text);
+}
