@@ -41,6 +41,19 @@
 #ifndef BCT_COMMON_BPF_H
 #define BCT_COMMON_BPF_H
 
+/* The syscall wrappers as kprobe and fentry targets, named as lib/prog.h's BCT_SYS() does. */
+#if defined(__TARGET_ARCH_x86)
+#define BCT_SYS(name) "__x64_sys_" #name
+#elif defined(__TARGET_ARCH_arm64)
+#define BCT_SYS(name) "__arm64_sys_" #name
+#elif defined(__TARGET_ARCH_s390)
+#define BCT_SYS(name) "__s390x_sys_" #name
+#elif defined(__TARGET_ARCH_riscv)
+#define BCT_SYS(name) "__riscv_sys_" #name
+#else
+#define BCT_SYS(name) "sys_" #name
+#endif
+
 /*
  * What the program could not record: an event it could not reserve or send, a map update the
  * kernel refused. Per CPU; user space reads the sum (lib/buf.h for event tools, and

@@ -36,19 +36,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* the syscall wrappers, named as cmd/execsnoop.c declares them (BCT_SYS in lib/prog.h) */
-#if defined(__TARGET_ARCH_x86)
-#define SYS(name) "__x64_sys_" #name
-#elif defined(__TARGET_ARCH_arm64)
-#define SYS(name) "__arm64_sys_" #name
-#elif defined(__TARGET_ARCH_s390)
-#define SYS(name) "__s390x_sys_" #name
-#elif defined(__TARGET_ARCH_riscv)
-#define SYS(name) "__riscv_sys_" #name
-#else
-#define SYS(name) "sys_" #name
-#endif
-
 /* An exec in progress: the record's header and its arguments as the entry read them. */
 struct pending {
 	struct execsnoop_event h;
@@ -197,7 +184,7 @@ static __always_inline struct pt_regs *user_regs(void)
 }
 
 /* Method "kprobe" (BCC's): the system call functions' entry and return. */
-SEC("kprobe/" SYS(execve))
+SEC("kprobe/" BCT_SYS(execve))
 int BPF_KPROBE(kp_execve)
 {
 	struct pt_regs *regs = user_regs();
@@ -206,13 +193,13 @@ int BPF_KPROBE(kp_execve)
 			(const char *const *)PT_REGS_PARM2_SYSCALL(regs));
 }
 
-SEC("kretprobe/" SYS(execve))
+SEC("kretprobe/" BCT_SYS(execve))
 int BPF_KRETPROBE(kr_execve, long ret)
 {
 	return on_return(ctx, ret);
 }
 
-SEC("kprobe/" SYS(execveat))
+SEC("kprobe/" BCT_SYS(execveat))
 int BPF_KPROBE(kp_execveat)
 {
 	struct pt_regs *regs = user_regs();
@@ -221,7 +208,7 @@ int BPF_KPROBE(kp_execveat)
 			(const char *const *)PT_REGS_PARM3_SYSCALL(regs));
 }
 
-SEC("kretprobe/" SYS(execveat))
+SEC("kretprobe/" BCT_SYS(execveat))
 int BPF_KRETPROBE(kr_execveat, long ret)
 {
 	return on_return(ctx, ret);

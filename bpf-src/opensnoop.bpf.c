@@ -41,19 +41,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define NAME_ROOM (OPENSNOOP_PATH_BIG - OPENSNOOP_DIR_MAX - 1)
 #define DIR_DEPTH 64
 
-/* the syscall wrappers, named as cmd/opensnoop.c declares them (BCT_SYS in lib/prog.h) */
-#if defined(__TARGET_ARCH_x86)
-#define SYS(name) "__x64_sys_" #name
-#elif defined(__TARGET_ARCH_arm64)
-#define SYS(name) "__arm64_sys_" #name
-#elif defined(__TARGET_ARCH_s390)
-#define SYS(name) "__s390x_sys_" #name
-#elif defined(__TARGET_ARCH_riscv)
-#define SYS(name) "__riscv_sys_" #name
-#else
-#define SYS(name) "sys_" #name
-#endif
-
 enum kind {
 	K_OPEN,
 	K_CREAT,
@@ -436,50 +423,50 @@ static __always_inline struct pt_regs *user_regs(void)
 }
 
 /* Method "fexit": the syscall wrappers' own pt_regs argument. */
-SEC("fexit/" SYS(open))
+SEC("fexit/" BCT_SYS(open))
 int BPF_PROG(fx_open, struct pt_regs *regs, long ret)
 {
 	return handle(ctx, K_OPEN, regs, ret);
 }
 
-SEC("fexit/" SYS(creat))
+SEC("fexit/" BCT_SYS(creat))
 int BPF_PROG(fx_creat, struct pt_regs *regs, long ret)
 {
 	return handle(ctx, K_CREAT, regs, ret);
 }
 
-SEC("fexit/" SYS(openat))
+SEC("fexit/" BCT_SYS(openat))
 int BPF_PROG(fx_openat, struct pt_regs *regs, long ret)
 {
 	return handle(ctx, K_OPENAT, regs, ret);
 }
 
-SEC("fexit/" SYS(openat2))
+SEC("fexit/" BCT_SYS(openat2))
 int BPF_PROG(fx_openat2, struct pt_regs *regs, long ret)
 {
 	return handle(ctx, K_OPENAT2, regs, ret);
 }
 
 /* Method "kprobe": return probes on the same wrappers. */
-SEC("kretprobe/" SYS(open))
+SEC("kretprobe/" BCT_SYS(open))
 int BPF_KRETPROBE(kr_open, long ret)
 {
 	return handle(ctx, K_OPEN, user_regs(), ret);
 }
 
-SEC("kretprobe/" SYS(creat))
+SEC("kretprobe/" BCT_SYS(creat))
 int BPF_KRETPROBE(kr_creat, long ret)
 {
 	return handle(ctx, K_CREAT, user_regs(), ret);
 }
 
-SEC("kretprobe/" SYS(openat))
+SEC("kretprobe/" BCT_SYS(openat))
 int BPF_KRETPROBE(kr_openat, long ret)
 {
 	return handle(ctx, K_OPENAT, user_regs(), ret);
 }
 
-SEC("kretprobe/" SYS(openat2))
+SEC("kretprobe/" BCT_SYS(openat2))
 int BPF_KRETPROBE(kr_openat2, long ret)
 {
 	return handle(ctx, K_OPENAT2, user_regs(), ret);

@@ -184,8 +184,6 @@ static int add_defines(struct bct_prog *p, void *ctx)
 		err = err ?: bct_prog__define(p, "BIOLAT_PER_FLAGS", NULL);
 	if (env.extension)
 		err = err ?: bct_prog__define(p, "BIOLAT_EXTENSION", NULL);
-	if (err)
-		pr_err("cannot set up the BPF program: %s", strerror(-err));
 	return err;
 }
 

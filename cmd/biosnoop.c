@@ -179,8 +179,6 @@ static int add_defines(struct bct_prog *p, void *ctx)
 
 	if (env.pattern)
 		err = err ?: bct_prog__define(p, "BIOSNOOP_PATTERN", NULL);
-	if (err)
-		pr_err("cannot set up the BPF program: %s", strerror(-err));
 	return err;
 }
 

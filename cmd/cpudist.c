@@ -139,8 +139,6 @@ static int add_defines(struct bct_prog *p, void *ctx)
 		err = err ?: bct_prog__define(p, "CPUDIST_PER_PID", NULL);
 	if (env.extension)
 		err = err ?: bct_prog__define(p, "CPUDIST_EXTENSION", NULL);
-	if (err)
-		pr_err("cannot set up the BPF program: %s", strerror(-err));
 	return err;
 }
 

@@ -328,8 +328,6 @@ static int add_defines(struct bct_prog *p, void *ctx)
 		err = err ?: bct_prog__define(p, "FILTER_FAILED", NULL);
 	if (env.ppid)
 		err = err ?: bct_prog__define(p, "FILTER_PPID", "%d", (int)env.ppid);
-	if (err)
-		pr_err("cannot set up the BPF program: %s", strerror(-err));
 	return err;
 }
 

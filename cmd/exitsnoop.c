@@ -212,8 +212,6 @@ static int add_defines(struct bct_prog *p, void *ctx)
 		err = bct_prog__define(p, "PER_THREAD", NULL);
 	if (env.failed)
 		err = err ?: bct_prog__define(p, "FILTER_FAILED", NULL);
-	if (err)
-		pr_err("cannot set up the BPF program: %s", strerror(-err));
 	return err;
 }
 

@@ -296,8 +296,6 @@ static int add_defines(struct bct_prog *p, void *ctx)
 		err = err ?: bct_prog__define(p, "FILTER_RDONLY", NULL);
 	if (env.full_path)
 		err = err ?: bct_prog__define(p, "FULLPATH", NULL);
-	if (err)
-		pr_err("cannot set up the BPF program: %s", strerror(-err));
 	return err;
 }
 

@@ -88,8 +88,6 @@ static int add_defines(struct bct_prog *p, void *ctx)
 		err = err ?: bct_prog__define(p, "RUNQLAT_PER_PID", NULL);
 	else if (env.per_pidns)
 		err = err ?: bct_prog__define(p, "RUNQLAT_PER_PIDNS", NULL);
-	if (err)
-		pr_err("cannot set up the BPF program: %s", strerror(-err));
 	return err;
 }
 

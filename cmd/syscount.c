@@ -338,8 +338,6 @@ static int add_defines(struct bct_prog *p, void *ctx)
 		err = err ?: bct_prog__define(p, "SYSCOUNT_SYSCALL", "%d", env.syscall_nr);
 	if (env.ppid)
 		err = err ?: bct_prog__define(p, "SYSCOUNT_PPID", "%d", (int)env.ppid);
-	if (err)
-		pr_err("cannot set up the BPF program: %s", strerror(-err));
 	return err;
 }
 

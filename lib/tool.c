@@ -260,7 +260,10 @@ static int add_defines(struct bct_session *s)
 		pr_err("cannot set up the BPF program: %s", strerror(-err));
 		return err;
 	}
-	return s->add_defines ? s->add_defines(s->prog, s->ctx) : 0;
+	err = s->add_defines ? s->add_defines(s->prog, s->ctx) : 0;
+	if (err)
+		pr_err("cannot set up the BPF program: %s", strerror(-err));
+	return err;
 }
 
 int bct_session__print_source(struct bct_session *s)

@@ -136,7 +136,8 @@ struct bct_session {
 	struct bct_child child;
 	/* set by the tool before bct_session__start(): */
 	void *ctx; /* passed to the callbacks */
-	int (*add_defines)(struct bct_prog *p, void *ctx); /* the tool's own -D; may be NULL */
+	/* the tool's own -D (bct_prog__define()); -errno, logged by the kit; may be NULL */
+	int (*add_defines)(struct bct_prog *p, void *ctx);
 	int (*after_load)(struct bct_prog *p, void *ctx); /* fill the tool's maps; may be NULL */
 };
 
