@@ -16,4 +16,5 @@ BCT_CMD("check", check, "Show which attach method each tool would use on this ke
 BCT_CMD("killsnoop", killsnoop, "Trace signals issued by the kill() syscall", BCT_NEEDS_BPF)
 BCT_CMD("opensnoop", opensnoop, "Trace open() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("reset-trace", reset_trace, "Reset the state of tracing, disabling all tracing", 0)
+BCT_CMD("sigsnoop", sigsnoop, "Trace standard and real-time signals", BCT_NEEDS_BPF)
 /* clang-format on */
