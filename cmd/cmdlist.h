@@ -17,4 +17,5 @@ BCT_CMD("killsnoop", killsnoop, "Trace signals issued by the kill() syscall", BC
 BCT_CMD("opensnoop", opensnoop, "Trace open() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("reset-trace", reset_trace, "Reset the state of tracing, disabling all tracing", 0)
 BCT_CMD("sigsnoop", sigsnoop, "Trace standard and real-time signals", BCT_NEEDS_BPF)
+BCT_CMD("syncsnoop", syncsnoop, "Trace sync() syscalls", BCT_NEEDS_BPF)
 /* clang-format on */
