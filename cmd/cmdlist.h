@@ -18,9 +18,12 @@ BCT_CMD("check", check, "Show which attach method each tool would use on this ke
 BCT_CMD("cpudist", cpudist, "Summarize on- and off-CPU time per task as a histogram", BCT_NEEDS_BPF)
 BCT_CMD("execsnoop", execsnoop, "Trace new processes via exec() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("exitsnoop", exitsnoop, "Trace process termination (exit and fatal signals)", BCT_NEEDS_BPF)
+BCT_CMD("killsnoop", killsnoop, "Trace signals issued by the kill() syscall", BCT_NEEDS_BPF)
 BCT_CMD("opensnoop", opensnoop, "Trace open() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("pidpersec", pidpersec, "Count new processes (via fork)", BCT_NEEDS_BPF)
 BCT_CMD("reset-trace", reset_trace, "Reset the state of tracing, disabling all tracing", 0)
 BCT_CMD("runqlat", runqlat, "Summarize run queue (scheduler) latency as a histogram", BCT_NEEDS_BPF)
+BCT_CMD("sigsnoop", sigsnoop, "Trace standard and real-time signals", BCT_NEEDS_BPF)
+BCT_CMD("syncsnoop", syncsnoop, "Trace sync() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("syscount", syscount, "Summarize syscall counts and latencies", BCT_NEEDS_BPF)
 /* clang-format on */
