@@ -134,7 +134,7 @@ int cmd_hardirqs(int argc, char **argv)
 	if (env.count)
 		tool.banner = "Tracing hard irq events... Hit Ctrl-C to end.";
 	if (!env.dist) {
-		if (bct_sum_table_init(&tab, "HARDIRQ", "hardirq", 26,
+		if (bct_sum_table_init(&tab, stdout, "HARDIRQ", "hardirq", 26,
 				       env.count ? "count" : tool.unit,
 				       env.count	 ? 0
 				       : env.nanoseconds ? 1

@@ -141,7 +141,7 @@ int cmd_softirqs(int argc, char **argv)
 	if (env.events)
 		tool.banner = "Tracing soft irq events... Hit Ctrl-C to end.";
 	if (!env.dist) {
-		if (bct_sum_table_init(&tab, "SOFTIRQ", "softirq", 16,
+		if (bct_sum_table_init(&tab, stdout, "SOFTIRQ", "softirq", 16,
 				       env.events ? "count" : tool.unit,
 				       env.events	 ? 0
 				       : env.nanoseconds ? 1

@@ -8,10 +8,11 @@
 #include "log.h"
 #include "sumtable.h"
 
-int bct_sum_table_init(struct bct_sum_table *t, const char *name_col, const char *name_key,
-		       int name_width, const char *unit, uint64_t factor, bool json, bool timestamp)
+int bct_sum_table_init(struct bct_sum_table *t, FILE *file, const char *name_col,
+		       const char *name_key, int name_width, const char *unit, uint64_t factor,
+		       bool json, bool timestamp)
 {
-	struct bct_out_opts oo = { .file = stdout, .json = json };
+	struct bct_out_opts oo = { .file = file, .json = json };
 	size_t n = 0;
 
 	memset(t, 0, sizeof(*t));
@@ -72,7 +73,7 @@ void bct_sum_table_print(void *ctx, FILE *out, const struct bct_hist_entry *v, s
 	time_t now = time(NULL);
 	size_t i;
 
-	(void)out; /* t->out writes on stdout, which is out */
+	(void)out; /* t->out writes on the file given to bct_sum_table_init() */
 	strftime(ts, sizeof(ts), t->json ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", localtime(&now));
 	rows = calloc(n ? n : 1, sizeof(*rows));
 	if (!rows) {

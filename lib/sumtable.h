@@ -14,7 +14,7 @@
  * without total_UNIT when counting; nothing for an interval without rows.
  *
  *	struct bct_sum_table tab;
- *	bct_sum_table_init(&tab, "HARDIRQ", "hardirq", 26, "usecs", 1000, json, timestamp);
+ *	bct_sum_table_init(&tab, stdout, "HARDIRQ", "hardirq", 26, "usecs", 1000, json, ts);
  *	tool.print = bct_sum_table_print;  // with s.ctx = &tab, or a ctx whose first member is it
  */
 #ifndef BCT_SUMTABLE_H
@@ -38,12 +38,12 @@ struct bct_sum_table {
 };
 
 /*
- * Sets up the table on stdout (call it before anything is printed). unit: "usecs", "nsecs",
+ * Sets up the table on file (stdout: call it before anything is printed there). unit: "usecs", "nsecs",
  * or "count" with factor 0. 0, or -errno (logged).
  */
-int bct_sum_table_init(struct bct_sum_table *t, const char *name_col, const char *name_key,
-		       int name_width, const char *unit, uint64_t factor, bool json,
-		       bool timestamp);
+int bct_sum_table_init(struct bct_sum_table *t, FILE *file, const char *name_col,
+		       const char *name_key, int name_width, const char *unit, uint64_t factor,
+		       bool json, bool timestamp);
 /* A struct bct_hist_tool print callback; ctx points to the struct bct_sum_table. */
 void bct_sum_table_print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n);
 void bct_sum_table_free(struct bct_sum_table *t);
