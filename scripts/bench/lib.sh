@@ -24,3 +24,15 @@ bench_tmp() {
 	BENCH_TMP=$(mktemp -d /tmp/bct-bench.XXXXXX)
 	trap 'rm -rf "$BENCH_TMP"' EXIT
 }
+
+# stop_within SECS PID: waits for PID (already signalled) to exit; a tracer that has not exited
+# by then (bpftrace sometimes ignores SIGINT on a loaded machine) is killed, so a run never hangs
+stop_within() {
+	local i
+	for ((i = 0; i < $1 * 100; i++)); do
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.01
+	done
+	kill -KILL "$2" 2>/dev/null && echo "bench: pid $2 ignored SIGINT for $1 s: killed" >&2
+	wait "$2" 2>/dev/null
+}

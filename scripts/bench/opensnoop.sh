@@ -102,7 +102,7 @@ run_once() {
 		c1=$(cpu_ns "$TPID")
 		t0=$(now_ns)
 		kill -INT "$TPID"
-		wait "$TPID"
+		stop_within 30 "$TPID"
 		t1=$(now_ns)
 		stop=$(((t1 - t0) / 1000))
 		printed=$(grep -c -F "$target" "$BENCH_TMP/t.out")
