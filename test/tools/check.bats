@@ -25,12 +25,16 @@ have_kprobes() {
 }
 
 @test "check: one line per visible tool and variant, tools without BPF say so" {
-    local t n
+    local t n v
     BCT_RUN_FLAGS=--separate-stderr run_bct 0 check
     [ -z "$stderr" ] || fail "stderr: $stderr"
     n=$("$BCCTOOL" --list | wc -l)
-    # biolatency has a -Q variant: one more line than tools
-    [ "${#lines[@]}" -eq $((n + 1)) ] || fail "expected $((n + 1)) lines"
+    # one line per tool, and one more per variant ("biolatency -Q"), each tool's first
+    v=$(printf '%s\n' "${lines[@]}" | grep -c '^[^ ]* -' || true)
+    [ "${#lines[@]}" -eq $((n + v)) ] || fail "expected $n tool lines and $v variant lines"
+    for t in $("$BCCTOOL" --list | awk '{print $1}'); do
+        assert_line --regexp "^$t +[a-z]"
+    done
     assert_line --regexp '^biolatency +[a-z_]+'
     assert_line --regexp '^biolatency -Q +[a-z_]+'
     for t in $(no_bpf_tools); do
