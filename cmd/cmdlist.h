@@ -15,5 +15,6 @@ BCT_CMD("cache", cache, "Show, clear or fill the BPF compile cache", 0)
 BCT_CMD("check", check, "Show which attach method each tool would use on this kernel", 0)
 BCT_CMD("opensnoop", opensnoop, "Trace open() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("reset-trace", reset_trace, "Reset the state of tracing, disabling all tracing", 0)
+BCT_CMD("shmsnoop", shmsnoop, "Trace shm*() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("statsnoop", statsnoop, "Trace stat() syscalls", BCT_NEEDS_BPF)
 /* clang-format on */
