@@ -13,6 +13,7 @@ BCT_CMD("biolatency", biolatency, "Summarize block device I/O latency as a histo
 BCT_CMD("bpflist", bpflist, "Display processes currently using BPF programs and maps", 0)
 BCT_CMD("cache", cache, "Show, clear or fill the BPF compile cache", 0)
 BCT_CMD("check", check, "Show which attach method each tool would use on this kernel", 0)
+BCT_CMD("mountsnoop", mountsnoop, "Trace mount() and umount() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("opensnoop", opensnoop, "Trace open() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("reset-trace", reset_trace, "Reset the state of tracing, disabling all tracing", 0)
 BCT_CMD("shmsnoop", shmsnoop, "Trace shm*() syscalls", BCT_NEEDS_BPF)
