@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "out.h"
+#include "util.h"
 
 #define STDOUT_BUF (64 * 1024)
 
@@ -141,10 +142,13 @@ static void pad(struct bct_out *o, size_t n)
 	o->len += n;
 }
 
+/* U+FFFD, which JSON output puts in place of each byte that is not part of valid UTF-8. */
+#define REPLACEMENT "\xef\xbf\xbd"
+
 static void put_json_str(struct bct_out *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	size_t i, k;
 
 	if (!reserve(o, n * 6 + 2))
 		return;
@@ -178,9 +182,16 @@ static void put_json_str(struct bct_out *o, const char *s, size_t n)
 				d[4] = hex[c >> 4];
 				d[5] = hex[c & 15];
 				o->len += 6;
-			} else {
+			} else if (c < 0x80) {
 				*d = c;
 				o->len++;
+			} else if ((k = bct_utf8_len(s + i, n - i))) {
+				memcpy(d, s + i, k);
+				o->len += k;
+				i += k - 1;
+			} else {
+				memcpy(d, REPLACEMENT, 3);
+				o->len += 3;
 			}
 		}
 	}
