@@ -198,6 +198,70 @@ static void put_json_str(struct bct_out *o, const char *s, size_t n)
 	o->line[o->len++] = '"';
 }
 
+/*
+ * Text: the length of the next character of s[0..n) as printed (*raw: as read). Control
+ * characters (C0, DEL and C1), backslashes and bytes that are not valid UTF-8 are printed as
+ * a backslash and three octal digits (ESC as \033, a newline as \012, a backslash as \134),
+ * as ls -b does, so that traced data neither splits a row nor drives the terminal.
+ */
+static size_t text_char(const char *s, size_t n, size_t *raw, bool *esc)
+{
+	unsigned char c = s[0];
+	size_t k;
+
+	*esc = false;
+	*raw = 1;
+	if (c < 0x20 || c == 0x7f || c == '\\') {
+		*esc = true;
+		return 4;
+	}
+	if (c < 0x80)
+		return 1;
+	k = bct_utf8_len(s, n);
+	/* U+0080..U+009F, the C1 controls, are 0xc2 0x80..0x9f. */
+	if (!k || (c == 0xc2 && (unsigned char)s[1] < 0xa0)) {
+		*esc = true;
+		return 4;
+	}
+	*raw = k;
+	return k;
+}
+
+static size_t text_len(const char *s, size_t n)
+{
+	size_t i, raw, len = 0;
+	bool esc;
+
+	for (i = 0; i < n; i += raw)
+		len += text_char(s + i, n - i, &raw, &esc);
+	return len;
+}
+
+static void put_text(struct bct_out *o, const char *s, size_t n)
+{
+	size_t i, raw, k;
+	bool esc;
+
+	for (i = 0; i < n; i += raw) {
+		unsigned char c = s[i];
+
+		k = text_char(s + i, n - i, &raw, &esc);
+		if (!reserve(o, k))
+			return;
+		if (esc) {
+			char *d = o->line + o->len;
+
+			d[0] = '\\';
+			d[1] = '0' + (c >> 6);
+			d[2] = '0' + ((c >> 3) & 7);
+			d[3] = '0' + (c & 7);
+		} else {
+			memcpy(o->line + o->len, s + i, k);
+		}
+		o->len += k;
+	}
+}
+
 /* Starts the next visible field; returns its column, or NULL when it is not shown. */
 static const struct bct_col *field(struct bct_out *o)
 {
@@ -218,16 +282,16 @@ static const struct bct_col *field(struct bct_out *o)
 	return c;
 }
 
-/* Text: s padded to the column's width. */
+/* Text: s, escaped, padded to the column's width. */
 static void put_cell(struct bct_out *o, const struct bct_col *c, const char *s, size_t n)
 {
-	size_t w = c->width > 0 ? (size_t)c->width : 0;
+	size_t w = c->width > 0 ? (size_t)c->width : 0, len = text_len(s, n);
 
-	if (n < w && !(c->flags & BCT_COL_LEFT))
-		pad(o, w - n);
-	put(o, s, n);
-	if (n < w && (c->flags & BCT_COL_LEFT))
-		pad(o, w - n);
+	if (len < w && !(c->flags & BCT_COL_LEFT))
+		pad(o, w - len);
+	put_text(o, s, n);
+	if (len < w && (c->flags & BCT_COL_LEFT))
+		pad(o, w - len);
 }
 
 /* Digits of v, right-aligned in the end of buf; returns the start. */
@@ -407,7 +471,7 @@ void bct_out__field_str(struct bct_out *o, const char *key, const char *label, c
 	if (o->json)
 		put_json_str(o, s, strlen(s));
 	else
-		put(o, s, strlen(s));
+		put_text(o, s, strlen(s));
 }
 
 void bct_out__field_int(struct bct_out *o, const char *key, const char *label, int64_t v)
@@ -527,7 +591,7 @@ int bct_out__text(struct bct_out *o, const char *line)
 	if (o->json)
 		return 0;
 	o->len = 0;
-	put(o, line, strlen(line));
+	put_text(o, line, strlen(line));
 	put(o, "\n", 1);
 	return write_line(o);
 }

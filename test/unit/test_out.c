@@ -254,3 +254,22 @@ UNIT_TEST(json_quote_invalid_utf8_replaced)
 	CHECK_STR(buf, "\"\xef\xbf\xbd\xc3\xa9\xef\xbf\xbd\"");
 	free(buf);
 }
+
+UNIT_TEST(out_text_control_characters_escaped)
+{
+	struct capture c;
+
+	/* a terminal title sequence and a newline: one row, nothing for the terminal */
+	CHECK_STR(one_str(&c, false, "x\e]0;PWNED\a", 99), "x\\033]0;PWNED\\007 1\n");
+	free(c.buf);
+	CHECK_STR(one_str(&c, false, "a\nb", 99), "a\\012b 1\n");
+	free(c.buf);
+	/* a backslash, so that an escape cannot be faked; DEL; a C1 control (CSI) */
+	CHECK_STR(one_str(&c, false, "\\\x7f\xc2\x9b", 99), "\\134\\177\\302\\233 1\n");
+	free(c.buf);
+	/* invalid UTF-8 escaped, valid UTF-8 as it is, padding by what is printed */
+	CHECK_STR(one_str(&c, false, "\xff\xc3\xa9", 99), "\\377\xc3\xa9 1\n");
+	free(c.buf);
+	CHECK_STR(one_str(&c, false, "ab", 99), "ab     1\n");
+	free(c.buf);
+}
