@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -531,6 +532,65 @@ static int each_entry(int pfd, const char *sub, int (*fn)(int dfd, const char *n
 }
 
 /* ---- pruning ----------------------------------------------------------------------------- */
+
+struct sweep {
+	char pid[24]; /* ".PID", or "" for any */
+	time_t before; /* with any PID: last written before this */
+};
+
+/* Ours are ".NAME.PID.tmp"; clang's, next to the PCH's, ".NAME.PID-XXXXXXXX.tmp.tmp". */
+static bool tmp_of(const char *name, const char *pid)
+{
+	const char *p;
+	size_t n = strlen(pid);
+
+	if (name[0] != '.' || !has_suffix(name, ".tmp"))
+		return false;
+	if (!n)
+		return true;
+	for (p = strstr(name, pid); p; p = strstr(p + 1, pid))
+		if (p[n] == '.' || p[n] == '-')
+			return true;
+	return false;
+}
+
+static int sweep_file(int dfd, const char *name, void *ctx)
+{
+	const struct sweep *sw = ctx;
+	struct stat st;
+
+	if (!tmp_of(name, sw->pid) || fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) ||
+	    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+		return 0;
+	if (sw->before && st.st_mtime >= sw->before)
+		return 0;
+	if (!unlinkat(dfd, name, 0))
+		pr_debug("removed the stale temporary file '%s'", name);
+	return 0;
+}
+
+static int sweep_kernel(int dfd, const char *name, void *ctx)
+{
+	struct stat st;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISDIR(st.st_mode))
+		return sweep_file(dfd, name, ctx);
+	return each_entry(dfd, name, sweep_file, ctx);
+}
+
+void bct_cache__sweep_tmp(struct bct_cache *c, pid_t pid)
+{
+	struct sweep sw = { .pid = "" };
+
+	if (!bct_cache__usable(c))
+		return;
+	if (pid > 0)
+		snprintf(sw.pid, sizeof(sw.pid), ".%d", (int)pid);
+	else
+		sw.before = time(NULL) - BCT_CACHE_TMP_AGE;
+	each_entry(c->dfd, "objs", sweep_file, &sw);
+	each_entry(c->dfd, "kernels", sweep_kernel, &sw);
+}
 
 struct aged {
 	char name[NAME_MAX + 1];

@@ -13,10 +13,12 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -30,6 +32,7 @@
 #include "log.h"
 #include "opt.h"
 #include "probe.h"
+#include "signals.h"
 #include "src.h"
 
 #define PLUGIN_NAME "bcctool-cc.so"
@@ -756,14 +759,26 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* Reads exactly len bytes; -EPIPE when the writer is gone first. */
+/*
+ * Reads exactly len bytes; -EPIPE when the writer is gone first, -EINTR once a stop signal
+ * came (bct_exiting: checked at least every 100 ms).
+ */
 static int read_all(int fd, void *buf, size_t len)
 {
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	char *p = buf;
 
 	while (len) {
-		ssize_t n = read(fd, p, len);
+		ssize_t n;
 
+		if (bct_exiting)
+			return -EINTR;
+		n = poll(&pfd, 1, 100);
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n <= 0)
+			continue;
+		n = read(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -822,11 +837,12 @@ static int run_child(struct job *j, unsigned int flags, void **obj, size_t *obj_
 	char *buf = NULL;
 	int pfd[2], status = 0, err;
 	uint64_t len = 0;
-	pid_t pid;
+	pid_t pid, parent;
 
 	reap_child();
 	if (!at_exit)
 		at_exit = !atexit(reap_child);
+	parent = getpid();
 	if (pipe2(pfd, O_CLOEXEC))
 		return -errno;
 	fflush(NULL);
@@ -839,6 +855,21 @@ static int run_child(struct job *j, unsigned int flags, void **obj, size_t *obj_
 		return err;
 	}
 	if (pid == 0) {
+		sigset_t stop;
+
+		/*
+		 * Dies with the parent (which alone decides when to stop: a Ctrl-C for the whole
+		 * process group must not reach LLVM's handlers, which delete the PCH being
+		 * written and leave the compile running without it).
+		 */
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGINT);
+		sigaddset(&stop, SIGTERM);
+		sigaddset(&stop, SIGHUP);
+		sigaddset(&stop, SIGQUIT);
+		sigprocmask(SIG_BLOCK, &stop, NULL);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(2);
 		close(pfd[0]);
 		child_main(j, pfd[1], flags);
 	}
@@ -858,6 +889,16 @@ static int run_child(struct job *j, unsigned int flags, void **obj, size_t *obj_
 		return 0;
 	}
 	free(buf);
+	if (err == -EINTR) {
+		/* A stop: what the compiler finished is cached; what it was writing goes. */
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		if (cache(j))
+			bct_cache__sweep_tmp(j->cache, pid);
+		pr_debug("stopped compiling '%s'", j->name);
+		return -EINTR;
+	}
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			status = -1;
@@ -910,6 +951,8 @@ int bct_compile(const struct bct_compile_opts *opts, void **obj, size_t *obj_sz)
 		}
 	}
 	pr_debug("compiling '%s' (cache key %s)", j.name, j.key_hex);
+	if (cache(&j))
+		bct_cache__sweep_tmp(j.cache, 0);
 	err = run_child(&j, 0, obj, obj_sz);
 	/* With --debug=0x8 the object keeps its DWARF (for the listing): not worth caching. */
 	if (!err && cache(&j) && !(opts->debug & BCT_DEBUG_SOURCE)) {

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "probe.h"
 #include "prog.h"
+#include "signals.h"
 #include "util.h"
 #include "verifier.h"
 
@@ -520,6 +521,8 @@ int bct_prog__load(struct bct_prog *p)
 	if (err)
 		return err;
 	p->have_key = true;
+	if (bct_exiting)
+		return -EINTR; /* a stop: nothing to load */
 
 	libbpf_debug = p->common.debug & BCT_DEBUG_BTF;
 	if (libbpf_debug) {
@@ -563,6 +566,10 @@ again:
 		set_autoload(p, false);
 		set_autoload(p, true);
 		goto again;
+	}
+	if (err && bct_exiting) {
+		bct_verifier__free(v); /* a stop: the verifier gave up, nothing to report */
+		return -EINTR;
 	}
 	if (err) {
 		bct_verifier__report(v, err, p->src_name);
