@@ -945,6 +945,8 @@ int bct_compile(const struct bct_compile_opts *opts, void **obj, size_t *obj_sz)
 	if (cache(&j) && !opts->no_cache && !(opts->debug & stages)) {
 		err = bct_cache__get(j.cache, j.key, obj, obj_sz);
 		if (!err) {
+			if (opts->hit_out)
+				*opts->hit_out = true;
 			pr_debug("compile cache hit for '%s': %s/objs/%s.o", j.name,
 				 bct_cache__dir(j.cache), j.key_hex);
 			goto out;

@@ -494,19 +494,26 @@ static int open_object(struct bct_prog *p, const char *core_path)
 	return apply_consts(p);
 }
 
+static int *compile_only;
+
+void bct_prog_compile_only(int *result)
+{
+	compile_only = result;
+}
+
 int bct_prog__load(struct bct_prog *p)
 {
 	struct bct_compile_opts copts;
 	struct bct_verifier *v;
 	char core_path[64];
-	bool libbpf_debug, core;
+	bool libbpf_debug, core, hit = false;
 	int err;
 
 	if (!p)
 		return -EINVAL;
 	if (p->obj)
 		return -EALREADY;
-	if (!bct_has_bpf_privileges()) {
+	if (!compile_only && !bct_has_bpf_privileges()) {
 		pr_err("needs root or CAP_BPF+CAP_PERFMON to load BPF programs");
 		return -EPERM;
 	}
@@ -517,9 +524,14 @@ int bct_prog__load(struct bct_prog *p)
 	compile_opts(p, &copts);
 	copts.key_out = p->key;
 	copts.stub_kinds = unsupported_kinds();
+	copts.hit_out = &hit;
 	err = bct_compile(&copts, &p->obj_buf, &p->obj_sz);
 	if (err)
 		return err;
+	if (compile_only) {
+		*compile_only = hit ? BCT_WARM_CACHED : BCT_WARM_COMPILED;
+		return -ECANCELED;
+	}
 	p->have_key = true;
 	if (bct_exiting)
 		return -EINTR; /* a stop: nothing to load */
