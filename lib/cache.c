@@ -681,9 +681,16 @@ void bct_cache__prune_kernels(struct bct_cache *c, const char *btf, const char *
 	l.suffix = ".pch";
 	if (pch && !each_entry(c->dfd, dir, collect, &l)) {
 		fd = openat(c->dfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		for (i = 0; fd >= 0 && i < l.n; i++)
-			if (strcmp(l.v[i].name, pch))
-				unlinkat(fd, l.v[i].name, 0);
+		for (i = 0; fd >= 0 && i < l.n; i++) {
+			char sum[NAME_MAX + 1];
+
+			if (!strcmp(l.v[i].name, pch))
+				continue;
+			unlinkat(fd, l.v[i].name, 0);
+			/* its sum: "<name>.pch.sum" (lib/compile.c) */
+			if (snprintf(sum, sizeof(sum), "%s.sum", l.v[i].name) < (int)sizeof(sum))
+				unlinkat(fd, sum, 0);
+		}
 		if (fd >= 0)
 			close(fd);
 	}

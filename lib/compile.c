@@ -38,7 +38,9 @@
 #define PLUGIN_NAME "bcctool-cc.so"
 #define PRELUDE_PATH BCT_VDIR "/bct_prelude.h"
 #define VMLINUX_PATH BCT_VDIR "/vmlinux.h"
-#define VMLINUX_END "#endif /* __VMLINUX_H__ */\n"
+/* The cached vmlinux.h ends with a line holding the hash of what comes before it. */
+#define SUM_LINE "/* bcctool-sum "
+#define SUM_LINE_LEN (sizeof(SUM_LINE) - 1 + BCT_HASH_HEX - 1 + sizeof(" */\n") - 1)
 
 /* libbpf's BPF-side headers, served as <bpf/NAME>. */
 static const char *const libbpf_headers[] = {
@@ -591,19 +593,44 @@ static void note_preparing(bool *noted)
 		pr_info("preparing kernel headers from BTF...");
 }
 
-/* vmlinux.h for the running kernel: from the cache, or generated (and cached). */
+static void sum_hex(const void *data, size_t len, char hex[BCT_HASH_HEX])
+{
+	uint8_t sum[BCT_HASH_SIZE];
+	struct bct_hash h;
+
+	bct_hash_init(&h);
+	bct_hash_update(&h, data, len);
+	bct_hash_final(&h, sum);
+	bct_hash_hex(sum, hex);
+}
+
+/* Whether text (a cached vmlinux.h) ends with the sum line of what comes before it. */
+static bool vmlinux_sound(const char *text, size_t len)
+{
+	char hex[BCT_HASH_HEX], line[SUM_LINE_LEN + 1];
+
+	if (len < SUM_LINE_LEN)
+		return false;
+	sum_hex(text, len - SUM_LINE_LEN, hex);
+	snprintf(line, sizeof(line), SUM_LINE "%s */\n", hex);
+	return !memcmp(text + len - SUM_LINE_LEN, line, SUM_LINE_LEN);
+}
+
+/* vmlinux.h for the running kernel: from the cache (checked), or generated (and cached). */
 static int get_vmlinux(struct job *j, bool *noted)
 {
-	char *text = NULL, *release;
+	char *text = NULL, *release, hex[BCT_HASH_HEX];
 	struct utsname u;
-	size_t len = 0, n = strlen(VMLINUX_END);
+	size_t len = 0;
 	void *btf;
 	size_t btf_sz;
 	int err;
 
 	if (cache(j) && !bct_cache__read(j->cache, j->vmlinux_rel, &text, &len)) {
-		if (len >= n && !strcmp(text + len - n, VMLINUX_END))
+		if (vmlinux_sound(text, len))
 			goto out;
+		pr_warn("cached kernel headers '%s/%s' are corrupt; preparing them again",
+			bct_cache__dir(j->cache), j->vmlinux_rel);
 		free(text);
 	}
 	note_preparing(noted);
@@ -614,6 +641,16 @@ static int get_vmlinux(struct job *j, bool *noted)
 	free(btf);
 	if (err)
 		return err;
+	/* room for the sum line: bct_vmlinux_h's buffer is NUL-terminated, so grown here */
+	release = realloc(text, len + SUM_LINE_LEN + 1);
+	if (!release) {
+		free(text);
+		return -ENOMEM;
+	}
+	text = release;
+	sum_hex(text, len, hex);
+	snprintf(text + len, SUM_LINE_LEN + 1, SUM_LINE "%s */\n", hex);
+	len += SUM_LINE_LEN;
 	if (cache(j)) {
 		err = bct_cache__write(j->cache, j->vmlinux_rel, text, len);
 		if (err)
@@ -631,6 +668,40 @@ out:
 	if (!own(j, text))
 		return -ENOMEM;
 	return add_file(j, VMLINUX_PATH, text, len);
+}
+
+/* The PCH's sum file: "<pch>.sum", written before the PCH is renamed into place. */
+static int pch_sum(struct bct_cache *c, const char *full, char hex[BCT_HASH_HEX])
+{
+	char *data;
+	size_t len;
+	int fd, err;
+
+	fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = bct_read_fd(fd, 0, &data, &len);
+	close(fd);
+	if (err)
+		return err;
+	sum_hex(data, len, hex);
+	free(data);
+	return 0;
+}
+
+static bool pch_sound(struct job *j, const char *full)
+{
+	char rel[sizeof(j->pch_rel) + 8], hex[BCT_HASH_HEX], *want;
+	size_t len;
+	bool ok;
+
+	snprintf(rel, sizeof(rel), "%s.sum", j->pch_rel);
+	if (bct_cache__read(j->cache, rel, &want, &len))
+		return false;
+	ok = len >= BCT_HASH_HEX - 1 && !pch_sum(j->cache, full, hex) &&
+	     !memcmp(want, hex, BCT_HASH_HEX - 1);
+	free(want);
+	return ok;
 }
 
 /* The PCH of the prelude for this kernel, built on first use. Returns its path or NULL. */
@@ -654,8 +725,12 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 	compute_pch_key(j);
 	if (!cache(j) || bct_cache__path(j->cache, j->pch_rel, path, sizeof(path)))
 		return NULL;
-	if (bct_cache__has(j->cache, j->pch_rel))
-		return path;
+	if (bct_cache__has(j->cache, j->pch_rel)) {
+		if (pch_sound(j, path))
+			return path;
+		pr_warn("precompiled kernel headers '%s' are corrupt; preparing them again", path);
+		bct_cache__remove(j->cache, j->pch_rel);
+	}
 	if (!cache(j))
 		return NULL;
 	note_preparing(noted);
@@ -670,6 +745,18 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 	req.args = args;
 	err = cc(&req, NULL, NULL);
 	free(args);
+	if (!err) {
+		char rel[sizeof(j->pch_rel) + 8], hex[BCT_HASH_HEX];
+
+		snprintf(rel, sizeof(rel), "%s.sum", j->pch_rel);
+		err = pch_sum(j->cache, tmp, hex);
+		if (!err) {
+			hex[BCT_HASH_HEX - 1] = '\n';
+			err = bct_cache__write(j->cache, rel, hex, BCT_HASH_HEX);
+		}
+		if (err)
+			unlink(tmp);
+	}
 	if (!err) {
 		err = bct_cache__commit(j->cache, tmp, j->pch_rel);
 		if (!err)

@@ -267,3 +267,23 @@ EOF
     done
     [ "$n" -gt 0 ] || skip "no embedded programs yet"
 }
+
+@test "a corrupt cached vmlinux.h or PCH is prepared again, and the run still compiles" {
+    local cache="$BATS_TEST_TMPDIR/corrupt" k
+    BCCTOOL_CACHE_DIR=$cache run_bct __compile "$FIXTURE"
+    k=$(dirname "$(find "$cache/kernels" -name vmlinux.h)")
+    # a flipped byte in the middle of vmlinux.h: its end is intact
+    printf 'X' | dd of="$k/vmlinux.h" bs=1 seek=100000 conv=notrunc status=none
+    BCCTOOL_CACHE_DIR=$cache BCT_RUN_FLAGS=--separate-stderr run_bct __compile -D TARGET_PID=11 "$FIXTURE"
+    [[ "$stderr" == *"cached kernel headers '$k/vmlinux.h' are corrupt; preparing them again"* ]] ||
+        fail "$stderr"
+    BCCTOOL_CACHE_DIR=$cache BCT_RUN_FLAGS=--separate-stderr run_bct __compile -D TARGET_PID=12 "$FIXTURE"
+    assert_equal "$stderr" ""
+    # flipped bytes in the PCH
+    printf 'XXXX' | dd of="$(echo "$k"/*.pch)" bs=1 seek=200000 conv=notrunc status=none
+    BCCTOOL_CACHE_DIR=$cache BCT_RUN_FLAGS=--separate-stderr run_bct __compile -D TARGET_PID=13 "$FIXTURE"
+    [[ "$stderr" == *"precompiled kernel headers '$k/"*".pch' are corrupt; preparing them again"* ]] ||
+        fail "$stderr"
+    BCCTOOL_CACHE_DIR=$cache BCT_RUN_FLAGS=--separate-stderr run_bct __compile -D TARGET_PID=14 "$FIXTURE"
+    assert_equal "$stderr" ""
+}
