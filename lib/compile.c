@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1018,6 +1019,34 @@ static int run_child(struct job *j, unsigned int flags, void **obj, size_t *obj_
 
 /* ---- the API --------------------------------------------------------------------------- */
 
+/* Room a compile may need in the cache: its object, and the kernel headers if not there yet. */
+#define ROOM_OBJ (1u << 20)
+#define ROOM_HEADERS (64u << 20)
+
+/*
+ * Whether the cache's file system has room for what this compile would write. When it has
+ * not, the compile is done in memory (as with a read-only cache): warned about once.
+ */
+static bool cache_has_room(struct job *j)
+{
+	static bool warned;
+	unsigned long long need = ROOM_OBJ;
+	struct statvfs sv;
+
+	if (statvfs(bct_cache__dir(j->cache), &sv))
+		return true; /* nothing known: writes will tell */
+	compute_pch_key(j);
+	if (!bct_cache__has(j->cache, j->vmlinux_rel) || !bct_cache__has(j->cache, j->pch_rel))
+		need += ROOM_HEADERS;
+	if ((unsigned long long)sv.f_bavail * sv.f_frsize >= need)
+		return true;
+	if (!warned)
+		pr_warn("the compile cache '%s' is full; compiling in memory",
+			bct_cache__dir(j->cache));
+	warned = true;
+	return false;
+}
+
 int bct_compile(const struct bct_compile_opts *opts, void **obj, size_t *obj_sz)
 {
 	const unsigned int stages = BCT_DEBUG_LLVM_IR | BCT_DEBUG_PREPROCESSOR | BCT_DEBUG_SOURCE;
@@ -1042,6 +1071,10 @@ int bct_compile(const struct bct_compile_opts *opts, void **obj, size_t *obj_sz)
 	pr_debug("compiling '%s' (cache key %s)", j.name, j.key_hex);
 	if (cache(&j))
 		bct_cache__sweep_tmp(j.cache, 0);
+	if (cache(&j) && !cache_has_room(&j)) {
+		bct_cache__free(j.cache);
+		j.cache = NULL;
+	}
 	err = run_child(&j, 0, obj, obj_sz);
 	/* With --debug=0x8 the object keeps its DWARF (for the listing): not worth caching. */
 	if (!err && cache(&j) && !(opts->debug & BCT_DEBUG_SOURCE)) {

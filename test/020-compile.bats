@@ -287,3 +287,18 @@ EOF
     BCCTOOL_CACHE_DIR=$cache BCT_RUN_FLAGS=--separate-stderr run_bct __compile -D TARGET_PID=14 "$FIXTURE"
     assert_equal "$stderr" ""
 }
+
+# bats test_tags=needs:root
+@test "a full cache file system: one warning, the compile is done in memory" {
+    require_root
+    local fs="$BATS_TEST_TMPDIR/small"
+    mkdir -p "$fs"
+    mount -t tmpfs -o size=2m tmpfs "$fs" || skip "cannot mount a tmpfs"
+    dd if=/dev/zero of="$fs/filler" bs=64k count=100 status=none 2>/dev/null || true
+    BCCTOOL_CACHE_DIR=$fs/cache BCT_RUN_FLAGS=--separate-stderr run_bct "?" __compile -o "$BATS_TEST_TMPDIR/o" "$FIXTURE"
+    local rc=$status err=$stderr
+    umount "$fs"
+    assert_equal "$rc" 0
+    assert_equal "$err" "__compile: the compile cache '$fs/cache' is full; compiling in memory"
+    [ -s "$BATS_TEST_TMPDIR/o" ] || fail "no object"
+}
