@@ -368,6 +368,21 @@ static int open_parent(struct bct_cache *c, const char *path, bool create, const
 	return fd;
 }
 
+/*
+ * An entry not owned by us, writable by others or not a regular file, in a directory that
+ * passed the checks (ours, so the entry can be removed): removed with a warning, so that the
+ * next run does not meet it again; the cache stays in use. Refused when it cannot be removed.
+ */
+static int quarantine(struct bct_cache *c, int pfd, const char *leaf, const char *path)
+{
+	if (unlinkat(pfd, leaf, 0))
+		return refuse(c, path);
+	pr_warn("removed the unsafe compile cache entry '%s/%s' (not owned by uid %u, writable by "
+		"group or others, or not a regular file)",
+		c->dir, path, (unsigned int)geteuid());
+	return -ENOENT;
+}
+
 int bct_cache__read(struct bct_cache *c, const char *path, char **data, size_t *sz)
 {
 	const char *leaf;
@@ -380,13 +395,18 @@ int bct_cache__read(struct bct_cache *c, const char *path, char **data, size_t *
 	if (pfd < 0)
 		return pfd;
 	fd = openat(pfd, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	close(pfd);
-	if (fd < 0)
-		return errno == ELOOP ? refuse(c, path) : -errno;
+	if (fd < 0) {
+		err = errno == ELOOP ? quarantine(c, pfd, leaf, path) : -errno;
+		close(pfd);
+		return err;
+	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !safe_stat(&st)) {
 		close(fd);
-		return refuse(c, path);
+		err = quarantine(c, pfd, leaf, path);
+		close(pfd);
+		return err;
 	}
+	close(pfd);
 	err = bct_read_fd(fd, st.st_size, &buf, &len);
 	close(fd);
 	if (err)

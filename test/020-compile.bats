@@ -165,13 +165,17 @@ EOF
     assert_equal "$(objs "$cache")" 0
 }
 
-@test "a group-writable cache entry is refused" {
+@test "a group-writable cache entry is removed once, with a warning, and compiled again" {
     local cache="$BATS_TEST_TMPDIR/c" f
     BCCTOOL_CACHE_DIR=$cache run_bct __compile "$FIXTURE"
     f=$(find "$cache/objs" -name '*.o')
     chmod g+w "$f"
     BCCTOOL_CACHE_DIR=$cache BCT_RUN_FLAGS=--separate-stderr run_bct __compile "$FIXTURE"
-    [[ "$stderr" == *"not using the compile cache: '$f' is not owned"* ]] || fail "$stderr"
+    [[ "$stderr" == *"removed the unsafe compile cache entry '$f'"* ]] || fail "$stderr"
+    # the entry written again is sound: later runs hit it without a word
+    BCCTOOL_CACHE_DIR=$cache BCT_RUN_FLAGS=--separate-stderr BCCTOOL_LOG=debug run_bct __compile "$FIXTURE"
+    [[ "$stderr" == *"compile cache hit"* ]] || fail "$stderr"
+    [[ "$stderr" != *"unsafe"* && "$stderr" != *"not using"* ]] || fail "$stderr"
 }
 
 @test "--no-cache compiles even when cached" {
