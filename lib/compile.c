@@ -39,9 +39,6 @@
 #define PLUGIN_NAME "bcctool-cc.so"
 #define PRELUDE_PATH BCT_VDIR "/bct_prelude.h"
 #define VMLINUX_PATH BCT_VDIR "/vmlinux.h"
-/* The cached vmlinux.h ends with a line holding the hash of what comes before it. */
-#define SUM_LINE "/* bcctool-sum "
-#define SUM_LINE_LEN (sizeof(SUM_LINE) - 1 + BCT_HASH_HEX - 1 + sizeof(" */\n") - 1)
 
 /* libbpf's BPF-side headers, served as <bpf/NAME>. */
 static const char *const libbpf_headers[] = {
@@ -605,22 +602,55 @@ static void sum_hex(const void *data, size_t len, char hex[BCT_HASH_HEX])
 	bct_hash_hex(sum, hex);
 }
 
-/* Whether text (a cached vmlinux.h) ends with the sum line of what comes before it. */
-static bool vmlinux_sound(const char *text, size_t len)
+/*
+ * Whether data, cached at rel, matches rel.sum ("HASH INODE\n"): 1 when it does, 0 when there
+ * is no sum or it is of another file (ino given and not the one recorded: an older bcctool,
+ * which writes no sum, replaced the file), -1 when it differs (corrupt in place).
+ */
+static int sound(struct bct_cache *c, const char *rel, const void *data, size_t len,
+		 unsigned long long ino)
 {
-	char hex[BCT_HASH_HEX], line[SUM_LINE_LEN + 1];
+	char sum_rel[160], hex[BCT_HASH_HEX], *want;
+	size_t n;
+	int ok;
 
-	if (len < SUM_LINE_LEN)
-		return false;
-	sum_hex(text, len - SUM_LINE_LEN, hex);
-	snprintf(line, sizeof(line), SUM_LINE "%s */\n", hex);
-	return !memcmp(text + len - SUM_LINE_LEN, line, SUM_LINE_LEN);
+	snprintf(sum_rel, sizeof(sum_rel), "%s.sum", rel);
+	if (bct_cache__read(c, sum_rel, &want, &n))
+		return 0;
+	if (ino && (n < BCT_HASH_HEX || strtoull(want + BCT_HASH_HEX, NULL, 10) != ino)) {
+		free(want);
+		return 0;
+	}
+	sum_hex(data, len, hex);
+	ok = n >= BCT_HASH_HEX - 1 && !memcmp(want, hex, BCT_HASH_HEX - 1) ? 1 : -1;
+	free(want);
+	return ok;
+}
+
+/* Writes rel.sum: the hash of data and the inode of the file holding it (0: not recorded). */
+static int write_sum(struct bct_cache *c, const char *rel, const void *data, size_t len,
+		     unsigned long long ino)
+{
+	char sum_rel[160], hex[BCT_HASH_HEX], line[BCT_HASH_HEX + 32];
+	int n;
+
+	snprintf(sum_rel, sizeof(sum_rel), "%s.sum", rel);
+	sum_hex(data, len, hex);
+	n = snprintf(line, sizeof(line), "%s %llu\n", hex, ino);
+	return bct_cache__write(c, sum_rel, line, n);
+}
+
+static unsigned long long inode_of(const char *full)
+{
+	struct stat st;
+
+	return stat(full, &st) ? 0 : (unsigned long long)st.st_ino;
 }
 
 /* vmlinux.h for the running kernel: from the cache (checked), or generated (and cached). */
 static int get_vmlinux(struct job *j, bool *noted)
 {
-	char *text = NULL, *release, hex[BCT_HASH_HEX];
+	char *text = NULL, *release;
 	struct utsname u;
 	size_t len = 0;
 	void *btf;
@@ -628,10 +658,13 @@ static int get_vmlinux(struct job *j, bool *noted)
 	int err;
 
 	if (cache(j) && !bct_cache__read(j->cache, j->vmlinux_rel, &text, &len)) {
-		if (vmlinux_sound(text, len))
+		int ok = sound(j->cache, j->vmlinux_rel, text, len, 0);
+
+		if (ok > 0)
 			goto out;
-		pr_warn("cached kernel headers '%s/%s' are corrupt; preparing them again",
-			bct_cache__dir(j->cache), j->vmlinux_rel);
+		if (ok < 0)
+			pr_warn("cached kernel headers '%s/%s' are corrupt; preparing them again",
+				bct_cache__dir(j->cache), j->vmlinux_rel);
 		free(text);
 	}
 	note_preparing(noted);
@@ -642,18 +675,9 @@ static int get_vmlinux(struct job *j, bool *noted)
 	free(btf);
 	if (err)
 		return err;
-	/* room for the sum line: bct_vmlinux_h's buffer is NUL-terminated, so grown here */
-	release = realloc(text, len + SUM_LINE_LEN + 1);
-	if (!release) {
-		free(text);
-		return -ENOMEM;
-	}
-	text = release;
-	sum_hex(text, len, hex);
-	snprintf(text + len, SUM_LINE_LEN + 1, SUM_LINE "%s */\n", hex);
-	len += SUM_LINE_LEN;
 	if (cache(j)) {
-		err = bct_cache__write(j->cache, j->vmlinux_rel, text, len);
+		err = write_sum(j->cache, j->vmlinux_rel, text, len, 0);
+		err = err ?: bct_cache__write(j->cache, j->vmlinux_rel, text, len);
 		if (err)
 			pr_warn("cannot write '%s/%s': %s", bct_cache__dir(j->cache),
 				j->vmlinux_rel, strerror(-err));
@@ -671,38 +695,16 @@ out:
 	return add_file(j, VMLINUX_PATH, text, len);
 }
 
-/* The PCH's sum file: "<pch>.sum", written before the PCH is renamed into place. */
-static int pch_sum(struct bct_cache *c, const char *full, char hex[BCT_HASH_HEX])
+/* Reads a whole file (the PCH) by its full path. */
+static int read_path(const char *full, char **data, size_t *len)
 {
-	char *data;
-	size_t len;
-	int fd, err;
+	int fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), err;
 
-	fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	err = bct_read_fd(fd, 0, &data, &len);
+	err = bct_read_fd(fd, 0, data, len);
 	close(fd);
-	if (err)
-		return err;
-	sum_hex(data, len, hex);
-	free(data);
-	return 0;
-}
-
-static bool pch_sound(struct job *j, const char *full)
-{
-	char rel[sizeof(j->pch_rel) + 8], hex[BCT_HASH_HEX], *want;
-	size_t len;
-	bool ok;
-
-	snprintf(rel, sizeof(rel), "%s.sum", j->pch_rel);
-	if (bct_cache__read(j->cache, rel, &want, &len))
-		return false;
-	ok = len >= BCT_HASH_HEX - 1 && !pch_sum(j->cache, full, hex) &&
-	     !memcmp(want, hex, BCT_HASH_HEX - 1);
-	free(want);
-	return ok;
+	return err;
 }
 
 /* The PCH of the prelude for this kernel, built on first use. Returns its path or NULL. */
@@ -727,9 +729,23 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 	if (!cache(j) || bct_cache__path(j->cache, j->pch_rel, path, sizeof(path)))
 		return NULL;
 	if (bct_cache__has(j->cache, j->pch_rel)) {
-		if (pch_sound(j, path))
+		unsigned long long ino = inode_of(path);
+		char *data;
+		size_t len;
+		int ok = 0;
+
+		if (ino && !read_path(path, &data, &len)) {
+			ok = sound(j->cache, j->pch_rel, data, len, ino);
+			/* an older bcctool's: trusted as before, with a sum from now on */
+			if (!ok && !write_sum(j->cache, j->pch_rel, data, len, ino))
+				ok = 1;
+			free(data);
+		}
+		if (ok > 0)
 			return path;
-		pr_warn("precompiled kernel headers '%s' are corrupt; preparing them again", path);
+		if (ok < 0)
+			pr_warn("precompiled kernel headers '%s' are corrupt; preparing them again",
+				path);
 		bct_cache__remove(j->cache, j->pch_rel);
 	}
 	if (!cache(j))
@@ -747,13 +763,14 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 	err = cc(&req, NULL, NULL);
 	free(args);
 	if (!err) {
-		char rel[sizeof(j->pch_rel) + 8], hex[BCT_HASH_HEX];
+		char *data;
+		size_t len;
 
-		snprintf(rel, sizeof(rel), "%s.sum", j->pch_rel);
-		err = pch_sum(j->cache, tmp, hex);
+		err = read_path(tmp, &data, &len);
 		if (!err) {
-			hex[BCT_HASH_HEX - 1] = '\n';
-			err = bct_cache__write(j->cache, rel, hex, BCT_HASH_HEX);
+			/* the rename keeps the inode */
+			err = write_sum(j->cache, j->pch_rel, data, len, inode_of(tmp));
+			free(data);
 		}
 		if (err)
 			unlink(tmp);
