@@ -8,11 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "bct.h"
 #include "cache.h"
 #include "cmd.h"
 #include "compile.h"
+#include "prog.h"
 #include "src.h"
 #include "tool.h"
 
@@ -29,8 +32,8 @@ static const char doc[] =
 	"  info   the cache directory, the number of compiled programs it holds, and\n"
 	"         the kernel headers (vmlinux.h, precompiled) prepared per kernel\n"
 	"  clear  remove every cached program and kernel header\n"
-	"  warm   compile every tool's BPF program (default options) for the\n"
-	"         running kernel, so that tools start at once\n"
+	"  warm   compile every tool's BPF program as its default run (no\n"
+	"         options) asks for it on the running kernel, so that it starts at once\n"
 	"\n"
 	"The cache is $BCCTOOL_CACHE_DIR, else /var/cache/bcctool for root, else\n"
 	"$XDG_CACHE_HOME/bcctool or ~/.cache/bcctool.\n"
@@ -169,52 +172,79 @@ static int do_clear(void)
 	return n < 0 ? 1 : 0;
 }
 
-static bool is_program(const char *name)
-{
-	size_t n = strlen(name);
+/*
+ * Runs the tool's default run (no arguments but --no-cache and --debug) in a child that stops after the compile, so the cache
+ * gets exactly the object that run asks for: the tool's and the kit's defines, the stubs for
+ * this kernel. BCT_WARM_COMPILED or BCT_WARM_CACHED, else 0.
+ */
+#define WARM_EXIT 100
 
-	return n > 6 && !strcmp(name + n - 6, ".bpf.c");
+static int warm_tool(const struct bct_cmd *cmd)
+{
+	char *argv[4] = { (char *)cmd->name }, debug[32];
+	int argc = 1, status, result = 0;
+	pid_t pid;
+
+	if (env.kit.common.no_cache)
+		argv[argc++] = "--no-cache";
+	if (env.kit.common.debug) {
+		snprintf(debug, sizeof(debug), "--debug=%#x", env.kit.common.debug);
+		argv[argc++] = debug;
+	}
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		pr_err("cannot start '%s': %s", cmd->name, strerror(errno));
+		return 0;
+	}
+	if (pid == 0) {
+		/* the tool's own output (a header it would print) is not ours */
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(0);
+		bct_log_set_prog(cmd->name);
+		bct_prog_compile_only(&result);
+		cmd->fn(argc, argv);
+		/* codes no tool exits with (argp exits 2 on a usage error) */
+		_exit(WARM_EXIT + result);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) <= WARM_EXIT)
+		return 0;
+	return WEXITSTATUS(status) - WARM_EXIT;
 }
 
 static int do_warm(void)
 {
-	unsigned int i, compiled = 0, cached = 0, failed = 0;
+	unsigned int compiled = 0, cached = 0, failed = 0;
+	const struct bct_cmd *cmds;
 	struct bct_cache *c;
-	char path[BCT_HASH_HEX + 16];
+	size_t i, n;
 
 	c = bct_cache__open();
 	if (!c) {
 		pr_err("the compile cache is not usable");
 		return 1;
 	}
-	for (i = 0; i < bct_nsrcs; i++) {
-		struct bct_compile_opts opts = {
-			.src_name = bct_srcs[i].name,
-			.debug = env.kit.common.debug,
-			.no_cache = env.kit.common.no_cache,
-		};
-		char key[BCT_HASH_HEX];
-		bool hit = false;
-		void *obj = NULL;
-		size_t sz = 0;
+	cmds = bct_cmd_table(&n);
+	for (i = 0; i < n; i++) {
+		int r;
 
-		if (!is_program(bct_srcs[i].name))
+		if (!cmds[i].needs || (cmds[i].flags & BCT_HIDDEN))
 			continue;
-		if (!opts.no_cache && !bct_compile_key(&opts, key, sizeof(key))) {
-			snprintf(path, sizeof(path), "objs/%s.o", key);
-			hit = bct_cache__has(c, path);
-		}
-		if (bct_compile(&opts, &obj, &sz)) {
-			failed++;
-			printf("%-24s FAILED\n", bct_srcs[i].name);
-			continue;
-		}
-		free(obj);
-		if (hit)
+		r = warm_tool(&cmds[i]);
+		if (r == BCT_WARM_COMPILED)
+			compiled++;
+		else if (r == BCT_WARM_CACHED)
 			cached++;
 		else
-			compiled++;
-		printf("%-24s %s\n", bct_srcs[i].name, hit ? "cached" : "compiled");
+			failed++;
+		printf("%-24s %s\n", cmds[i].name,
+		       r == BCT_WARM_COMPILED ? "compiled"
+		       : r == BCT_WARM_CACHED ? "cached"
+					      : "FAILED");
 		fflush(stdout);
 	}
 	printf("%u compiled, %u already cached, %u failed\n", compiled, cached, failed);

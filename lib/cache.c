@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -367,6 +368,21 @@ static int open_parent(struct bct_cache *c, const char *path, bool create, const
 	return fd;
 }
 
+/*
+ * An entry not owned by us, writable by others or not a regular file, in a directory that
+ * passed the checks (ours, so the entry can be removed): removed with a warning, so that the
+ * next run does not meet it again; the cache stays in use. Refused when it cannot be removed.
+ */
+static int quarantine(struct bct_cache *c, int pfd, const char *leaf, const char *path)
+{
+	if (unlinkat(pfd, leaf, 0))
+		return refuse(c, path);
+	pr_warn("removed the unsafe compile cache entry '%s/%s' (not owned by uid %u, writable by "
+		"group or others, or not a regular file)",
+		c->dir, path, (unsigned int)geteuid());
+	return -ENOENT;
+}
+
 int bct_cache__read(struct bct_cache *c, const char *path, char **data, size_t *sz)
 {
 	const char *leaf;
@@ -379,13 +395,18 @@ int bct_cache__read(struct bct_cache *c, const char *path, char **data, size_t *
 	if (pfd < 0)
 		return pfd;
 	fd = openat(pfd, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	close(pfd);
-	if (fd < 0)
-		return errno == ELOOP ? refuse(c, path) : -errno;
+	if (fd < 0) {
+		err = errno == ELOOP ? quarantine(c, pfd, leaf, path) : -errno;
+		close(pfd);
+		return err;
+	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !safe_stat(&st)) {
 		close(fd);
-		return refuse(c, path);
+		err = quarantine(c, pfd, leaf, path);
+		close(pfd);
+		return err;
 	}
+	close(pfd);
 	err = bct_read_fd(fd, st.st_size, &buf, &len);
 	close(fd);
 	if (err)
@@ -532,6 +553,65 @@ static int each_entry(int pfd, const char *sub, int (*fn)(int dfd, const char *n
 
 /* ---- pruning ----------------------------------------------------------------------------- */
 
+struct sweep {
+	char pid[24]; /* ".PID", or "" for any */
+	time_t before; /* with any PID: last written before this */
+};
+
+/* Ours are ".NAME.PID.tmp"; clang's, next to the PCH's, ".NAME.PID-XXXXXXXX.tmp.tmp". */
+static bool tmp_of(const char *name, const char *pid)
+{
+	const char *p;
+	size_t n = strlen(pid);
+
+	if (name[0] != '.' || !has_suffix(name, ".tmp"))
+		return false;
+	if (!n)
+		return true;
+	for (p = strstr(name, pid); p; p = strstr(p + 1, pid))
+		if (p[n] == '.' || p[n] == '-')
+			return true;
+	return false;
+}
+
+static int sweep_file(int dfd, const char *name, void *ctx)
+{
+	const struct sweep *sw = ctx;
+	struct stat st;
+
+	if (!tmp_of(name, sw->pid) || fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) ||
+	    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+		return 0;
+	if (sw->before && st.st_mtime >= sw->before)
+		return 0;
+	if (!unlinkat(dfd, name, 0))
+		pr_debug("removed the stale temporary file '%s'", name);
+	return 0;
+}
+
+static int sweep_kernel(int dfd, const char *name, void *ctx)
+{
+	struct stat st;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISDIR(st.st_mode))
+		return sweep_file(dfd, name, ctx);
+	return each_entry(dfd, name, sweep_file, ctx);
+}
+
+void bct_cache__sweep_tmp(struct bct_cache *c, pid_t pid)
+{
+	struct sweep sw = { .pid = "" };
+
+	if (!bct_cache__usable(c))
+		return;
+	if (pid > 0)
+		snprintf(sw.pid, sizeof(sw.pid), ".%d", (int)pid);
+	else
+		sw.before = time(NULL) - BCT_CACHE_TMP_AGE;
+	each_entry(c->dfd, "objs", sweep_file, &sw);
+	each_entry(c->dfd, "kernels", sweep_kernel, &sw);
+}
+
 struct aged {
 	char name[NAME_MAX + 1];
 	struct timespec mtime;
@@ -621,9 +701,16 @@ void bct_cache__prune_kernels(struct bct_cache *c, const char *btf, const char *
 	l.suffix = ".pch";
 	if (pch && !each_entry(c->dfd, dir, collect, &l)) {
 		fd = openat(c->dfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		for (i = 0; fd >= 0 && i < l.n; i++)
-			if (strcmp(l.v[i].name, pch))
-				unlinkat(fd, l.v[i].name, 0);
+		for (i = 0; fd >= 0 && i < l.n; i++) {
+			char sum[NAME_MAX + 1];
+
+			if (!strcmp(l.v[i].name, pch))
+				continue;
+			unlinkat(fd, l.v[i].name, 0);
+			/* its sum: "<name>.pch.sum" (lib/compile.c) */
+			if (snprintf(sum, sizeof(sum), "%s.sum", l.v[i].name) < (int)sizeof(sum))
+				unlinkat(fd, sum, 0);
+		}
 		if (fd >= 0)
 			close(fd);
 	}

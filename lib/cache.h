@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define BCT_HASH_SIZE 16
 #define BCT_HASH_HEX (2 * BCT_HASH_SIZE + 1)
@@ -105,6 +106,13 @@ int bct_cache__write(struct bct_cache *c, const char *path, const void *data, si
 int bct_cache__tmpname(struct bct_cache *c, const char *path, char *buf, size_t sz);
 /* Renames a file written at tmp (full path) to path after checking it. */
 int bct_cache__commit(struct bct_cache *c, const char *tmp, const char *path);
+/*
+ * Removes the temporary files (".NAME.PID.tmp", and clang's ".NAME.PID-XXXXXXXX.tmp.tmp") in objs/ and every kernels/ directory that
+ * process pid left (pid > 0), or that nothing has written for BCT_CACHE_TMP_AGE seconds
+ * (pid 0): those of a compiler killed before its rename. A running compile's are younger.
+ */
+#define BCT_CACHE_TMP_AGE 600
+void bct_cache__sweep_tmp(struct bct_cache *c, pid_t pid);
 /* Removes a file of the cache (path relative to the cache dir). */
 int bct_cache__remove(struct bct_cache *c, const char *path);
 /* Full path of a cache file, for tools that read it by name. */

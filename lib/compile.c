@@ -13,11 +13,14 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,12 +33,12 @@
 #include "log.h"
 #include "opt.h"
 #include "probe.h"
+#include "signals.h"
 #include "src.h"
 
 #define PLUGIN_NAME "bcctool-cc.so"
 #define PRELUDE_PATH BCT_VDIR "/bct_prelude.h"
 #define VMLINUX_PATH BCT_VDIR "/vmlinux.h"
-#define VMLINUX_END "#endif /* __VMLINUX_H__ */\n"
 
 /* libbpf's BPF-side headers, served as <bpf/NAME>. */
 static const char *const libbpf_headers[] = {
@@ -588,19 +591,80 @@ static void note_preparing(bool *noted)
 		pr_info("preparing kernel headers from BTF...");
 }
 
-/* vmlinux.h for the running kernel: from the cache, or generated (and cached). */
+static void sum_hex(const void *data, size_t len, char hex[BCT_HASH_HEX])
+{
+	uint8_t sum[BCT_HASH_SIZE];
+	struct bct_hash h;
+
+	bct_hash_init(&h);
+	bct_hash_update(&h, data, len);
+	bct_hash_final(&h, sum);
+	bct_hash_hex(sum, hex);
+}
+
+/*
+ * Whether data, cached at rel, matches rel.sum ("HASH INODE\n"): 1 when it does, 0 when there
+ * is no sum or it is of another file (ino given and not the one recorded: an older bcctool,
+ * which writes no sum, replaced the file), -1 when it differs (corrupt in place).
+ */
+static int sound(struct bct_cache *c, const char *rel, const void *data, size_t len,
+		 unsigned long long ino)
+{
+	char sum_rel[160], hex[BCT_HASH_HEX], *want;
+	size_t n;
+	int ok;
+
+	snprintf(sum_rel, sizeof(sum_rel), "%s.sum", rel);
+	if (bct_cache__read(c, sum_rel, &want, &n))
+		return 0;
+	if (ino && (n < BCT_HASH_HEX || strtoull(want + BCT_HASH_HEX, NULL, 10) != ino)) {
+		free(want);
+		return 0;
+	}
+	sum_hex(data, len, hex);
+	ok = n >= BCT_HASH_HEX - 1 && !memcmp(want, hex, BCT_HASH_HEX - 1) ? 1 : -1;
+	free(want);
+	return ok;
+}
+
+/* Writes rel.sum: the hash of data and the inode of the file holding it (0: not recorded). */
+static int write_sum(struct bct_cache *c, const char *rel, const void *data, size_t len,
+		     unsigned long long ino)
+{
+	char sum_rel[160], hex[BCT_HASH_HEX], line[BCT_HASH_HEX + 32];
+	int n;
+
+	snprintf(sum_rel, sizeof(sum_rel), "%s.sum", rel);
+	sum_hex(data, len, hex);
+	n = snprintf(line, sizeof(line), "%s %llu\n", hex, ino);
+	return bct_cache__write(c, sum_rel, line, n);
+}
+
+static unsigned long long inode_of(const char *full)
+{
+	struct stat st;
+
+	return stat(full, &st) ? 0 : (unsigned long long)st.st_ino;
+}
+
+/* vmlinux.h for the running kernel: from the cache (checked), or generated (and cached). */
 static int get_vmlinux(struct job *j, bool *noted)
 {
 	char *text = NULL, *release;
 	struct utsname u;
-	size_t len = 0, n = strlen(VMLINUX_END);
+	size_t len = 0;
 	void *btf;
 	size_t btf_sz;
 	int err;
 
 	if (cache(j) && !bct_cache__read(j->cache, j->vmlinux_rel, &text, &len)) {
-		if (len >= n && !strcmp(text + len - n, VMLINUX_END))
+		int ok = sound(j->cache, j->vmlinux_rel, text, len, 0);
+
+		if (ok > 0)
 			goto out;
+		if (ok < 0)
+			pr_warn("cached kernel headers '%s/%s' are corrupt; preparing them again",
+				bct_cache__dir(j->cache), j->vmlinux_rel);
 		free(text);
 	}
 	note_preparing(noted);
@@ -612,7 +676,8 @@ static int get_vmlinux(struct job *j, bool *noted)
 	if (err)
 		return err;
 	if (cache(j)) {
-		err = bct_cache__write(j->cache, j->vmlinux_rel, text, len);
+		err = write_sum(j->cache, j->vmlinux_rel, text, len, 0);
+		err = err ?: bct_cache__write(j->cache, j->vmlinux_rel, text, len);
 		if (err)
 			pr_warn("cannot write '%s/%s': %s", bct_cache__dir(j->cache),
 				j->vmlinux_rel, strerror(-err));
@@ -628,6 +693,18 @@ out:
 	if (!own(j, text))
 		return -ENOMEM;
 	return add_file(j, VMLINUX_PATH, text, len);
+}
+
+/* Reads a whole file (the PCH) by its full path. */
+static int read_path(const char *full, char **data, size_t *len)
+{
+	int fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return -errno;
+	err = bct_read_fd(fd, 0, data, len);
+	close(fd);
+	return err;
 }
 
 /* The PCH of the prelude for this kernel, built on first use. Returns its path or NULL. */
@@ -651,8 +728,26 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 	compute_pch_key(j);
 	if (!cache(j) || bct_cache__path(j->cache, j->pch_rel, path, sizeof(path)))
 		return NULL;
-	if (bct_cache__has(j->cache, j->pch_rel))
-		return path;
+	if (bct_cache__has(j->cache, j->pch_rel)) {
+		unsigned long long ino = inode_of(path);
+		char *data;
+		size_t len;
+		int ok = 0;
+
+		if (ino && !read_path(path, &data, &len)) {
+			ok = sound(j->cache, j->pch_rel, data, len, ino);
+			/* an older bcctool's: trusted as before, with a sum from now on */
+			if (!ok && !write_sum(j->cache, j->pch_rel, data, len, ino))
+				ok = 1;
+			free(data);
+		}
+		if (ok > 0)
+			return path;
+		if (ok < 0)
+			pr_warn("precompiled kernel headers '%s' are corrupt; preparing them again",
+				path);
+		bct_cache__remove(j->cache, j->pch_rel);
+	}
 	if (!cache(j))
 		return NULL;
 	note_preparing(noted);
@@ -667,6 +762,19 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 	req.args = args;
 	err = cc(&req, NULL, NULL);
 	free(args);
+	if (!err) {
+		char *data;
+		size_t len;
+
+		err = read_path(tmp, &data, &len);
+		if (!err) {
+			/* the rename keeps the inode */
+			err = write_sum(j->cache, j->pch_rel, data, len, inode_of(tmp));
+			free(data);
+		}
+		if (err)
+			unlink(tmp);
+	}
 	if (!err) {
 		err = bct_cache__commit(j->cache, tmp, j->pch_rel);
 		if (!err)
@@ -756,14 +864,26 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* Reads exactly len bytes; -EPIPE when the writer is gone first. */
+/*
+ * Reads exactly len bytes; -EPIPE when the writer is gone first, -EINTR once a stop signal
+ * came (bct_exiting: checked at least every 100 ms).
+ */
 static int read_all(int fd, void *buf, size_t len)
 {
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	char *p = buf;
 
 	while (len) {
-		ssize_t n = read(fd, p, len);
+		ssize_t n;
 
+		if (bct_exiting)
+			return -EINTR;
+		n = poll(&pfd, 1, 100);
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n <= 0)
+			continue;
+		n = read(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -822,11 +942,12 @@ static int run_child(struct job *j, unsigned int flags, void **obj, size_t *obj_
 	char *buf = NULL;
 	int pfd[2], status = 0, err;
 	uint64_t len = 0;
-	pid_t pid;
+	pid_t pid, parent;
 
 	reap_child();
 	if (!at_exit)
 		at_exit = !atexit(reap_child);
+	parent = getpid();
 	if (pipe2(pfd, O_CLOEXEC))
 		return -errno;
 	fflush(NULL);
@@ -839,6 +960,21 @@ static int run_child(struct job *j, unsigned int flags, void **obj, size_t *obj_
 		return err;
 	}
 	if (pid == 0) {
+		sigset_t stop;
+
+		/*
+		 * Dies with the parent (which alone decides when to stop: a Ctrl-C for the whole
+		 * process group must not reach LLVM's handlers, which delete the PCH being
+		 * written and leave the compile running without it).
+		 */
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGINT);
+		sigaddset(&stop, SIGTERM);
+		sigaddset(&stop, SIGHUP);
+		sigaddset(&stop, SIGQUIT);
+		sigprocmask(SIG_BLOCK, &stop, NULL);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(2);
 		close(pfd[0]);
 		child_main(j, pfd[1], flags);
 	}
@@ -858,6 +994,16 @@ static int run_child(struct job *j, unsigned int flags, void **obj, size_t *obj_
 		return 0;
 	}
 	free(buf);
+	if (err == -EINTR) {
+		/* A stop: what the compiler finished is cached; what it was writing goes. */
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		if (cache(j))
+			bct_cache__sweep_tmp(j->cache, pid);
+		pr_debug("stopped compiling '%s'", j->name);
+		return -EINTR;
+	}
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			status = -1;
@@ -890,6 +1036,34 @@ static int run_child(struct job *j, unsigned int flags, void **obj, size_t *obj_
 
 /* ---- the API --------------------------------------------------------------------------- */
 
+/* Room a compile may need in the cache: its object, and the kernel headers if not there yet. */
+#define ROOM_OBJ (1u << 20)
+#define ROOM_HEADERS (64u << 20)
+
+/*
+ * Whether the cache's file system has room for what this compile would write. When it has
+ * not, the compile is done in memory (as with a read-only cache): warned about once.
+ */
+static bool cache_has_room(struct job *j)
+{
+	static bool warned;
+	unsigned long long need = ROOM_OBJ;
+	struct statvfs sv;
+
+	if (statvfs(bct_cache__dir(j->cache), &sv))
+		return true; /* nothing known: writes will tell */
+	compute_pch_key(j);
+	if (!bct_cache__has(j->cache, j->vmlinux_rel) || !bct_cache__has(j->cache, j->pch_rel))
+		need += ROOM_HEADERS;
+	if ((unsigned long long)sv.f_bavail * sv.f_frsize >= need)
+		return true;
+	if (!warned)
+		pr_warn("the compile cache '%s' is full; compiling in memory",
+			bct_cache__dir(j->cache));
+	warned = true;
+	return false;
+}
+
 int bct_compile(const struct bct_compile_opts *opts, void **obj, size_t *obj_sz)
 {
 	const unsigned int stages = BCT_DEBUG_LLVM_IR | BCT_DEBUG_PREPROCESSOR | BCT_DEBUG_SOURCE;
@@ -904,12 +1078,20 @@ int bct_compile(const struct bct_compile_opts *opts, void **obj, size_t *obj_sz)
 	if (cache(&j) && !opts->no_cache && !(opts->debug & stages)) {
 		err = bct_cache__get(j.cache, j.key, obj, obj_sz);
 		if (!err) {
+			if (opts->hit_out)
+				*opts->hit_out = true;
 			pr_debug("compile cache hit for '%s': %s/objs/%s.o", j.name,
 				 bct_cache__dir(j.cache), j.key_hex);
 			goto out;
 		}
 	}
 	pr_debug("compiling '%s' (cache key %s)", j.name, j.key_hex);
+	if (cache(&j))
+		bct_cache__sweep_tmp(j.cache, 0);
+	if (cache(&j) && !cache_has_room(&j)) {
+		bct_cache__free(j.cache);
+		j.cache = NULL;
+	}
 	err = run_child(&j, 0, obj, obj_sz);
 	/* With --debug=0x8 the object keeps its DWARF (for the listing): not worth caching. */
 	if (!err && cache(&j) && !(opts->debug & BCT_DEBUG_SOURCE)) {

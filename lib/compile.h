@@ -27,6 +27,7 @@ struct bct_compile_opts {
 	 */
 	unsigned int stub_kinds;
 	unsigned char *key_out; /* when not NULL: receives the cache key (BCT_HASH_SIZE bytes) */
+	bool *hit_out; /* when not NULL: set to whether the object came from the cache */
 };
 
 /*

@@ -169,6 +169,8 @@ int bct_events_run(struct bct_session *s, const struct bct_event_tool *t)
 		err = start(&r);
 		if (!err && !r.out_err)
 			err = loop(&r);
+		if (err == -EINTR && bct_exiting)
+			err = 0; /* stopped before attaching: a clean stop */
 	}
 	if (r.out_err == -EPIPE)
 		bct_buf__quiet(r.buf); /* a closed pipe is a silent stop */

@@ -310,6 +310,8 @@ int bct_hist_run(struct bct_session *s, const struct bct_hist_tool *t)
 			"map update, while another BPF program was running on the same CPU",
 			missed, t->missed_what ? t->missed_what : "events");
 out:
+	if (err == -EINTR && bct_exiting)
+		err = 0; /* stopped before attaching: a clean stop */
 	bct_session__stop(s);
 	if (out_err == -EPIPE) {
 		/* the reader is gone: a clean stop; what is still buffered cannot be delivered */

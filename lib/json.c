@@ -4,10 +4,12 @@
 #include <string.h>
 
 #include "json.h"
+#include "util.h"
 
+/* Bytes that are not part of valid UTF-8 are written as U+FFFD: the output is always UTF-8. */
 void bct_json_quote(FILE *out, const char *s, size_t len)
 {
-	size_t i;
+	size_t i, k;
 
 	fputc('"', out);
 	for (i = 0; i < len; i++) {
@@ -30,10 +32,16 @@ void bct_json_quote(FILE *out, const char *s, size_t len)
 			fputs("\\r", out);
 			break;
 		default:
-			if (c < 0x20 || c == 0x7f)
+			if (c < 0x20 || c == 0x7f) {
 				fprintf(out, "\\u%04x", c);
-			else
+			} else if (c < 0x80) {
 				fputc(c, out);
+			} else if ((k = bct_utf8_len(s + i, len - i))) {
+				fwrite(s + i, 1, k, out);
+				i += k - 1;
+			} else {
+				fputs("\xef\xbf\xbd", out);
+			}
 		}
 	}
 	fputc('"', out);

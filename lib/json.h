@@ -31,7 +31,10 @@ void bct_json_obj_open(struct bct_json *j, const char *key);
 void bct_json_obj_close(struct bct_json *j);
 void bct_json_arr_open(struct bct_json *j, const char *key);
 void bct_json_arr_close(struct bct_json *j);
-/* Writes s as a quoted JSON string (escapes control characters, quotes, backslashes). */
+/*
+ * Writes s as a quoted JSON string (escapes control characters, quotes, backslashes) in valid
+ * UTF-8: each byte that is not part of a valid sequence becomes U+FFFD.
+ */
 void bct_json_quote(FILE *out, const char *s, size_t len);
 
 #endif

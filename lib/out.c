@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "out.h"
+#include "util.h"
 
 #define STDOUT_BUF (64 * 1024)
 
@@ -142,10 +143,13 @@ static void pad(struct bct_out *o, size_t n)
 	o->len += n;
 }
 
+/* U+FFFD, which JSON output puts in place of each byte that is not part of valid UTF-8. */
+#define REPLACEMENT "\xef\xbf\xbd"
+
 static void put_json_str(struct bct_out *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	size_t i, k;
 
 	if (!reserve(o, n * 6 + 2))
 		return;
@@ -179,13 +183,84 @@ static void put_json_str(struct bct_out *o, const char *s, size_t n)
 				d[4] = hex[c >> 4];
 				d[5] = hex[c & 15];
 				o->len += 6;
-			} else {
+			} else if (c < 0x80) {
 				*d = c;
 				o->len++;
+			} else if ((k = bct_utf8_len(s + i, n - i))) {
+				memcpy(d, s + i, k);
+				o->len += k;
+				i += k - 1;
+			} else {
+				memcpy(d, REPLACEMENT, 3);
+				o->len += 3;
 			}
 		}
 	}
 	o->line[o->len++] = '"';
+}
+
+/*
+ * Text: the length of the next character of s[0..n) as printed (*raw: as read). Control
+ * characters (C0, DEL and C1), backslashes and bytes that are not valid UTF-8 are printed as
+ * a backslash and three octal digits (ESC as \033, a newline as \012, a backslash as \134),
+ * as ls -b does, so that traced data neither splits a row nor drives the terminal.
+ */
+static size_t text_char(const char *s, size_t n, size_t *raw, bool *esc)
+{
+	unsigned char c = s[0];
+	size_t k;
+
+	*esc = false;
+	*raw = 1;
+	if (c < 0x20 || c == 0x7f || c == '\\') {
+		*esc = true;
+		return 4;
+	}
+	if (c < 0x80)
+		return 1;
+	k = bct_utf8_len(s, n);
+	/* U+0080..U+009F, the C1 controls, are 0xc2 0x80..0x9f. */
+	if (!k || (c == 0xc2 && (unsigned char)s[1] < 0xa0)) {
+		*esc = true;
+		return 4;
+	}
+	*raw = k;
+	return k;
+}
+
+static size_t text_len(const char *s, size_t n)
+{
+	size_t i, raw, len = 0;
+	bool esc;
+
+	for (i = 0; i < n; i += raw)
+		len += text_char(s + i, n - i, &raw, &esc);
+	return len;
+}
+
+static void put_text(struct bct_out *o, const char *s, size_t n)
+{
+	size_t i, raw, k;
+	bool esc;
+
+	for (i = 0; i < n; i += raw) {
+		unsigned char c = s[i];
+
+		k = text_char(s + i, n - i, &raw, &esc);
+		if (!reserve(o, k))
+			return;
+		if (esc) {
+			char *d = o->line + o->len;
+
+			d[0] = '\\';
+			d[1] = '0' + (c >> 6);
+			d[2] = '0' + ((c >> 3) & 7);
+			d[3] = '0' + (c & 7);
+		} else {
+			memcpy(o->line + o->len, s + i, k);
+		}
+		o->len += k;
+	}
 }
 
 /* Starts the next visible field; returns its column, or NULL when it is not shown. */
@@ -209,16 +284,16 @@ static const struct bct_col *field(struct bct_out *o)
 	return c;
 }
 
-/* Text: s padded to the column's width. */
+/* Text: s, escaped, padded to the column's width. */
 static void put_cell(struct bct_out *o, const struct bct_col *c, const char *s, size_t n)
 {
-	size_t w = c->width > 0 ? (size_t)c->width : 0;
+	size_t w = c->width > 0 ? (size_t)c->width : 0, len = text_len(s, n);
 
-	if (n < w && !(c->flags & BCT_COL_LEFT))
-		pad(o, w - n);
-	put(o, s, n);
-	if (n < w && (c->flags & BCT_COL_LEFT))
-		pad(o, w - n);
+	if (len < w && !(c->flags & BCT_COL_LEFT))
+		pad(o, w - len);
+	put_text(o, s, n);
+	if (len < w && (c->flags & BCT_COL_LEFT))
+		pad(o, w - len);
 }
 
 /* Digits of v, right-aligned in the end of buf; returns the start. */
@@ -399,7 +474,7 @@ void bct_out__field_str(struct bct_out *o, const char *key, const char *label, c
 	if (o->json)
 		put_json_str(o, s, strlen(s));
 	else
-		put(o, s, strlen(s));
+		put_text(o, s, strlen(s));
 }
 
 void bct_out__field_int(struct bct_out *o, const char *key, const char *label, int64_t v)
@@ -522,7 +597,7 @@ int bct_out__text(struct bct_out *o, const char *line)
 	if (o->json)
 		return 0;
 	o->len = 0;
-	put(o, line, strlen(line));
+	put_text(o, line, strlen(line));
 	put(o, "\n", 1);
 	return write_line(o);
 }

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "probe.h"
 #include "prog.h"
+#include "signals.h"
 #include "util.h"
 #include "verifier.h"
 
@@ -493,19 +494,26 @@ static int open_object(struct bct_prog *p, const char *core_path)
 	return apply_consts(p);
 }
 
+static int *compile_only;
+
+void bct_prog_compile_only(int *result)
+{
+	compile_only = result;
+}
+
 int bct_prog__load(struct bct_prog *p)
 {
 	struct bct_compile_opts copts;
 	struct bct_verifier *v;
 	char core_path[64];
-	bool libbpf_debug, core;
+	bool libbpf_debug, core, hit = false;
 	int err;
 
 	if (!p)
 		return -EINVAL;
 	if (p->obj)
 		return -EALREADY;
-	if (!bct_has_bpf_privileges()) {
+	if (!compile_only && !bct_has_bpf_privileges()) {
 		pr_err("needs root or CAP_BPF+CAP_PERFMON to load BPF programs");
 		return -EPERM;
 	}
@@ -516,10 +524,17 @@ int bct_prog__load(struct bct_prog *p)
 	compile_opts(p, &copts);
 	copts.key_out = p->key;
 	copts.stub_kinds = unsupported_kinds();
+	copts.hit_out = &hit;
 	err = bct_compile(&copts, &p->obj_buf, &p->obj_sz);
 	if (err)
 		return err;
+	if (compile_only) {
+		*compile_only = hit ? BCT_WARM_CACHED : BCT_WARM_COMPILED;
+		return -ECANCELED;
+	}
 	p->have_key = true;
+	if (bct_exiting)
+		return -EINTR; /* a stop: nothing to load */
 
 	libbpf_debug = p->common.debug & BCT_DEBUG_BTF;
 	if (libbpf_debug) {
@@ -563,6 +578,10 @@ again:
 		set_autoload(p, false);
 		set_autoload(p, true);
 		goto again;
+	}
+	if (err && bct_exiting) {
+		bct_verifier__free(v); /* a stop: the verifier gave up, nothing to report */
+		return -EINTR;
 	}
 	if (err) {
 		bct_verifier__report(v, err, p->src_name);

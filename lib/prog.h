@@ -109,6 +109,13 @@ int bct_prog__print_source(struct bct_prog *p, FILE *out);
  */
 int bct_prog__load(struct bct_prog *p);
 /*
+ * For `cache warm`: from now on, bct_prog__load() only compiles (filling the cache with exactly
+ * the object the run would load; no privileges needed), sets *result to BCT_WARM_COMPILED or
+ * BCT_WARM_CACHED, and returns -ECANCELED without logging.
+ */
+enum { BCT_WARM_COMPILED = 1, BCT_WARM_CACHED = 2 };
+void bct_prog_compile_only(int *result);
+/*
  * Attaches the chosen programs of every hook, and every other loaded program whose SEC() tells
  * libbpf where to attach (programs it cannot auto-attach, e.g. SEC("perf_event") or a bare
  * SEC("uprobe"), are left for the tool: attach them with libbpf and hand the link over with

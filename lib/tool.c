@@ -291,6 +291,8 @@ int bct_session__start(struct bct_session *s)
 	err = err ?: bct_filter_fill(&s->filter_fds, s->prog);
 	if (!err && s->after_load)
 		err = s->after_load(s->prog, s->ctx);
+	if (!err && bct_exiting)
+		err = -EINTR; /* a stop during compile or load: never attach */
 	return err ?: bct_prog__attach(s->prog);
 }
 

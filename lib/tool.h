@@ -152,7 +152,8 @@ int bct_session__print_source(struct bct_session *s);
 /*
  * Opens the filters' files, starts the --exec child (waiting), installs the stop signals,
  * adds the defines, loads (the tool's own process excluded), fills the filter maps, calls
- * after_load, attaches. 0 or -errno (logged).
+ * after_load, attaches. 0 or -errno (logged); -EINTR (not logged) when a stop signal came
+ * before attaching (bct_exiting): nothing is attached, the tool stops cleanly.
  */
 int bct_session__start(struct bct_session *s);
 /* Lets the --exec command run (after the tool printed its header). 0 or -errno (logged). */

@@ -20,4 +20,11 @@ int bct_read_fd(int fd, size_t size_hint, char **data, size_t *len);
  */
 int bct_grow(void **arr, size_t *cap, size_t need, size_t elem);
 
+/*
+ * The length (1 to 4) of the well-formed UTF-8 sequence at the start of s[0..n), or 0 when
+ * it starts with a byte that cannot start one, an overlong form, a surrogate, a code point
+ * past U+10FFFF or a sequence cut short. n must be at least 1.
+ */
+size_t bct_utf8_len(const char *s, size_t n);
+
 #endif

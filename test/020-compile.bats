@@ -165,13 +165,17 @@ EOF
     assert_equal "$(objs "$cache")" 0
 }
 
-@test "a group-writable cache entry is refused" {
+@test "a group-writable cache entry is removed once, with a warning, and compiled again" {
     local cache="$BATS_TEST_TMPDIR/c" f
     BCCTOOL_CACHE_DIR=$cache run_bct __compile "$FIXTURE"
     f=$(find "$cache/objs" -name '*.o')
     chmod g+w "$f"
     BCCTOOL_CACHE_DIR=$cache BCT_RUN_FLAGS=--separate-stderr run_bct __compile "$FIXTURE"
-    [[ "$stderr" == *"not using the compile cache: '$f' is not owned"* ]] || fail "$stderr"
+    [[ "$stderr" == *"removed the unsafe compile cache entry '$f'"* ]] || fail "$stderr"
+    # the entry written again is sound: later runs hit it without a word
+    BCCTOOL_CACHE_DIR=$cache BCT_RUN_FLAGS=--separate-stderr BCCTOOL_LOG=debug run_bct __compile "$FIXTURE"
+    [[ "$stderr" == *"compile cache hit"* ]] || fail "$stderr"
+    [[ "$stderr" != *"unsafe"* && "$stderr" != *"not using"* ]] || fail "$stderr"
 }
 
 @test "--no-cache compiles even when cached" {
@@ -266,4 +270,39 @@ EOF
         n=$((n + 1))
     done
     [ "$n" -gt 0 ] || skip "no embedded programs yet"
+}
+
+@test "a corrupt cached vmlinux.h or PCH is prepared again, and the run still compiles" {
+    local cache="$BATS_TEST_TMPDIR/corrupt" k
+    BCCTOOL_CACHE_DIR=$cache run_bct __compile "$FIXTURE"
+    k=$(dirname "$(find "$cache/kernels" -name vmlinux.h)")
+    # a flipped byte in the middle of vmlinux.h: its end is intact
+    printf 'X' | dd of="$k/vmlinux.h" bs=1 seek=100000 conv=notrunc status=none
+    BCCTOOL_CACHE_DIR=$cache BCT_RUN_FLAGS=--separate-stderr run_bct __compile -D TARGET_PID=11 "$FIXTURE"
+    [[ "$stderr" == *"cached kernel headers '$k/vmlinux.h' are corrupt; preparing them again"* ]] ||
+        fail "$stderr"
+    BCCTOOL_CACHE_DIR=$cache BCT_RUN_FLAGS=--separate-stderr run_bct __compile -D TARGET_PID=12 "$FIXTURE"
+    assert_equal "$stderr" ""
+    # flipped bytes in the PCH
+    printf 'XXXX' | dd of="$(echo "$k"/*.pch)" bs=1 seek=200000 conv=notrunc status=none
+    BCCTOOL_CACHE_DIR=$cache BCT_RUN_FLAGS=--separate-stderr run_bct __compile -D TARGET_PID=13 "$FIXTURE"
+    [[ "$stderr" == *"precompiled kernel headers '$k/"*".pch' are corrupt; preparing them again"* ]] ||
+        fail "$stderr"
+    BCCTOOL_CACHE_DIR=$cache BCT_RUN_FLAGS=--separate-stderr run_bct __compile -D TARGET_PID=14 "$FIXTURE"
+    assert_equal "$stderr" ""
+}
+
+# bats test_tags=needs:root
+@test "a full cache file system: one warning, the compile is done in memory" {
+    require_root
+    local fs="$BATS_TEST_TMPDIR/small"
+    mkdir -p "$fs"
+    mount -t tmpfs -o size=2m tmpfs "$fs" || skip "cannot mount a tmpfs"
+    dd if=/dev/zero of="$fs/filler" bs=64k count=100 status=none 2>/dev/null || true
+    BCCTOOL_CACHE_DIR=$fs/cache BCT_RUN_FLAGS=--separate-stderr run_bct "?" __compile -o "$BATS_TEST_TMPDIR/o" "$FIXTURE"
+    local rc=$status err=$stderr
+    umount "$fs"
+    assert_equal "$rc" 0
+    assert_equal "$err" "__compile: the compile cache '$fs/cache' is full; compiling in memory"
+    [ -s "$BATS_TEST_TMPDIR/o" ] || fail "no object"
 }

@@ -579,3 +579,33 @@ count_for() {
     assert_line --index 0 --regexp '^PID +COMM +FD ERR PATH$'
     refute_line --regexp "^$pid "
 }
+
+@test "a hostile file name stays one row in text and valid UTF-8 in --json" {
+    local name=$T/osnp-evil-$$-x$'\e]0;PWNED\a\nrow\\'$'\xff\xfe'
+    local esc="$T/osnp-evil-$$-x\\033]0;PWNED\\007\\012row\\134\\377\\376"
+    : >"$name"
+    start_opener W -n 5 -N osnp_evil "$name"
+    start_trace_json --json
+    local json=$OUT jpid=$TRACER
+    start_trace -p "$W"
+    go_opener "$W"
+    stop_trace
+    kill -INT "$jpid"
+    wait "$jpid" || fail "opensnoop --json exited $?"
+    # no escape, bell or stray byte reaches the terminal; each open is one whole row
+    if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f\x80-\xff]' "$OUT"; then
+        fail "raw control or invalid bytes in the text: $(cat -v "$OUT")"
+    fi
+    assert_equal "$(P=$esc awk 'NR > 1 && $5 == ENVIRON["P"]' "$OUT" | wc -l)" 5
+    assert_equal "$(wc -l <"$OUT")" 6
+    # every line is strict UTF-8 JSON; the name comes back with U+FFFD for the invalid bytes
+    run python3 -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1], encoding="utf-8", errors="strict"):
+    e = json.loads(line)
+    n += e.get("comm") == "osnp_evil" and e["path"] == sys.argv[2]
+print(n)' "$json" "$T/osnp-evil-$$-x"$'\e]0;PWNED\a\nrow\\\ufffd\ufffd'
+    assert_success
+    assert_output 5
+}

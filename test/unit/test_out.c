@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "json.h"
 #include "out.h"
 #include "unit.h"
 
@@ -225,5 +226,82 @@ UNIT_TEST(out_fields_json)
 		  "{\"pid\":2}\n"
 		  "{\"pid\":3,\"id\":7,\"link_type\":\"perf_event\",\"attach\":{\"event_type\":"
 		  "\"tracepoint\",\"tp_name\":\"sys_enter_getpid\",\"ifindex\":1}}\n");
+	free(c.buf);
+}
+
+/* One string column, to see exactly what a hostile name becomes. */
+static const char *one_str(struct capture *c, bool json, const char *s, size_t n)
+{
+	static const struct bct_col str_cols[] = {
+		{ "NAME", "name", 6, BCT_COL_STR, BCT_COL_LEFT, 0 },
+		{ "X", "x", 0, BCT_COL_INT, 0, 0 },
+		{ NULL },
+	};
+	struct bct_out_opts oo = { .cols = str_cols, .json = json };
+	struct bct_out *o;
+
+	c->f = open_memstream(&c->buf, &c->len);
+	oo.file = c->f;
+	o = bct_out__new(&oo);
+	bct_out__strn(o, s, n);
+	bct_out__int(o, 1);
+	CHECK_INT(bct_out__end(o), 0);
+	return close_out(c, o);
+}
+
+UNIT_TEST(out_json_invalid_utf8_replaced)
+{
+	struct capture c;
+
+	/* \xff\xfe: never UTF-8; é and € and 𝄞 pass as they are */
+	CHECK_STR(one_str(&c, true, "a\xff\xfe\xc3\xa9\xe2\x82\xac\xf0\x9d\x84\x9e", 99),
+		  "{\"name\":\"a\xef\xbf\xbd\xef\xbf\xbd\xc3\xa9\xe2\x82\xac\xf0\x9d\x84\x9e\","
+		  "\"x\":1}\n");
+	free(c.buf);
+	/* a comm cut inside a multi-byte character, at the end and before other bytes */
+	CHECK_STR(one_str(&c, true, "ab\xe2\x82", 4),
+		  "{\"name\":\"ab\xef\xbf\xbd\xef\xbf\xbd\",\"x\":1}\n");
+	free(c.buf);
+	CHECK_STR(one_str(&c, true, "\xe2\x82z", 3),
+		  "{\"name\":\"\xef\xbf\xbd\xef\xbf\xbdz\",\"x\":1}\n");
+	free(c.buf);
+	/* overlong '/', a surrogate, past U+10FFFF, a lone continuation byte */
+	CHECK_STR(one_str(&c, true, "\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\x80", 99),
+		  "{\"name\":\""
+		  "\xef\xbf\xbd\xef\xbf\xbd"
+		  "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+		  "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+		  "\xef\xbf\xbd\",\"x\":1}\n");
+	free(c.buf);
+}
+
+UNIT_TEST(json_quote_invalid_utf8_replaced)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	bct_json_quote(f, "\xff\xc3\xa9\xc3", 4);
+	fclose(f);
+	CHECK_STR(buf, "\"\xef\xbf\xbd\xc3\xa9\xef\xbf\xbd\"");
+	free(buf);
+}
+
+UNIT_TEST(out_text_control_characters_escaped)
+{
+	struct capture c;
+
+	/* a terminal title sequence and a newline: one row, nothing for the terminal */
+	CHECK_STR(one_str(&c, false, "x\e]0;PWNED\a", 99), "x\\033]0;PWNED\\007 1\n");
+	free(c.buf);
+	CHECK_STR(one_str(&c, false, "a\nb", 99), "a\\012b 1\n");
+	free(c.buf);
+	/* a backslash, so that an escape cannot be faked; DEL; a C1 control (CSI) */
+	CHECK_STR(one_str(&c, false, "\\\x7f\xc2\x9b", 99), "\\134\\177\\302\\233 1\n");
+	free(c.buf);
+	/* invalid UTF-8 escaped, valid UTF-8 as it is, padding by what is printed */
+	CHECK_STR(one_str(&c, false, "\xff\xc3\xa9", 99), "\\377\xc3\xa9 1\n");
+	free(c.buf);
+	CHECK_STR(one_str(&c, false, "ab", 99), "ab     1\n");
 	free(c.buf);
 }
