@@ -122,6 +122,19 @@ bg_kill() {
     BG=()
 }
 
+# stop_pid PID SECS: SIGTERM to a background child, SIGKILL if it has not ended within SECS
+# (bpftrace once ignored SIGTERM on a loaded machine and hung a teardown), then reaps it.
+stop_pid() {
+    local i
+    kill "$1" 2>/dev/null || return 0
+    for ((i = 0; i < $2 * 100; i++)); do
+        case $(ps -o stat= -p "$1" 2>/dev/null) in '' | Z*) break ;; esac
+        sleep 0.01
+    done
+    kill -KILL "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
 # loop_dev [MB]: a block device of the test's own: a loop device with direct I/O over a file
 # of MB MiB (default 8) in BATS_TEST_TMPDIR. Sets LOOP (/dev/loopN) and DISK (loopN); teardown
 # calls loop_dev_detach.

@@ -32,8 +32,7 @@ teardown_file() {
 
 teardown() {
     local p
-    for p in ${BPL_PIDS-}; do kill "$p" 2>/dev/null || true; done
-    for p in ${BPL_PIDS-}; do wait "$p" 2>/dev/null || true; done
+    for p in ${BPL_PIDS-}; do stop_pid "$p" 5; done
     if [ -n "${BPL_UPROBE-}" ] && [ -n "${TRACEFS-}" ] &&
         grep -q "$BPL_UPROBE " "$TRACEFS/uprobe_events" 2>/dev/null; then
         echo "-:uprobes/$BPL_UPROBE" >>"$TRACEFS/uprobe_events"
