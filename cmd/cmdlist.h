@@ -14,6 +14,7 @@ BCT_CMD("biosnoop", biosnoop, "Trace block device I/O with PID and latency", BCT
 BCT_CMD("bitesize", bitesize, "Summarize block device I/O size as a histogram per process", BCT_NEEDS_BPF)
 BCT_CMD("bpflist", bpflist, "Display processes currently using BPF programs and maps", 0)
 BCT_CMD("cache", cache, "Show, clear or fill the BPF compile cache", 0)
+BCT_CMD("capable", capable, "Trace security capability checks", BCT_NEEDS_BPF)
 BCT_CMD("check", check, "Show which attach method each tool would use on this kernel", 0)
 BCT_CMD("cpudist", cpudist, "Summarize on- and off-CPU time per task as a histogram", BCT_NEEDS_BPF)
 BCT_CMD("execsnoop", execsnoop, "Trace new processes via exec() syscalls", BCT_NEEDS_BPF)
