@@ -22,6 +22,7 @@ BCT_CMD("exitsnoop", exitsnoop, "Trace process termination (exit and fatal signa
 BCT_CMD("hardirqs", hardirqs, "Summarize hard irq event time as histograms", BCT_NEEDS_BPF)
 BCT_CMD("killsnoop", killsnoop, "Trace signals issued by the kill() syscall", BCT_NEEDS_BPF)
 BCT_CMD("mountsnoop", mountsnoop, "Trace mount() and umount() syscalls", BCT_NEEDS_BPF)
+BCT_CMD("oomkill", oomkill, "Trace OOM killer", BCT_NEEDS_BPF)
 BCT_CMD("opensnoop", opensnoop, "Trace open() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("pidpersec", pidpersec, "Count new processes (via fork)", BCT_NEEDS_BPF)
 BCT_CMD("reset-trace", reset_trace, "Reset the state of tracing, disabling all tracing", 0)
