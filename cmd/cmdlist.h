@@ -19,6 +19,7 @@ BCT_CMD("cpudist", cpudist, "Summarize on- and off-CPU time per task as a histog
 BCT_CMD("execsnoop", execsnoop, "Trace new processes via exec() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("exitsnoop", exitsnoop, "Trace process termination (exit and fatal signals)", BCT_NEEDS_BPF)
 BCT_CMD("filegone", filegone, "Trace why file gone (deleted or renamed)", BCT_NEEDS_BPF)
+BCT_CMD("filelife", filelife, "Trace the lifespan of short-lived files", BCT_NEEDS_BPF)
 BCT_CMD("hardirqs", hardirqs, "Summarize hard irq event time as histograms", BCT_NEEDS_BPF)
 BCT_CMD("killsnoop", killsnoop, "Trace signals issued by the kill() syscall", BCT_NEEDS_BPF)
 BCT_CMD("mountsnoop", mountsnoop, "Trace mount() and umount() syscalls", BCT_NEEDS_BPF)
