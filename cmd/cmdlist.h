@@ -20,6 +20,8 @@ BCT_CMD("check", check, "Show which attach method each tool would use on this ke
 BCT_CMD("cpudist", cpudist, "Summarize on- and off-CPU time per task as a histogram", BCT_NEEDS_BPF)
 BCT_CMD("execsnoop", execsnoop, "Trace new processes via exec() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("exitsnoop", exitsnoop, "Trace process termination (exit and fatal signals)", BCT_NEEDS_BPF)
+BCT_CMD("filegone", filegone, "Trace why file gone (deleted or renamed)", BCT_NEEDS_BPF)
+BCT_CMD("filelife", filelife, "Trace the lifespan of short-lived files", BCT_NEEDS_BPF)
 BCT_CMD("hardirqs", hardirqs, "Summarize hard irq event time as histograms", BCT_NEEDS_BPF)
 BCT_CMD("killsnoop", killsnoop, "Trace signals issued by the kill() syscall", BCT_NEEDS_BPF)
 BCT_CMD("mdflush", mdflush, "Trace md flush events", BCT_NEEDS_BPF)
@@ -35,4 +37,5 @@ BCT_CMD("softirqs", softirqs, "Summarize soft irq event time as histograms", BCT
 BCT_CMD("statsnoop", statsnoop, "Trace stat() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("syncsnoop", syncsnoop, "Trace sync() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("syscount", syscount, "Summarize syscall counts and latencies", BCT_NEEDS_BPF)
+BCT_CMD("vfsstat", vfsstat, "Count some VFS calls", BCT_NEEDS_BPF)
 /* clang-format on */
