@@ -16,6 +16,7 @@ BCT_CMD("bpflist", bpflist, "Display processes currently using BPF programs and 
 BCT_CMD("cache", cache, "Show, clear or fill the BPF compile cache", 0)
 BCT_CMD("check", check, "Show which attach method each tool would use on this kernel", 0)
 BCT_CMD("cpudist", cpudist, "Summarize on- and off-CPU time per task as a histogram", BCT_NEEDS_BPF)
+BCT_CMD("drsnoop", drsnoop, "Trace direct reclaim", BCT_NEEDS_BPF)
 BCT_CMD("execsnoop", execsnoop, "Trace new processes via exec() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("exitsnoop", exitsnoop, "Trace process termination (exit and fatal signals)", BCT_NEEDS_BPF)
 BCT_CMD("hardirqs", hardirqs, "Summarize hard irq event time as histograms", BCT_NEEDS_BPF)
