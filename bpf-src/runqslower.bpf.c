@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * runqslower: one event per run queue wait longer than a threshold: the time from a task
+ * becoming runnable to it running on a CPU.
+ *
+ * A task becomes runnable when it is woken (sched_wakeup), when it is new (sched_wakeup_new),
+ * or when it is switched out while still runnable (sched_switch with prev in TASK_RUNNING:
+ * preempted). Its wait ends at the sched_switch that puts it on a CPU (next); the event names
+ * the task that ran before it there (prev).
+ *
+ * Attach methods, best first (one hook in cmd/runqslower.c, so all three programs come from the
+ * same method):
+ *   tp_btf  sched_wakeup, sched_wakeup_new, sched_switch as BTF-typed tracepoints
+ *   raw_tp  the same tracepoints as raw tracepoints (BCC's method)
+ *
+ * Defines (set by cmd/runqslower.c and the kit):
+ *   RQS_MIN_US   report waits longer than this many microseconds (0: every wait)
+ *   FILTER_PID   -p: tasks of this process only
+ *   FILTER_TID   -t: this thread only
+ */
+#include "vmlinux.h"
+#include <bpf_helpers.h>
+#include <bpf_tracing.h>
+#include <bpf_core_read.h>
+
+#include "bct_common.bpf.h"
+#include "bct_filter.bpf.h"
+#include "runqslower.h"
+
+#ifndef RQS_MIN_US
+#define RQS_MIN_US 10000
+#endif
+
+#define TASK_RUNNING 0 /* vmlinux.h has no macros */
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Runnable tasks, by thread ID: since when each has been waiting. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RUNQSLOWER_MAX_START);
+	__type(key, __u32);
+	__type(value, __u64);
+} start SEC(".maps");
+
+/* Before 5.14 the state was a long named state. */
+struct task_struct___old {
+	long state;
+} __attribute__((preserve_access_index));
+
+/* A plain load from tp_btf's typed pointers, a CO-RE probe read in raw_tp programs. */
+#define TASK_READ(btf, t, field) ((btf) ? (t)->field : BPF_CORE_READ(t, field))
+
+static __always_inline long task_state(struct task_struct *t)
+{
+	struct task_struct___old *old = (void *)t;
+
+	if (bpf_core_field_exists(t->__state))
+		return BPF_CORE_READ(t, __state);
+	return BPF_CORE_READ(old, state);
+}
+
+/* Whether a task's waits are timed: not an idle task, not bcctool itself, -p, -t. */
+static __always_inline bool traced(__u32 tgid, __u32 pid)
+{
+	if (!pid || tgid == bct_self_tgid)
+		return false;
+#ifdef FILTER_PID
+	if (tgid != FILTER_PID)
+		return false;
+#endif
+#ifdef FILTER_TID
+	if (pid != FILTER_TID)
+		return false;
+#endif
+	return true;
+}
+
+static __always_inline void enqueued(struct task_struct *p, bool btf)
+{
+	__u32 pid = TASK_READ(btf, p, pid);
+	__u64 ts;
+
+	if (!traced(TASK_READ(btf, p, tgid), pid))
+		return;
+	ts = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&start, &pid, &ts, BPF_ANY))
+		bct_count_lost();
+}
+
+static __always_inline int switched(void *ctx, struct task_struct *prev, struct task_struct *next,
+				    bool btf)
+{
+	struct runqslower_event *e;
+	__u64 *tsp, delta_us, now;
+	__u32 pid;
+
+	/* preempted while runnable: waiting again from now */
+	if (task_state(prev) == TASK_RUNNING)
+		enqueued(prev, btf);
+
+	pid = TASK_READ(btf, next, pid);
+	tsp = bpf_map_lookup_elem(&start, &pid);
+	if (!tsp)
+		return 0; /* not traced, or runnable since before we started */
+	now = bpf_ktime_get_ns();
+	delta_us = now > *tsp ? (now - *tsp) / 1000 : 0;
+	bpf_map_delete_elem(&start, &pid);
+	if (RQS_MIN_US && delta_us <= RQS_MIN_US)
+		return 0;
+
+	e = bct_event_reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	e->delta_us = delta_us;
+	e->pid = pid;
+	e->prev_pid = TASK_READ(btf, prev, pid);
+	bpf_probe_read_kernel_str(e->task, sizeof(e->task), next->comm);
+	bpf_probe_read_kernel_str(e->prev_task, sizeof(e->prev_task), prev->comm);
+	bct_event_submit(e, sizeof(*e));
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup")
+int rqs_wakeup_btf(__u64 *ctx)
+{
+	enqueued((void *)ctx[0], true);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int rqs_new_btf(__u64 *ctx)
+{
+	enqueued((void *)ctx[0], true);
+	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int rqs_switch_btf(__u64 *ctx)
+{
+	return switched(ctx, (void *)ctx[1], (void *)ctx[2], true);
+}
+
+SEC("raw_tp/sched_wakeup")
+int rqs_wakeup_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	enqueued((void *)ctx->args[0], false);
+	return 0;
+}
+
+SEC("raw_tp/sched_wakeup_new")
+int rqs_new_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	enqueued((void *)ctx->args[0], false);
+	return 0;
+}
+
+SEC("raw_tp/sched_switch")
+int rqs_switch_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	return switched(ctx, (void *)ctx->args[1], (void *)ctx->args[2], false);
+}
