@@ -31,4 +31,5 @@ BCT_CMD("softirqs", softirqs, "Summarize soft irq event time as histograms", BCT
 BCT_CMD("statsnoop", statsnoop, "Trace stat() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("syncsnoop", syncsnoop, "Trace sync() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("syscount", syscount, "Summarize syscall counts and latencies", BCT_NEEDS_BPF)
+BCT_CMD("tcpstates", tcpstates, "Trace TCP session state changes and durations", BCT_NEEDS_BPF)
 /* clang-format on */
