@@ -55,9 +55,9 @@ static bool flush_out(struct run *r)
 /* Output, ring, attach, banner and header, then the --exec command. 0 or -errno (logged). */
 static int start(struct run *r)
 {
-	struct bct_out_opts oo = { .file = stdout,
-				   .cols = r->t->cols,
-				   .json = r->s->env->common.json };
+	struct bct_out_opts oo = {
+		.file = stdout, .cols = r->t->cols, .json = r->s->env->common.json, .sep = r->t->sep
+	};
 	int err;
 
 	err = bct_session__start(r->s);

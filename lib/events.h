@@ -43,6 +43,7 @@ struct bct_event_tool {
 	 * ring serves all CPUs, as many bytes as BCC's per-CPU buffers together.
 	 */
 	uint64_t ring_pages;
+	const char *sep; /* text column separator (lib/out.h); NULL: one space */
 };
 
 /*

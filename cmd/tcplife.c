@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * tcplife: trace the lifespan of TCP sessions, one line per session at its close, with the
+ * bytes it sent and received.
+ *
+ * Interface of BCC's tcplife by Brendan Gregg (idea: Julia Evans); written anew, with --json.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <linux/types.h>
+
+#include "cmd.h"
+#include "events.h"
+#include "log.h"
+#include "prog.h"
+#include "tcp.h"
+#include "tcplife.h"
+
+static struct tcplife_env {
+	struct bct_env kit;
+	bool time; /* -T */
+	bool timestamp; /* -t */
+	bool wide;
+	bool csv;
+	bool ipv4;
+	bool ipv6;
+	const char *lports_arg;
+	const char *rports_arg;
+	uint16_t lports[BCT_TCP_MAX_PORTS];
+	uint16_t rports[BCT_TCP_MAX_PORTS];
+	int nlports;
+	int nrports;
+	uint64_t first_ts;
+	bool have_first;
+} env;
+
+static const struct bct_opt opts[] = {
+	BCT_FLAG('T', "time", &env.time, "include time column on output (HH:MM:SS)"),
+	BCT_FLAG('t', "timestamp", &env.timestamp, "include timestamp on output (seconds)"),
+	BCT_FLAG('w', "wide", &env.wide, "wide column output (fits IPv6 addresses)"),
+	BCT_FLAG('s', "csv", &env.csv, "comma separated values output"),
+	BCT_STRING('L', "localport", "LOCALPORT", &env.lports_arg,
+		   "comma-separated list of local ports to trace."),
+	BCT_STRING('D', "remoteport", "REMOTEPORT", &env.rports_arg,
+		   "comma-separated list of remote ports to trace."),
+	BCT_FLAG('4', "ipv4", &env.ipv4, "trace IPv4 family only"),
+	BCT_FLAG('6', "ipv6", &env.ipv6, "trace IPv6 family only"),
+	{ 0 },
+};
+
+static const char doc[] = "Trace the lifespan of TCP sessions and summarize\n"
+			  "\v"
+			  "examples:\n"
+			  "    tcplife           # trace all TCP connect()s\n"
+			  "    tcplife -T        # include time column (HH:MM:SS)\n"
+			  "    tcplife -w        # wider columns (fit IPv6)\n"
+			  "    tcplife -stT      # csv output, with times & timestamps\n"
+			  "    tcplife -p 181    # only trace PID 181\n"
+			  "    tcplife -L 80     # only trace local port 80\n"
+			  "    tcplife -L 80,81  # only trace local ports 80 and 81\n"
+			  "    tcplife -D 80     # only trace remote port 80\n"
+			  "    tcplife -4        # only trace IPv4 family\n"
+			  "    tcplife -6        # only trace IPv6 family\n"
+			  "    tcplife --json    # one JSON object per session\n";
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case ARGP_KEY_END:
+		if (env.ipv4 && env.ipv6)
+			argp_error(state,
+				   "argument -6/--ipv6: not allowed with argument -4/--ipv4");
+		if (env.lports_arg) {
+			env.nlports = bct_tcp_parse_ports(env.lports_arg, env.lports);
+			if (env.nlports < 0)
+				argp_error(state, "invalid local port list: '%s'", env.lports_arg);
+		}
+		if (env.rports_arg) {
+			env.nrports = bct_tcp_parse_ports(env.rports_arg, env.rports);
+			if (env.nrports < 0)
+				argp_error(state, "invalid remote port list: '%s'", env.rports_arg);
+		}
+		return ARGP_ERR_UNKNOWN;
+	default:
+		return bct_no_args(key, arg, state);
+	}
+}
+
+static const struct bct_tool_args args = {
+	.opts = opts,
+	.parser = parse_arg,
+	.doc = doc,
+	.shared = { .pid = 'p' },
+};
+
+/* --- attach methods: every program in bpf-src/tcplife.bpf.c ------------------------------- */
+
+static const struct bct_method methods[] = {
+	{ .name = "tracepoint",
+	  .progs = BCT_PROGS({ "tp_set_state", "tracepoint/sock/inet_sock_set_state" }) },
+	{ .name = "kprobe", .progs = BCT_PROGS({ "kp_set_state", "kprobe/tcp_set_state" }) },
+	{ NULL },
+};
+
+static const struct bct_hook hooks[] = {
+	{ "TCP state changes", methods, false },
+	{ NULL, NULL, false },
+};
+
+const struct bct_needs needs_tcplife = {
+	.src_name = "tcplife.bpf.c",
+	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
+};
+
+/* --- output ------------------------------------------------------------------------------- */
+
+/*
+ * BCC's "%-5d %-10.10s %s%-15s %-5d %-15s %-5d %5d %5d %.2f", after "%-8s " (-T) and
+ * "%-9.6f " (-t); -w widens COMM, the addresses and the byte counts and shows IP; -s joins the
+ * values with commas, unpadded. Widths are set by set_widths().
+ */
+static struct bct_col cols[] = {
+	{ "TS", "ts", 0, BCT_COL_UINT, BCT_COL_JSON_ONLY, 0 },
+	{ "TIME", "time", 8, BCT_COL_STR, BCT_COL_LEFT | BCT_COL_HIDDEN | BCT_COL_TEXT_ONLY, 0 },
+	{ "TIME(s)", "time_s", 9, BCT_COL_DOUBLE, BCT_COL_LEFT | BCT_COL_HIDDEN | BCT_COL_TEXT_ONLY,
+	  6 },
+	{ "PID", "pid", 5, BCT_COL_UINT, BCT_COL_LEFT, 0 },
+	{ "COMM", "comm", 10, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ "IP", "ip", 2, BCT_COL_UINT, BCT_COL_LEFT | BCT_COL_HIDDEN, 0 },
+	{ "LADDR", "laddr", 15, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ "LPORT", "lport", 5, BCT_COL_UINT, BCT_COL_LEFT, 0 },
+	{ "RADDR", "raddr", 15, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ "RPORT", "rport", 5, BCT_COL_UINT, BCT_COL_LEFT, 0 },
+	{ "TX_KB", "tx_kb", 5, BCT_COL_UINT, 0, 0 },
+	{ "RX_KB", "rx_kb", 5, BCT_COL_UINT, 0, 0 },
+	{ "MS", "ms", 0, BCT_COL_DOUBLE, 0, 2 },
+	{ "TX_BYTES", "tx_bytes", 0, BCT_COL_UINT, BCT_COL_JSON_ONLY, 0 },
+	{ "RX_BYTES", "rx_bytes", 0, BCT_COL_UINT, BCT_COL_JSON_ONLY, 0 },
+	{ NULL },
+};
+
+static void set_width(const char *key, int width)
+{
+	struct bct_col *c;
+
+	for (c = cols; c->name; c++)
+		if (!strcmp(c->key, key))
+			c->width = width;
+}
+
+/* The widths of -w and -s, before the output is made. */
+static void set_widths(void)
+{
+	struct bct_col *c;
+
+	if (env.csv) {
+		for (c = cols; c->name; c++)
+			c->width = 0;
+		return;
+	}
+	if (env.wide) {
+		set_width("comm", 16);
+		set_width("laddr", 26);
+		set_width("raddr", 26);
+		set_width("tx_kb", 6);
+		set_width("rx_kb", 6);
+	}
+}
+
+static void columns(void *ctx, struct bct_out *out)
+{
+	if (bct_out__json(out)) {
+		bct_out__show(out, "ip", true);
+		return;
+	}
+	bct_out__show(out, "time", env.time);
+	bct_out__show(out, "time_s", env.timestamp);
+	bct_out__show(out, "ip", env.wide || env.csv);
+}
+
+static int on_event(void *ctx, struct bct_out *out, const void *data, size_t size)
+{
+	const struct tcplife_event *e = data;
+	char laddr[64], raddr[64], hms[16];
+	size_t comm_max = sizeof(e->comm);
+	struct tm tm;
+	time_t now;
+
+	if (size < sizeof(*e))
+		return 0;
+	if (!env.have_first) {
+		env.first_ts = e->ts;
+		env.have_first = true;
+	}
+	now = time(NULL);
+	localtime_r(&now, &tm);
+	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	bct_tcp_addr(e->family, e->saddr, laddr, sizeof(laddr));
+	bct_tcp_addr(e->family, e->daddr, raddr, sizeof(raddr));
+	if (!bct_out__json(out) && !env.csv && !env.wide)
+		comm_max = 10; /* BCC's "%-10.10s" */
+
+	bct_out__uint(out, e->ts);
+	bct_out__str(out, hms);
+	/* BCC counts from the first event, in whole microseconds */
+	bct_out__double(out, (double)(int64_t)(e->ts / 1000 - env.first_ts / 1000) / 1e6);
+	bct_out__uint(out, e->pid);
+	bct_out__strn(out, e->comm, comm_max);
+	bct_out__uint(out, e->family);
+	bct_out__str(out, laddr);
+	bct_out__uint(out, e->lport);
+	bct_out__str(out, raddr);
+	bct_out__uint(out, e->rport);
+	bct_out__uint(out, e->tx_bytes / 1024);
+	bct_out__uint(out, e->rx_bytes / 1024);
+	bct_out__double(out, (double)e->span_us / 1000);
+	bct_out__uint(out, e->tx_bytes);
+	bct_out__uint(out, e->rx_bytes);
+	return bct_out__end(out);
+}
+
+/* --- set-up ------------------------------------------------------------------------------- */
+
+static int add_defines(struct bct_prog *p, void *ctx)
+{
+	char list[BCT_TCP_MAX_PORTS * 6 + 1];
+	int err = 0;
+
+	if (env.nlports > 0) {
+		err = bct_tcp_ports_define(env.lports, env.nlports, list, sizeof(list));
+		err = err ?: bct_prog__define(p, "TCP_LPORTS", "%s", list);
+	}
+	if (env.nrports > 0) {
+		err = err ?: bct_tcp_ports_define(env.rports, env.nrports, list, sizeof(list));
+		err = err ?: bct_prog__define(p, "TCP_RPORTS", "%s", list);
+	}
+	if (env.ipv4)
+		err = err ?: bct_prog__define(p, "TCP_FAMILY", "2");
+	if (env.ipv6)
+		err = err ?: bct_prog__define(p, "TCP_FAMILY", "10");
+	return err;
+}
+
+int cmd_tcplife(int argc, char **argv)
+{
+	struct bct_event_tool tool = { .cols = cols, .columns = columns, .on_event = on_event };
+	struct bct_session s = { .add_defines = add_defines };
+	int rc;
+
+	rc = bct_tool_parse(&args, &env.kit, argc, argv);
+	if (rc)
+		return rc;
+	set_widths();
+	if (env.csv)
+		tool.sep = ",";
+	if (bct_session__init(&s, &env.kit, &needs_tcplife, NULL))
+		return 1;
+	return bct_events_run(&s, &tool);
+}

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * tcpstates: trace TCP state changes, one line per change, with the time spent in the state
+ * left.
+ *
+ * Interface of BCC's tcpstates by Brendan Gregg; written anew, with --json.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <linux/types.h>
+
+#include "cmd.h"
+#include "events.h"
+#include "journal.h"
+#include "log.h"
+#include "prog.h"
+#include "tcp.h"
+#include "tcpstates.h"
+
+static struct tcpstates_env {
+	struct bct_env kit;
+	bool time; /* -T */
+	bool timestamp; /* -t */
+	bool wide;
+	bool csv;
+	bool journal;
+	bool ipv4;
+	bool ipv6;
+	const char *lports_arg;
+	const char *rports_arg;
+	uint16_t lports[BCT_TCP_MAX_PORTS];
+	uint16_t rports[BCT_TCP_MAX_PORTS];
+	int nlports;
+	int nrports;
+	uint64_t first_ts;
+	bool have_first;
+} env;
+
+static const struct bct_opt opts[] = {
+	BCT_FLAG('T', "time", &env.time, "include time column on output (HH:MM:SS)"),
+	BCT_FLAG('t', "timestamp", &env.timestamp, "include timestamp on output (seconds)"),
+	BCT_FLAG('w', "wide", &env.wide, "wide column output (fits IPv6 addresses)"),
+	BCT_FLAG('s', "csv", &env.csv, "comma separated values output"),
+	BCT_STRING('L', "localport", "LOCALPORT", &env.lports_arg,
+		   "comma-separated list of local ports to trace."),
+	BCT_STRING('D', "remoteport", "REMOTEPORT", &env.rports_arg,
+		   "comma-separated list of remote ports to trace."),
+	BCT_FLAG('Y', "journal", &env.journal, "log session state changes to the systemd journal"),
+	BCT_FLAG('4', "ipv4", &env.ipv4, "trace IPv4 family only"),
+	BCT_FLAG('6', "ipv6", &env.ipv6, "trace IPv6 family only"),
+	{ 0 },
+};
+
+static const char doc[] = "Trace TCP session state changes and durations\n"
+			  "\v"
+			  "examples:\n"
+			  "    tcpstates           # trace all TCP state changes\n"
+			  "    tcpstates -t        # include timestamp column\n"
+			  "    tcpstates -T        # include time column (HH:MM:SS)\n"
+			  "    tcpstates -w        # wider columns (fit IPv6)\n"
+			  "    tcpstates -stT      # csv output, with times & timestamps\n"
+			  "    tcpstates -Y        # log events to the systemd journal\n"
+			  "    tcpstates -L 80     # only trace local port 80\n"
+			  "    tcpstates -L 80,81  # only trace local ports 80 and 81\n"
+			  "    tcpstates -D 80     # only trace remote port 80\n"
+			  "    tcpstates -4        # trace IPv4 family only\n"
+			  "    tcpstates -6        # trace IPv6 family only\n"
+			  "    tcpstates --json    # one JSON object per state change\n";
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case ARGP_KEY_END:
+		if (env.ipv4 && env.ipv6)
+			argp_error(state,
+				   "argument -6/--ipv6: not allowed with argument -4/--ipv4");
+		if (env.lports_arg) {
+			env.nlports = bct_tcp_parse_ports(env.lports_arg, env.lports);
+			if (env.nlports < 0)
+				argp_error(state, "invalid local port list: '%s'", env.lports_arg);
+		}
+		if (env.rports_arg) {
+			env.nrports = bct_tcp_parse_ports(env.rports_arg, env.rports);
+			if (env.nrports < 0)
+				argp_error(state, "invalid remote port list: '%s'", env.rports_arg);
+		}
+		return ARGP_ERR_UNKNOWN;
+	default:
+		return bct_no_args(key, arg, state);
+	}
+}
+
+static const struct bct_tool_args args = {
+	.opts = opts,
+	.parser = parse_arg,
+	.doc = doc,
+};
+
+/* --- attach methods: every program in bpf-src/tcpstates.bpf.c ---------------------------- */
+
+static const struct bct_method methods[] = {
+	{ .name = "tracepoint",
+	  .progs = BCT_PROGS({ "tp_set_state", "tracepoint/sock/inet_sock_set_state" }) },
+	{ .name = "kprobe", .progs = BCT_PROGS({ "kp_set_state", "kprobe/tcp_set_state" }) },
+	{ NULL },
+};
+
+static const struct bct_hook hooks[] = {
+	{ "TCP state changes", methods, false },
+	{ NULL, NULL, false },
+};
+
+const struct bct_needs needs_tcpstates = {
+	.src_name = "tcpstates.bpf.c",
+	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
+};
+
+/* --- output ------------------------------------------------------------------------------- */
+
+/*
+ * BCC's "%-16x %-5d %-10.10s %s%-15s %-5d %-15s %-5d %-11s -> %-11s %.3f", after "%-8s " (-T)
+ * and "%-9.6f " (-t); -w widens COMM and the addresses and shows IP; -s joins the values
+ * with commas, unpadded. Widths are set by columns().
+ */
+static struct bct_col cols[] = {
+	{ "TS", "ts", 0, BCT_COL_UINT, BCT_COL_JSON_ONLY, 0 },
+	{ "TIME", "time", 8, BCT_COL_STR, BCT_COL_LEFT | BCT_COL_HIDDEN | BCT_COL_TEXT_ONLY, 0 },
+	{ "TIME(s)", "time_s", 9, BCT_COL_DOUBLE, BCT_COL_LEFT | BCT_COL_HIDDEN | BCT_COL_TEXT_ONLY,
+	  6 },
+	{ "SKADDR", "skaddr", 16, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ "C-PID", "pid", 5, BCT_COL_UINT, BCT_COL_LEFT, 0 },
+	{ "C-COMM", "comm", 10, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ "IP", "ip", 2, BCT_COL_UINT, BCT_COL_LEFT | BCT_COL_HIDDEN, 0 },
+	{ "LADDR", "laddr", 15, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ "LPORT", "lport", 5, BCT_COL_UINT, BCT_COL_LEFT, 0 },
+	{ "RADDR", "raddr", 15, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ "RPORT", "rport", 5, BCT_COL_UINT, BCT_COL_LEFT, 0 },
+	{ "OLDSTATE", "oldstate", 11, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ "->", "arrow", 2, BCT_COL_STR, BCT_COL_LEFT | BCT_COL_TEXT_ONLY, 0 },
+	{ "NEWSTATE", "newstate", 11, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ "MS", "ms", 0, BCT_COL_DOUBLE, 0, 3 },
+	{ NULL },
+};
+
+static void set_width(const char *key, int width)
+{
+	struct bct_col *c;
+
+	for (c = cols; c->name; c++)
+		if (!strcmp(c->key, key))
+			c->width = width;
+}
+
+static void columns(void *ctx, struct bct_out *out)
+{
+	if (bct_out__json(out)) {
+		bct_out__show(out, "ip", true);
+		return;
+	}
+	bct_out__show(out, "time", env.time);
+	bct_out__show(out, "time_s", env.timestamp);
+	bct_out__show(out, "ip", env.wide || env.csv);
+	bct_out__show(out, "arrow", !env.csv);
+}
+
+/* The widths of -w and -s, before the output is made. */
+static void set_widths(void)
+{
+	struct bct_col *c;
+
+	if (env.csv) {
+		for (c = cols; c->name; c++)
+			c->width = 0;
+		return;
+	}
+	if (env.wide) {
+		set_width("comm", 16);
+		set_width("laddr", 26);
+		set_width("raddr", 26);
+	}
+}
+
+static int on_event(void *ctx, struct bct_out *out, const void *data, size_t size)
+{
+	const struct tcpstates_event *e = data;
+	char skaddr[24], laddr[64], raddr[64], hms[16], b1[16], b2[16];
+	const char *olds, *news;
+	size_t comm_max = sizeof(e->comm);
+	struct tm tm;
+	time_t now;
+
+	if (size < sizeof(*e))
+		return 0;
+	if (!env.have_first) {
+		env.first_ts = e->ts;
+		env.have_first = true;
+	}
+	now = time(NULL);
+	localtime_r(&now, &tm);
+	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	snprintf(skaddr, sizeof(skaddr), "%" PRIx64, (uint64_t)e->skaddr);
+	bct_tcp_addr(e->family, e->saddr, laddr, sizeof(laddr));
+	bct_tcp_addr(e->family, e->daddr, raddr, sizeof(raddr));
+	olds = bct_tcp_state_name(e->oldstate, b1, sizeof(b1));
+	news = bct_tcp_state_name(e->newstate, b2, sizeof(b2));
+	if (!bct_out__json(out) && !env.csv && !env.wide)
+		comm_max = 10; /* BCC's "%-10.10s" */
+
+	bct_out__uint(out, e->ts);
+	bct_out__str(out, hms);
+	/* BCC counts from the first event, in whole microseconds */
+	bct_out__double(out, (double)(int64_t)(e->ts / 1000 - env.first_ts / 1000) / 1e6);
+	bct_out__str(out, skaddr);
+	bct_out__uint(out, e->pid);
+	bct_out__strn(out, e->comm, comm_max);
+	bct_out__uint(out, e->family);
+	bct_out__str(out, laddr);
+	bct_out__uint(out, e->lport);
+	bct_out__str(out, raddr);
+	bct_out__uint(out, e->rport);
+	bct_out__str(out, olds);
+	bct_out__str(out, "->");
+	bct_out__str(out, news);
+	bct_out__double(out, (double)e->span_us / 1000);
+	if (env.journal) {
+		char comm[sizeof(e->comm) + 1];
+
+		snprintf(comm, sizeof(comm), "%.*s", (int)sizeof(e->comm), e->comm);
+		bct_journal_tcpstate(e->pid, comm, e->family, laddr, e->lport, raddr, e->rport,
+				     olds, news, e->span_us);
+	}
+	return bct_out__end(out);
+}
+
+/* --- set-up ------------------------------------------------------------------------------- */
+
+static int add_defines(struct bct_prog *p, void *ctx)
+{
+	char list[BCT_TCP_MAX_PORTS * 6 + 1];
+	int err = 0;
+
+	if (env.nlports > 0) {
+		err = bct_tcp_ports_define(env.lports, env.nlports, list, sizeof(list));
+		err = err ?: bct_prog__define(p, "TCP_LPORTS", "%s", list);
+	}
+	if (env.nrports > 0) {
+		err = err ?: bct_tcp_ports_define(env.rports, env.nrports, list, sizeof(list));
+		err = err ?: bct_prog__define(p, "TCP_RPORTS", "%s", list);
+	}
+	if (env.ipv4)
+		err = err ?: bct_prog__define(p, "TCP_FAMILY", "2");
+	if (env.ipv6)
+		err = err ?: bct_prog__define(p, "TCP_FAMILY", "10");
+	return err;
+}
+
+int cmd_tcpstates(int argc, char **argv)
+{
+	struct bct_event_tool tool = { .cols = cols, .columns = columns, .on_event = on_event };
+	struct bct_session s = { .add_defines = add_defines };
+	int rc;
+
+	rc = bct_tool_parse(&args, &env.kit, argc, argv);
+	if (rc)
+		return rc;
+	if (env.journal && !env.kit.common.ebpf && bct_journal_open()) {
+		/* BCC's words when it cannot log to the journal, exit 1 */
+		printf("ERROR: Journal logging requires the systemd.journal module\n");
+		return 1;
+	}
+	set_widths();
+	if (env.csv)
+		tool.sep = ",";
+	if (bct_session__init(&s, &env.kit, &needs_tcpstates, NULL))
+		return 1;
+	rc = bct_events_run(&s, &tool);
+	bct_journal_close();
+	return rc;
+}

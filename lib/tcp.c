@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The TCP tools' shared pieces (lib/tcp.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "tcp.h"
+
+/* include/net/tcp_states.h, by number */
+static const char *const state_names[] = {
+	[1] = "ESTABLISHED", [2] = "SYN_SENT",	[3] = "SYN_RECV", [4] = "FIN_WAIT1",
+	[5] = "FIN_WAIT2",   [6] = "TIME_WAIT", [7] = "CLOSE",	  [8] = "CLOSE_WAIT",
+	[9] = "LAST_ACK",    [10] = "LISTEN",	[11] = "CLOSING", [12] = "NEW_SYN_RECV",
+};
+
+const char *bct_tcp_state_name(unsigned int state, char *buf, size_t sz)
+{
+	if (state < sizeof(state_names) / sizeof(state_names[0]) && state_names[state])
+		return state_names[state];
+	snprintf(buf, sz, "%u", state);
+	return buf;
+}
+
+int bct_tcp_parse_ports(const char *s, uint16_t *ports)
+{
+	int n = 0;
+
+	for (;;) {
+		char *end;
+		long v;
+
+		errno = 0;
+		while (*s == ' ')
+			s++;
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = strtol(s, &end, 10);
+		while (*end == ' ')
+			end++;
+		if (errno || v > 65535 || n == BCT_TCP_MAX_PORTS || (*end && *end != ','))
+			return -1;
+		ports[n++] = (uint16_t)v;
+		if (!*end)
+			return n;
+		s = end + 1;
+	}
+}
+
+int bct_tcp_ports_define(const uint16_t *ports, int n, char *buf, size_t sz)
+{
+	size_t off = 0;
+	int i, w;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		w = snprintf(buf + off, sz - off, "%s%u", i ? "," : "", ports[i]);
+		if (w < 0 || (size_t)w >= sz - off)
+			return -ENOSPC;
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+const char *bct_tcp_addr(unsigned int family, const uint8_t *addr, char *buf, size_t sz)
+{
+	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, buf, (socklen_t)sz))
+		snprintf(buf, sz, "?");
+	return buf;
+}
