@@ -18,6 +18,7 @@ BCT_CMD("check", check, "Show which attach method each tool would use on this ke
 BCT_CMD("cpudist", cpudist, "Summarize on- and off-CPU time per task as a histogram", BCT_NEEDS_BPF)
 BCT_CMD("execsnoop", execsnoop, "Trace new processes via exec() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("exitsnoop", exitsnoop, "Trace process termination (exit and fatal signals)", BCT_NEEDS_BPF)
+BCT_CMD("gethostlatency", gethostlatency, "Show latency for getaddrinfo/gethostbyname[2] calls", BCT_NEEDS_BPF)
 BCT_CMD("hardirqs", hardirqs, "Summarize hard irq event time as histograms", BCT_NEEDS_BPF)
 BCT_CMD("killsnoop", killsnoop, "Trace signals issued by the kill() syscall", BCT_NEEDS_BPF)
 BCT_CMD("mountsnoop", mountsnoop, "Trace mount() and umount() syscalls", BCT_NEEDS_BPF)
