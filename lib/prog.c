@@ -618,6 +618,9 @@ static int attach_one(struct bct_prog *p, struct bpf_program *prog, bool require
 	link = bpf_program__attach(prog);
 	if (!link) {
 		err = -errno;
+		/* a bare SEC("uprobe"): the tool attached it itself (lib/uprobe.h) */
+		if (err == -EOPNOTSUPP)
+			return 0;
 		if (required)
 			pr_err("cannot attach program '%s' ('%s'): %s", bpf_program__name(prog),
 			       bpf_program__section_name(prog), strerror(-err));

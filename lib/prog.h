@@ -119,7 +119,8 @@ void bct_prog_compile_only(int *result);
  * Attaches the chosen programs of every hook, and every other loaded program whose SEC() tells
  * libbpf where to attach (programs it cannot auto-attach, e.g. SEC("perf_event") or a bare
  * SEC("uprobe"), are left for the tool: attach them with libbpf and hand the link over with
- * bct_prog__add_link()).
+ * bct_prog__add_link(); so are a hook's bare SEC("uprobe")/SEC("uretprobe") programs,
+ * lib/uprobe.h).
  */
 int bct_prog__attach(struct bct_prog *p);
 /* Takes ownership of a link the tool attached itself; destroyed by bct_prog__destroy(). */

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: Apache-2.0
+/* User-space symbols for uprobes: see elfsym.h. */
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "elfsym.h"
+
+#if defined(__x86_64__)
+#define OUR_MACHINE EM_X86_64
+#elif defined(__aarch64__)
+#define OUR_MACHINE EM_AARCH64
+#elif defined(__s390x__)
+#define OUR_MACHINE EM_S390
+#elif defined(__riscv)
+#define OUR_MACHINE EM_RISCV
+#elif defined(__powerpc64__)
+#define OUR_MACHINE EM_PPC64
+#else
+#define OUR_MACHINE EM_NONE /* any */
+#endif
+
+#if __SIZEOF_POINTER__ == 8
+#define OUR_CLASS ELFCLASS64
+#else
+#define OUR_CLASS ELFCLASS32
+#endif
+
+/* Whether path is an ELF file this process could map (same class and machine). */
+static bool elf_is_ours(const char *path)
+{
+	unsigned char id[EI_NIDENT + 4];
+	uint16_t machine;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = pread(fd, id, sizeof(id), 0);
+	close(fd);
+	if (n < (ssize_t)sizeof(id) || memcmp(id, ELFMAG, SELFMAG) || id[EI_CLASS] != OUR_CLASS)
+		return false;
+	memcpy(&machine, id + EI_NIDENT + 2, sizeof(machine)); /* e_machine, host byte order */
+	return OUR_MACHINE == EM_NONE || machine == OUR_MACHINE;
+}
+
+static int copy_path(char *buf, size_t sz, const char *path)
+{
+	if (snprintf(buf, sz, "%s", path) >= (int)sz)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* "c" -> "libc.so"; "libfoo" -> "libfoo.so"; "libfoo.so.1" stays. */
+static void so_prefix(const char *name, char *out, size_t sz)
+{
+	const char *lib = strncmp(name, "lib", 3) ? "lib" : "";
+
+	if (strstr(name, ".so"))
+		snprintf(out, sz, "%s%s", lib, name);
+	else
+		snprintf(out, sz, "%s%s.so", lib, name);
+}
+
+/* The first `ldconfig -p` entry whose name starts with prefix and that is our ELF. */
+static int from_ld_cache(const char *prefix, char *buf, size_t sz)
+{
+	const char *cmd = access("/sbin/ldconfig", X_OK) == 0 ? "/sbin/ldconfig -p 2>/dev/null"
+							      : "ldconfig -p 2>/dev/null";
+	size_t plen = strlen(prefix);
+	char line[4096];
+	int err = -ENOENT;
+	FILE *f;
+
+	f = popen(cmd, "re");
+	if (!f)
+		return -ENOENT;
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line + strspn(line, " \t"), *arrow, *path;
+
+		if (err != -ENOENT || strncmp(s, prefix, plen))
+			continue;
+		/* "libc.so.6 (libc6,x86-64) => /lib/x86_64-linux-gnu/libc.so.6" */
+		if (s[plen] != '.' && s[plen] != ' ' && s[plen] != '\t')
+			continue;
+		arrow = strstr(s, "=> ");
+		if (!arrow)
+			continue;
+		path = arrow + 3;
+		path[strcspn(path, "\n")] = '\0';
+		if (elf_is_ours(path))
+			err = copy_path(buf, sz, path); /* keep reading: let ldconfig finish */
+	}
+	pclose(f);
+	return err;
+}
+
+/* The standard directories, for a system whose cache lacks the library. */
+static int from_dirs(const char *prefix, char *buf, size_t sz)
+{
+	static const char *const dirs[] = {
+#if defined(__x86_64__)
+		"/lib/x86_64-linux-gnu",
+		"/usr/lib/x86_64-linux-gnu",
+#elif defined(__aarch64__)
+		"/lib/aarch64-linux-gnu",
+		"/usr/lib/aarch64-linux-gnu",
+#endif
+		"/lib64",
+		"/usr/lib64",
+		"/lib",
+		"/usr/lib",
+	};
+	size_t plen = strlen(prefix), i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char path[4096];
+		struct dirent *de;
+		DIR *d = opendir(dirs[i]);
+		int err = -ENOENT;
+
+		if (!d)
+			continue;
+		while (err == -ENOENT && (de = readdir(d))) {
+			if (strncmp(de->d_name, prefix, plen) ||
+			    (de->d_name[plen] && de->d_name[plen] != '.'))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dirs[i], de->d_name);
+			if (elf_is_ours(path))
+				err = copy_path(buf, sz, path);
+		}
+		closedir(d);
+		if (err != -ENOENT)
+			return err;
+	}
+	return -ENOENT;
+}
+
+int bct_elf_lib_path(const char *name, char *buf, size_t sz)
+{
+	char prefix[256];
+	int err;
+
+	if (!name || !*name)
+		return -ENOENT;
+	if (strchr(name, '/'))
+		return copy_path(buf, sz, name);
+	so_prefix(name, prefix, sizeof(prefix));
+	err = from_ld_cache(prefix, buf, sz);
+	return err == -ENOENT ? from_dirs(prefix, buf, sz) : err;
+}
+
+/* --- symbols -------------------------------------------------------------------------------- */
+
+#define VERSYM_HIDDEN 0x8000
+#define VERSYM_INDEX 0x7fff
+
+/* The name of version index ndx in the file's .gnu.version_d, or NULL. */
+static const char *verdef_name(Elf *elf, Elf_Scn *verdef, unsigned int ndx)
+{
+	GElf_Shdr sh;
+	Elf_Data *data;
+	size_t off = 0;
+	int n;
+
+	if (!verdef || !gelf_getshdr(verdef, &sh) || !(data = elf_getdata(verdef, NULL)))
+		return NULL;
+	for (n = 0; n < (int)sh.sh_info; n++) {
+		GElf_Verdef vd;
+		GElf_Verdaux va;
+
+		if (!gelf_getverdef(data, (int)off, &vd))
+			return NULL;
+		if (vd.vd_ndx == ndx && gelf_getverdaux(data, (int)(off + vd.vd_aux), &va))
+			return elf_strptr(elf, sh.sh_link, va.vda_name);
+		if (!vd.vd_next)
+			break;
+		off += vd.vd_next;
+	}
+	return NULL;
+}
+
+struct want {
+	const char *name; /* the base name */
+	size_t len;
+	const char *version; /* after '@' or "@@"; NULL: the default */
+	bool default_only; /* "@@": the default version */
+};
+
+enum match { NO_MATCH, MATCH_HIDDEN, MATCH };
+
+/* How the symbol named sname, of version index vs (0: none known), matches w. */
+static enum match sym_match(Elf *elf, Elf_Scn *verdef, const struct want *w, const char *sname,
+			    int vs)
+{
+	const char *at, *vname;
+	bool hidden = vs > 0 && (vs & VERSYM_HIDDEN);
+
+	if (strncmp(sname, w->name, w->len))
+		return NO_MATCH;
+	at = sname + w->len;
+	if (*at == '@') { /* .symtab's "name@VER" or "name@@VER" */
+		bool dflt = at[1] == '@';
+
+		vname = at + (dflt ? 2 : 1);
+		if (w->version)
+			return strcmp(vname, w->version) || (w->default_only && !dflt) ? NO_MATCH
+										       : MATCH;
+		return dflt ? MATCH : MATCH_HIDDEN;
+	}
+	if (*at)
+		return NO_MATCH;
+	if (!w->version)
+		return hidden ? MATCH_HIDDEN : MATCH;
+	if (vs <= 0 || (w->default_only && hidden))
+		return NO_MATCH;
+	vname = verdef_name(elf, verdef, (unsigned int)vs & VERSYM_INDEX);
+	return vname && !strcmp(vname, w->version) ? MATCH : NO_MATCH;
+}
+
+/* The file offset of a symbol's value, through the section that holds it. */
+static int value_offset(Elf *elf, const GElf_Sym *s, uint64_t *off)
+{
+	Elf_Scn *scn = elf_getscn(elf, s->st_shndx);
+	GElf_Shdr sh;
+
+	if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS ||
+	    s->st_value < sh.sh_addr || s->st_value >= sh.sh_addr + sh.sh_size)
+		return -ENOENT;
+	*off = s->st_value - sh.sh_addr + sh.sh_offset;
+	return 0;
+}
+
+static int find_sym(Elf *elf, const struct want *w, uint64_t *off)
+{
+	Elf_Scn *scn = NULL, *versym = NULL, *verdef = NULL;
+	Elf_Data *vdata = NULL;
+	int found_hidden = -ENOENT;
+	uint64_t hidden_off = 0;
+	int pass;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		if (sh.sh_type == SHT_GNU_versym)
+			versym = scn;
+		else if (sh.sh_type == SHT_GNU_verdef)
+			verdef = scn;
+	}
+	if (versym)
+		vdata = elf_getdata(versym, NULL);
+	/* .symtab first (it names local functions too), then .dynsym */
+	for (pass = 0; pass < 2; pass++) {
+		Elf32_Word want_type = pass ? SHT_DYNSYM : SHT_SYMTAB;
+
+		for (scn = NULL; (scn = elf_nextscn(elf, scn));) {
+			Elf_Data *data;
+			GElf_Shdr sh;
+			size_t i, n;
+
+			if (!gelf_getshdr(scn, &sh) || sh.sh_type != want_type || !sh.sh_entsize ||
+			    !(data = elf_getdata(scn, NULL)))
+				continue;
+			n = sh.sh_size / sh.sh_entsize;
+			for (i = 1; i < n; i++) {
+				GElf_Sym s;
+				GElf_Versym vs = 0;
+				const char *sname;
+				enum match m;
+				uint64_t o;
+
+				if (!gelf_getsym(data, (int)i, &s) ||
+				    GELF_ST_TYPE(s.st_info) != STT_FUNC ||
+				    s.st_shndx == SHN_UNDEF || s.st_shndx >= SHN_LORESERVE ||
+				    !s.st_value)
+					continue;
+				sname = elf_strptr(elf, sh.sh_link, s.st_name);
+				if (!sname)
+					continue;
+				if (pass && vdata && !gelf_getversym(vdata, (int)i, &vs))
+					vs = 0;
+				m = sym_match(elf, verdef, w, sname, pass ? vs : 0);
+				if (m == NO_MATCH || value_offset(elf, &s, &o))
+					continue;
+				if (m == MATCH) {
+					*off = o;
+					return 0;
+				}
+				if (found_hidden) {
+					found_hidden = 0;
+					hidden_off = o;
+				}
+			}
+		}
+	}
+	if (!found_hidden)
+		*off = hidden_off; /* only a non-default version exists: take it */
+	return found_hidden;
+}
+
+int bct_elf_sym_offset(const char *path, const char *sym, uint64_t *off)
+{
+	struct want w = { 0 };
+	const char *at;
+	Elf *elf;
+	int fd, err;
+
+	if (!sym || !*sym)
+		return -ENOENT;
+	at = strchr(sym, '@');
+	w.name = sym;
+	w.len = at ? (size_t)(at - sym) : strlen(sym);
+	if (at) {
+		w.default_only = at[1] == '@';
+		w.version = at + (w.default_only ? 2 : 1);
+	}
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF)
+		err = -ENOEXEC;
+	else
+		err = find_sym(elf, &w, off);
+	elf_end(elf);
+	close(fd);
+	return err;
+}

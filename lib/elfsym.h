@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * User-space symbols for uprobes: where a function lives in an ELF file, and which file a
+ * library name means, as BCC takes them.
+ *
+ *   bct_elf_lib_path("c")          the libc the dynamic linker would load
+ *                                  (/lib/x86_64-linux-gnu/libc.so.6)
+ *   bct_elf_lib_path("/bin/bash")  a path, as given
+ *   bct_elf_sym_offset(path, "readline", &off)
+ *                                  the file offset uprobes take (not the virtual address):
+ *                                  executables, PIE and shared objects alike
+ *
+ * Names are looked up in .symtab and .dynsym; "name@VERSION" or "name@@VERSION" asks for one
+ * version of a versioned symbol, a bare name takes the default version.
+ */
+#ifndef BCT_ELFSYM_H
+#define BCT_ELFSYM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The file of a library named as BCC's name= takes it: a name with a '/' is a path; else
+ * "NAME" (or "libNAME", "libNAME.so...") is looked up in the dynamic linker's cache
+ * (`ldconfig -p`, this architecture's entries) and then in the standard directories.
+ * 0 with the path in buf, -ENOENT when not found, -ENAMETOOLONG.
+ */
+int bct_elf_lib_path(const char *name, char *buf, size_t sz);
+
+/*
+ * The file offset of function sym in the ELF file at path. 0 with *off set; -ENOENT when the
+ * file has no such defined function; -ENOEXEC when it is not an ELF file; -errno when it
+ * cannot be read.
+ */
+int bct_elf_sym_offset(const char *path, const char *sym, uint64_t *off);
+
+#endif
