@@ -42,8 +42,10 @@ have_kprobes() {
     done
     assert_line --regexp '^check +no BPF$'
     # the label column is as wide as the widest label and two spaces
-    assert_line --regexp '^opensnoop      [a-z]'
-    assert_line --regexp '^biolatency -Q  [a-z]'
+    local w
+    w=$(printf '%s\n' "${lines[@]}" | sed -E 's/^([^ ]+( -[^ ]+)?) .*/\1/' | awk '{ if (length > m) m = length } END { print m + 2 }')
+    assert_line --regexp "^$(printf '%-*s' "$w" opensnoop)[a-z]"
+    assert_line --regexp "^$(printf '%-*s' "$w" 'biolatency -Q')[a-z]"
 }
 
 @test "check TOOL: only the named tools, in order; exit 0 for a tool without BPF" {
