@@ -17,6 +17,11 @@
 #include "oomkill.h"
 #include "bct_common.bpf.h"
 
+/* the page size, from cmd/oomkill.c (sysconf); 4 KiB when compiled alone */
+#ifndef OOMKILL_PAGE_SIZE
+#define OOMKILL_PAGE_SIZE 4096
+#endif
+
 char LICENSE[] SEC("license") = "GPL";
 
 /* Method "kprobe": oom_kill_process(oc, message). */
