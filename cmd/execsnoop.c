@@ -186,7 +186,8 @@ static const struct bct_col cols[] = {
 	{ "PPID", "ppid_text", 7, BCT_COL_STR, BCT_COL_LEFT | BCT_COL_TEXT_ONLY, 0 },
 	{ "PPID", "ppid", 0, BCT_COL_UINT, BCT_COL_JSON_ONLY, 0 }, /* absent: unknown */
 	{ "RET", "ret", 3, BCT_COL_INT, 0, 0 },
-	{ "ARGS", "args_text", 0, BCT_COL_STR, BCT_COL_LEFT | BCT_COL_TEXT_ONLY, 0 },
+	{ "ARGS", "args_text", 0, BCT_COL_STR, BCT_COL_LEFT | BCT_COL_TEXT_ONLY | BCT_COL_ESCAPED,
+	  0 },
 	{ "ARGS", "args", 0, BCT_COL_STR, BCT_COL_JSON_ONLY, 0 },
 	{ NULL },
 };

@@ -365,7 +365,7 @@ static const struct bct_col cols[] = {
 	{ "TARGET", "target", 0, BCT_COL_STR, BCT_COL_JSON_ONLY, 0 },
 	{ "FSTYPE", "fstype", 0, BCT_COL_STR, BCT_COL_JSON_ONLY, 0 },
 	{ "DATA", "data", 0, BCT_COL_STR, BCT_COL_JSON_ONLY, 0 },
-	{ "CALL", "call", 0, BCT_COL_STR, BCT_COL_LEFT, 0 },
+	{ "CALL", "call", 0, BCT_COL_STR, BCT_COL_LEFT | BCT_COL_ESCAPED, 0 },
 	{ NULL },
 };
 

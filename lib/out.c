@@ -205,14 +205,14 @@ static void put_json_str(struct bct_out *o, const char *s, size_t n)
  * a backslash and three octal digits (ESC as \033, a newline as \012, a backslash as \134),
  * as ls -b does, so that traced data neither splits a row nor drives the terminal.
  */
-static size_t text_char(const char *s, size_t n, size_t *raw, bool *esc)
+static size_t text_char(const char *s, size_t n, bool backslash, size_t *raw, bool *esc)
 {
 	unsigned char c = s[0];
 	size_t k;
 
 	*esc = false;
 	*raw = 1;
-	if (c < 0x20 || c == 0x7f || c == '\\') {
+	if (c < 0x20 || c == 0x7f || (c == '\\' && backslash)) {
 		*esc = true;
 		return 4;
 	}
@@ -228,17 +228,18 @@ static size_t text_char(const char *s, size_t n, size_t *raw, bool *esc)
 	return k;
 }
 
-static size_t text_len(const char *s, size_t n)
+static size_t text_len(const char *s, size_t n, bool backslash)
 {
 	size_t i, raw, len = 0;
 	bool esc;
 
 	for (i = 0; i < n; i += raw)
-		len += text_char(s + i, n - i, &raw, &esc);
+		len += text_char(s + i, n - i, backslash, &raw, &esc);
 	return len;
 }
 
-static void put_text(struct bct_out *o, const char *s, size_t n)
+/* backslash: whether backslashes are escaped too (not in a BCT_COL_ESCAPED column) */
+static void put_text(struct bct_out *o, const char *s, size_t n, bool backslash)
 {
 	size_t i, raw, k;
 	bool esc;
@@ -246,7 +247,7 @@ static void put_text(struct bct_out *o, const char *s, size_t n)
 	for (i = 0; i < n; i += raw) {
 		unsigned char c = s[i];
 
-		k = text_char(s + i, n - i, &raw, &esc);
+		k = text_char(s + i, n - i, backslash, &raw, &esc);
 		if (!reserve(o, k))
 			return;
 		if (esc) {
@@ -287,11 +288,12 @@ static const struct bct_col *field(struct bct_out *o)
 /* Text: s, escaped, padded to the column's width. */
 static void put_cell(struct bct_out *o, const struct bct_col *c, const char *s, size_t n)
 {
-	size_t w = c->width > 0 ? (size_t)c->width : 0, len = text_len(s, n);
+	bool backslash = !(c->flags & BCT_COL_ESCAPED);
+	size_t w = c->width > 0 ? (size_t)c->width : 0, len = text_len(s, n, backslash);
 
 	if (len < w && !(c->flags & BCT_COL_LEFT))
 		pad(o, w - len);
-	put_text(o, s, n);
+	put_text(o, s, n, backslash);
 	if (len < w && (c->flags & BCT_COL_LEFT))
 		pad(o, w - len);
 }
@@ -474,7 +476,7 @@ void bct_out__field_str(struct bct_out *o, const char *key, const char *label, c
 	if (o->json)
 		put_json_str(o, s, strlen(s));
 	else
-		put_text(o, s, strlen(s));
+		put_text(o, s, strlen(s), true);
 }
 
 void bct_out__field_int(struct bct_out *o, const char *key, const char *label, int64_t v)
@@ -597,7 +599,7 @@ int bct_out__text(struct bct_out *o, const char *line)
 	if (o->json)
 		return 0;
 	o->len = 0;
-	put_text(o, line, strlen(line));
+	put_text(o, line, strlen(line), true);
 	put(o, "\n", 1);
 	return write_line(o);
 }

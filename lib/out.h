@@ -65,6 +65,12 @@ enum {
 	BCT_COL_JSON_ONLY = 1 << 3, /* never in text; in JSON even when hidden */
 	/* text: no separator between this column and the next one shown (BCC's "%-7s%7.2f") */
 	BCT_COL_GLUE = 1 << 4,
+	/*
+	 * text: the tool escaped this text itself in BCC's way (execsnoop -q's \" and \n,
+	 * mountsnoop's C strings), so its backslashes are printed as they are; control bytes
+	 * and invalid UTF-8 are still escaped
+	 */
+	BCT_COL_ESCAPED = 1 << 5,
 };
 
 struct bct_col {

@@ -83,7 +83,9 @@ mine() {
     [ "$(sed -n 2p "$OUT")" = "$(printf '%-8s %-16s %-6s %14s' TIME COMM TID 'LAT(us)')" ]
     n=$(mine | wc -l)
     echo "sleeper lines: $n"
-    [ "$n" -ge $((N / 2)) ]
+    # how many of its waits exceed the threshold depends on the scheduler and the machine's
+    # load (a loaded CI machine gave 2 of 200); the threshold-0 test below counts every wait
+    [ "$n" -ge 1 ]
     # every line: HH:MM:SS, BCC's widths, LAT above the threshold
     mine | awk -v m="$MIN" '$4 <= m || $1 !~ /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$/ || NF != 4 { bad = 1 }
         END { exit bad }'

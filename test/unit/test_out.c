@@ -305,3 +305,23 @@ UNIT_TEST(out_text_control_characters_escaped)
 	CHECK_STR(one_str(&c, false, "ab", 99), "ab     1\n");
 	free(c.buf);
 }
+
+UNIT_TEST(out_text_escaped_column_keeps_its_backslashes)
+{
+	static const struct bct_col esc_cols[] = {
+		{ "ARGS", "args", 0, BCT_COL_STR, BCT_COL_LEFT | BCT_COL_ESCAPED, 0 },
+		{ NULL },
+	};
+	struct bct_out_opts oo = { .cols = esc_cols };
+	struct capture c;
+	struct bct_out *o;
+
+	c.f = open_memstream(&c.buf, &c.len);
+	oo.file = c.f;
+	o = bct_out__new(&oo);
+	/* the tool's own \" and \n stay; a raw control byte is still escaped */
+	bct_out__str(o, "\"say \\\"hi\\\"\" \"two\\nlines\"\e");
+	CHECK_INT(bct_out__end(o), 0);
+	CHECK_STR(close_out(&c, o), "\"say \\\"hi\\\"\" \"two\\nlines\"\\033\n");
+	free(c.buf);
+}
