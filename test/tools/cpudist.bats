@@ -81,7 +81,9 @@ hist_sum() {
 
 # assert_plausible COUNT: the workload's N sleeps, and not wildly more
 assert_plausible() {
-    [ "$1" -ge "$N" ] || fail "count $1 < $N sleeps of the workload"
+    # a sleep that ends before its task is switched out has no wake-up to time: at least 9 in
+    # 10 of them (a loaded machine gave 197 of 200)
+    [ "$1" -ge $((N * 9 / 10)) ] || fail "count $1 < 9/10 of $N sleeps of the workload"
     [ "$1" -le $((3 * N)) ] || fail "count $1 > 3 * $N: spans counted twice?"
 }
 
