@@ -1,5 +1,8 @@
 #!/usr/bin/env bats
-# bats file_tags=needs:bpf
+# bats file_tags=needs:bpf,serial
+# serial: run alone. In parallel runs, beside other block tools' tests on other loop devices, it
+# counted 1-4 completions fewer than /sys/block, with nothing reported missed, in about one run
+# in four; run alone, it did not in our runs (the cause is not found yet: see the session note).
 # biolatency against real I/O. Each test makes its own block device (a loop device with direct
 # I/O over a file in its temp dir), issues a known number of O_DIRECT 4 KiB reads and writes to
 # it with dd, one at a time (so the block layer has nothing to merge: /sys/block/loopN/stat
