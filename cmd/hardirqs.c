@@ -110,12 +110,17 @@ static int add_defines(struct bct_prog *p, void *ctx)
 int cmd_hardirqs(int argc, char **argv)
 {
 	struct bct_hist_tool tool = {
-		.unit = "usecs",
 		.section = "hardirq",
 		.key_name = key_name,
 		.sort_by_name = true,
-		.banner = "Tracing hard irq event time... Hit Ctrl-C to end.",
 		.missed_what = "hard irq events",
+	};
+	struct bct_sum_run run = {
+		.name_col = "HARDIRQ",
+		.name_width = 26,
+		.count_opt = "--count",
+		.time_banner = "Tracing hard irq event time... Hit Ctrl-C to end.",
+		.count_banner = "Tracing hard irq events... Hit Ctrl-C to end.",
 	};
 	struct bct_sum_table tab;
 	struct bct_session s = { .ctx = &tab, .add_defines = add_defines };
@@ -124,28 +129,10 @@ int cmd_hardirqs(int argc, char **argv)
 	rc = bct_tool_parse(&args, &env.kit, argc, argv);
 	if (rc)
 		return rc;
-	if (env.count && (env.dist || env.nanoseconds)) {
-		fprintf(stderr, "The --count option can't be used with time-based options\n");
-		return 1;
-	}
-	tool.unit = env.nanoseconds ? "nsecs" : "usecs";
-	if (env.count)
-		tool.banner = "Tracing hard irq events... Hit Ctrl-C to end.";
-	if (!env.dist) {
-		if (bct_sum_table_init(&tab, stdout, "HARDIRQ", "hardirq", 26,
-				       env.count ? "count" : tool.unit,
-				       env.count	 ? 0
-				       : env.nanoseconds ? 1
-							 : 1000,
-				       env.kit.common.json, env.kit.timestamp))
-			return 1;
-		tool.print = bct_sum_table_print;
-	}
+	run.count = env.count;
+	run.nanoseconds = env.nanoseconds;
+	run.dist = env.dist;
 	if (bct_session__init(&s, &env.kit, &needs_hardirqs, NULL))
-		rc = 1;
-	else
-		rc = bct_hist_run(&s, &tool);
-	if (!env.dist)
-		bct_sum_table_free(&tab);
-	return rc;
+		return 1;
+	return bct_sum_run(&s, &tool, &run);
 }

@@ -118,11 +118,16 @@ static int add_defines(struct bct_prog *p, void *ctx)
 int cmd_softirqs(int argc, char **argv)
 {
 	struct bct_hist_tool tool = {
-		.unit = "usecs",
 		.section = "softirq",
 		.key_name = key_name,
-		.banner = "Tracing soft irq event time... Hit Ctrl-C to end.",
 		.missed_what = "soft irq events",
+	};
+	struct bct_sum_run run = {
+		.name_col = "SOFTIRQ",
+		.name_width = 16,
+		.count_opt = "--events",
+		.time_banner = "Tracing soft irq event time... Hit Ctrl-C to end.",
+		.count_banner = "Tracing soft irq events... Hit Ctrl-C to end.",
 	};
 	struct bct_sum_table tab;
 	struct bct_session s = { .ctx = &tab, .add_defines = add_defines };
@@ -131,28 +136,10 @@ int cmd_softirqs(int argc, char **argv)
 	rc = bct_tool_parse(&args, &env.kit, argc, argv);
 	if (rc)
 		return rc;
-	if (env.events && (env.dist || env.nanoseconds)) {
-		fprintf(stderr, "The --events option can't be used with time-based options\n");
-		return 1;
-	}
-	tool.unit = env.nanoseconds ? "nsecs" : "usecs";
-	if (env.events)
-		tool.banner = "Tracing soft irq events... Hit Ctrl-C to end.";
-	if (!env.dist) {
-		if (bct_sum_table_init(&tab, stdout, "SOFTIRQ", "softirq", 16,
-				       env.events ? "count" : tool.unit,
-				       env.events	 ? 0
-				       : env.nanoseconds ? 1
-							 : 1000,
-				       env.kit.common.json, env.kit.timestamp))
-			return 1;
-		tool.print = bct_sum_table_print;
-	}
+	run.count = env.events;
+	run.nanoseconds = env.nanoseconds;
+	run.dist = env.dist;
 	if (bct_session__init(&s, &env.kit, &needs_softirqs, NULL))
-		rc = 1;
-	else
-		rc = bct_hist_run(&s, &tool);
-	if (!env.dist)
-		bct_sum_table_free(&tab);
-	return rc;
+		return 1;
+	return bct_sum_run(&s, &tool, &run);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* BCC's "total per name" table (hardirqs, softirqs), text and JSON through lib/out.h. */
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -110,4 +112,42 @@ void bct_sum_table_free(struct bct_sum_table *t)
 {
 	bct_out__free(t->out);
 	t->out = NULL;
+}
+
+int bct_sum_run(struct bct_session *s, struct bct_hist_tool *tool, const struct bct_sum_run *r)
+{
+	struct bct_sum_table *tab = s->ctx;
+	char key[32];
+	size_t i;
+	int rc;
+
+	if (r->count && (r->dist || r->nanoseconds)) {
+		/* BCC's words */
+		fprintf(stderr, "The %s option can't be used with time-based options\n",
+			r->count_opt);
+		bct_session__stop(s);
+		return 1;
+	}
+	tool->unit = r->nanoseconds ? "nsecs" : "usecs";
+	tool->banner = r->count ? r->count_banner : r->time_banner;
+	if (!r->dist) {
+		/* the JSON key of a name: "HARDIRQ" as "hardirq" */
+		for (i = 0; r->name_col[i] && i < sizeof(key) - 1; i++)
+			key[i] = tolower((unsigned char)r->name_col[i]);
+		key[i] = '\0';
+		if (bct_sum_table_init(tab, stdout, r->name_col, key, r->name_width,
+				       r->count ? "count" : tool->unit,
+				       r->count		? 0
+				       : r->nanoseconds ? 1
+							: 1000,
+				       s->env->common.json, s->env->timestamp)) {
+			bct_session__stop(s);
+			return 1;
+		}
+		tool->print = bct_sum_table_print;
+	}
+	rc = bct_hist_run(s, tool);
+	if (!r->dist)
+		bct_sum_table_free(tab);
+	return rc;
 }

@@ -48,4 +48,23 @@ int bct_sum_table_init(struct bct_sum_table *t, FILE *file, const char *name_col
 void bct_sum_table_print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n);
 void bct_sum_table_free(struct bct_sum_table *t);
 
+/* How an irq-style tool (hardirqs, softirqs) runs: BCC's options -C/--events, -N, -d. */
+struct bct_sum_run {
+	const char *name_col; /* "HARDIRQ" */
+	int name_width; /* 26 */
+	const char *count_opt; /* "--count", for BCC's error when it meets -d or -N */
+	const char *time_banner; /* "Tracing hard irq event time... Hit Ctrl-C to end." */
+	const char *count_banner; /* "Tracing hard irq events... Hit Ctrl-C to end." */
+	bool count; /* -C: events, not time */
+	bool nanoseconds; /* -N */
+	bool dist; /* -d: histograms (tool->section etc. set), not the table */
+};
+
+/*
+ * Runs an initialised session (its ctx the struct bct_sum_table) as tool with BCC's choice:
+ * the table of totals (or counts), or with -d the histograms. Returns the exit code (1 with
+ * BCC's message when -C meets -d or -N).
+ */
+int bct_sum_run(struct bct_session *s, struct bct_hist_tool *tool, const struct bct_sum_run *r);
+
 #endif
