@@ -111,7 +111,8 @@ assert_plausible() {
     # $USEC = 1000: every sleep lands in the 512 -> 1023 row or above
     local long
     long=$(hist_sum "$OUT" "" 512)
-    [ "$long" -ge "$N" ] || fail "only $long off-CPU spans of 512 usecs or more"
+    # 9 in 10, as assert_plausible: a sleep that ends before its task is switched out has no span
+    [ "$long" -ge $((N * 9 / 10)) ] || fail "only $long off-CPU spans of 512 usecs or more"
 }
 
 @test "-p filters: another process's spans are not counted" {
