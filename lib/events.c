@@ -132,6 +132,13 @@ static int loop(struct run *r)
 			nanosleep(&ts, NULL); /* a signal ends it early */
 		}
 	}
+	/*
+	 * Events submitted without a wake-up may still wait in the ring when Ctrl-C or -d ends
+	 * the loop: they happened while we were tracing, so they are printed too (a few drains at
+	 * most: under a flood the ring never empties).
+	 */
+	for (int i = 0; i < 4 && !err && !r->out_err && bct_buf__poll(r->buf, 0) > 0; i++)
+		;
 	flush_out(r);
 	return err;
 }
