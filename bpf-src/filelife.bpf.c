@@ -22,12 +22,12 @@
 #include "filelife.h"
 #include "bct_common.bpf.h"
 #include "bct_filter.bpf.h"
+#define BCT_DIR_MAX FILELIFE_DIR_MAX
+#include "bct_fd.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 #define K_FMODE_CREATED (1U << 20) /* include/linux/fs.h */
-#define K_AT_FDCWD -100
-#define DIR_DEPTH 64
 
 static __always_inline struct filelife_event *start(__u16 kind)
 {
@@ -110,89 +110,15 @@ int BPF_KPROBE(kp_vfs_unlink, void *idmap, struct inode *dir, struct dentry *den
 
 /* --- method "tracepoint": paths ---------------------------------------------------------- */
 
-struct walk {
-	char *buf;
-	struct vfsmount *vmnt;
-	struct mount *mnt;
-	struct dentry *d;
-	struct dentry *root_d;
-	struct vfsmount *root_m;
-	__u32 off;
-	bool done;
-};
-
-/* One step up: a path component, or from a mount's root to where it is mounted. */
-static long walk_step(__u64 i, void *arg)
-{
-	struct walk *w = arg;
-	struct dentry *d = w->d, *parent, *mnt_root;
-	struct vfsmount *vmnt = w->vmnt;
-	struct mount *mnt = w->mnt;
-	struct qstr q;
-	__u32 len, off;
-
-	if (d == w->root_d && vmnt == w->root_m) {
-		w->done = true;
-		return 1;
-	}
-	parent = BPF_CORE_READ(d, d_parent);
-	mnt_root = BPF_CORE_READ(vmnt, mnt_root);
-	if (d == mnt_root || d == parent) {
-		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
-
-		if (up == mnt || d != mnt_root) {
-			w->done = true;
-			return 1;
-		}
-		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->mnt = up;
-		w->vmnt = &up->mnt;
-		return 0;
-	}
-	q = BPF_CORE_READ(d, d_name);
-	len = q.len;
-	off = w->off;
-	if (len + 1 > off)
-		return 1;
-	off -= len;
-	bpf_probe_read_kernel(w->buf + (off & (FILELIFE_DIR_MAX - 1)), len & 255, q.name);
-	off -= 1;
-	w->buf[off & (FILELIFE_DIR_MAX - 1)] = '/';
-	w->off = off;
-	w->d = parent;
-	return 0;
-}
-
 /* The absolute path of directory (vmnt, d) into e->dir, ending at e->dir[DIR_MAX]. */
 static __always_inline void dir_path(struct filelife_event *e, struct task_struct *task,
 				     struct vfsmount *vmnt, struct dentry *d)
 {
-	struct walk w = {
-		.buf = e->dir,
-		.vmnt = vmnt,
-		.mnt = container_of(vmnt, struct mount, mnt),
-		.d = d,
-		.root_d = BPF_CORE_READ(task, fs, root.dentry),
-		.root_m = BPF_CORE_READ(task, fs, root.mnt),
-		.off = FILELIFE_DIR_MAX,
-	};
+	bool trunc;
 
-	bpf_loop(DIR_DEPTH, walk_step, &w, 0);
-	if (!w.done)
+	e->dir_off = bct_dir_path(e->dir, task, vmnt, d, &trunc);
+	if (trunc)
 		e->info |= FILELIFE_DIR_TRUNC;
-	e->dir_off = w.off;
-}
-
-static __always_inline struct file *fd_file(struct task_struct *task, long fd)
-{
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds, *f = NULL;
-
-	if (fd < 0 || (__u64)fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-	return f;
 }
 
 static __always_inline struct pt_regs *user_regs(void)
@@ -211,7 +137,7 @@ static __always_inline int opened(void *ctx, long fd)
 	if (fd < 0 || !bct_filter_pass())
 		return 0;
 	task = bpf_get_current_task_btf();
-	f = fd_file(task, fd);
+	f = bct_fd_file(task, fd);
 	if (!f || !(BPF_CORE_READ(f, f_mode) & K_FMODE_CREATED))
 		return 0;
 	e = start(FILELIFE_BIRTH);
@@ -227,7 +153,6 @@ static __always_inline int opened(void *ctx, long fd)
 /* An unlink of path (relative to dfd) that succeeded: a death. */
 static __always_inline int unlinked(void *ctx, long ret, int dfd, const char *path)
 {
-	struct task_struct *task;
 	struct filelife_event *e;
 	char c = 0;
 
@@ -239,17 +164,12 @@ static __always_inline int unlinked(void *ctx, long ret, int dfd, const char *pa
 	bpf_probe_read_user_str(e->name, sizeof(e->name), path);
 	bpf_probe_read_user(&c, 1, path);
 	if (c != '/') {
-		task = bpf_get_current_task_btf();
-		if (dfd == K_AT_FDCWD) {
-			dir_path(e, task, BPF_CORE_READ(task, fs, pwd.mnt),
-				 BPF_CORE_READ(task, fs, pwd.dentry));
-		} else {
-			struct file *f = fd_file(task, dfd);
+		struct task_struct *task = bpf_get_current_task_btf();
+		struct vfsmount *m;
+		struct dentry *d;
 
-			if (f)
-				dir_path(e, task, BPF_CORE_READ(f, f_path.mnt),
-					 BPF_CORE_READ(f, f_path.dentry));
-		}
+		if (bct_dirfd(task, dfd, &m, &d))
+			dir_path(e, task, m, d);
 	}
 	bct_event_submit(e, sizeof(*e));
 	return 0;
@@ -270,7 +190,7 @@ EXIT_OPEN(creat)
 SEC("tracepoint/syscalls/sys_exit_unlink")
 int tp_unlink(struct trace_event_raw_sys_exit *ctx)
 {
-	return unlinked(ctx, ctx->ret, K_AT_FDCWD,
+	return unlinked(ctx, ctx->ret, BCT_AT_FDCWD,
 			(const char *)PT_REGS_PARM1_SYSCALL(user_regs()));
 }
 

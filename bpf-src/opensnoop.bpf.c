@@ -25,6 +25,8 @@
 #define BCT_EVENT_MAX_BYTES (sizeof(struct opensnoop_event) + OPENSNOOP_PATH_BIG)
 #include "bct_common.bpf.h"
 #include "bct_filter.bpf.h"
+#define BCT_DIR_MAX OPENSNOOP_DIR_MAX
+#include "bct_fd.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -33,13 +35,11 @@ char LICENSE[] SEC("license") = "GPL";
 #define K_O_CREAT 0100
 #define K_O_WRONLY_CREAT_TRUNC 01101
 #define K_O_TMPFILE_BIT 020000000
-#define K_AT_FDCWD -100
 
 /* a record with a path area of cls bytes */
 #define REC_SZ(cls) (sizeof(struct opensnoop_event) + (cls))
 /* -F: the name's room after "<dir>/" */
 #define NAME_ROOM (OPENSNOOP_PATH_BIG - OPENSNOOP_DIR_MAX - 1)
-#define DIR_DEPTH 64
 
 enum kind {
 	K_OPEN,
@@ -86,7 +86,7 @@ static __always_inline bool flags_match(__u32 flags)
  */
 static __always_inline void read_args(enum kind kind, struct pt_regs *regs, struct args *a)
 {
-	a->dfd = K_AT_FDCWD;
+	a->dfd = BCT_AT_FDCWD;
 	a->mode = 0;
 	switch (kind) {
 	case K_OPEN:
@@ -142,109 +142,16 @@ struct {
 	__type(value, struct scratch);
 } fullpath_buf SEC(".maps");
 
-struct walk {
-	char *buf;
-	struct vfsmount *vmnt;
-	struct mount *mnt;
-	struct dentry *d;
-	struct dentry *root_d;
-	struct vfsmount *root_m;
-	__u32 off;
-	bool done;
-};
-
-/* One step up the tree: a path component, or a jump from a mount's root to its mount point. */
-static long walk_step(__u64 i, void *arg)
-{
-	struct walk *w = arg;
-	struct dentry *d = w->d, *parent, *mnt_root;
-	struct vfsmount *vmnt = w->vmnt;
-	struct mount *mnt = w->mnt;
-	struct qstr q;
-	__u32 len, off;
-
-	if (d == w->root_d && vmnt == w->root_m) {
-		w->done = true;
-		return 1;
-	}
-	parent = BPF_CORE_READ(d, d_parent);
-	mnt_root = BPF_CORE_READ(vmnt, mnt_root);
-	if (d == mnt_root || d == parent) {
-		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
-
-		if (up == mnt || d != mnt_root) {
-			w->done = true; /* the namespace's root, or a detached tree */
-			return 1;
-		}
-		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->mnt = up;
-		w->vmnt = &up->mnt;
-		return 0;
-	}
-	q = BPF_CORE_READ(d, d_name);
-	len = q.len;
-	off = w->off;
-	if (len + 1 > off)
-		return 1;
-	off -= len;
-	bpf_probe_read_kernel(w->buf + (off & (OPENSNOOP_DIR_MAX - 1)), len & 255, q.name);
-	off -= 1;
-	w->buf[off & (OPENSNOOP_DIR_MAX - 1)] = '/';
-	w->off = off;
-	w->d = parent;
-	return 0;
-}
-
-/*
- * Writes the absolute path of directory (vmnt, d) backwards so that it ends at
- * buf[OPENSNOOP_DIR_MAX], as d_path() would see it from this task's root: crossing mount
- * points upwards, stopping at the task's root (chroot) or the namespace's root. Returns where
- * it starts; sets OPENSNOOP_TRUNC_DIR in *info when it did not fit.
- */
+/* The directory a relative name resolves against (the cwd or openat's dirfd). */
 static __always_inline __u32 dir_path(char *buf, struct vfsmount *vmnt, struct dentry *d,
 				      struct task_struct *task, __u32 *info)
 {
-	struct walk w = {
-		.buf = buf,
-		.vmnt = vmnt,
-		.mnt = container_of(vmnt, struct mount, mnt),
-		.d = d,
-		.root_d = BPF_CORE_READ(task, fs, root.dentry),
-		.root_m = BPF_CORE_READ(task, fs, root.mnt),
-		.off = OPENSNOOP_DIR_MAX,
-	};
+	bool trunc;
+	__u32 off = bct_dir_path(buf, task, vmnt, d, &trunc);
 
-	bpf_loop(DIR_DEPTH, walk_step, &w, 0);
-	if (!w.done)
+	if (trunc)
 		*info |= OPENSNOOP_TRUNC_DIR;
-	return w.off;
-}
-
-/* The directory a relative name resolves against; false if dfd is not an open fd. */
-static __always_inline bool base_dir(int dfd, struct task_struct *task, struct vfsmount **m,
-				     struct dentry **d)
-{
-	struct fdtable *fdt;
-	struct file **fds;
-	struct file *f = NULL;
-
-	if (dfd == K_AT_FDCWD) {
-		*m = BPF_CORE_READ(task, fs, pwd.mnt);
-		*d = BPF_CORE_READ(task, fs, pwd.dentry);
-		return true;
-	}
-	if (dfd < 0)
-		return false;
-	fdt = BPF_CORE_READ(task, files, fdt);
-	if ((__u32)dfd >= BPF_CORE_READ(fdt, max_fds))
-		return false;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[dfd]);
-	if (!f)
-		return false;
-	*m = BPF_CORE_READ(f, f_path.mnt);
-	*d = BPF_CORE_READ(f, f_path.dentry);
-	return true;
+	return off;
 }
 #endif
 
@@ -409,7 +316,7 @@ static __noinline int handle(void *ctx, enum kind kind, struct pt_regs *regs, lo
 		char c = 0;
 
 		bpf_probe_read_user(&c, 1, a.name);
-		if (c && c != '/' && base_dir(a.dfd, task, &m, &d))
+		if (c && c != '/' && bct_dirfd(task, a.dfd, &m, &d))
 			return emit_full(ctx, id, uid, ret, &a, comm, task, m, d);
 	}
 #endif
