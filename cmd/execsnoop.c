@@ -334,7 +334,13 @@ static int add_defines(struct bct_prog *p, void *ctx)
 
 int cmd_execsnoop(int argc, char **argv)
 {
-	struct bct_event_tool tool = { .cols = cols, .columns = columns, .on_event = on_event };
+	/*
+	 * 16 pages per CPU: a ring's pages are resident twice (libbpf maps them twice), and at
+	 * exec rates (a fork-exec storm is about 10k/s) 128 KiB holds tens of milliseconds.
+	 */
+	struct bct_event_tool tool = {
+		.cols = cols, .columns = columns, .on_event = on_event, .ring_pages = 16
+	};
 	struct bct_session s = { .add_defines = add_defines };
 	int rc;
 
