@@ -91,6 +91,9 @@ struct {
 	__uint(max_entries, BCT_EVENTS_BYTES);
 } events SEC(".maps");
 
+/* log2 of the ring's size: the user side sizes the ring at load time and sets this with it */
+const volatile __u32 bct_events_log2 = __builtin_ctzll(BCT_EVENTS_BYTES);
+
 static __always_inline void *bct_event_reserve(__u64 size)
 {
 	void *e = bpf_ringbuf_reserve(&events, size, 0);
@@ -117,8 +120,8 @@ static __always_inline void bct_event_submit_ctx(void *ctx_unused, void *e, __u6
 	 */
 	if (before == 0)
 		flags = BPF_RB_FORCE_WAKEUP;
-	else if (avail >= BCT_EVENTS_BYTES / 2 &&
-		 before / (BCT_EVENTS_BYTES / 16) != avail / (BCT_EVENTS_BYTES / 16))
+	else if (avail >= 1ULL << (bct_events_log2 - 1) &&
+		 before >> (bct_events_log2 - 4) != avail >> (bct_events_log2 - 4))
 		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(e, flags);
 }

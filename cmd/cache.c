@@ -46,12 +46,16 @@ static const char doc[] =
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
+	char shown[96];
+
 	switch (key) {
 	case ARGP_KEY_ARG:
 		if (env.action)
-			argp_error(state, "unexpected argument: '%s'", arg);
+			argp_error(state, "unexpected argument: '%s'",
+				   bct_arg_shown(arg, shown, sizeof(shown)));
 		if (strcmp(arg, "info") && strcmp(arg, "clear") && strcmp(arg, "warm"))
-			argp_error(state, "unknown action: '%s' (use info, clear or warm)", arg);
+			argp_error(state, "unknown action: '%s' (use info, clear or warm)",
+				   bct_arg_shown(arg, shown, sizeof(shown)));
 		env.action = arg;
 		break;
 	case ARGP_KEY_END:

@@ -61,6 +61,7 @@ static const struct bct_cmd *find_tool(const char *name)
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
+	char shown[96];
 	int i;
 
 	switch (key) {
@@ -70,7 +71,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		for (i = 0; i < env.nnames; i++)
 			if (!find_tool(env.names[i]))
 				argp_error(state, "unknown tool: '%s' (see 'bcctool --list')",
-					   env.names[i]);
+					   bct_arg_shown(env.names[i], shown, sizeof(shown)));
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -42,17 +42,21 @@ static const struct bct_opt options[] = {
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
+	char shown[96];
+
 	switch (key) {
 	case 'D':
 		if (env.ndefines == MAX_DEFINES)
 			argp_error(state, "too many -D options");
 		if (!arg[0] || arg[0] == '=')
-			argp_error(state, "invalid define: '%s'", arg);
+			argp_error(state, "invalid define: '%s'",
+				   bct_arg_shown(arg, shown, sizeof(shown)));
 		env.defines[env.ndefines++] = arg;
 		break;
 	case ARGP_KEY_ARG:
 		if (env.file)
-			argp_error(state, "unexpected argument: '%s'", arg);
+			argp_error(state, "unexpected argument: '%s'",
+				   bct_arg_shown(arg, shown, sizeof(shown)));
 		env.file = arg;
 		break;
 	case ARGP_KEY_END:

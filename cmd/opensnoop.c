@@ -136,7 +136,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			env.bad_flag = arg;
 		break;
 	case 'b':
-		bct_arg_u64(state, "buffer pages", arg, 1, 1 << 20, &env.buffer_pages);
+		bct_arg_u64(state, "buffer pages", arg, 1, bct_events_max_pages(),
+			    &env.buffer_pages);
 		if (env.buffer_pages & (env.buffer_pages - 1))
 			argp_error(state, "invalid buffer pages: '%s' (must be a power of two)",
 				   arg);

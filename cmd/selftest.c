@@ -52,6 +52,8 @@ static const char doc[] = "Engine self-test (for the test suite).\v"
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
+	char shown[96];
+
 	switch (key) {
 	case 'r':
 		bct_arg_u64(state, "ring size", arg, 4096, 1 << 30, &env.ring_bytes);
@@ -70,7 +72,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		else if (state->arg_num == 1)
 			env.arg = arg;
 		else
-			argp_error(state, "unrecognized argument: '%s'", arg);
+			argp_error(state, "unrecognized argument: '%s'",
+				   bct_arg_shown(arg, shown, sizeof(shown)));
 		break;
 	case ARGP_KEY_END:
 		if (!env.what)
@@ -83,7 +86,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			if (!env.arg)
 				argp_error(state, "load needs a file name");
 		} else if (strcmp(env.what, "stream")) {
-			argp_error(state, "unknown test: '%s'", env.what);
+			argp_error(state, "unknown test: '%s'",
+				   bct_arg_shown(env.what, shown, sizeof(shown)));
 		}
 		break;
 	default:

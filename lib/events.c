@@ -19,6 +19,7 @@
 #define FLUSH_US 10000 /* output reaches a pipe within 10 ms */
 #define FLUSH_BELOW 32 /* a drain of fewer events is flushed at once (light load: no batching) */
 #define DEFAULT_PAGES 64 /* BCC's -b default, per CPU */
+#define RING_MAX_LOG2 28 /* 256 MiB */
 
 struct run {
 	struct bct_session *s;
@@ -144,19 +145,36 @@ static int loop(struct run *r)
 }
 
 /*
- * BCT_EVENTS_BYTES for BCC's -b pages per CPU: 512 KiB on 2 CPUs by default (at ~850k opens/s
+ * The ring for BCC's -b pages per CPU: 512 KiB on 2 CPUs by default (at ~850k opens/s
  * saturating both CPUs, opensnoop loses ~2%, reported; -b 128 loses none there). The ring's
- * pages count twice in RSS: libbpf maps them twice for wrap-around.
+ * pages count twice in RSS: libbpf maps them twice for wrap-around. Sized at load time, so a
+ * -b value does not change the compiled object.
  */
-static int define_ring(struct bct_session *s, uint64_t pages)
+uint64_t bct_events_max_pages(void)
+{
+	uint64_t per = sysconf(_SC_PAGESIZE) * (uint64_t)libbpf_num_possible_cpus(), max = 1;
+
+	while (max * 2 * per <= 1ULL << RING_MAX_LOG2)
+		max *= 2;
+	return max;
+}
+
+static int size_ring(struct bct_session *s, uint64_t pages)
 {
 	uint64_t bytes = (pages ? pages : DEFAULT_PAGES) * sysconf(_SC_PAGESIZE) *
 			 (uint64_t)libbpf_num_possible_cpus();
-	uint64_t ring = 1;
+	uint32_t log2 = 0;
 
-	while (ring < bytes)
-		ring <<= 1;
-	return bct_prog__define(s->prog, "BCT_EVENTS_BYTES", "%" PRIu64 "ULL", ring);
+	while ((1ULL << log2) < bytes)
+		log2++;
+	if (log2 > RING_MAX_LOG2) {
+		pr_err("a ring of %" PRIu64 " bytes is too big: at most %llu bytes in all CPUs' "
+		       "pages (-b)",
+		       bytes, 1ULL << RING_MAX_LOG2);
+		return -E2BIG;
+	}
+	return bct_prog__set_map_size(s->prog, "events", 1U << log2)
+		       ?: bct_prog__set_const(s->prog, "bct_events_log2", log2);
 }
 
 int bct_events_run(struct bct_session *s, const struct bct_event_tool *t)
@@ -164,7 +182,7 @@ int bct_events_run(struct bct_session *s, const struct bct_event_tool *t)
 	struct run r = { .s = s, .t = t };
 	int err;
 
-	err = define_ring(s, t->ring_pages);
+	err = size_ring(s, t->ring_pages);
 	if (err) {
 		pr_err("cannot set up the BPF program: %s", strerror(-err));
 		bct_session__stop(s);

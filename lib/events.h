@@ -46,6 +46,9 @@ struct bct_event_tool {
 	const char *sep; /* text column separator (lib/out.h); NULL: one space */
 };
 
+/* The most pages per CPU a -b may ask for on this machine (the ring is at most 256 MiB). */
+uint64_t bct_events_max_pages(void);
+
 /*
  * Runs an initialised session (bct_session__init(), its callbacks set) as an event tool, then
  * stops it. Returns the tool's exit code.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The common argp child every tool attaches, and the shared typed option parsers. */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,10 +111,48 @@ const struct argp bct_common_argp = {
 	.parser = common_parse,
 };
 
+/*
+ * arg as it may appear in a one-line message: control bytes and backslashes as \ooo (as the
+ * tools' text output writes them), cut at 64 bytes with "...".
+ */
+const char *bct_arg_shown(const char *arg, char *buf, size_t sz)
+{
+	size_t o = 0;
+
+	for (; *arg && o + 8 < sz; arg++) {
+		unsigned char c = *arg;
+
+		if (o >= 64) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			o += snprintf(buf + o, sz - o, "\\%03o", c);
+		else
+			buf[o++] = c;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+static int bad_range(struct argp_state *state, const char *what, const char *arg, uint64_t min,
+		     uint64_t max)
+{
+	char buf[96];
+
+	if (state)
+		argp_error(state, "invalid %s: '%s' (from %" PRIu64 " to %" PRIu64 ")", what,
+			   bct_arg_shown(arg, buf, sizeof(buf)), min, max);
+	return -EINVAL;
+}
+
 static int bad(struct argp_state *state, const char *what, const char *arg)
 {
+	char buf[96];
+
 	if (state)
-		argp_error(state, "invalid %s: '%s'", what, arg);
+		argp_error(state, "invalid %s: '%s'", what, bct_arg_shown(arg, buf, sizeof(buf)));
 	return -EINVAL;
 }
 
@@ -138,8 +177,10 @@ int bct_arg_u64(struct argp_state *state, const char *what, const char *arg, uin
 {
 	uint64_t v;
 
-	if (parse_u64(arg, &v) || v < min || v > max)
+	if (parse_u64(arg, &v))
 		return bad(state, what, arg);
+	if (v < min || v > max)
+		return bad_range(state, what, arg, min, max);
 	*out = v;
 	return 0;
 }

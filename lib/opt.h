@@ -30,6 +30,12 @@ struct bct_common {
 extern const struct argp bct_common_argp;
 
 /*
+ * arg as a one-line message may show it: control bytes and backslashes as \ooo, cut at 64
+ * bytes with "..." (buf of 96 bytes or more).
+ */
+const char *bct_arg_shown(const char *arg, char *buf, size_t sz);
+
+/*
  * Typed parsers: on bad input they call argp_error() (one line, usage hint, exit 2) when
  * state is non-NULL, or return -EINVAL when it is NULL (unit tests).
  */

@@ -49,6 +49,8 @@ struct bct_prog {
 	int core_fd;
 	struct prog_const consts[4]; /* bct_prog__set_const(), applied at every open */
 	size_t nconsts;
+	struct prog_const sizes[4]; /* bct_prog__set_map_size(), applied at every open */
+	size_t nsizes;
 };
 
 struct bct_prog *bct_prog__new(const struct bct_prog_opts *opts)
@@ -430,6 +432,35 @@ int bct_prog__set_const(struct bct_prog *p, const char *name, uint32_t value)
 	return 0;
 }
 
+int bct_prog__set_map_size(struct bct_prog *p, const char *map, uint32_t max_entries)
+{
+	if (p->nsizes == sizeof(p->sizes) / sizeof(p->sizes[0]))
+		return -E2BIG;
+	p->sizes[p->nsizes].name = map;
+	p->sizes[p->nsizes++].value = max_entries;
+	return 0;
+}
+
+/* Sizes each map named by bct_prog__set_map_size() that the opened object has. */
+static int apply_sizes(struct bct_prog *p)
+{
+	for (size_t i = 0; i < p->nsizes; i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(p->obj, p->sizes[i].name);
+		int err;
+
+		/* a perf-event array (the events' other transport) is one slot per CPU */
+		if (!map || bpf_map__type(map) == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+			continue;
+		err = bpf_map__set_max_entries(map, p->sizes[i].value);
+		if (err) {
+			pr_err("cannot size map '%s' of %s to %u: %s", p->sizes[i].name,
+			       p->src_name, p->sizes[i].value, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 /* Writes each bct_prog__set_const() value into the opened object's .rodata, where present. */
 static int apply_consts(struct bct_prog *p)
 {
@@ -491,7 +522,7 @@ static int open_object(struct bct_prog *p, const char *core_path)
 		pr_err("cannot open BPF object of '%s': %s", p->src_name, strerror(-err));
 		return err;
 	}
-	return apply_consts(p);
+	return apply_sizes(p) ?: apply_consts(p);
 }
 
 static int *compile_only;

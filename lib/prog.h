@@ -135,6 +135,12 @@ int bct_prog__map_fd(const struct bct_prog *p, const char *name);
  */
 int bct_prog__set_const(struct bct_prog *p, const char *name, uint32_t value);
 /*
+ * Sets the max_entries of the program's map at load time (before bct_prog__load()), so that a
+ * size the user chooses (a ring's -b) does not change the compiled object. A program without
+ * that map ignores it. 0 or -E2BIG (at most four).
+ */
+int bct_prog__set_map_size(struct bct_prog *p, const char *map, uint32_t max_entries);
+/*
  * Runs of the loaded programs the kernel skipped (another BPF program was running on the same
  * CPU: recursion misses) plus the program's own count of what it could not record (the
  * per-CPU "lost_events" of bct_common.bpf.h: events not reserved, map updates refused).

@@ -91,8 +91,11 @@ static error_t shared_parse(int key, char *arg, struct argp_state *state)
 	uint64_t v;
 
 	if (key == ARGP_KEY_ARG) {
+		char buf[96];
+
 		if (!o->interval)
-			argp_error(state, "unrecognized arguments: %s", arg);
+			argp_error(state, "unrecognized arguments: %s",
+				   bct_arg_shown(arg, buf, sizeof(buf)));
 		else
 			bct_arg_interval_count(state, arg, &env->interval, &env->count);
 	} else if (is_key(key, o->pid, K_PID)) {
@@ -185,9 +188,11 @@ static error_t tool_parse(int key, char *arg, struct argp_state *state)
 
 error_t bct_no_args(int key, char *arg, struct argp_state *state)
 {
+	char buf[96];
+
 	if (key != ARGP_KEY_ARG)
 		return ARGP_ERR_UNKNOWN;
-	argp_error(state, "unrecognized argument: '%s'", arg);
+	argp_error(state, "unrecognized argument: '%s'", bct_arg_shown(arg, buf, sizeof(buf)));
 	return 0;
 }
 

@@ -48,3 +48,14 @@ tools() {
         [ -n "$output" ] || fail "$t --ebpf printed nothing"
     done
 }
+
+@test "a bad argument is shown escaped: a newline or escape in it never splits or drives the error line" {
+    run_bct 2 opensnoop -p $'12\n3'
+    assert_line --index 0 "opensnoop: invalid PID: '12\\0123'"
+    run_bct 2 pidpersec $'a\eb'
+    assert_line --index 0 "pidpersec: unrecognized arguments: a\\033b"
+    run_bct 2 check $'x\ny'
+    assert_line --index 0 "check: unknown tool: 'x\\012y' (see 'bcctool --list')"
+    run_bct 2 biolatency "$(printf 'x%.0s' {1..100})"
+    assert_line --index 0 --regexp "^biolatency: .*'x{64}\\.\\.\\.'"
+}

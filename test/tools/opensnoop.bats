@@ -547,6 +547,19 @@ count_for() {
     assert_equal "$((printed + lost))" "$((2 * n))"
 }
 
+@test "-b sizes the ring at load time: another size is the same compiled program" {
+    local cache=$BATS_TEST_TMPDIR/cache
+    mkdir -m 0700 "$cache"
+    BCCTOOL_CACHE_DIR=$cache "$BCCTOOL" opensnoop -b 2 -d 100ms >/dev/null
+    BCCTOOL_CACHE_DIR=$cache BCCTOOL_LOG=debug run "$BCCTOOL" opensnoop -b 256 -d 100ms
+    assert_success
+    assert_output --partial "compile cache hit for 'opensnoop.bpf.c'"
+    refute_output --partial "compiling 'opensnoop.bpf.c'"
+    # the largest size is bounded by a usage error, not a failed load
+    run_bct 2 opensnoop -b 1048576
+    assert_output --partial "invalid buffer pages: '1048576' (from 1 to "
+}
+
 @test "--ebpf shows the filters as defines" {
     run_bct opensnoop --ebpf -p 123 -u 7 -x -f O_CREAT -f O_SYNC -n abc -F
     assert_line "#define FILTER_PID 123"
