@@ -4,6 +4,7 @@
  * headers generated from each kernel's BTF). bcctool's own; BCC has no such command.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,36 @@ static void print_kernel(const struct bct_cache_kernel *k, void *ctx)
 	       k->pch_bytes);
 }
 
+/*
+ * Whether dir, which does not exist, can be created: its nearest existing ancestor is a
+ * directory this user may write. Else the reason, in why.
+ */
+static bool creatable(const char *dir, char *why, size_t sz)
+{
+	char path[4096], *slash;
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s", dir);
+	while (strcmp(path, "/") && strcmp(path, ".")) {
+		slash = strrchr(path, '/');
+		if (!slash)
+			strcpy(path, "."); /* a relative path: the working directory */
+		else
+			slash[slash == path] = '\0'; /* up one level; "/" stays "/" */
+		if (stat(path, &sb))
+			continue;
+		if (!S_ISDIR(sb.st_mode))
+			snprintf(why, sz, "%s is not a directory", path);
+		else if (access(path, W_OK))
+			snprintf(why, sz, "%s is not writable", path);
+		else
+			return true;
+		return false;
+	}
+	snprintf(why, sz, "no part of it exists");
+	return false;
+}
+
 static int do_info(void)
 {
 	struct bct_cache_stats st = { 0 };
@@ -123,6 +154,15 @@ static int do_info(void)
 		c = bct_cache__open();
 		if (!c)
 			return 1;
+	} else {
+		char why[4200];
+
+		if (!creatable(dir, why, sizeof(why))) {
+			pr_err("cache directory '%s' does not exist and cannot be created (%s): "
+			       "set BCCTOOL_CACHE_DIR; the tools compile in memory meanwhile",
+			       dir, why);
+			return 1;
+		}
 	}
 	if (c)
 		err = bct_cache__stat(c, &st, NULL, NULL);
@@ -130,12 +170,13 @@ static int do_info(void)
 		ic.json = &j;
 		bct_json_begin(&j, stdout);
 		bct_json_str(&j, "dir", dir);
+		bct_json_bool(&j, "exists", c != NULL);
 		bct_json_uint(&j, "objects", st.objs);
 		bct_json_uint(&j, "object_bytes", st.obj_bytes);
 		bct_json_uint(&j, "kernel_bytes", st.kernel_bytes);
 		bct_json_arr_open(&j, "kernels");
 	} else {
-		printf("directory: %s\n", dir);
+		printf("directory: %s%s\n", dir, c ? "" : " (not created yet)");
 		printf("objects: %lu (%llu bytes)\n", st.objs, st.obj_bytes);
 		printf("kernel headers: %lu kernel%s (%llu bytes)\n", st.kernels,
 		       st.kernels == 1 ? "" : "s", st.kernel_bytes);

@@ -10,7 +10,7 @@ setup() {
 
 @test "info on a missing directory says empty and creates nothing" {
     run_bct cache info
-    assert_line "directory: $BCCTOOL_CACHE_DIR"
+    assert_line "directory: $BCCTOOL_CACHE_DIR (not created yet)"
     assert_line "objects: 0 (0 bytes)"
     assert_line "kernel headers: 0 kernels (0 bytes)"
     [ ! -e "$BCCTOOL_CACHE_DIR" ] || fail "info created $BCCTOOL_CACHE_DIR"
@@ -18,7 +18,22 @@ setup() {
 
 @test "info is the default action" {
     run_bct cache
-    assert_line "directory: $BCCTOOL_CACHE_DIR"
+    assert_line "directory: $BCCTOOL_CACHE_DIR (not created yet)"
+}
+
+@test "info on a directory that cannot be created: one error line, exit 1" {
+    mkdir -m 0500 "$BATS_TEST_TMPDIR/ro"
+    export BCCTOOL_CACHE_DIR=$BATS_TEST_TMPDIR/ro/sub/cache
+    if [ "$(id -u)" -eq 0 ]; then
+        # root may write anywhere: a file in the way instead
+        touch "$BATS_TEST_TMPDIR/file"
+        export BCCTOOL_CACHE_DIR=$BATS_TEST_TMPDIR/file/cache
+    fi
+    BCT_RUN_FLAGS=--separate-stderr run_bct 1 cache info
+    assert_output ""
+    [[ $stderr == "cache: cache directory '$BCCTOOL_CACHE_DIR' does not exist and cannot be created ("*"): set BCCTOOL_CACHE_DIR;"* ]] ||
+        fail "stderr: $stderr"
+    [ "$(wc -l <<<"$stderr")" -eq 1 ] || fail "more than one line"
 }
 
 @test "warm compiles every tool's program, then finds them cached" {
@@ -60,7 +75,7 @@ setup() {
     run_bct __compile "$BATS_TEST_DIRNAME/../fixtures/bpf/count_getpid.bpf.c"
     run_bct cache info --json
     [ "${#lines[@]}" -eq 1 ] || fail "more than one line"
-    run jq -e '.objects == 1 and .dir == env.BCCTOOL_CACHE_DIR and
+    run jq -e '.objects == 1 and .dir == env.BCCTOOL_CACHE_DIR and .exists and
         (.kernels | length) == 1 and .kernels[0].running and .kernels[0].pchs == 1 and
         .kernels[0].vmlinux_h_bytes > 100000' <<<"$output"
     assert_success
