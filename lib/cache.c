@@ -432,7 +432,7 @@ bool bct_cache__has(struct bct_cache *c, const char *path)
 		return false;
 	ok = !fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode);
 	if (ok && !safe_stat(&st)) {
-		refuse(c, path);
+		quarantine(c, pfd, leaf, path); /* removed, or refused if it cannot be */
 		ok = false;
 	}
 	close(pfd);

@@ -178,6 +178,18 @@ EOF
     [[ "$stderr" != *"unsafe"* && "$stderr" != *"not using"* ]] || fail "$stderr"
 }
 
+@test "a group-writable kernel header is removed once, with a warning, and prepared again" {
+    local cache="$BATS_TEST_TMPDIR/c" f
+    BCCTOOL_CACHE_DIR=$cache run_bct __compile "$FIXTURE"
+    f=$(find "$cache/kernels" -name '*.pch' | head -1)
+    [ -n "$f" ] || fail "no precompiled header in $cache"
+    chmod g+w "$f"
+    BCCTOOL_CACHE_DIR=$cache BCT_RUN_FLAGS=--separate-stderr run_bct __compile --no-cache "$FIXTURE"
+    [[ "$stderr" == *"removed the unsafe compile cache entry '$f'"* ]] || fail "$stderr"
+    BCCTOOL_CACHE_DIR=$cache BCT_RUN_FLAGS=--separate-stderr run_bct __compile --no-cache "$FIXTURE"
+    [[ "$stderr" != *"unsafe"* && "$stderr" != *"not using"* ]] || fail "warned again: $stderr"
+}
+
 @test "--no-cache compiles even when cached" {
     BCCTOOL_LOG=debug run_bct __compile --no-cache "$FIXTURE"
     refute_line --partial "compile cache hit"
