@@ -40,6 +40,23 @@ static struct bct_src *read_file(const char *dir, const char *name)
 	return s;
 }
 
+/* Sources read from BCCTOOL_SRC_DIR: kept (and reachable) for the life of the process. */
+static struct bct_src **dir_srcs;
+static size_t ndir_srcs, dir_srcs_cap;
+
+static const struct bct_src *keep(struct bct_src *s)
+{
+	if (bct_grow((void **)&dir_srcs, &dir_srcs_cap, ndir_srcs + 1, sizeof(*dir_srcs))) {
+		free((char *)s->name);
+		free((char *)s->text);
+		free(s);
+		errno = ENOMEM;
+		return NULL;
+	}
+	dir_srcs[ndir_srcs++] = s;
+	return s;
+}
+
 const struct bct_src *bct_src_get(const char *name)
 {
 	const char *dir = getenv("BCCTOOL_SRC_DIR");
@@ -49,7 +66,7 @@ const struct bct_src *bct_src_get(const char *name)
 		struct bct_src *s = read_file(dir, name);
 
 		if (s)
-			return s; /* kept for the life of the process */
+			return keep(s);
 	}
 	for (i = 0; i < bct_nsrcs; i++)
 		if (!strcmp(bct_srcs[i].name, name))
