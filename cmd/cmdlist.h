@@ -41,6 +41,7 @@ BCT_CMD("softirqs", softirqs, "Summarize soft irq event time as histograms", BCT
 BCT_CMD("statsnoop", statsnoop, "Trace stat() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("syncsnoop", syncsnoop, "Trace sync() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("syscount", syscount, "Summarize syscall counts and latencies", BCT_NEEDS_BPF)
+BCT_CMD("tcpaccept", tcpaccept, "Trace TCP accepts", BCT_NEEDS_BPF)
 BCT_CMD("tcpconnect", tcpconnect, "Trace TCP connects", BCT_NEEDS_BPF)
 BCT_CMD("tcpconnlat", tcpconnlat, "Trace TCP connects and show connection latency", BCT_NEEDS_BPF)
 BCT_CMD("tcplife", tcplife, "Trace the lifespan of TCP sessions and summarize", BCT_NEEDS_BPF)
