@@ -163,3 +163,30 @@ direct_io() {
     read -r r1 rm1 w1 wm1 < <(awk '{ print $1, $2, $5, $6 }' "/sys/block/$DISK/stat")
     assert_equal "$((r1 - r0)) $((rm1 - rm0)) $((w1 - w0)) $((wm1 - wm0))" "$1 0 $2 0"
 }
+
+# tcp_netns PREFIX: a network namespace of the test's own in NS, its loopback up, for the TCP
+# tools' tests (their sessions stay out of the host's traffic); teardown runs tcp_netns_del.
+tcp_netns() {
+    command -v ip >/dev/null || skip "ip (iproute2) is not installed"
+    NS=${1}_$$_$BATS_TEST_NUMBER
+    ip netns add "$NS" || fail "cannot create network namespace $NS"
+    ip -n "$NS" link set lo up
+}
+
+tcp_netns_del() {
+    [ -z "${NS:-}" ] || ip netns del "$NS" 2>/dev/null || true
+}
+
+# tcp_sessions VAR ARGS...: test/workloads/tcpcs -w ARGS in NS, waiting for go_workload; its
+# PID in VAR and in BG.
+tcp_sessions() {
+    local var=$1 w out pid
+    shift
+    w=$(workload tcpcs) || return 1
+    out=$(mktemp "$BATS_TEST_TMPDIR/tcpcs.XXXXXX")
+    ip netns exec "$NS" "$w" -w "$@" >"$out" &
+    pid=$!
+    BG+=("$pid")
+    printf -v "$var" %s "$pid"
+    wait_for "$pid" 1000 grep -qx ready "$out" || fail "tcpcs $* never got ready"
+}
