@@ -274,3 +274,44 @@ PY
     assert_equal "$(rows "$SCOMM" | wc -l)" 2
     assert_equal "$(rows "$CCOMM" | wc -l)" 2
 }
+
+# start_gnutls_server: a marked gnutls-serv echo server on a free port (PORT), PID in SRV.
+start_gnutls_server() {
+    local try
+    ln -s "$(command -v gnutls-serv)" "$T/$SCOMM"
+    for try in 1 2 3 4 5; do
+        PORT=$((20000 + RANDOM % 30000))
+        "$T/$SCOMM" --echo -q -p "$PORT" --x509certfile "$T/cert.pem" \
+            --x509keyfile "$T/key.pem" >"$T/srv.out" 2>&1 &
+        SRV=$!
+        BG+=("$SRV")
+        wait_for "$SRV" 1000 grep -q 'listening on IPv4' "$T/srv.out" && return 0
+    done
+    fail "gnutls-serv did not start: $(cat "$T/srv.out")"
+}
+
+@test "GnuTLS: gnutls-cli's WRITE and gnutls-serv's READ; -g leaves them out" {
+    command -v gnutls-serv >/dev/null && command -v gnutls-cli >/dev/null ||
+        skip "gnutls-bin is not installed (make deps)"
+    rm -f "$T/$SCOMM" "$T/$CCOMM"
+    ln -s "$(command -v gnutls-cli)" "$T/$CCOMM"
+    start_gnutls_server
+    local clen=$((${#CMARK} + 1)) mode
+    for mode in all no-gnutls; do
+        if [ "$mode" = all ]; then start_trace -o -n; else start_trace -g; fi
+        printf '%s\n' "$CMARK" | "$T/$CCOMM" --insecure -p "$PORT" 127.0.0.1 >"$T/cli.out" 2>&1 &
+        CLI=$!
+        wait "$CLI" || fail "gnutls-cli failed: $(cat "$T/cli.out")"
+        grep -qx "$CMARK" "$T/cli.out" || fail "no echo from the server"
+        stop_trace
+        if [ "$mode" = no-gnutls ]; then
+            assert_equal "$(rows "$CCOMM" | wc -l)" 0
+            assert_equal "$(rows "$SCOMM" | wc -l)" 0
+            continue
+        fi
+        assert_equal "$(rows "$CCOMM" | grep -c "^WRITE/SEND .* $CLI \+$clen \+\$")" 1
+        assert_equal "$(rows "$SCOMM" | grep -c "^READ/RECV .* $SRV \+$clen \+\$")" 1
+        assert_equal "$(block "$CCOMM" WRITE/SEND)" "$(printf -- '----- DATA -----\n%s\n\n----- END DATA -----' "$CMARK")"
+        assert_equal "$(block "$SCOMM" READ/RECV)" "$(printf -- '----- DATA -----\n%s\n\n----- END DATA -----' "$CMARK")"
+    done
+}
