@@ -369,8 +369,10 @@ static int after_load(struct bct_prog *p, void *ctx)
 		if (env.no_lib[t])
 			continue;
 		if (bct_elf_lib_path(names[t], path, sizeof(path))) {
-			pr_debug("library '%s' not found: %s calls not traced", names[t],
-				 lib_types[t]);
+			/* skipped silently, as BCC does; said under --debug or -d */
+			bct_log(env.kit.common.debug ? BCT_LOG_WARN : BCT_LOG_DEBUG,
+				"library '%s' not found: %s calls not traced", names[t],
+				lib_types[t]);
 			continue;
 		}
 		err = attach_lib(p, t, path, true);
