@@ -386,6 +386,18 @@ void bct_out__strn(struct bct_out *o, const char *s, size_t maxlen)
 		put_cell(o, c, s, n);
 }
 
+void bct_out__mem(struct bct_out *o, const char *s, size_t n)
+{
+	const struct bct_col *c = field(o);
+
+	if (!c)
+		return;
+	if (o->json)
+		put_json_str(o, s ? s : "", s ? n : 0);
+	else
+		put_cell(o, c, s ? s : "", s ? n : 0);
+}
+
 void bct_out__str(struct bct_out *o, const char *s)
 {
 	bct_out__strn(o, s, (size_t)-1);

@@ -102,6 +102,8 @@ void bct_out__int(struct bct_out *o, int64_t v);
 void bct_out__uint(struct bct_out *o, uint64_t v);
 void bct_out__str(struct bct_out *o, const char *s);
 void bct_out__strn(struct bct_out *o, const char *s, size_t maxlen); /* stops at a NUL */
+/* Exactly n bytes, NULs included (JSON "\u0000"; text escapes them as any control byte). */
+void bct_out__mem(struct bct_out *o, const char *s, size_t n);
 void bct_out__double(struct bct_out *o, double v);
 /* No value: JSON leaves the key out, text shows "-". */
 void bct_out__none(struct bct_out *o);
