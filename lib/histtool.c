@@ -272,7 +272,8 @@ static int intervals(struct bct_session *s, const struct bct_hist_tool *t, int f
 		if (env->common.json)
 			strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", localtime(&now));
 		else
-			strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&now));
+			strftime(ts, sizeof(ts), t->time_fmt ? t->time_fmt : "%H:%M:%S",
+				 localtime(&now));
 		bct_hist_print(t, s->ctx, stdout, env->common.json,
 			       env->common.json || env->timestamp ? ts : NULL, iv.v, n);
 		if (!flush_out(out_err) || bct_exiting || last || --left == 0)

@@ -48,6 +48,7 @@ struct bct_hist_tool {
 	void (*key_name)(void *ctx, const void *key, char *buf, size_t sz);
 	bool sort_by_name; /* sections sorted by name, then key; else by key (numerically) */
 	const char *banner; /* text mode, once after attaching; may be NULL */
+	const char *time_fmt; /* text: the -T line's strftime() format; NULL: "%H:%M:%S" */
 	const char *missed_what; /* "I/O events": what a missed run failed to count */
 	/*
 	 * BCC's -e "extension" (BPF side: BCT_HIST_SUM): text "avg = N unit, total: N unit,
