@@ -85,7 +85,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.device = arg;
 		break;
 	case ARGP_KEY_END:
-		if (!env.device)
+		if (!env.device && !env.kit.common.ebpf) /* --ebpf alone: the program */
 			argp_error(state, "the following arguments are required: device");
 		if (env.datasize * env.datacount > MAX_TOTAL)
 			argp_error(state, "-s times -c is %lu bytes: at most %d per write",
@@ -198,6 +198,8 @@ int cmd_ttysnoop(int argc, char **argv)
 	rc = bct_tool_parse(&args, &env.kit, argc, argv);
 	if (rc)
 		return rc;
+	if (!env.device)
+		goto run; /* --ebpf without a device: TTY_RDEV 0 */
 	if (env.device[0] == '/')
 		snprintf(path, sizeof(path), "%s", env.device);
 	else
@@ -210,6 +212,7 @@ int cmd_ttysnoop(int argc, char **argv)
 	if (!S_ISCHR(st.st_mode))
 		pr_warn("%s is not a character device: no writes will show", path);
 	env.rdev = major(st.st_rdev) << 20 | minor(st.st_rdev);
+run:
 	/* the ring holds at least 8 of the largest writes */
 	ev = sizeof(struct ttysnoop_hdr) + 2 * env.datasize * env.datacount + env.datasize;
 	tool.ring_pages = ev * 8 / sysconf(_SC_PAGESIZE) / libbpf_num_possible_cpus() + 1;
