@@ -78,7 +78,7 @@ static int start(struct run *r)
 	bct_buf__set_lost_fn(r->buf, bct_out_lost, r->out);
 	if (r->t->banner && !oo.json && fprintf(stdout, "%s\n", r->t->banner) < 0)
 		r->out_err = -errno;
-	if (!r->out_err)
+	if (!r->out_err && !r->t->no_header)
 		r->out_err = bct_out__header(r->out);
 	if (!flush_out(r))
 		return 0; /* stdout is gone already: nothing to do */

@@ -18,6 +18,7 @@
 #ifndef BCT_EVENTS_H
 #define BCT_EVENTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,7 @@ struct bct_event_tool {
 	 */
 	uint64_t ring_pages;
 	const char *sep; /* text column separator (lib/out.h); NULL: one space */
+	bool no_header; /* text: no header line (a tool that writes raw data: ttysnoop) */
 };
 
 /* The most pages per CPU a -b may ask for on this machine (the ring is at most 256 MiB). */
