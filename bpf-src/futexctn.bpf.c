@@ -10,7 +10,10 @@
  *
  * Defines (set by cmd/futexctn.c), besides the shared -p/-t filters:
  *   FUTEXCTN_MS        -m: milliseconds (default microseconds)
- *   FUTEXCTN_PER_PID   -s: key by process ID instead of thread ID
+ *   FUTEXCTN_PER_PID   -s: key by process ID instead of thread ID, without stacks
+ *   FUTEXCTN_STACK_DEPTH=n, FUTEXCTN_STACK_ENTRIES=n
+ *                      without -s: the user stack of each wait, kept in stackmap (frames per
+ *                      stack, stacks), and part of the key
  *   FUTEXCTN_LOCK=a    -l: only the futex word at address a
  * Credit: the original libbpf-tools futexctn is by Wenbo Zhang.
  */
@@ -46,6 +49,15 @@ struct {
 } starts SEC(".maps");
 
 BCT_HIST_MAP(hists, struct futexctn_key, FUTEXCTN_MAX_KEYS);
+
+#ifndef FUTEXCTN_PER_PID
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, (FUTEXCTN_STACK_DEPTH) * sizeof(__u64));
+	__uint(max_entries, FUTEXCTN_STACK_ENTRIES);
+} stackmap SEC(".maps");
+#endif
 
 SEC("tracepoint/syscalls/sys_enter_futex")
 int futex_enter(struct syscall_trace_enter *ctx)
@@ -88,10 +100,13 @@ int futex_exit(struct syscall_trace_exit *ctx)
 	delta /= 1000;
 #endif
 	key.uaddr = st->uaddr;
+	key.pid = id >> 32;
 #ifdef FUTEXCTN_PER_PID
 	key.id = id >> 32;
+	key.stack_id = -1;
 #else
 	key.id = (__u32)id;
+	key.stack_id = bpf_get_stackid(ctx, &stackmap, BPF_F_USER_STACK);
 #endif
 	h = bct_hist_lookup(&hists, &key);
 	if (!h)

@@ -20,6 +20,8 @@
 struct futexctn_key {
 	__u64 uaddr; /* the futex word's user address */
 	__u32 id; /* the waiting thread's ID; with -s its process ID */
+	__s32 stack_id; /* its user stack in stackmap (< 0: none); -1 with -s */
+	__u32 pid; /* its process ID (to name the stack's addresses) */
 	__u32 pad;
 };
 

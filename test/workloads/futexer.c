@@ -2,7 +2,7 @@
 /*
  * futexer: a known number of contended futex waits, for the tests of futexctn.
  *
- *   futexer [-n N] [-d USEC] [-N COMM] [-w]
+ *   futexer [-n N] [-d USEC] [-N COMM] [-w] [-k]
  *
  * A waiter thread calls futex(FUTEX_WAIT_PRIVATE) on one futex word until it has been woken
  * N times (a wait that returns 0); the main thread sleeps USEC microseconds, then wakes it
@@ -14,6 +14,8 @@
  *   -d USEC     sleep before each wake (default 2000)
  *   -N COMM     the command name of both threads (prctl PR_SET_NAME)
  *   -w          print "ready" on stdout, then wait for SIGUSR1 before starting
+ *   -k          when done, wait for SIGUSR1 (once more) before exiting, so that the tracer
+ *               can still read this process's symbols
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -57,17 +59,19 @@ static void *waiter(void *arg)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: futexer [-n N] [-d USEC] [-N COMM] [-w]\n");
+	fprintf(stderr, "usage: futexer [-n N] [-d USEC] [-N COMM] [-w] [-k]\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
 	long delay = 2000, i;
-	int opt, wait_go = 0;
+	int opt, wait_go = 0, keep = 0;
+	sigset_t set;
+	int sig;
 	pthread_t t;
 
-	while ((opt = getopt(argc, argv, "n:d:N:w")) != -1) {
+	while ((opt = getopt(argc, argv, "n:d:N:wk")) != -1) {
 		switch (opt) {
 		case 'n':
 			nwaits = strtol(optarg, NULL, 10);
@@ -83,6 +87,9 @@ int main(int argc, char **argv)
 		case 'w':
 			wait_go = 1;
 			break;
+		case 'k':
+			keep = 1;
+			break;
 		default:
 			return usage();
 		}
@@ -90,13 +97,10 @@ int main(int argc, char **argv)
 	if (optind != argc || nwaits < 0 || delay < 0)
 		return usage();
 	printf("lock %p\n", (void *)&word);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
 		printf("ready\n");
 		fflush(stdout);
 		if (sigwait(&set, &sig))
@@ -119,5 +123,8 @@ int main(int argc, char **argv)
 	if (pthread_join(t, NULL))
 		return 1;
 	printf("waiter %d\n", atomic_load(&waiter_tid));
+	fflush(stdout);
+	if (keep && sigwait(&set, &sig))
+		return 1;
 	return 0;
 }
