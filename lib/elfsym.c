@@ -339,3 +339,113 @@ int bct_elf_sym_offset(const char *path, const char *sym, uint64_t *off)
 	close(fd);
 	return err;
 }
+
+/* The best function in one symbol table for file offset off; 1 when found, else 0. */
+static int sym_at_in(Elf *elf, Elf32_Word type, uint64_t off, char *name, size_t sz,
+		     uint64_t *delta)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		Elf_Data *data;
+		GElf_Shdr sh;
+		size_t i, n;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != type || !sh.sh_entsize ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 1; i < n; i++) {
+			const char *sname;
+			GElf_Sym s;
+			uint64_t o;
+
+			if (!gelf_getsym(data, (int)i, &s) || GELF_ST_TYPE(s.st_info) != STT_FUNC ||
+			    s.st_shndx == SHN_UNDEF || s.st_shndx >= SHN_LORESERVE || !s.st_value)
+				continue;
+			if (value_offset(elf, &s, &o) || off < o)
+				continue;
+			if (s.st_size ? off - o >= s.st_size : off != o)
+				continue;
+			sname = elf_strptr(elf, sh.sh_link, s.st_name);
+			if (!sname || !*sname)
+				continue;
+			snprintf(name, sz, "%s", sname);
+			if (delta)
+				*delta = off - o;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int bct_elf_sym_at(const char *path, uint64_t off, char *name, size_t sz, uint64_t *delta)
+{
+	Elf *elf;
+	int fd, err;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF)
+		err = -ENOEXEC;
+	else if (sym_at_in(elf, SHT_SYMTAB, off, name, sz, delta) ||
+		 sym_at_in(elf, SHT_DYNSYM, off, name, sz, delta))
+		err = 0;
+	else
+		err = -ENOENT;
+	elf_end(elf);
+	close(fd);
+	return err;
+}
+
+/*
+ * The mapping of pid that holds addr: its file (as /proc/PID/root sees it) and the file offset
+ * of addr. 0, -ESRCH, -ENOENT.
+ */
+static int proc_map_of(pid_t pid, uint64_t addr, char *path, size_t sz, uint64_t *off)
+{
+	char line[4096 + 128], mpath[4096];
+	unsigned long long start, end, pgoff;
+	int err = -ENOENT, n;
+	FILE *f;
+
+	snprintf(line, sizeof(line), "/proc/%d/maps", (int)pid);
+	f = fopen(line, "re");
+	if (!f)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while (fgets(line, sizeof(line), f)) {
+		mpath[0] = '\0';
+		n = sscanf(line, "%llx-%llx %*s %llx %*s %*u %4095[^\n]", &start, &end, &pgoff,
+			   mpath);
+		if (n < 3 || addr < start || addr >= end)
+			continue;
+		if (mpath[0] != '/')
+			break; /* anonymous, [vdso], ...: no file to read */
+		if ((size_t)snprintf(path, sz, "/proc/%d/root%s", (int)pid, mpath) >= sz) {
+			err = -ENAMETOOLONG;
+			break;
+		}
+		*off = addr - start + pgoff;
+		err = 0;
+		break;
+	}
+	fclose(f);
+	return err;
+}
+
+int bct_proc_sym(pid_t pid, uint64_t addr, char *name, size_t sz, uint64_t *delta)
+{
+	char path[4096 + 64];
+	uint64_t off = 0;
+	int err;
+
+	err = proc_map_of(pid, addr, path, sizeof(path), &off);
+	if (err)
+		return err;
+	err = bct_elf_sym_at(path, off, name, sz, delta);
+	return err == -ENOEXEC ? -ENOENT : err;
+}

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /*
  * The file of a library named as BCC's name= takes it: a name with a '/' is a path; else
@@ -33,5 +34,21 @@ int bct_elf_lib_path(const char *name, char *buf, size_t sz);
  * cannot be read.
  */
 int bct_elf_sym_offset(const char *path, const char *sym, uint64_t *off);
+
+/*
+ * The reverse: the function of the ELF file at path whose code holds file offset off (its
+ * start, up to its size; a symbol without a size only at its start), from .symtab, else
+ * .dynsym. 0 with its name in name (cut to fit) and *delta the offset into it (may be NULL);
+ * -ENOENT when no function holds off; -ENOEXEC, -errno as above.
+ */
+int bct_elf_sym_at(const char *path, uint64_t off, char *name, size_t sz, uint64_t *delta);
+
+/*
+ * The function at virtual address addr of process pid: the file mapped there
+ * (/proc/PID/maps, opened through /proc/PID/root), then bct_elf_sym_at(). 0 with the name
+ * (and *delta, may be NULL); -ESRCH when the process is gone, -ENOENT when nothing mapped from
+ * a file holds addr or the file has no function there; -errno.
+ */
+int bct_proc_sym(pid_t pid, uint64_t addr, char *name, size_t sz, uint64_t *delta);
 
 #endif

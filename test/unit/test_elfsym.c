@@ -112,3 +112,47 @@ UNIT_TEST(elf_sym_offset)
 	CHECK_INT(bct_elf_sym_offset("/etc/hostname", "readline", &off2), -ENOEXEC);
 	CHECK_INT(bct_elf_sym_offset("/no/such/file", "readline", &off2), -ENOENT);
 }
+
+/* A function of this program, in its symbol table, for bct_proc_sym(). */
+void unit_elfsym_marker(void);
+__attribute__((noinline)) void unit_elfsym_marker(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+UNIT_TEST(elf_sym_at)
+{
+	char path[PATH_MAX], name[256];
+	uint64_t off, off2, delta = 99;
+
+	/* libc's getaddrinfo: the function found there starts at its offset (it may be an alias) */
+	CHECK_INT(bct_elf_lib_path("c", path, sizeof(path)), 0);
+	CHECK_INT(bct_elf_sym_offset(path, "getaddrinfo", &off), 0);
+	CHECK_INT(bct_elf_sym_at(path, off, name, sizeof(name), &delta), 0);
+	CHECK_INT(delta, 0);
+	CHECK_INT(bct_elf_sym_offset(path, name, &off2), 0);
+	CHECK_INT(off2, off);
+	/* inside it: the same function, with the distance from its start */
+	CHECK_INT(bct_elf_sym_at(path, off + 1, name, sizeof(name), &delta), 0);
+	CHECK_INT(delta, 1);
+	CHECK_INT(bct_elf_sym_at(path, 0, name, sizeof(name), NULL), -ENOENT);
+	CHECK_INT(bct_elf_sym_at("/no/such/file", off, name, sizeof(name), NULL), -ENOENT);
+}
+
+UNIT_TEST(proc_sym)
+{
+	char name[256];
+	uint64_t delta = 99;
+	void *anon = malloc(64);
+
+	CHECK_INT(bct_proc_sym(getpid(), (uint64_t)(uintptr_t)unit_elfsym_marker, name,
+			       sizeof(name), &delta),
+		  0);
+	CHECK_STR(name, "unit_elfsym_marker");
+	CHECK_INT(delta, 0);
+	/* the heap is no file's */
+	CHECK_INT(bct_proc_sym(getpid(), (uint64_t)(uintptr_t)anon, name, sizeof(name), NULL),
+		  -ENOENT);
+	free(anon);
+	CHECK_INT(bct_proc_sym(0x7ffffff0, 0x1000, name, sizeof(name), NULL), -ESRCH);
+}
