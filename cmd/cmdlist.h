@@ -32,6 +32,7 @@ BCT_CMD("mountsnoop", mountsnoop, "Trace mount() and umount() syscalls", BCT_NEE
 BCT_CMD("oomkill", oomkill, "Trace OOM killer", BCT_NEEDS_BPF)
 BCT_CMD("opensnoop", opensnoop, "Trace open() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("pidpersec", pidpersec, "Count new processes (via fork)", BCT_NEEDS_BPF)
+BCT_CMD("profile", profile, "Profile CPU stack traces at a timed interval", BCT_NEEDS_BPF)
 BCT_CMD("reset-trace", reset_trace, "Reset the state of tracing, disabling all tracing", 0)
 BCT_CMD("runqlat", runqlat, "Summarize run queue (scheduler) latency as a histogram", BCT_NEEDS_BPF)
 BCT_CMD("runqslower", runqslower, "Trace high run queue latency", BCT_NEEDS_BPF)
