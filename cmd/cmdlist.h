@@ -29,6 +29,7 @@ BCT_CMD("hardirqs", hardirqs, "Summarize hard irq event time as histograms", BCT
 BCT_CMD("killsnoop", killsnoop, "Trace signals issued by the kill() syscall", BCT_NEEDS_BPF)
 BCT_CMD("mdflush", mdflush, "Trace md flush events", BCT_NEEDS_BPF)
 BCT_CMD("mountsnoop", mountsnoop, "Trace mount() and umount() syscalls", BCT_NEEDS_BPF)
+BCT_CMD("offcputime", offcputime, "Summarize off-CPU time by stack trace", BCT_NEEDS_BPF)
 BCT_CMD("oomkill", oomkill, "Trace OOM killer", BCT_NEEDS_BPF)
 BCT_CMD("opensnoop", opensnoop, "Trace open() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("pidpersec", pidpersec, "Count new processes (via fork)", BCT_NEEDS_BPF)

@@ -318,6 +318,27 @@ struct frames {
 	size_t n;
 };
 
+/* Whether addr is in the BPF program or the tracing glue that ran it. */
+static bool tracing_frame(const struct bct_ksyms *k, uint64_t addr)
+{
+	const struct bct_ksym *s = bct_ksyms_find(k, addr);
+
+	size_t i;
+
+	if (!s)
+		return false;
+	if (!strncmp(s->name, "bpf_trace_run", 13) || !strncmp(s->name, "__bpf_trace_", 12) ||
+	    !strncmp(s->name, "bpf_trampoline_", 15))
+		return true;
+	/* a BPF program: bpf_prog_<16 hex digits>_<name> */
+	if (strncmp(s->name, "bpf_prog_", 9))
+		return false;
+	for (i = 9; i < 25; i++)
+		if (!isxdigit((unsigned char)s->name[i]))
+			return false;
+	return s->name[25] == '_';
+}
+
 static void frames_get(struct bct_stacks *s, const struct bct_stack_rec *r, bool kernel,
 		       struct frames *f)
 {
@@ -334,6 +355,12 @@ static void frames_get(struct bct_stacks *s, const struct bct_stack_rec *r, bool
 	got = bct_stack_read(s->map_fd, id, ips + n, BCT_STACK_MAX_DEPTH);
 	if (got > 0)
 		n += got;
+	/* a tracepoint's stack starts in the BPF program that took it: not the traced code */
+	if (kernel)
+		while (n > 0 && tracing_frame(s->ksyms, ips[0])) {
+			memmove(ips, ips + 1, (n - 1) * sizeof(ips[0]));
+			n--;
+		}
 	/* the stack of a sample already starts at its ip: not twice */
 	if (kernel && r->kernel_ip && n > 1 && ips[1] == ips[0]) {
 		memmove(ips, ips + 1, (n - 1) * sizeof(ips[0]));

@@ -11,6 +11,8 @@
  *   spinner [-w] sleep N USEC   N sleeps of USEC microseconds in spinner_nap()
  *
  *   -w   print "ready" on stdout, then wait for SIGUSR1 before starting
+ *   -k   when done, print "done" on stdout and stay (until killed), so that the process's
+ *        symbols can still be read
  *
  * Exits 0, or 1 when a system call failed; 2 on a usage error.
  */
@@ -98,7 +100,7 @@ __attribute__((noinline)) static int spinner_nap(long n, long usec)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: spinner [-w] spin MS | read MS | sleep N USEC\n");
+	fprintf(stderr, "usage: spinner [-w] [-k] spin MS | read MS | sleep N USEC\n");
 	return 2;
 }
 
@@ -106,12 +108,16 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa;
 	sigset_t mask, old;
-	int i = 1;
-	bool wait = false;
+	int i = 1, rc;
+	bool wait = false, keep = false;
 
-	if (i < argc && !strcmp(argv[i], "-w")) {
-		wait = true;
-		i++;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-w"))
+			wait = true;
+		else if (!strcmp(argv[i], "-k"))
+			keep = true;
+		else
+			return usage();
 	}
 	if (i >= argc)
 		return usage();
@@ -130,11 +136,19 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[i], "spin") && i + 1 < argc) {
 		spinner_burn_cpu(atof(argv[i + 1]));
-		return 0;
+		rc = 0;
+	} else if (!strcmp(argv[i], "read") && i + 1 < argc) {
+		rc = spinner_read_zero(atof(argv[i + 1])) ? 1 : 0;
+	} else if (!strcmp(argv[i], "sleep") && i + 2 < argc) {
+		rc = spinner_nap(atol(argv[i + 1]), atol(argv[i + 2])) ? 1 : 0;
+	} else {
+		return usage();
 	}
-	if (!strcmp(argv[i], "read") && i + 1 < argc)
-		return spinner_read_zero(atof(argv[i + 1])) ? 1 : 0;
-	if (!strcmp(argv[i], "sleep") && i + 2 < argc)
-		return spinner_nap(atol(argv[i + 1]), atol(argv[i + 2])) ? 1 : 0;
-	return usage();
+	if (keep) {
+		printf("done\n");
+		fflush(stdout);
+		for (;;)
+			pause();
+	}
+	return rc;
 }
