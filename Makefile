@@ -46,7 +46,7 @@ CPPFLAGS += -Ilib -Icmd -Ibpf-src -I$(abspath $(O))/gen $(LIBBPF_CFLAGS) -D_GNU_
 	-DBCT_VERSION='"$(VERSION)"' -DBCT_LLVM_VERSION='"$(LLVM_VERSION)"' \
 	-DBCT_LIBDIR='"$(PREFIX)/lib/bcctool"'
 ALL_CFLAGS := -std=gnu11 $(WARN) $(SANFLAGS) $(CFLAGS) $(CPPFLAGS)
-LDLIBS := $(LIBBPF_LIBS) -ldl
+LDLIBS := $(LIBBPF_LIBS) -ldw -ldl
 
 # The compiler plugin: the only C++ and the only thing linking LLVM/Clang. bcctool dlopens it
 # in a short-lived child, so runs that hit the compile cache never map LLVM.
@@ -112,6 +112,9 @@ $(O)/workloads/%: test/workloads/%.c $(O)/.flags
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
 
+# spinner: the stack tools' tests walk its user stack by frame pointers
+$(O)/workloads/spinner: ALL_CFLAGS += -O0 -fno-omit-frame-pointer
+
 $(O)/gen/bpf_src.c: $(EMBED) scripts/embed-src.sh
 	$(call msg,GEN,$@)
 	@mkdir -p $(@D)
@@ -151,7 +154,7 @@ $(UNIT_BIN): $(UNIT_OBJS) $(LIB_OBJS) $(GEN_OBJS)
 $(O)/test/unit/%.o: ALL_CFLAGS += -Itest/unit
 
 # --- dependencies: Debian packages needed to build and test -------------------------------
-DEPS := make gcc g++ pkg-config libbpf-dev libelf-dev zlib1g-dev llvm-19-dev \
+DEPS := make gcc g++ pkg-config libbpf-dev libelf-dev libdw-dev zlib1g-dev llvm-19-dev \
 	libclang-cpp19-dev libclang-19-dev clang-19 clang-format bats bats-assert bats-support bpftool jq \
 	util-linux kmod man-db bpftrace parallel iproute2 procps strace python3 openssl gnutls-bin \
 	e2fsprogs xfsprogs btrfs-progs

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * offcputime: summarize the time threads spend off CPU by the stack trace where they left it,
+ * printed at the end as BCC does (text, folded, or --json).
+ *
+ * Interface of BCC's offcputime by Brendan Gregg; written anew, with --json. The kernel sums
+ * the microseconds per (thread, command, kernel stack, user stack) (bpf-src/offcputime.bpf.c);
+ * lib/stack.h reads and symbolizes them.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <linux/types.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "offcputime.h"
+#include "prog.h"
+#include "signals.h"
+#include "stack.h"
+#include "tool.h"
+
+enum { K_STORAGE = 0x100, K_STATE };
+
+static struct offcpu_env {
+	struct bct_env kit; /* --json... */
+	uint64_t tgid; /* -p */
+	uint64_t pid; /* -t */
+	bool have_tgid, have_pid;
+	bool user_threads;
+	bool kernel_threads;
+	bool user_only;
+	bool kernel_only;
+	bool delimited;
+	bool folded;
+	uint64_t storage;
+	uint64_t min_us;
+	uint64_t max_us;
+	bool have_state;
+	uint64_t state;
+	uint64_t duration;
+} env = { .storage = 1024, .min_us = 1, .max_us = UINT64_MAX };
+
+static const struct bct_opt opts[] = {
+	BCT_CUSTOM('p', "pid", "PID", "trace this PID only"),
+	BCT_CUSTOM('t', "tid", "TID", "trace this TID only"),
+	BCT_FLAG('u', "user-threads-only", &env.user_threads,
+		 "user threads only (no kernel threads)"),
+	BCT_FLAG('k', "kernel-threads-only", &env.kernel_threads,
+		 "kernel threads only (no user threads)"),
+	BCT_FLAG('U', "user-stacks-only", &env.user_only,
+		 "show stacks from user space only (no kernel space stacks)"),
+	BCT_FLAG('K', "kernel-stacks-only", &env.kernel_only,
+		 "show stacks from kernel space only (no user space stacks)"),
+	BCT_FLAG('d', "delimited", &env.delimited, "insert delimiter between kernel/user stacks"),
+	BCT_FLAG('f', "folded", &env.folded, "output folded format"),
+	BCT_CUSTOM(K_STORAGE, "stack-storage-size", "STACK_STORAGE_SIZE",
+		   "the number of unique stack traces that can be stored and displayed "
+		   "(default 1024)"),
+	BCT_CUSTOM('m', "min-block-time", "MIN_BLOCK_TIME",
+		   "the amount of time in microseconds over which we store traces (default 1)"),
+	BCT_CUSTOM('M', "max-block-time", "MAX_BLOCK_TIME",
+		   "the amount of time in microseconds under which we store traces (default "
+		   "U64_MAX)"),
+	BCT_CUSTOM(K_STATE, "state", "STATE",
+		   "filter on this thread state bitmask (eg, 2 == TASK_UNINTERRUPTIBLE) see "
+		   "include/linux/sched.h"),
+	{ 0 },
+};
+
+static const char doc[] =
+	"Summarize off-CPU time by stack trace\n"
+	"\v"
+	"examples:\n"
+	"    offcputime             # trace off-CPU stack time until Ctrl-C\n"
+	"    offcputime 5           # trace for 5 seconds only\n"
+	"    offcputime -f 5        # 5 seconds, and output in folded format\n"
+	"    offcputime -m 1000     # trace only events that last more than 1000 usec\n"
+	"    offcputime -M 10000    # trace only events that last less than 10000 usec\n"
+	"    offcputime -p 185      # only trace threads for PID 185\n"
+	"    offcputime -t 188      # only trace thread 188\n"
+	"    offcputime -u          # only trace user threads (no kernel)\n"
+	"    offcputime -k          # only trace kernel threads (no user)\n"
+	"    offcputime -U          # only show user space stacks (no kernel)\n"
+	"    offcputime -K          # only show kernel space stacks (no user)\n"
+	"    offcputime --json 5    # one JSON object per stack\n";
+
+/* BCC's mutually exclusive group -p/-t/-u/-k: the option given before key, if any. */
+static const char *thread_opt(int key)
+{
+	if (key != 'p' && env.have_tgid)
+		return "-p/--pid";
+	if (key != 't' && env.have_pid)
+		return "-t/--tid";
+	if (key != 'u' && env.user_threads)
+		return "-u/--user-threads-only";
+	if (key != 'k' && env.kernel_threads)
+		return "-k/--kernel-threads-only";
+	return NULL;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	static bool have_duration;
+	const char *other;
+	uint64_t v;
+
+	switch (key) {
+	case 'p':
+		if ((other = thread_opt('p')))
+			argp_error(state, "argument -p/--pid: not allowed with argument %s", other);
+		bct_stack_arg_int(state, "-p/--pid", arg, false, UINT32_MAX, &env.tgid);
+		env.have_tgid = true;
+		break;
+	case 't':
+		if ((other = thread_opt('t')))
+			argp_error(state, "argument -t/--tid: not allowed with argument %s", other);
+		bct_stack_arg_int(state, "-t/--tid", arg, false, UINT32_MAX, &env.pid);
+		env.have_pid = true;
+		break;
+	case K_STORAGE:
+		bct_stack_arg_int(state, "--stack-storage-size", arg, true, 1 << 24, &env.storage);
+		break;
+	case 'm':
+		bct_stack_arg_int(state, "-m/--min-block-time", arg, true, INT64_MAX, &env.min_us);
+		break;
+	case 'M':
+		bct_stack_arg_int(state, "-M/--max-block-time", arg, true, INT64_MAX, &env.max_us);
+		break;
+	case K_STATE:
+		bct_stack_arg_int(state, "--state", arg, false, UINT32_MAX, &env.state);
+		env.have_state = true;
+		break;
+	case ARGP_KEY_ARG:
+		if (have_duration)
+			argp_error(state, "unrecognized arguments: %s", arg);
+		have_duration = true;
+		bct_stack_arg_int(state, "duration", arg, true, UINT32_MAX, &v);
+		env.duration = v;
+		break;
+	case ARGP_KEY_END:
+		if (env.user_threads && (other = thread_opt('u')))
+			argp_error(state,
+				   "argument -u/--user-threads-only: not allowed with argument %s",
+				   other);
+		if (env.kernel_threads && (other = thread_opt('k')))
+			argp_error(
+				state,
+				"argument -k/--kernel-threads-only: not allowed with argument %s",
+				other);
+		if (env.user_only && env.kernel_only)
+			argp_error(state, "argument -K/--kernel-stacks-only: not allowed with "
+					  "argument -U/--user-stacks-only");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct bct_tool_args args = {
+	.opts = opts,
+	.parser = parse_arg,
+	.args_doc = "[duration]",
+	.doc = doc,
+};
+
+/* --- attach methods: every program in bpf-src/offcputime.bpf.c ---------------------------- */
+
+static const struct bct_method methods[] = {
+	{ .name = "kprobe",
+	  .progs = BCT_PROGS(BCT_PROG("oncpu_kprobe", "kprobe/finish_task_switch.isra.0")) },
+	{ .name = "tp_btf",
+	  .progs = BCT_PROGS(BCT_PROG("oncpu_btf", "tp_btf/sched_switch")),
+	  .approx = "kernel stacks end at __schedule, not finish_task_switch" },
+	{ .name = "raw_tp",
+	  .progs = BCT_PROGS(BCT_PROG("oncpu_raw", "raw_tp/sched_switch")),
+	  .approx = "kernel stacks end at __schedule, not finish_task_switch" },
+	{ NULL },
+};
+
+static const struct bct_hook hooks[] = { { "context switches", methods, false }, { NULL } };
+
+const struct bct_needs needs_offcputime = {
+	.src_name = "offcputime.bpf.c",
+	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
+};
+
+/* --- set-up ------------------------------------------------------------------------------- */
+
+static int add_defines(struct bct_prog *p, void *ctx)
+{
+	int err;
+
+	(void)ctx;
+	err = bct_prog__define(p, "BCT_STACK_STORAGE", "%" PRIu64, env.storage);
+	err = err ?: bct_prog__define(p, "OFFCPU_MIN_US", "%" PRIu64 "ULL", env.min_us);
+	err = err ?: bct_prog__define(p, "OFFCPU_MAX_US", "%" PRIu64 "ULL", env.max_us);
+	if (env.have_tgid)
+		err = err ?: bct_prog__define(p, "OFFCPU_TGID", "%" PRIu64, env.tgid);
+	else if (env.have_pid)
+		err = err ?: bct_prog__define(p, "OFFCPU_PID", "%" PRIu64, env.pid);
+	else if (env.user_threads)
+		err = err ?: bct_prog__define(p, "OFFCPU_USER_THREADS", NULL);
+	else if (env.kernel_threads)
+		err = err ?: bct_prog__define(p, "OFFCPU_KERNEL_THREADS", NULL);
+	if (env.have_state)
+		err = err ?: bct_prog__define(p, "OFFCPU_STATE", "%" PRIu64, env.state);
+	if (env.user_only)
+		err = err ?: bct_prog__define(p, "BCT_STACK_NO_KERNEL", NULL);
+	if (env.kernel_only)
+		err = err ?: bct_prog__define(p, "BCT_STACK_NO_USER", NULL);
+	return err;
+}
+
+/* --- output ------------------------------------------------------------------------------- */
+
+static int print_stacks(struct bct_session *s)
+{
+	struct bct_stack_fmt fmt = {
+		.user_only = env.user_only,
+		.kernel_only = env.kernel_only,
+		.delimited = env.delimited,
+		.folded = env.folded,
+		.json = env.kit.common.json,
+		.value_key = "total_us",
+		.json_tid = true,
+	};
+	int counts = bct_prog__map_fd(s->prog, "counts");
+	struct offcpu_key key, next, *keys = NULL;
+	struct bct_stack_rec *recs = NULL;
+	size_t n = 0, i;
+	struct bct_stacks st;
+	uint64_t val;
+	int err;
+
+	err = bct_stacks_init(&st, &fmt, bct_prog__map_fd(s->prog, "stack_traces"));
+	if (err)
+		return err;
+	keys = calloc(OFFCPU_MAX_KEYS, sizeof(*keys));
+	recs = calloc(OFFCPU_MAX_KEYS, sizeof(*recs));
+	if (!keys || !recs) {
+		err = -ENOMEM;
+		pr_err("cannot read the stacks: %s", strerror(ENOMEM));
+		goto out;
+	}
+	for (err = bpf_map_get_next_key(counts, NULL, &next); !err && n < OFFCPU_MAX_KEYS;
+	     err = bpf_map_get_next_key(counts, &key, &next)) {
+		key = next;
+		if (bpf_map_lookup_elem(counts, &key, &val))
+			continue;
+		keys[n] = key;
+		keys[n].comm[OFFCPU_COMM_LEN - 1] = '\0';
+		recs[n] = (struct bct_stack_rec){
+			.comm = keys[n].comm,
+			.pid = key.pid,
+			.sym_pid = key.tgid,
+			.user_id = key.user_stack_id,
+			.kernel_id = key.kernel_stack_id,
+			.value = val,
+		};
+		n++;
+	}
+	err = 0;
+	bct_stacks_sort(recs, n);
+	for (i = 0; i < n; i++)
+		bct_stacks_print(&st, stdout, &recs[i]);
+	fflush(stdout);
+	if (st.missing)
+		fprintf(stderr,
+			"WARNING: %" PRIu64 " stack traces lost and could not be displayed.%s\n",
+			st.missing, st.enomem ? " Consider increasing --stack-storage-size." : "");
+out:
+	free(keys);
+	free(recs);
+	bct_stacks_free(&st);
+	return err;
+}
+
+int cmd_offcputime(int argc, char **argv)
+{
+	struct bct_session s = { .add_defines = add_defines };
+	char what[64];
+	int rc, err;
+
+	rc = bct_tool_parse(&args, &env.kit, argc, argv);
+	if (rc)
+		return rc;
+	if (env.kernel_threads && env.user_only) {
+		fprintf(stderr, "ERROR: Displaying user stacks for kernel threads doesn't make "
+				"sense.\n");
+		return 2;
+	}
+	env.kit.duration_ms = env.duration * 1000;
+	if (bct_session__init(&s, &env.kit, &needs_offcputime, NULL))
+		return 1;
+	if (env.kit.common.ebpf) {
+		err = bct_session__print_source(&s);
+		bct_session__stop(&s);
+		return err ? 1 : 0;
+	}
+	err = bct_session__start(&s);
+	if (!err)
+		err = bct_session__go(&s);
+	if (err) {
+		bct_session__stop(&s);
+		return err == -EINTR && bct_exiting ? 0 : 1;
+	}
+	if (!env.folded && !env.kit.common.json) {
+		if (env.have_tgid)
+			snprintf(what, sizeof(what), "PID %" PRIu64, env.tgid);
+		else if (env.have_pid)
+			snprintf(what, sizeof(what), "TID %" PRIu64, env.pid);
+		else if (env.user_threads)
+			snprintf(what, sizeof(what), "user threads");
+		else if (env.kernel_threads)
+			snprintf(what, sizeof(what), "kernel threads");
+		else
+			snprintf(what, sizeof(what), "all threads");
+		printf("Tracing off-CPU time (us) of %s by %s stack", what,
+		       env.user_only	 ? "user"
+		       : env.kernel_only ? "kernel"
+					 : "user + kernel");
+		if (env.duration)
+			printf(" for %" PRIu64 " secs.\n", env.duration);
+		else
+			printf("... Hit Ctrl-C to end.\n");
+		fflush(stdout);
+	}
+	bct_stack_wait(env.kit.duration_ms);
+	if (!env.folded && !env.kit.common.json)
+		putchar('\n');
+	err = print_stacks(&s);
+	bct_session__stop(&s);
+	return err ? 1 : 0;
+}

@@ -1,0 +1,548 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Stack symbolization and output (lib/stack.h). Kernel symbols: the text symbols of kallsyms
+ * in one array sorted by address, found by binary search. User symbols: one libdwfl session
+ * per process, made on first use from /proc/PID/maps and kept; a process that is gone (or
+ * whose maps cannot be read) is remembered as such and its frames print as "[unknown]".
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <argp.h>
+#include <time.h>
+#include <unistd.h>
+#include <elfutils/libdwfl.h>
+
+#include "json.h"
+#include "log.h"
+#include "signals.h"
+#include "stack.h"
+#include "util.h"
+
+#define UNKNOWN "[unknown]"
+
+/* --- kernel symbols ----------------------------------------------------------------------- */
+
+struct bct_ksyms {
+	struct bct_ksym *syms;
+	size_t n;
+	char *names; /* every name, NUL-separated */
+};
+
+static int cmp_ksym(const void *a, const void *b)
+{
+	const struct bct_ksym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	/* same address: keep the file's order (names are stored in it) */
+	return x->name < y->name ? -1 : x->name > y->name;
+}
+
+/* Whether a kallsyms type letter is a data symbol (BCC leaves those out). */
+static bool data_type(char t)
+{
+	return strchr("bBdDrR", t) != NULL;
+}
+
+struct bct_ksyms *bct_ksyms_load(const char *path)
+{
+	struct bct_ksyms *k = calloc(1, sizeof(*k));
+	size_t cap = 0, ncap = 0, nlen = 0, len;
+	char line[512], *end, *name;
+	uint64_t addr;
+	FILE *f = NULL;
+	int err = ENOMEM;
+
+	if (!k)
+		goto fail;
+	f = fopen(path ? path : "/proc/kallsyms", "re");
+	if (!f) {
+		err = errno;
+		goto fail;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		errno = 0;
+		addr = strtoull(line, &end, 16);
+		if (end == line || errno || addr == 0 || *end != ' ' || !end[1] || end[2] != ' ')
+			continue;
+		if (data_type(end[1]))
+			continue;
+		name = end + 3;
+		len = strcspn(name, " \t\n");
+		if (!len)
+			continue;
+		if (bct_grow((void **)&k->syms, &cap, k->n + 1, sizeof(*k->syms)) ||
+		    bct_grow((void **)&k->names, &ncap, nlen + len + 1, 1))
+			goto fail;
+		memcpy(k->names + nlen, name, len);
+		k->names[nlen + len] = '\0';
+		k->syms[k->n].addr = addr;
+		k->syms[k->n].name = (const char *)(uintptr_t)nlen; /* an offset until done */
+		k->n++;
+		nlen += len + 1;
+	}
+	if (ferror(f)) {
+		err = EIO;
+		goto fail;
+	}
+	fclose(f);
+	for (size_t i = 0; i < k->n; i++)
+		k->syms[i].name = k->names + (uintptr_t)k->syms[i].name;
+	if (k->n > 1)
+		qsort(k->syms, k->n, sizeof(*k->syms), cmp_ksym);
+	return k;
+fail:
+	if (f)
+		fclose(f);
+	bct_ksyms_free(k);
+	errno = err;
+	return NULL;
+}
+
+const struct bct_ksym *bct_ksyms_find(const struct bct_ksyms *k, uint64_t addr)
+{
+	size_t lo = 0, hi, mid;
+
+	if (!k || !k->n || addr < k->syms[0].addr)
+		return NULL;
+	hi = k->n; /* the answer is in [lo, hi) */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (k->syms[mid].addr <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	/* of several names at one address, the first */
+	while (lo > 0 && k->syms[lo - 1].addr == k->syms[lo].addr)
+		lo--;
+	return &k->syms[lo];
+}
+
+const char *bct_ksyms_name(const struct bct_ksyms *k, uint64_t addr, bool offset, char *buf,
+			   size_t sz)
+{
+	const struct bct_ksym *s = bct_ksyms_find(k, addr);
+
+	if (!s)
+		snprintf(buf, sz, UNKNOWN);
+	else if (offset)
+		snprintf(buf, sz, "%s+0x%" PRIx64, s->name, addr - s->addr);
+	else
+		snprintf(buf, sz, "%s", s->name);
+	return buf;
+}
+
+size_t bct_ksyms_count(const struct bct_ksyms *k)
+{
+	return k ? k->n : 0;
+}
+
+void bct_ksyms_free(struct bct_ksyms *k)
+{
+	if (!k)
+		return;
+	free(k->syms);
+	free(k->names);
+	free(k);
+}
+
+/* --- user symbols ------------------------------------------------------------------------- */
+
+struct proc_syms {
+	pid_t pid;
+	Dwfl *dwfl; /* NULL: the process is gone or unreadable */
+};
+
+struct bct_usyms {
+	struct proc_syms *procs;
+	size_t n, cap;
+};
+
+static char *debuginfo_path;
+
+static const Dwfl_Callbacks proc_callbacks = {
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.debuginfo_path = &debuginfo_path,
+};
+
+struct bct_usyms *bct_usyms_new(void)
+{
+	return calloc(1, sizeof(struct bct_usyms));
+}
+
+static Dwfl *proc_dwfl(struct bct_usyms *u, pid_t pid)
+{
+	struct proc_syms *p;
+	Dwfl *d;
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		if (u->procs[i].pid == pid)
+			return u->procs[i].dwfl;
+	if (bct_grow((void **)&u->procs, &u->cap, u->n + 1, sizeof(*u->procs)))
+		return NULL; /* not cached: tried again next time */
+	d = dwfl_begin(&proc_callbacks);
+	if (d) {
+		dwfl_report_begin(d);
+		if (dwfl_linux_proc_report(d, pid) != 0 || dwfl_report_end(d, NULL, NULL) != 0) {
+			pr_debug("stack: no symbols for process %d: %s", (int)pid, dwfl_errmsg(-1));
+			dwfl_end(d);
+			d = NULL;
+		}
+	}
+	p = &u->procs[u->n++];
+	p->pid = pid;
+	p->dwfl = d;
+	return d;
+}
+
+const char *bct_usyms_name(struct bct_usyms *u, pid_t pid, uint64_t addr, bool offset, char *buf,
+			   size_t sz)
+{
+	Dwfl *d = u ? proc_dwfl(u, pid) : NULL;
+	Dwfl_Module *m = d ? dwfl_addrmodule(d, addr) : NULL;
+	const char *name = NULL;
+	GElf_Off off = 0;
+	GElf_Sym sym;
+
+	if (m)
+		name = dwfl_module_addrinfo(m, addr, &off, &sym, NULL, NULL, NULL);
+	if (!name)
+		snprintf(buf, sz, UNKNOWN);
+	else if (offset)
+		snprintf(buf, sz, "%s+0x%" PRIx64, name, (uint64_t)off);
+	else
+		snprintf(buf, sz, "%s", name);
+	return buf;
+}
+
+void bct_usyms_free(struct bct_usyms *u)
+{
+	size_t i;
+
+	if (!u)
+		return;
+	for (i = 0; i < u->n; i++)
+		if (u->procs[i].dwfl)
+			dwfl_end(u->procs[i].dwfl);
+	free(u->procs);
+	free(u);
+}
+
+/* --- stacks ------------------------------------------------------------------------------- */
+
+int bct_stack_read(int map_fd, int32_t id, uint64_t *ips, size_t max)
+{
+	uint64_t val[BCT_STACK_MAX_DEPTH];
+	uint32_t key = (uint32_t)id;
+	size_t n;
+
+	if (id < 0)
+		return -EINVAL;
+	memset(val, 0, sizeof(val));
+	if (bpf_map_lookup_elem(map_fd, &key, val))
+		return -errno;
+	for (n = 0; n < BCT_STACK_MAX_DEPTH && n < max && val[n]; n++)
+		ips[n] = val[n];
+	return (int)n;
+}
+
+int bct_stacks_init(struct bct_stacks *s, const struct bct_stack_fmt *fmt, int map_fd)
+{
+	memset(s, 0, sizeof(*s));
+	s->fmt = *fmt;
+	s->map_fd = map_fd;
+	if (!fmt->user_only) {
+		s->ksyms = bct_ksyms_load(NULL);
+		if (!s->ksyms) {
+			int err = -errno;
+
+			pr_err("cannot read kernel symbols from /proc/kallsyms: %s",
+			       strerror(-err));
+			return err;
+		}
+	}
+	if (!fmt->kernel_only) {
+		s->usyms = bct_usyms_new();
+		if (!s->usyms) {
+			pr_err("cannot resolve user symbols: %s", strerror(ENOMEM));
+			bct_stacks_free(s);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+	const struct bct_stack_rec *x = a, *y = b;
+
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->kernel_id != y->kernel_id)
+		return x->kernel_id < y->kernel_id ? -1 : 1;
+	return x->user_id < y->user_id ? -1 : x->user_id > y->user_id;
+}
+
+void bct_stacks_sort(struct bct_stack_rec *recs, size_t n)
+{
+	if (n > 1)
+		qsort(recs, n, sizeof(*recs), cmp_rec);
+}
+
+void bct_stacks_free(struct bct_stacks *s)
+{
+	bct_ksyms_free(s->ksyms);
+	bct_usyms_free(s->usyms);
+	s->ksyms = NULL;
+	s->usyms = NULL;
+}
+
+/* A stack id the kernel failed to fill (EFAULT: there was no such stack, not a miss). */
+static bool id_missed(int32_t id)
+{
+	return id < 0 && id != -EFAULT;
+}
+
+/* One side's frames, symbolized, leaf first. */
+struct frames {
+	char (*name)[256];
+	size_t n;
+};
+
+/* Whether addr is in the BPF program or the tracing glue that ran it. */
+static bool tracing_frame(const struct bct_ksyms *k, uint64_t addr)
+{
+	const struct bct_ksym *s = bct_ksyms_find(k, addr);
+
+	size_t i;
+
+	if (!s)
+		return false;
+	if (!strncmp(s->name, "bpf_trace_run", 13) || !strncmp(s->name, "__bpf_trace_", 12) ||
+	    !strncmp(s->name, "bpf_trampoline_", 15))
+		return true;
+	/* a BPF program: bpf_prog_<16 hex digits>_<name> */
+	if (strncmp(s->name, "bpf_prog_", 9))
+		return false;
+	for (i = 9; i < 25; i++)
+		if (!isxdigit((unsigned char)s->name[i]))
+			return false;
+	return s->name[25] == '_';
+}
+
+static void frames_get(struct bct_stacks *s, const struct bct_stack_rec *r, bool kernel,
+		       struct frames *f)
+{
+	uint64_t ips[BCT_STACK_MAX_DEPTH + 1];
+	int32_t id = kernel ? r->kernel_id : r->user_id;
+	size_t n = 0, i;
+	int got;
+
+	f->n = 0;
+	if (id < 0)
+		return;
+	if (kernel && r->kernel_ip)
+		ips[n++] = r->kernel_ip;
+	got = bct_stack_read(s->map_fd, id, ips + n, BCT_STACK_MAX_DEPTH);
+	if (got > 0)
+		n += got;
+	/* a tracepoint's stack starts in the BPF program that took it: not the traced code */
+	if (kernel)
+		while (n > 0 && tracing_frame(s->ksyms, ips[0])) {
+			memmove(ips, ips + 1, (n - 1) * sizeof(ips[0]));
+			n--;
+		}
+	/* the stack of a sample already starts at its ip: not twice */
+	if (kernel && r->kernel_ip && n > 1 && ips[1] == ips[0]) {
+		memmove(ips, ips + 1, (n - 1) * sizeof(ips[0]));
+		n--;
+	}
+	for (i = 0; i < n; i++) {
+		char *b = f->name[i];
+
+		if (kernel) {
+			bct_ksyms_name(s->ksyms, ips[i], false, b, sizeof(f->name[i]));
+			if (s->fmt.annotate)
+				strncat(b, "_[k]", sizeof(f->name[i]) - strlen(b) - 1);
+		} else {
+			bct_usyms_name(s->usyms, (pid_t)r->sym_pid, ips[i], false, b,
+				       sizeof(f->name[i]));
+		}
+	}
+	f->n = n;
+}
+
+static void print_folded(struct bct_stacks *s, FILE *out, const struct bct_stack_rec *r,
+			 const struct frames *kf, const struct frames *uf)
+{
+	size_t i;
+
+	fputs(r->comm, out);
+	if (!s->fmt.kernel_only) {
+		if (id_missed(r->user_id))
+			fputs(";[Missed User Stack]", out);
+		else
+			for (i = uf->n; i-- > 0;)
+				fprintf(out, ";%s", uf->name[i]);
+	}
+	if (!s->fmt.user_only) {
+		if (s->fmt.delimited && !s->fmt.kernel_only && r->kernel_id >= 0 && r->user_id >= 0)
+			fputs(";-", out);
+		if (id_missed(r->kernel_id))
+			fputs(";[Missed Kernel Stack]", out);
+		else
+			for (i = kf->n; i-- > 0;)
+				fprintf(out, ";%s", kf->name[i]);
+	}
+	fprintf(out, " %" PRIu64 "\n", r->value);
+}
+
+static void print_text(struct bct_stacks *s, FILE *out, const struct bct_stack_rec *r,
+		       const struct frames *kf, const struct frames *uf)
+{
+	size_t i;
+
+	if (!s->fmt.user_only) {
+		if (id_missed(r->kernel_id))
+			fputs("    [Missed Kernel Stack]\n", out);
+		else
+			for (i = 0; i < kf->n; i++)
+				fprintf(out, "    %s\n", kf->name[i]);
+	}
+	if (!s->fmt.kernel_only) {
+		if (s->fmt.delimited && !s->fmt.user_only && r->kernel_id >= 0 && r->user_id >= 0)
+			fputs("    --\n", out);
+		if (id_missed(r->user_id))
+			fputs("    [Missed User Stack]\n", out);
+		else
+			for (i = 0; i < uf->n; i++)
+				fprintf(out, "    %s\n", uf->name[i]);
+	}
+	fprintf(out, "    %-16s %s (%" PRIu32 ")\n", "-", r->comm, r->pid);
+	fprintf(out, "        %" PRIu64 "\n\n", r->value);
+}
+
+static void json_frames(struct bct_json *j, const char *key, const struct frames *f, bool missed,
+			const char *missed_text)
+{
+	size_t i;
+
+	bct_json_arr_open(j, key);
+	if (missed)
+		bct_json_str(j, NULL, missed_text);
+	else
+		for (i = 0; i < f->n; i++)
+			bct_json_str(j, NULL, f->name[i]);
+	bct_json_arr_close(j);
+}
+
+static void print_json(struct bct_stacks *s, FILE *out, const struct bct_stack_rec *r,
+		       const struct frames *kf, const struct frames *uf)
+{
+	struct bct_json j;
+
+	bct_json_begin(&j, out);
+	bct_json_str(&j, "comm", r->comm);
+	if (s->fmt.json_tid) {
+		bct_json_uint(&j, "pid", r->sym_pid);
+		bct_json_uint(&j, "tid", r->pid);
+	} else {
+		bct_json_uint(&j, "pid", r->pid);
+	}
+	if (!s->fmt.user_only)
+		json_frames(&j, "kernel_stack", kf, id_missed(r->kernel_id),
+			    "[Missed Kernel Stack]");
+	if (!s->fmt.kernel_only)
+		json_frames(&j, "user_stack", uf, id_missed(r->user_id), "[Missed User Stack]");
+	bct_json_uint(&j, s->fmt.value_key ? s->fmt.value_key : "count", r->value);
+	bct_json_end(&j);
+}
+
+void bct_stacks_print(struct bct_stacks *s, FILE *out, const struct bct_stack_rec *r)
+{
+	static char kbuf[BCT_STACK_MAX_DEPTH + 1][256], ubuf[BCT_STACK_MAX_DEPTH + 1][256];
+	struct frames kf = { kbuf, 0 }, uf = { ubuf, 0 };
+
+	if (!s->fmt.user_only) {
+		if (id_missed(r->kernel_id)) {
+			s->missing++;
+			s->enomem |= r->kernel_id == -ENOMEM;
+			s->eexist |= r->kernel_id == -EEXIST;
+		}
+		frames_get(s, r, true, &kf);
+	}
+	if (!s->fmt.kernel_only) {
+		if (id_missed(r->user_id)) {
+			s->missing++;
+			s->enomem |= r->user_id == -ENOMEM;
+			s->eexist |= r->user_id == -EEXIST;
+		}
+		frames_get(s, r, false, &uf);
+	}
+	if (s->fmt.json)
+		print_json(s, out, r, &kf, &uf);
+	else if (s->fmt.folded)
+		print_folded(s, out, r, &kf, &uf);
+	else
+		print_text(s, out, r, &kf, &uf);
+}
+
+/* --- the stack tools' shared steps -------------------------------------------------------- */
+
+void bct_stack_arg_int(struct argp_state *state, const char *what, const char *arg, bool nonzero,
+		       uint64_t max, uint64_t *out)
+{
+	const char *p = arg;
+	long long v;
+	char *end;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	errno = 0;
+	v = strtoll(p, &end, 10);
+	while (end != p && isspace((unsigned char)*end))
+		end++;
+	if (end == p || *end || errno)
+		argp_error(state, "argument %s: must be an integer", what);
+	if (v < 0)
+		argp_error(state, "argument %s: must be positive", what);
+	if (nonzero && v == 0)
+		argp_error(state, "argument %s: must be nonzero", what);
+	if ((uint64_t)v > max)
+		argp_error(state, "argument %s: %lld is too large (at most %" PRIu64 ")", what, v,
+			   max);
+	*out = (uint64_t)v;
+}
+
+void bct_stack_wait(uint64_t duration_ms)
+{
+	struct timespec end;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += duration_ms / 1000;
+	end.tv_nsec += (long)(duration_ms % 1000) * 1000000;
+	if (end.tv_nsec >= 1000000000) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000;
+	}
+	while (!bct_exiting) {
+		if (!duration_ms) {
+			/* a signal just before the sleep waits at most this long */
+			struct timespec tick = { 0, 100000000 };
+
+			nanosleep(&tick, NULL);
+			continue;
+		}
+		if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &end, NULL) != EINTR)
+			break;
+	}
+}
