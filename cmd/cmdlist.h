@@ -43,6 +43,7 @@ BCT_CMD("syncsnoop", syncsnoop, "Trace sync() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("syscount", syscount, "Summarize syscall counts and latencies", BCT_NEEDS_BPF)
 BCT_CMD("tcplife", tcplife, "Trace the lifespan of TCP sessions and summarize", BCT_NEEDS_BPF)
 BCT_CMD("tcpstates", tcpstates, "Trace TCP session state changes and durations", BCT_NEEDS_BPF)
+BCT_CMD("tcpsynbl", tcpsynbl, "Show TCP SYN backlog", BCT_NEEDS_BPF)
 BCT_CMD("vfsstat", vfsstat, "Count some VFS calls", BCT_NEEDS_BPF)
 BCT_CMD("wqlat", wqlat, "Summarize kernel workqueue latency as a histogram", BCT_NEEDS_BPF)
 /* clang-format on */
