@@ -224,3 +224,17 @@ tracer_stop() {
     [ "$rc" -eq 0 ] || fail "the tracer exited $rc"
     [ ! -s "$ERR" ] || fail "the tracer wrote to stderr: $(cat "$ERR")"
 }
+
+# ns_workload VAR NAME ARGS...: as bg_workload, inside the network namespace $NS (ip netns exec
+# runs the workload in its own process: the PID in VAR is the workload's).
+ns_workload() {
+    local var=$1 name=$2 w out pid
+    shift 2
+    w=$(workload "$name") || return 1
+    out=$(mktemp "$BATS_TEST_TMPDIR/$name.XXXXXX")
+    ip netns exec "$NS" "$w" -w "$@" >"$out" &
+    pid=$!
+    BG+=("$pid")
+    printf -v "$var" %s "$pid"
+    wait_for "$pid" 1000 grep -qx ready "$out" || fail "$name $* never got ready"
+}
