@@ -25,6 +25,7 @@ BCT_CMD("execsnoop", execsnoop, "Trace new processes via exec() syscalls", BCT_N
 BCT_CMD("exitsnoop", exitsnoop, "Trace process termination (exit and fatal signals)", BCT_NEEDS_BPF)
 BCT_CMD("filegone", filegone, "Trace why file gone (deleted or renamed)", BCT_NEEDS_BPF)
 BCT_CMD("filelife", filelife, "Trace the lifespan of short-lived files", BCT_NEEDS_BPF)
+BCT_CMD("fileslower", fileslower, "Trace slow synchronous file reads and writes", BCT_NEEDS_BPF)
 BCT_CMD("filetop", filetop, "File reads and writes by process", BCT_NEEDS_BPF)
 BCT_CMD("gethostlatency", gethostlatency, "Show latency for getaddrinfo/gethostbyname[2] calls", BCT_NEEDS_BPF)
 BCT_CMD("hardirqs", hardirqs, "Summarize hard irq event time as histograms", BCT_NEEDS_BPF)
