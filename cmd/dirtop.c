@@ -84,7 +84,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.sort = s;
 		break;
 	case ARGP_KEY_END:
-		if (!env.rootdirs)
+		/* --ebpf alone shows the program, without directories */
+		if (!env.rootdirs && !env.kit.common.ebpf)
 			argp_error(state,
 				   "the following arguments are required: -d/--root-directories");
 		return ARGP_ERR_UNKNOWN;
@@ -271,6 +272,9 @@ static int add_defines(struct bct_prog *p, void *ctx)
 	size_t len = 0;
 	int i;
 
+	if (!env.ndirs)
+		return 0; /* --ebpf without -d */
+
 	for (i = 0; i < env.ndirs; i++)
 		len += snprintf(list + len, sizeof(list) - len, "%s%" PRIu64 "ULL", i ? "," : "",
 				env.dirs[i].ino);
@@ -289,8 +293,9 @@ int cmd_dirtop(int argc, char **argv)
 		return rc;
 	if (!env.kit.interval)
 		env.kit.interval = 1;
-	find_dirs();
-	if (!env.ndirs) {
+	if (env.rootdirs)
+		find_dirs();
+	if (!env.ndirs && env.rootdirs) {
 		/* BCC's words and exit status */
 		fprintf(env.kit.common.json ? stderr : stdout, "Cannot find any valid directory\n");
 		return 0;
