@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What BCC's top-like tools (filetop, dirtop) share besides their rows: the head of each
+ * interval's screen and the -s sort keys.
+ */
+#ifndef BCT_TOP_H
+#define BCT_TOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* -s: BCC's choices, in its order */
+enum bct_top_sort { BCT_TOP_ALL, BCT_TOP_READS, BCT_TOP_WRITES, BCT_TOP_RBYTES, BCT_TOP_WBYTES };
+
+/* The -s argument's value, or -EINVAL for a word that is not one of BCC's choices. */
+int bct_top_sort_parse(const char *arg);
+
+/* BCC's argparse message for a bad -s: "invalid choice: 'x' (choose from 'all', ...)". */
+extern const char bct_top_sort_choices[];
+
+/* The value a row sorts by: for BCT_TOP_ALL the sum of the four counters, as BCC adds them. */
+uint64_t bct_top_sort_value(enum bct_top_sort s, uint64_t reads, uint64_t writes, uint64_t rbytes,
+			    uint64_t wbytes);
+
+/*
+ * An interval's head: the screen cleared (clear) or an empty line (BCC's -C), then
+ * "HH:MM:SS loadavg: " and /proc/loadavg's line as it is (its newline makes an empty line
+ * follow). 0 or -errno when /proc/loadavg cannot be read (the line is then left out).
+ */
+int bct_top_head(FILE *out, bool clear);
+
+#endif
