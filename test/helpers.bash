@@ -184,16 +184,29 @@ tcp_sessions() {
     shift
     w=$(workload tcpcs) || return 1
     out=$(mktemp "$BATS_TEST_TMPDIR/tcpcs.XXXXXX")
+    ip netns exec "$NS" "$w" -w "$@" >"$out" &
+    pid=$!
+    BG+=("$pid")
+    printf -v "$var" %s "$pid"
+    wait_for "$pid" 1000 grep -qx ready "$out" || fail "tcpcs $* never got ready"
+}
+
 # --- network tools --------------------------------------------------------------------------
 # net_ns PREFIX: a network namespace of the test's own (loopback up), its name in NS, so that
 # the test's sockets and ports meet nothing else; teardown calls net_ns_del. Workloads run in
 # it with `ip netns exec "$NS" ...`.
 net_ns() {
+    command -v ip >/dev/null || skip "ip (iproute2) is not installed"
     NS=$1_$$_$BATS_TEST_NUMBER
+    ip netns add "$NS" || fail "cannot create network namespace $NS"
     ip -n "$NS" link set lo up || fail "cannot set up lo in $NS"
+}
+
 net_ns_del() {
     if [ -n "${NS-}" ]; then ip netns del "$NS" 2>/dev/null || true; fi
     NS=
+}
+
 # bpf_links PID: how many BPF links PID holds (a tracer without a header, --json, is attached
 # once it holds them).
 bpf_links() {
@@ -202,8 +215,12 @@ bpf_links() {
         [ "$(readlink "$fd" 2>/dev/null)" = anon_inode:bpf_link ] && n=$((n + 1))
     done
     echo "$n"
+}
+
 has_bpf_links() {
     [ "$(bpf_links "$1")" -gt 0 ]
+}
+
 # tracer_start TOOL ARGS...: runs bcctool TOOL ARGS in the background (PID in TRACER and BG,
 # output in OUT, errors in ERR) and returns once it is attached: its first line of text, or,
 # for --json, its BPF links.
@@ -222,6 +239,8 @@ tracer_start() {
     else
         wait_for "$TRACER" 3000 test -s "$OUT" || { cat "$ERR" >&2; fail "no header from the tracer"; }
     fi
+}
+
 # tracer_stop: SIGINT to the tracer, which must exit 0 with nothing on stderr.
 tracer_stop() {
     sleep 0.1
@@ -231,6 +250,8 @@ tracer_stop() {
     echo "tracer exit: $rc; stderr: $(cat "$ERR")"
     [ "$rc" -eq 0 ] || fail "the tracer exited $rc"
     [ ! -s "$ERR" ] || fail "the tracer wrote to stderr: $(cat "$ERR")"
+}
+
 # ns_workload VAR NAME ARGS...: as bg_workload, inside the network namespace $NS (ip netns exec
 # runs the workload in its own process: the PID in VAR is the workload's).
 ns_workload() {
@@ -242,6 +263,5 @@ ns_workload() {
     pid=$!
     BG+=("$pid")
     printf -v "$var" %s "$pid"
-    wait_for "$pid" 1000 grep -qx ready "$out" || fail "tcpcs $* never got ready"
     wait_for "$pid" 1000 grep -qx ready "$out" || fail "$name $* never got ready"
 }
