@@ -51,6 +51,12 @@ struct {
 BCT_HIST_MAP(hists, struct futexctn_key, FUTEXCTN_MAX_KEYS);
 
 #ifndef FUTEXCTN_PER_PID
+#ifndef FUTEXCTN_STACK_DEPTH
+#define FUTEXCTN_STACK_DEPTH 127 /* libbpf-tools' --perf-max-stack-depth default */
+#endif
+#ifndef FUTEXCTN_STACK_ENTRIES
+#define FUTEXCTN_STACK_ENTRIES 1024 /* its --stack-storage-size default */
+#endif
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
 	__uint(key_size, sizeof(__u32));
