@@ -431,16 +431,36 @@ static void print_json(const struct row *rw)
 	bct_json_end(&j);
 }
 
+/*
+ * A preset name of a tool with "-t FS" variants (BCC's ext4dist for fsdist -t ext4): the one
+ * variant that name runs, or NULL.
+ */
+static const struct bct_variant *preset_variant(const struct bct_cmd *t)
+{
+	const struct bct_variant *v;
+
+	for (v = t->needs ? t->needs->variants : NULL; v && v->when; v++)
+		if (!strncmp(v->when, "-t ", 3) &&
+		    !strncmp(t->name, v->when + 3, strlen(v->when + 3)))
+			return v;
+	return NULL;
+}
+
 /* Checks every variant of t, printing as it goes; true when each one can run here. */
 static bool check_tool(const struct bct_cmd *t, int width)
 {
 	static const struct bct_variant none[] = { { "", NULL }, { NULL } };
 	const struct bct_variant *v = t->needs && t->needs->variants ? t->needs->variants : none;
+	const struct bct_variant *preset = preset_variant(t);
 	bool ok = true;
 
 	for (; v->when; v++) {
 		struct row rw = { .tool = t, .variant = v->when, .hooks = v->hooks };
 
+		if (preset && v != preset)
+			continue;
+		if (preset)
+			rw.variant = ""; /* the name says it: ext4dist, not "ext4dist -t ext4" */
 		eval_row(&rw);
 		ok &= rw.status != S_UNAVAILABLE;
 		if (env.kit.common.json)
@@ -458,6 +478,8 @@ static int label_len(const struct bct_cmd *t)
 	const struct bct_variant *v;
 	size_t w = strlen(t->name), l;
 
+	if (preset_variant(t))
+		return (int)w;
 	for (v = t->needs ? t->needs->variants : NULL; v && v->when; v++) {
 		l = strlen(t->name) + (v->when[0] ? 1 + strlen(v->when) : 0);
 		w = l > w ? l : w;
