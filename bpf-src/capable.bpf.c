@@ -12,6 +12,7 @@
  *   FILTER_AUDIT       drop the checks made with CAP_OPT_NOAUDIT (without -v; kprobe only)
  *   UNIQUE             one event per capability and process (--unique)
  *   UNIQUE_CGROUP      ... per capability and cgroup instead (--unique with --cgroupmap)
+ *   CAPABLE_STACKS     -K/-U: record the stacks (BCT_STACK_NO_USER / BCT_STACK_NO_KERNEL: one)
  * Credit: the original BCC capable is by Brendan Gregg.
  */
 #include "vmlinux.h"
@@ -21,6 +22,9 @@
 #include "capable.h"
 #include "bct_common.bpf.h"
 #include "bct_filter.bpf.h"
+#ifdef CAPABLE_STACKS
+#include "bct_stack.bpf.h"
+#endif
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -41,12 +45,17 @@ static __always_inline int handle(void *ctx, int cap, int audit, int insetid, in
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct capable_event *e;
+	__s32 kstack = -1, ustack = -1;
 
 	if (!bct_filter_pass())
 		return 0;
+#ifdef CAPABLE_STACKS
+	kstack = bct_stack_kernel(ctx);
+	ustack = bct_stack_user(ctx);
+#endif
 #ifdef UNIQUE
 	{
-		struct capable_seen_key k = { .cap = cap };
+		struct capable_seen_key k = { .cap = cap, .kstack = kstack, .ustack = ustack };
 		__u8 one = 1;
 
 #ifdef UNIQUE_CGROUP
@@ -68,6 +77,8 @@ static __always_inline int handle(void *ctx, int cap, int audit, int insetid, in
 	e->audit = audit;
 	e->insetid = insetid;
 	e->ret = ret;
+	e->kstack = kstack;
+	e->ustack = ustack;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bct_event_submit(e, sizeof(*e));
 	return 0;

@@ -21,6 +21,8 @@ struct capable_event {
 	__s32 audit; /* 1: audited, 0: CAP_OPT_NOAUDIT, CAPABLE_UNKNOWN */
 	__s32 insetid; /* 1: CAP_OPT_INSETID, 0, CAPABLE_UNKNOWN */
 	__s32 ret; /* 0: allowed, -errno: denied, CAPABLE_NO_VERDICT */
+	__s32 kstack; /* -K: the kernel stack's id in stack_traces, or -errno; else -1 */
+	__s32 ustack; /* -U: the user stack's id, or -errno; else -1 */
 	char comm[CAPABLE_COMM_LEN];
 };
 
@@ -28,6 +30,8 @@ struct capable_event {
 struct capable_seen_key {
 	__u64 id; /* tgid, or the cgroup ID */
 	__s32 cap;
+	__s32 kstack; /* with -K/-U, the same capability from another stack is another event */
+	__s32 ustack;
 	__u32 pad;
 };
 

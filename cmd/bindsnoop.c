@@ -28,16 +28,15 @@ static struct bindsnoop_env {
 	bool errors;
 	bool print_uid;
 	bool count;
-	const char *ports_arg;
-	uint16_t ports[BCT_TCP_MAX_PORTS];
-	int nports;
+	struct bct_tcp_opts tcp; /* -4/-6 and the port lists (lib/tcp.h) */
 	uint64_t first_ts;
 } env;
 
 static const struct bct_opt opts[] = {
 	BCT_FLAG('t', "timestamp", &env.timestamp, "include timestamp on output"),
 	BCT_FLAG('w', "wide", &env.wide, "wide column output (fits IPv6 addresses)"),
-	BCT_STRING('P', "port", "PORT", &env.ports_arg, "comma-separated list of ports to trace."),
+	BCT_STRING('P', "port", "PORT", &env.tcp.lports_arg,
+		   "comma-separated list of ports to trace."),
 	BCT_FLAG('E', "errors", &env.errors, "include errors in the output."),
 	BCT_FLAG('U', "print-uid", &env.print_uid, "include UID on output"),
 	BCT_FLAG(K_COUNT, "count", &env.count, "count binds per src ip and port"),
@@ -75,11 +74,7 @@ static const char doc[] =
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	if (key == ARGP_KEY_END) {
-		if (env.ports_arg) {
-			env.nports = bct_tcp_parse_ports(env.ports_arg, env.ports);
-			if (env.nports < 0)
-				argp_error(state, "invalid port list: '%s'", env.ports_arg);
-		}
+		bct_tcp_opts_check(state, &env.tcp);
 		return ARGP_ERR_UNKNOWN;
 	}
 	return bct_no_args(key, arg, state);
@@ -280,13 +275,8 @@ static void print_counts(void *ctx, FILE *out, const struct bct_hist_entry *v, s
 
 static int add_defines(struct bct_prog *p, void *ctx)
 {
-	char list[BCT_TCP_MAX_PORTS * 6 + 1];
-	int err = 0;
+	int err = bct_tcp_opts_define(p, &env.tcp);
 
-	if (env.nports > 0) {
-		err = bct_tcp_ports_define(env.ports, env.nports, list, sizeof(list));
-		err = err ?: bct_prog__define(p, "TCP_LPORTS", "%s", list);
-	}
 	if (env.errors)
 		err = err ?: bct_prog__define(p, "BINDSNOOP_ERRORS", NULL);
 	if (env.count)

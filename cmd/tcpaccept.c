@@ -21,11 +21,7 @@ static struct tcpaccept_env {
 	struct bct_env kit;
 	bool time; /* -T */
 	bool timestamp; /* -t */
-	bool ipv4;
-	bool ipv6;
-	const char *ports_arg;
-	uint16_t ports[BCT_TCP_MAX_PORTS];
-	int nports;
+	struct bct_tcp_opts tcp; /* -4/-6 and the port lists (lib/tcp.h) */
 	uint64_t first_ts;
 	bool have_first;
 } env;
@@ -33,10 +29,10 @@ static struct tcpaccept_env {
 static const struct bct_opt opts[] = {
 	BCT_FLAG('T', "time", &env.time, "include time column on output (HH:MM:SS)"),
 	BCT_FLAG('t', "timestamp", &env.timestamp, "include timestamp on output"),
-	BCT_STRING('P', "port", "PORT", &env.ports_arg,
+	BCT_STRING('P', "port", "PORT", &env.tcp.lports_arg,
 		   "comma-separated list of local ports to trace"),
-	BCT_FLAG('4', "ipv4", &env.ipv4, "trace IPv4 family only"),
-	BCT_FLAG('6', "ipv6", &env.ipv6, "trace IPv6 family only"),
+	BCT_FLAG('4', "ipv4", &env.tcp.ipv4, "trace IPv4 family only"),
+	BCT_FLAG('6', "ipv6", &env.tcp.ipv6, "trace IPv6 family only"),
 	{ 0 },
 };
 
@@ -58,14 +54,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
 	case ARGP_KEY_END:
-		if (env.ipv4 && env.ipv6)
-			argp_error(state,
-				   "argument -6/--ipv6: not allowed with argument -4/--ipv4");
-		if (env.ports_arg) {
-			env.nports = bct_tcp_parse_ports(env.ports_arg, env.ports);
-			if (env.nports < 0)
-				argp_error(state, "invalid port list: '%s'", env.ports_arg);
-		}
+		bct_tcp_opts_check(state, &env.tcp);
 		return ARGP_ERR_UNKNOWN;
 	default:
 		return bct_no_args(key, arg, state);
@@ -161,18 +150,7 @@ static int on_event(void *ctx, struct bct_out *out, const void *data, size_t siz
 
 static int add_defines(struct bct_prog *p, void *ctx)
 {
-	char list[BCT_TCP_MAX_PORTS * 6 + 1];
-	int err = 0;
-
-	if (env.nports > 0) {
-		err = bct_tcp_ports_define(env.ports, env.nports, list, sizeof(list));
-		err = err ?: bct_prog__define(p, "TCP_LPORTS", "%s", list);
-	}
-	if (env.ipv4)
-		err = err ?: bct_prog__define(p, "TCP_FAMILY", "2");
-	if (env.ipv6)
-		err = err ?: bct_prog__define(p, "TCP_FAMILY", "10");
-	return err;
+	return bct_tcp_opts_define(p, &env.tcp);
 }
 
 int cmd_tcpaccept(int argc, char **argv)

@@ -27,21 +27,17 @@ static struct tcpconnect_env {
 	bool print_uid; /* -U */
 	bool count; /* -c */
 	bool dns; /* -d */
-	bool ipv4;
-	bool ipv6;
-	const char *ports_arg;
-	uint16_t ports[BCT_TCP_MAX_PORTS];
-	int nports;
+	struct bct_tcp_opts tcp; /* -4/-6 and the port lists (lib/tcp.h) */
 	uint64_t first_ts;
 	bool have_first;
 } env;
 
 static const struct bct_opt opts[] = {
 	BCT_FLAG('t', "timestamp", &env.timestamp, "include timestamp on output"),
-	BCT_STRING('P', "port", "PORT", &env.ports_arg,
+	BCT_STRING('P', "port", "PORT", &env.tcp.rports_arg,
 		   "comma-separated list of destination ports to trace."),
-	BCT_FLAG('4', "ipv4", &env.ipv4, "trace IPv4 family only"),
-	BCT_FLAG('6', "ipv6", &env.ipv6, "trace IPv6 family only"),
+	BCT_FLAG('4', "ipv4", &env.tcp.ipv4, "trace IPv4 family only"),
+	BCT_FLAG('6', "ipv6", &env.tcp.ipv6, "trace IPv6 family only"),
 	BCT_FLAG('L', "lport", &env.lport, "include LPORT on output"),
 	BCT_FLAG('U', "print-uid", &env.print_uid, "include UID on output"),
 	BCT_FLAG('c', "count", &env.count, "count connects per src ip and dest ip/port"),
@@ -74,14 +70,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
 	case ARGP_KEY_END:
-		if (env.ipv4 && env.ipv6)
-			argp_error(state,
-				   "argument -6/--ipv6: not allowed with argument -4/--ipv4");
-		if (env.ports_arg) {
-			env.nports = bct_tcp_parse_ports(env.ports_arg, env.ports);
-			if (env.nports < 0)
-				argp_error(state, "invalid port list: '%s'", env.ports_arg);
-		}
+		bct_tcp_opts_check(state, &env.tcp);
 		return ARGP_ERR_UNKNOWN;
 	default:
 		return bct_no_args(key, arg, state);
@@ -238,17 +227,8 @@ static void print_counts(void *ctx, FILE *out, const struct bct_hist_entry *v, s
 
 static int add_defines(struct bct_prog *p, void *ctx)
 {
-	char list[BCT_TCP_MAX_PORTS * 6 + 1];
-	int err = 0;
+	int err = bct_tcp_opts_define(p, &env.tcp);
 
-	if (env.nports > 0) {
-		err = bct_tcp_ports_define(env.ports, env.nports, list, sizeof(list));
-		err = err ?: bct_prog__define(p, "TCP_RPORTS", "%s", list);
-	}
-	if (env.ipv4)
-		err = err ?: bct_prog__define(p, "TCP_FAMILY", "2");
-	if (env.ipv6)
-		err = err ?: bct_prog__define(p, "TCP_FAMILY", "10");
 	if (env.count)
 		err = err ?: bct_prog__define(p, "TCPC_COUNT", NULL);
 	else if (env.lport)

@@ -25,8 +25,7 @@ static struct tcpconnlat_env {
 	bool timestamp; /* -t */
 	bool lport; /* -L */
 	bool verbose; /* -v */
-	bool ipv4;
-	bool ipv6;
+	struct bct_tcp_opts tcp; /* -4/-6 and the port lists (lib/tcp.h) */
 	uint64_t min_us; /* [min_ms] */
 	uint64_t first_ts;
 	bool have_first;
@@ -35,8 +34,8 @@ static struct tcpconnlat_env {
 static const struct bct_opt opts[] = {
 	BCT_FLAG('t', "timestamp", &env.timestamp, "include timestamp on output"),
 	BCT_FLAG('L', "lport", &env.lport, "include LPORT on output"),
-	BCT_FLAG('4', "ipv4", &env.ipv4, "trace IPv4 family only"),
-	BCT_FLAG('6', "ipv6", &env.ipv6, "trace IPv6 family only"),
+	BCT_FLAG('4', "ipv4", &env.tcp.ipv4, "trace IPv4 family only"),
+	BCT_FLAG('6', "ipv6", &env.tcp.ipv6, "trace IPv6 family only"),
 	BCT_FLAG('v', "verbose", &env.verbose, "print the BPF program for debugging purposes"),
 	{ 0 },
 };
@@ -75,9 +74,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		have_min = true;
 		return 0;
 	case ARGP_KEY_END:
-		if (env.ipv4 && env.ipv6)
-			argp_error(state,
-				   "argument -6/--ipv6: not allowed with argument -4/--ipv4");
+		bct_tcp_opts_check(state, &env.tcp);
 		return ARGP_ERR_UNKNOWN;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -173,10 +170,7 @@ static int add_defines(struct bct_prog *p, void *ctx)
 
 	if (env.min_us)
 		err = bct_prog__define(p, "TCPCL_MIN_US", "%" PRIu64 "ULL", env.min_us);
-	if (env.ipv4)
-		err = err ?: bct_prog__define(p, "TCP_FAMILY", "2");
-	if (env.ipv6)
-		err = err ?: bct_prog__define(p, "TCP_FAMILY", "10");
+	err = err ?: bct_tcp_opts_define(p, &env.tcp);
 	return err;
 }
 

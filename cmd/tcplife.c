@@ -24,14 +24,7 @@ static struct tcplife_env {
 	bool timestamp; /* -t */
 	bool wide;
 	bool csv;
-	bool ipv4;
-	bool ipv6;
-	const char *lports_arg;
-	const char *rports_arg;
-	uint16_t lports[BCT_TCP_MAX_PORTS];
-	uint16_t rports[BCT_TCP_MAX_PORTS];
-	int nlports;
-	int nrports;
+	struct bct_tcp_opts tcp; /* -4/-6 and the port lists (lib/tcp.h) */
 	uint64_t first_ts;
 	bool have_first;
 } env;
@@ -41,12 +34,12 @@ static const struct bct_opt opts[] = {
 	BCT_FLAG('t', "timestamp", &env.timestamp, "include timestamp on output (seconds)"),
 	BCT_FLAG('w', "wide", &env.wide, "wide column output (fits IPv6 addresses)"),
 	BCT_FLAG('s', "csv", &env.csv, "comma separated values output"),
-	BCT_STRING('L', "localport", "LOCALPORT", &env.lports_arg,
+	BCT_STRING('L', "localport", "LOCALPORT", &env.tcp.lports_arg,
 		   "comma-separated list of local ports to trace."),
-	BCT_STRING('D', "remoteport", "REMOTEPORT", &env.rports_arg,
+	BCT_STRING('D', "remoteport", "REMOTEPORT", &env.tcp.rports_arg,
 		   "comma-separated list of remote ports to trace."),
-	BCT_FLAG('4', "ipv4", &env.ipv4, "trace IPv4 family only"),
-	BCT_FLAG('6', "ipv6", &env.ipv6, "trace IPv6 family only"),
+	BCT_FLAG('4', "ipv4", &env.tcp.ipv4, "trace IPv4 family only"),
+	BCT_FLAG('6', "ipv6", &env.tcp.ipv6, "trace IPv6 family only"),
 	{ 0 },
 };
 
@@ -69,19 +62,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
 	case ARGP_KEY_END:
-		if (env.ipv4 && env.ipv6)
-			argp_error(state,
-				   "argument -6/--ipv6: not allowed with argument -4/--ipv4");
-		if (env.lports_arg) {
-			env.nlports = bct_tcp_parse_ports(env.lports_arg, env.lports);
-			if (env.nlports < 0)
-				argp_error(state, "invalid local port list: '%s'", env.lports_arg);
-		}
-		if (env.rports_arg) {
-			env.nrports = bct_tcp_parse_ports(env.rports_arg, env.rports);
-			if (env.nrports < 0)
-				argp_error(state, "invalid remote port list: '%s'", env.rports_arg);
-		}
+		bct_tcp_opts_check(state, &env.tcp);
 		return ARGP_ERR_UNKNOWN;
 	default:
 		return bct_no_args(key, arg, state);
@@ -225,22 +206,7 @@ static int on_event(void *ctx, struct bct_out *out, const void *data, size_t siz
 
 static int add_defines(struct bct_prog *p, void *ctx)
 {
-	char list[BCT_TCP_MAX_PORTS * 6 + 1];
-	int err = 0;
-
-	if (env.nlports > 0) {
-		err = bct_tcp_ports_define(env.lports, env.nlports, list, sizeof(list));
-		err = err ?: bct_prog__define(p, "TCP_LPORTS", "%s", list);
-	}
-	if (env.nrports > 0) {
-		err = err ?: bct_tcp_ports_define(env.rports, env.nrports, list, sizeof(list));
-		err = err ?: bct_prog__define(p, "TCP_RPORTS", "%s", list);
-	}
-	if (env.ipv4)
-		err = err ?: bct_prog__define(p, "TCP_FAMILY", "2");
-	if (env.ipv6)
-		err = err ?: bct_prog__define(p, "TCP_FAMILY", "10");
-	return err;
+	return bct_tcp_opts_define(p, &env.tcp);
 }
 
 int cmd_tcplife(int argc, char **argv)

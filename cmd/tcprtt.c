@@ -16,6 +16,7 @@
 #include "hist.h"
 #include "histtool.h"
 #include "prog.h"
+#include "tcp.h"
 
 static struct tcprtt_env {
 	struct bct_env kit;
@@ -24,8 +25,7 @@ static struct tcprtt_env {
 	bool byraddr;
 	bool extension;
 	bool show_bpf;
-	bool ipv4;
-	bool ipv6;
+	struct bct_tcp_opts tcp; /* -4/-6 and the port lists (lib/tcp.h) */
 	long lport;
 	long rport;
 	const char *laddr;
@@ -46,8 +46,8 @@ static const struct bct_opt opts[] = {
 	BCT_FLAG('e', "extension", &env.extension, "show extension summary(average)"),
 	BCT_FLAG('D', "debug-source", &env.show_bpf,
 		 "print BPF program before starting (for debugging purposes)"),
-	BCT_FLAG('4', "ipv4", &env.ipv4, "trace IPv4 family only"),
-	BCT_FLAG('6', "ipv6", &env.ipv6, "trace IPv6 family only"),
+	BCT_FLAG('4', "ipv4", &env.tcp.ipv4, "trace IPv4 family only"),
+	BCT_FLAG('6', "ipv6", &env.tcp.ipv6, "trace IPv6 family only"),
 	{ 0 },
 };
 
@@ -94,9 +94,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.rport = parse_num(state, "remote port", arg, 65535);
 		return 0;
 	case ARGP_KEY_END:
-		if (env.ipv4 && env.ipv6)
-			argp_error(state,
-				   "argument -6/--ipv6: not allowed with argument -4/--ipv4");
+		bct_tcp_opts_check(state, &env.tcp);
 		if (env.laddr && inet_pton(AF_INET, env.laddr, &env.laddr_v) != 1)
 			argp_error(state, "invalid local address: '%s'", env.laddr);
 		if (env.raddr && inet_pton(AF_INET, env.raddr, &env.raddr_v) != 1)
@@ -178,10 +176,7 @@ static int add_defines(struct bct_prog *p, void *ctx)
 		err = err ?: bct_prog__define(p, "TCPRTT_LADDR", "%uU", env.laddr_v);
 	if (env.raddr)
 		err = err ?: bct_prog__define(p, "TCPRTT_RADDR", "%uU", env.raddr_v);
-	if (env.ipv4)
-		err = err ?: bct_prog__define(p, "TCP_FAMILY", "2");
-	if (env.ipv6)
-		err = err ?: bct_prog__define(p, "TCP_FAMILY", "10");
+	err = err ?: bct_tcp_opts_define(p, &env.tcp);
 	if (env.milliseconds)
 		err = err ?: bct_prog__define(p, "TCPRTT_MSECS", NULL);
 	if (env.byladdr)

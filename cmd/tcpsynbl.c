@@ -11,16 +11,16 @@
 #include "cmd.h"
 #include "histtool.h"
 #include "prog.h"
+#include "tcp.h"
 
 static struct tcpsynbl_env {
 	struct bct_env kit;
-	bool ipv4;
-	bool ipv6;
+	struct bct_tcp_opts tcp; /* -4/-6 and the port lists (lib/tcp.h) */
 } env;
 
 static const struct bct_opt opts[] = {
-	BCT_FLAG('4', "ipv4", &env.ipv4, "trace IPv4 family only"),
-	BCT_FLAG('6', "ipv6", &env.ipv6, "trace IPv6 family only"),
+	BCT_FLAG('4', "ipv4", &env.tcp.ipv4, "trace IPv4 family only"),
+	BCT_FLAG('6', "ipv6", &env.tcp.ipv6, "trace IPv6 family only"),
 	{ 0 },
 };
 
@@ -33,7 +33,7 @@ static const char doc[] = "Show TCP SYN backlog.\n"
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	if (key == ARGP_KEY_END && env.ipv4 && env.ipv6)
+	if (key == ARGP_KEY_END && env.tcp.ipv4 && env.tcp.ipv6)
 		argp_error(state, "argument -6/--ipv6: not allowed with argument -4/--ipv4");
 	if (key == ARGP_KEY_END)
 		return ARGP_ERR_UNKNOWN;
@@ -69,9 +69,9 @@ static void key_name(void *ctx, const void *key, char *buf, size_t sz)
 
 static int add_defines(struct bct_prog *p, void *ctx)
 {
-	if (env.ipv4)
+	if (env.tcp.ipv4)
 		return bct_prog__define(p, "TCP_FAMILY", "2");
-	if (env.ipv6)
+	if (env.tcp.ipv6)
 		return bct_prog__define(p, "TCP_FAMILY", "10");
 	return 0;
 }

@@ -222,6 +222,53 @@ const char *bct_usyms_name(struct bct_usyms *u, pid_t pid, uint64_t addr, bool o
 	return buf;
 }
 
+void bct_usyms_forget(struct bct_usyms *u, pid_t pid)
+{
+	for (size_t i = 0; u && i < u->n; i++) {
+		if (u->procs[i].pid != pid)
+			continue;
+		if (u->procs[i].dwfl)
+			dwfl_end(u->procs[i].dwfl);
+		u->procs[i] = u->procs[--u->n];
+		return;
+	}
+}
+
+const char *bct_usyms_frame(struct bct_usyms *u, pid_t pid, uint64_t addr, char *buf, size_t sz)
+{
+	Dwfl *d = u ? proc_dwfl(u, pid) : NULL;
+	Dwfl_Module *m = d ? dwfl_addrmodule(d, addr) : NULL;
+	const char *name = NULL, *mod = NULL, *slash;
+	GElf_Off off = 0;
+	GElf_Sym sym;
+	int n;
+
+	if (m) {
+		name = dwfl_module_addrinfo(m, addr, &off, &sym, NULL, NULL, NULL);
+		mod = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+	}
+	if (name)
+		n = snprintf(buf, sz, "%s+0x%" PRIx64, name, (uint64_t)off);
+	else
+		n = snprintf(buf, sz, UNKNOWN);
+	if (mod && n >= 0 && (size_t)n < sz) {
+		slash = strrchr(mod, '/');
+		snprintf(buf + n, sz - n, " [%s]", slash ? slash + 1 : mod);
+	}
+	return buf;
+}
+
+const char *bct_ksyms_frame(const struct bct_ksyms *k, uint64_t addr, char *buf, size_t sz)
+{
+	size_t n;
+
+	bct_ksyms_name(k, addr, true, buf, sz);
+	n = strlen(buf);
+	if (strcmp(buf, UNKNOWN) && n < sz)
+		snprintf(buf + n, sz - n, " [kernel]");
+	return buf;
+}
+
 void bct_usyms_free(struct bct_usyms *u)
 {
 	size_t i;

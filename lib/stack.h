@@ -58,6 +58,15 @@ struct bct_usyms *bct_usyms_new(void);
  */
 const char *bct_usyms_name(struct bct_usyms *u, pid_t pid, uint64_t addr, bool offset, char *buf,
 			   size_t sz);
+/*
+ * A frame as BCC's sym(show_module=True, show_offset=True) writes it, for the tools that print
+ * stacks under each event (capable -K/-U): "func+0x1a [libc.so.6]" or "[unknown] [libc.so.6]"
+ * in a process, "func+0x1a [kernel]" in the kernel (k), "[unknown]" where nothing is mapped.
+ */
+const char *bct_usyms_frame(struct bct_usyms *u, pid_t pid, uint64_t addr, char *buf, size_t sz);
+const char *bct_ksyms_frame(const struct bct_ksyms *k, uint64_t addr, char *buf, size_t sz);
+/* Drops what is cached for pid (it may have exec'd since: its mappings are another program's). */
+void bct_usyms_forget(struct bct_usyms *u, pid_t pid);
 void bct_usyms_free(struct bct_usyms *u);
 
 /* --- stacks and their output -------------------------------------------------------------- */

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "opt.h"
+#include "prog.h"
 #include "tcp.h"
 
 /* include/net/tcp_states.h, by number */
@@ -69,4 +71,45 @@ const char *bct_tcp_addr(unsigned int family, const uint8_t *addr, char *buf, si
 	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, buf, (socklen_t)sz))
 		snprintf(buf, sz, "?");
 	return buf;
+}
+
+static void check_ports(struct argp_state *state, const char *what, const char *arg,
+			uint16_t *ports, int *n)
+{
+	char shown[96];
+
+	if (!arg)
+		return;
+	*n = bct_tcp_parse_ports(arg, ports);
+	if (*n < 0)
+		argp_error(state, "invalid port list: '%s'",
+			   bct_arg_shown(arg, shown, sizeof(shown)));
+}
+
+void bct_tcp_opts_check(struct argp_state *state, struct bct_tcp_opts *o)
+{
+	if (o->ipv4 && o->ipv6)
+		argp_error(state, "argument -6/--ipv6: not allowed with argument -4/--ipv4");
+	check_ports(state, "local", o->lports_arg, o->lports, &o->nlports);
+	check_ports(state, "remote", o->rports_arg, o->rports, &o->nrports);
+}
+
+int bct_tcp_opts_define(struct bct_prog *p, const struct bct_tcp_opts *o)
+{
+	char list[BCT_TCP_MAX_PORTS * 6 + 1];
+	int err = 0;
+
+	if (o->nlports > 0) {
+		err = bct_tcp_ports_define(o->lports, o->nlports, list, sizeof(list));
+		err = err ?: bct_prog__define(p, "TCP_LPORTS", "%s", list);
+	}
+	if (o->nrports > 0) {
+		err = err ?: bct_tcp_ports_define(o->rports, o->nrports, list, sizeof(list));
+		err = err ?: bct_prog__define(p, "TCP_RPORTS", "%s", list);
+	}
+	if (o->ipv4)
+		err = err ?: bct_prog__define(p, "TCP_FAMILY", "2");
+	if (o->ipv6)
+		err = err ?: bct_prog__define(p, "TCP_FAMILY", "10");
+	return err;
 }

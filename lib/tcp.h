@@ -6,8 +6,12 @@
 #ifndef BCT_TCP_H
 #define BCT_TCP_H
 
+#include <argp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct bct_prog;
 
 /* Ports one -L or -D list may name. */
 #define BCT_TCP_MAX_PORTS 64
@@ -23,6 +27,24 @@ int bct_tcp_parse_ports(const char *s, uint16_t *ports);
 
 /* The ports as a C initializer list "80,81", for the BPF side's -D; 0 or -ENOSPC. */
 int bct_tcp_ports_define(const uint16_t *ports, int n, char *buf, size_t sz);
+
+/*
+ * The TCP tools' -4/-6 and port-list options: the option table points its BCT_FLAG/BCT_STRING
+ * entries at these fields (the letters are each tool's: -P, -L, -D), the parser calls
+ * bct_tcp_opts_check() at ARGP_KEY_END, and add_defines bct_tcp_opts_define(), which gives
+ * bpf-src/tcp_state.bpf.h's TCP_LPORTS, TCP_RPORTS and TCP_FAMILY.
+ */
+struct bct_tcp_opts {
+	bool ipv4, ipv6;
+	const char *lports_arg, *rports_arg; /* local and remote port lists, as typed */
+	uint16_t lports[BCT_TCP_MAX_PORTS], rports[BCT_TCP_MAX_PORTS];
+	int nlports, nrports;
+};
+
+/* -4 with -6 and a bad port list are usage errors (argp_error: exit 2). */
+void bct_tcp_opts_check(struct argp_state *state, struct bct_tcp_opts *o);
+/* 0 or the first define's error. */
+int bct_tcp_opts_define(struct bct_prog *p, const struct bct_tcp_opts *o);
 
 /* An address of family 4 or 6 (16 bytes; IPv4 in the first 4) in buf (INET6_ADDRSTRLEN). */
 const char *bct_tcp_addr(unsigned int family, const uint8_t *addr, char *buf, size_t sz);

@@ -146,3 +146,24 @@ lines() {
     run_bct 2 capable -p 12x
     run_bct 2 capable extra
 }
+
+@test "-K and -U: each check's kernel and user stacks under its line, BCC's frames" {
+    local w
+    w=$(workload capper)
+    run_bct capable -K -U --exec "$w" -N "$MARK" -n 2 -l 300
+    assert_success
+    local out=$output
+    # the lines of our chroot checks, each followed by its frames
+    run awk -v c="$MARK" '$4 == c && $5 == 18 { n++; getline; print n, $0 }' <<<"$out"
+    assert_line --regexp '^1         cap_capable\+0x[0-9a-f]+ \[kernel\]$'
+    assert_line --regexp '^2         cap_capable\+0x[0-9a-f]+ \[kernel\]$'
+    # the kernel frames reach the syscall, then the user frame is libc's chroot()
+    run awk -v c="$MARK" '$4 == c && $5 == 18 { on = 1; next } /^[0-9]/ { on = 0 } on' <<<"$out"
+    assert_line --regexp '^        __x64_sys_chroot\+0x[0-9a-f]+ \[kernel\]$'
+    assert_equal "$(grep -cE '^        chroot\+0x[0-9a-f]+ \[libc\.so\.6\]$' <<<"$output")" 2
+    # --json: the frames joined by ";", leaf first
+    run_bct capable --json -K --exec "$w" -N "$MARK" -n 1
+    run jq -r --arg c "$MARK" 'select(.comm == $c and .cap == 18) | .kernel_stack' \
+        < <(grep '^{' <<<"$output")
+    assert_output --regexp '^cap_capable\+0x[0-9a-f]+ \[kernel\];.*__x64_sys_chroot'
+}

@@ -141,7 +141,7 @@ on_port() {
     run_bct 2 tcpaccept -4 -6
     assert_output --partial "not allowed with"
     run_bct 2 tcpaccept -P 80,x
-    assert_output --partial "invalid port list"
+    assert_output --partial "port list: '"
     run_bct 2 tcpaccept -p x
     run_bct 2 tcpaccept extra
 }

@@ -193,7 +193,7 @@ to_port() {
     run_bct 2 tcpconnect -4 -6
     assert_output --partial "not allowed with"
     run_bct 2 tcpconnect -P 80,,81
-    assert_output --partial "invalid port list"
+    assert_output --partial "port list: '"
     run_bct 2 tcpconnect -p x
     run_bct 2 tcpconnect extra
     run_bct 1 tcpconnect -d
