@@ -63,6 +63,7 @@ BCT_CMD("syscount", syscount, "Summarize syscall counts and latencies", BCT_NEED
 BCT_CMD("tcpaccept", tcpaccept, "Trace TCP accepts", BCT_NEEDS_BPF)
 BCT_CMD("tcpconnect", tcpconnect, "Trace TCP connects", BCT_NEEDS_BPF)
 BCT_CMD("tcpconnlat", tcpconnlat, "Trace TCP connects and show connection latency", BCT_NEEDS_BPF)
+BCT_CMD("tcpdrop", tcpdrop, "Trace TCP drops by the kernel", BCT_NEEDS_BPF)
 BCT_CMD("tcplife", tcplife, "Trace the lifespan of TCP sessions and summarize", BCT_NEEDS_BPF)
 BCT_CMD("tcpretrans", tcpretrans, "Trace TCP retransmits", BCT_NEEDS_BPF)
 BCT_CMD("tcprtt", tcprtt, "Summarize TCP RTT as a histogram", BCT_NEEDS_BPF)
