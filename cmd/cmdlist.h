@@ -44,6 +44,7 @@ BCT_CMD("mountsnoop", mountsnoop, "Trace mount() and umount() syscalls", BCT_NEE
 BCT_CMD("nfsdist", fsdist, "Summarize NFS operation latency", BCT_NEEDS_BPF)
 BCT_CMD("nfsslower", fsslower, "Trace slow NFS operations", BCT_NEEDS_BPF)
 BCT_CMD("offcputime", offcputime, "Summarize off-CPU time by stack trace", BCT_NEEDS_BPF)
+BCT_CMD("offwaketime", offwaketime, "Summarize blocked time by kernel stack trace + waker stack", BCT_NEEDS_BPF)
 BCT_CMD("oomkill", oomkill, "Trace OOM killer", BCT_NEEDS_BPF)
 BCT_CMD("opensnoop", opensnoop, "Trace open() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("pidpersec", pidpersec, "Count new processes (via fork)", BCT_NEEDS_BPF)

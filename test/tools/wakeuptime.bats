@@ -37,7 +37,7 @@ start_trace() {
     OUT=$T/trace.out
     ERR=$T/trace.err
     echo "\$ bcctool wakeuptime $*"
-    "$BCCTOOL" wakeuptime "$@" >"$OUT" 2>"$ERR" &
+    "$BCCTOOL" wakeuptime --stack-storage-size 16384 "$@" >"$OUT" 2>"$ERR" &
     TRACER=$!
     BG+=("$TRACER")
     case " $* " in
@@ -63,7 +63,10 @@ stop_trace() {
     cat "$OUT"
     echo "tracer exit: $rc; stderr: $(cat "$ERR")"
     [ "$rc" -eq 0 ] || fail "wakeuptime exited $rc"
-    [ ! -s "$ERR" ] || fail "wakeuptime wrote to stderr: $(cat "$ERR")"
+    # stacks lost to hash collisions of the stack map (other work on the machine) are BCC's
+    # closing warning; nothing else may be on stderr
+    run grep -v 'WARNING: [0-9]* stack traces .*could not be displayed' "$ERR"
+    [ -z "$output" ] || fail "wakeuptime wrote to stderr: $(cat "$ERR")"
 }
 
 # in_range V: N x USEC <= V <= the wakeups' wall time

@@ -10,7 +10,8 @@
  * /proc/self/task/TID/stat is S), sleeps USEC microseconds, then writes one byte in
  * waker_wake(), N times. So the target blocks N times, each for at least USEC, and each time
  * it is woken by wk_waker. Built with frame pointers (Makefile) so that user stacks unwind.
- * Prints "ready" (with -w, then waits for SIGUSR1), "done" at the end. Exits 0, 1 on a
+ * Prints "ready" (with -w, then waits for SIGUSR1); at the end "target TID", "waker TID" (the
+ * threads' IDs) and "done". Exits 0, 1 on a
  * failure, 2 on a usage error.
  *
  *   -w   print "ready" on stdout, then wait for SIGUSR1 before starting
@@ -34,7 +35,7 @@
 static volatile sig_atomic_t go;
 static int pipefd[2];
 static long n_wakes, usec;
-static atomic_int target_tid;
+static atomic_int target_tid, waker_tid;
 
 static void on_usr1(int sig)
 {
@@ -117,6 +118,7 @@ static void *waker_thread(void *arg)
 
 	(void)arg;
 	prctl(PR_SET_NAME, "wk_waker", 0, 0, 0);
+	atomic_store(&waker_tid, (int)syscall(SYS_gettid));
 	for (i = 0; i < n_wakes; i++) {
 		wait_target_asleep();
 		nanosleep(&ts, NULL);
@@ -177,7 +179,7 @@ int main(int argc, char **argv)
 	}
 	pthread_join(t, &rt);
 	pthread_join(w, &rw);
-	printf("done\n");
+	printf("target %d\nwaker %d\ndone\n", atomic_load(&target_tid), atomic_load(&waker_tid));
 	fflush(stdout);
 	if (keep)
 		wait_usr1(&old);
