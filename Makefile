@@ -113,7 +113,7 @@ $(O)/workloads/%: test/workloads/%.c $(O)/.flags
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
 
 # spinner: the stack tools' tests walk its user stack by frame pointers
-$(O)/workloads/spinner: ALL_CFLAGS += -O0 -fno-omit-frame-pointer
+$(O)/workloads/spinner $(O)/workloads/wakeer: ALL_CFLAGS += -O0 -fno-omit-frame-pointer
 
 $(O)/gen/bpf_src.c: $(EMBED) scripts/embed-src.sh
 	$(call msg,GEN,$@)

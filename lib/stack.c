@@ -386,6 +386,20 @@ static bool tracing_frame(const struct bct_ksyms *k, uint64_t addr)
 	return s->name[25] == '_';
 }
 
+int bct_stack_read_kernel(int map_fd, const struct bct_ksyms *k, int32_t id, uint64_t *ips,
+			  size_t max)
+{
+	int n = bct_stack_read(map_fd, id, ips, max), skip = 0;
+
+	while (skip < n && tracing_frame(k, ips[skip]))
+		skip++;
+	if (skip > 0) {
+		memmove(ips, ips + skip, (size_t)(n - skip) * sizeof(ips[0]));
+		n -= skip;
+	}
+	return n;
+}
+
 static void frames_get(struct bct_stacks *s, const struct bct_stack_rec *r, bool kernel,
 		       struct frames *f)
 {

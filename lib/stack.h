@@ -73,6 +73,12 @@ void bct_usyms_free(struct bct_usyms *u);
 
 /* Reads stack id of the stack map (frames leaf first). The number of frames, or -errno. */
 int bct_stack_read(int map_fd, int32_t id, uint64_t *ips, size_t max);
+/*
+ * bct_stack_read() for a kernel stack, less the leading frames of the BPF program and tracing
+ * glue that took it (a tracepoint's stack starts there): it starts in the traced code.
+ */
+int bct_stack_read_kernel(int map_fd, const struct bct_ksyms *k, int32_t id, uint64_t *ips,
+			  size_t max);
 
 struct bct_stack_fmt {
 	bool user_only; /* -U: no kernel frames */

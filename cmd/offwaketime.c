@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * offwaketime: summarize the time threads spend blocked by their off-CPU stack and the stack
+ * of the thread that woke them, printed at the end as BCC does (text, folded, or --json).
+ *
+ * Interface of BCC's offwaketime by Brendan Gregg; written anew, with --json. The kernel sums
+ * the microseconds per (target, its stacks, waker, its stacks) (bpf-src/offwaketime.bpf.c).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <linux/types.h>
+
+#include "cmd.h"
+#include "json.h"
+#include "log.h"
+#include "offwaketime.h"
+#include "prog.h"
+#include "signals.h"
+#include "stack.h"
+#include "tool.h"
+
+enum { K_STORAGE = 0x100, K_STATE };
+
+static struct offwake_env {
+	struct bct_env kit; /* --json... */
+	uint64_t ids[OFFWAKE_MAX_IDS]; /* -p or -t */
+	int n_ids;
+	bool have_tgid, have_pid;
+	bool user_threads;
+	bool kernel_threads;
+	bool user_only;
+	bool kernel_only;
+	bool delimited;
+	bool folded;
+	uint64_t storage;
+	uint64_t min_us;
+	uint64_t max_us;
+	bool have_state;
+	uint64_t state;
+	uint64_t duration;
+} env = { .storage = 1024, .min_us = 1, .max_us = UINT64_MAX };
+
+static const struct bct_opt opts[] = {
+	BCT_CUSTOM('p', "pid", "PIDS",
+		   "trace these PIDS only. Can be a comma separated list of PIDS."),
+	BCT_CUSTOM('t', "tid", "TIDS",
+		   "trace these TIDS only. Can be a comma separated list of TIDS."),
+	BCT_FLAG('u', "user-threads-only", &env.user_threads,
+		 "user threads only (no kernel threads)"),
+	BCT_FLAG('k', "kernel-threads-only", &env.kernel_threads,
+		 "kernel threads only (no user threads)"),
+	BCT_FLAG('U', "user-stacks-only", &env.user_only,
+		 "show stacks from user space only (no kernel space stacks)"),
+	BCT_FLAG('K', "kernel-stacks-only", &env.kernel_only,
+		 "show stacks from kernel space only (no user space stacks)"),
+	BCT_FLAG('d', "delimited", &env.delimited, "insert delimiter between kernel/user stacks"),
+	BCT_FLAG('f', "folded", &env.folded, "output folded format"),
+	BCT_CUSTOM(K_STORAGE, "stack-storage-size", "STACK_STORAGE_SIZE",
+		   "the number of unique stack traces that can be stored and displayed "
+		   "(default 1024)"),
+	BCT_CUSTOM('m', "min-block-time", "MIN_BLOCK_TIME",
+		   "the amount of time in microseconds over which we store traces (default 1)"),
+	BCT_CUSTOM('M', "max-block-time", "MAX_BLOCK_TIME",
+		   "the amount of time in microseconds under which we store traces (default "
+		   "U64_MAX)"),
+	BCT_CUSTOM(K_STATE, "state", "STATE",
+		   "filter on this thread state bitmask (eg, 2 == TASK_UNINTERRUPTIBLE) see "
+		   "include/linux/sched.h"),
+	{ 0 },
+};
+
+static const char doc[] =
+	"Summarize blocked time by kernel stack trace + waker stack\n"
+	"\v"
+	"examples:\n"
+	"    offwaketime             # trace off-CPU + waker stack time until Ctrl-C\n"
+	"    offwaketime 5           # trace for 5 seconds only\n"
+	"    offwaketime -f 5        # 5 seconds, and output in folded format\n"
+	"    offwaketime -m 1000     # trace only events that last more than 1000 usec\n"
+	"    offwaketime -M 9000     # trace only events that last less than 9000 usec\n"
+	"    offwaketime -p 185      # only trace threads for PID 185\n"
+	"    offwaketime -t 188      # only trace thread 188\n"
+	"    offwaketime -u          # only trace user threads (no kernel)\n"
+	"    offwaketime -k          # only trace kernel threads (no user)\n"
+	"    offwaketime -U          # only show user space stacks (no kernel)\n"
+	"    offwaketime -K          # only show kernel space stacks (no user)\n"
+	"    offwaketime --json 5    # one JSON object per target and waker stack pair\n";
+
+/* BCC's mutually exclusive group -p/-t/-u/-k: the option given before key, if any. */
+static const char *thread_opt(int key)
+{
+	if (key != 'p' && env.have_tgid)
+		return "-p/--pid";
+	if (key != 't' && env.have_pid)
+		return "-t/--tid";
+	if (key != 'u' && env.user_threads)
+		return "-u/--user-threads-only";
+	if (key != 'k' && env.kernel_threads)
+		return "-k/--kernel-threads-only";
+	return NULL;
+}
+
+/* BCC's list of up to 5 IDs: "185" or "185,186"; the ones after the fifth are ignored. */
+static void parse_ids(struct argp_state *state, const char *what, char *arg)
+{
+	char *save = NULL, *tok;
+
+	env.n_ids = 0;
+	for (tok = strtok_r(arg, ",", &save); tok && env.n_ids < OFFWAKE_MAX_IDS;
+	     tok = strtok_r(NULL, ",", &save))
+		bct_stack_arg_int(state, what, tok, false, UINT32_MAX, &env.ids[env.n_ids++]);
+	if (!env.n_ids)
+		bct_stack_arg_int(state, what, "", false, UINT32_MAX, &env.ids[0]);
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	static bool have_duration;
+	const char *other;
+	uint64_t v;
+
+	switch (key) {
+	case 'p':
+		if ((other = thread_opt('p')))
+			argp_error(state, "argument -p/--pid: not allowed with argument %s", other);
+		parse_ids(state, "-p/--pid", arg);
+		env.have_tgid = true;
+		break;
+	case 't':
+		if ((other = thread_opt('t')))
+			argp_error(state, "argument -t/--tid: not allowed with argument %s", other);
+		parse_ids(state, "-t/--tid", arg);
+		env.have_pid = true;
+		break;
+	case K_STORAGE:
+		bct_stack_arg_int(state, "--stack-storage-size", arg, true, 1 << 24, &env.storage);
+		break;
+	case 'm':
+		bct_stack_arg_int(state, "-m/--min-block-time", arg, true, INT64_MAX, &env.min_us);
+		break;
+	case 'M':
+		bct_stack_arg_int(state, "-M/--max-block-time", arg, true, INT64_MAX, &env.max_us);
+		break;
+	case K_STATE:
+		bct_stack_arg_int(state, "--state", arg, false, UINT32_MAX, &env.state);
+		env.have_state = true;
+		break;
+	case ARGP_KEY_ARG:
+		if (have_duration)
+			argp_error(state, "unrecognized arguments: %s", arg);
+		have_duration = true;
+		bct_stack_arg_int(state, "duration", arg, true, UINT32_MAX, &v);
+		env.duration = v;
+		break;
+	case ARGP_KEY_END:
+		if (env.user_threads && (other = thread_opt('u')))
+			argp_error(state,
+				   "argument -u/--user-threads-only: not allowed with argument %s",
+				   other);
+		if (env.kernel_threads && (other = thread_opt('k')))
+			argp_error(
+				state,
+				"argument -k/--kernel-threads-only: not allowed with argument %s",
+				other);
+		if (env.user_only && env.kernel_only)
+			argp_error(state, "argument -K/--kernel-stacks-only: not allowed with "
+					  "argument -U/--user-stacks-only");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct bct_tool_args args = {
+	.opts = opts,
+	.parser = parse_arg,
+	.args_doc = "[duration]",
+	.doc = doc,
+};
+
+/* --- attach methods: every program in bpf-src/offwaketime.bpf.c ---------------------------- */
+
+static const struct bct_method methods[] = {
+	{ .name = "kprobe",
+	  .progs = BCT_PROGS(BCT_PROG("oncpu_kprobe", "kprobe/finish_task_switch.isra.0"),
+			     BCT_PROG("waker_kprobe", "kprobe/try_to_wake_up")) },
+	{ .name = "tp_btf",
+	  .progs = BCT_PROGS(BCT_PROG("oncpu_btf", "tp_btf/sched_switch"),
+			     BCT_PROG("waker_btf", "tp_btf/sched_waking")),
+	  .approx = "target kernel stacks end at __schedule, not finish_task_switch" },
+	{ .name = "raw_tp",
+	  .progs = BCT_PROGS(BCT_PROG("oncpu_raw", "raw_tp/sched_switch"),
+			     BCT_PROG("waker_raw", "raw_tp/sched_waking")),
+	  .approx = "target kernel stacks end at __schedule, not finish_task_switch" },
+	{ NULL },
+};
+
+static const struct bct_hook hooks[] = { { "context switches and wakeups", methods, false },
+					 { NULL } };
+
+const struct bct_needs needs_offwaketime = {
+	.src_name = "offwaketime.bpf.c",
+	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
+};
+
+/* --- set-up ------------------------------------------------------------------------------- */
+
+static int add_defines(struct bct_prog *p, void *ctx)
+{
+	char list[OFFWAKE_MAX_IDS * 12] = "";
+	size_t off = 0;
+	int err, i;
+
+	(void)ctx;
+	for (i = 0; i < env.n_ids; i++)
+		off += snprintf(list + off, sizeof(list) - off, "%s%" PRIu64, i ? "," : "",
+				env.ids[i]);
+	err = bct_prog__define(p, "BCT_STACK_STORAGE", "%" PRIu64, env.storage);
+	err = err ?: bct_prog__define(p, "OFFWAKE_MIN_US", "%" PRIu64 "ULL", env.min_us);
+	err = err ?: bct_prog__define(p, "OFFWAKE_MAX_US", "%" PRIu64 "ULL", env.max_us);
+	if (env.have_tgid)
+		err = err ?: bct_prog__define(p, "OFFWAKE_TGIDS", "%s", list);
+	else if (env.have_pid)
+		err = err ?: bct_prog__define(p, "OFFWAKE_PIDS", "%s", list);
+	else if (env.user_threads)
+		err = err ?: bct_prog__define(p, "OFFWAKE_USER_THREADS", NULL);
+	else if (env.kernel_threads)
+		err = err ?: bct_prog__define(p, "OFFWAKE_KERNEL_THREADS", NULL);
+	if (env.have_state)
+		err = err ?: bct_prog__define(p, "OFFWAKE_STATE", "%" PRIu64, env.state);
+	if (env.user_only)
+		err = err ?: bct_prog__define(p, "BCT_STACK_NO_KERNEL", NULL);
+	if (env.kernel_only)
+		err = err ?: bct_prog__define(p, "BCT_STACK_NO_USER", NULL);
+	return err;
+}
+
+/* --- output ------------------------------------------------------------------------------- */
+
+struct rec {
+	struct offwake_key key;
+	uint64_t us;
+};
+
+/* One stack's symbolized frames, leaf first. */
+struct frames {
+	char name[BCT_STACK_MAX_DEPTH][256];
+	int n;
+};
+
+struct out {
+	struct bct_ksyms *ksyms;
+	struct bct_usyms *usyms;
+	int stacks;
+	uint64_t missing;
+	bool enomem;
+	struct frames wk, wu, tk, tu;
+};
+
+/* A stack id the kernel failed to fill (-EFAULT: there was no such stack, not a miss). */
+static bool id_err(int32_t id)
+{
+	return id < 0 && id != -EFAULT;
+}
+
+/* Stack id's frames, leaf first; drop_leaf leaves out the first one (the waker's). */
+static void frames_get(struct out *o, int32_t id, bool kernel, uint32_t tgid, bool drop_leaf,
+		       struct frames *f)
+{
+	uint64_t ips[BCT_STACK_MAX_DEPTH];
+	int n, i, first = drop_leaf ? 1 : 0;
+
+	f->n = 0;
+	if (id < 0)
+		return;
+	if (kernel)
+		n = bct_stack_read_kernel(o->stacks, o->ksyms, id, ips, BCT_STACK_MAX_DEPTH);
+	else
+		n = bct_stack_read(o->stacks, id, ips, BCT_STACK_MAX_DEPTH);
+	for (i = first; i < n; i++) {
+		if (kernel)
+			bct_ksyms_name(o->ksyms, ips[i], false, f->name[f->n], 256);
+		else
+			bct_usyms_name(o->usyms, (pid_t)tgid, ips[i], false, f->name[f->n], 256);
+		f->n++;
+	}
+}
+
+static void count_missing(struct out *o, int32_t id)
+{
+	if (id_err(id))
+		o->missing++;
+	o->enomem |= id == -ENOMEM;
+}
+
+static void json_frames(struct bct_json *j, const char *key, const struct frames *f, int32_t id,
+			const char *missed)
+{
+	int i;
+
+	bct_json_arr_open(j, key);
+	if (id_err(id))
+		bct_json_str(j, NULL, missed);
+	else
+		for (i = 0; i < f->n; i++)
+			bct_json_str(j, NULL, f->name[i]);
+	bct_json_arr_close(j);
+}
+
+static void print_json(struct out *o, const struct rec *r)
+{
+	const struct offwake_key *k = &r->key;
+	struct bct_json j;
+
+	bct_json_begin(&j, stdout);
+	bct_json_str(&j, "target", k->target);
+	bct_json_uint(&j, "pid", k->t_tgid);
+	bct_json_uint(&j, "tid", k->t_pid);
+	if (!env.user_only)
+		json_frames(&j, "target_kernel_stack", &o->tk, k->t_k_stack_id,
+			    "[Missed Kernel Stack]");
+	if (!env.kernel_only)
+		json_frames(&j, "target_user_stack", &o->tu, k->t_u_stack_id,
+			    "[Missed User Stack]");
+	bct_json_str(&j, "waker", k->waker);
+	bct_json_uint(&j, "waker_pid", k->w_tgid);
+	bct_json_uint(&j, "waker_tid", k->w_pid);
+	if (!env.user_only)
+		json_frames(&j, "waker_kernel_stack", &o->wk, k->w_k_stack_id,
+			    "[Missed Kernel Stack]");
+	if (!env.kernel_only)
+		json_frames(&j, "waker_user_stack", &o->wu, k->w_u_stack_id, "[Missed User Stack]");
+	bct_json_uint(&j, "total_us", r->us);
+	bct_json_end(&j);
+}
+
+/* target;user root first;-;kernel root first;--;waker kernel leaf first;-;user;waker N */
+static void print_folded(struct out *o, const struct rec *r, bool delim)
+{
+	const struct offwake_key *k = &r->key;
+	int i;
+
+	fputs(k->target, stdout);
+	if (!env.kernel_only) {
+		if (id_err(k->t_u_stack_id))
+			printf(";[Missed User Stack] %" PRId32, k->t_u_stack_id);
+		else
+			for (i = o->tu.n - 1; i >= 1; i--)
+				printf(";%s", o->tu.name[i]);
+	}
+	if (!env.user_only) {
+		if (delim && k->t_k_stack_id >= 0 && k->t_u_stack_id >= 0)
+			fputs(";-", stdout);
+		if (id_err(k->t_k_stack_id))
+			fputs(";[Missed Kernel Stack]", stdout);
+		else
+			for (i = o->tk.n - 1; i >= 1; i--)
+				printf(";%s", o->tk.name[i]);
+	}
+	fputs(";--", stdout);
+	if (!env.user_only) {
+		if (id_err(k->w_k_stack_id))
+			fputs(";[Missed Kernel Stack]", stdout);
+		else
+			for (i = 0; i < o->wk.n; i++)
+				printf(";%s", o->wk.name[i]);
+	}
+	if (!env.kernel_only) {
+		if (delim && k->w_u_stack_id >= 0 && k->w_k_stack_id >= 0)
+			fputs(";-", stdout);
+		if (id_err(k->w_u_stack_id))
+			fputs(";[Missed User Stack]", stdout);
+		else
+			for (i = 0; i < o->wu.n; i++)
+				printf(";%s", o->wu.name[i]);
+	}
+	printf(";%s %" PRIu64 "\n", k->waker, r->us);
+}
+
+static void print_text(struct out *o, const struct rec *r, bool delim)
+{
+	const struct offwake_key *k = &r->key;
+	int i;
+
+	printf("    %-16s %s %" PRIu32 "\n", "waker:", k->waker, k->w_pid);
+	if (!env.kernel_only) {
+		if (id_err(k->w_u_stack_id))
+			printf("    [Missed User Stack] %" PRId32 "\n", k->w_u_stack_id);
+		else
+			for (i = o->wu.n - 1; i >= 0; i--)
+				printf("    %s\n", o->wu.name[i]);
+	}
+	if (!env.user_only) {
+		if (delim && k->w_u_stack_id >= 0 && k->w_k_stack_id >= 0)
+			printf("    -\n");
+		if (id_err(k->w_k_stack_id))
+			printf("    [Missed Kernel Stack]\n");
+		else
+			for (i = o->wk.n - 1; i >= 0; i--)
+				printf("    %s\n", o->wk.name[i]);
+	}
+	printf("    %-16s %s\n", "--", "--");
+	if (!env.user_only) {
+		if (id_err(k->t_k_stack_id))
+			printf("    [Missed Kernel Stack]\n");
+		else
+			for (i = 0; i < o->tk.n; i++)
+				printf("    %s\n", o->tk.name[i]);
+	}
+	if (!env.kernel_only) {
+		if (delim && k->t_u_stack_id >= 0 && k->t_k_stack_id >= 0)
+			printf("    -\n");
+		if (id_err(k->t_u_stack_id))
+			printf("    [Missed User Stack]\n");
+		else
+			for (i = 0; i < o->tu.n; i++)
+				printf("    %s\n", o->tu.name[i]);
+	}
+	printf("    %-16s %s %" PRIu32 "\n", "target:", k->target, k->t_pid);
+	printf("        %" PRIu64 "\n\n", r->us);
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+	const struct rec *x = a, *y = b;
+
+	return x->us < y->us ? -1 : x->us > y->us;
+}
+
+static int print_stacks(struct bct_session *s)
+{
+	bool delim = env.delimited && !env.kernel_only && !env.user_only;
+	int counts = bct_prog__map_fd(s->prog, "counts");
+	struct offwake_key key, next;
+	struct rec *recs = NULL;
+	struct out *o;
+	size_t n = 0, i;
+	int err = 0;
+
+	o = calloc(1, sizeof(*o));
+	recs = calloc(OFFWAKE_MAX_KEYS, sizeof(*recs));
+	if (!o || !recs) {
+		err = -ENOMEM;
+		pr_err("cannot read the stacks: %s", strerror(ENOMEM));
+		goto out;
+	}
+	o->stacks = bct_prog__map_fd(s->prog, "stack_traces");
+	o->usyms = bct_usyms_new();
+	if (!env.user_only) {
+		o->ksyms = bct_ksyms_load(NULL);
+		if (!o->ksyms) {
+			err = -errno;
+			pr_err("cannot read the kernel symbols in /proc/kallsyms: %s",
+			       strerror(-err));
+			goto out;
+		}
+	}
+	for (err = bpf_map_get_next_key(counts, NULL, &next); !err && n < OFFWAKE_MAX_KEYS;
+	     err = bpf_map_get_next_key(counts, &key, &next)) {
+		key = next;
+		if (bpf_map_lookup_elem(counts, &key, &recs[n].us))
+			continue;
+		recs[n].key = key;
+		recs[n].key.waker[OFFWAKE_COMM_LEN - 1] = '\0';
+		recs[n].key.target[OFFWAKE_COMM_LEN - 1] = '\0';
+		n++;
+	}
+	err = 0;
+	qsort(recs, n, sizeof(*recs), cmp_rec);
+	for (i = 0; i < n; i++) {
+		const struct offwake_key *k = &recs[i].key;
+
+		if (!env.user_only) {
+			count_missing(o, k->w_k_stack_id);
+			count_missing(o, k->t_k_stack_id);
+			frames_get(o, k->w_k_stack_id, true, 0, true, &o->wk);
+			frames_get(o, k->t_k_stack_id, true, 0, false, &o->tk);
+		}
+		if (!env.kernel_only) {
+			count_missing(o, k->w_u_stack_id);
+			count_missing(o, k->t_u_stack_id);
+			frames_get(o, k->w_u_stack_id, false, k->w_tgid, true, &o->wu);
+			frames_get(o, k->t_u_stack_id, false, k->t_tgid, false, &o->tu);
+		}
+		if (env.kit.common.json)
+			print_json(o, &recs[i]);
+		else if (env.folded)
+			print_folded(o, &recs[i], delim);
+		else
+			print_text(o, &recs[i], delim);
+	}
+	fflush(stdout);
+	if (o->missing)
+		fprintf(stderr,
+			"WARNING: %" PRIu64 " stack traces lost and could not be displayed.%s\n",
+			o->missing, o->enomem ? " Consider increasing --stack-storage-size." : "");
+out:
+	if (o) {
+		bct_ksyms_free(o->ksyms);
+		bct_usyms_free(o->usyms);
+	}
+	free(o);
+	free(recs);
+	return err;
+}
+
+int cmd_offwaketime(int argc, char **argv)
+{
+	struct bct_session s = { .add_defines = add_defines };
+	bool text;
+	int rc, err;
+
+	rc = bct_tool_parse(&args, &env.kit, argc, argv);
+	if (rc)
+		return rc;
+	text = !env.folded && !env.kit.common.json;
+	env.kit.duration_ms = env.duration * 1000;
+	if (bct_session__init(&s, &env.kit, &needs_offwaketime, NULL))
+		return 1;
+	if (env.kit.common.ebpf) {
+		err = bct_session__print_source(&s);
+		bct_session__stop(&s);
+		return err ? 1 : 0;
+	}
+	err = bct_session__start(&s);
+	if (!err)
+		err = bct_session__go(&s);
+	if (err) {
+		bct_session__stop(&s);
+		return err == -EINTR && bct_exiting ? 0 : 1;
+	}
+	if (text) {
+		printf("Tracing blocked time (us) by %s off-CPU and waker stack",
+		       env.user_only	 ? "user"
+		       : env.kernel_only ? "kernel"
+					 : "user + kernel");
+		if (env.duration)
+			printf(" for %" PRIu64 " secs.\n", env.duration);
+		else
+			printf("... Hit Ctrl-C to end.\n");
+		fflush(stdout);
+	}
+	bct_stack_wait(env.kit.duration_ms);
+	if (text)
+		putchar('\n');
+	err = print_stacks(&s);
+	bct_session__stop(&s);
+	return err ? 1 : 0;
+}
