@@ -12,6 +12,7 @@ BCT_CMD("__selftest", selftest, "Engine self-test (for the test suite)", BCT_HID
 BCT_CMD("bashreadline", bashreadline, "Print entered bash commands from all running shells", BCT_NEEDS_BPF)
 BCT_CMD("bindsnoop", bindsnoop, "Trace TCP binds", BCT_NEEDS_BPF)
 BCT_CMD("biolatency", biolatency, "Summarize block device I/O latency as a histogram", BCT_NEEDS_BPF)
+BCT_CMD("biolatpcts", biolatpcts, "Monitor IO latency distribution of a block device", BCT_NEEDS_BPF)
 BCT_CMD("biopattern", biopattern, "Show block device I/O pattern (random or sequential) per disk", BCT_NEEDS_BPF)
 BCT_CMD("biosnoop", biosnoop, "Trace block device I/O with PID and latency", BCT_NEEDS_BPF)
 BCT_CMD("biotop", biotop, "Block device (disk) I/O by process", BCT_NEEDS_BPF)
