@@ -63,6 +63,24 @@ static __always_inline struct request *bct_rq_insert_arg(__u64 *args)
 	return (void *)args[1];
 }
 
+/* As BCC's biosnoop and biotop see it: the operation is a write (REQ_OP_WRITE), or it is not. */
+static __always_inline bool bct_rq_write(struct request *rq, bool btf)
+{
+	__u32 op = BCT_RQ_READ(btf, rq, cmd_flags) & 0xff; /* REQ_OP_MASK */
+
+	return bpf_core_enum_value_exists(enum req_op, REQ_OP_WRITE) &&
+	       op == bpf_core_enum_value(enum req_op, REQ_OP_WRITE);
+}
+
+/*
+ * block_rq_complete's nr_bytes (0 from the kprobe methods: all of it): whether this completion
+ * is partial, the request going on.
+ */
+static __always_inline bool bct_rq_partial(struct request *rq, unsigned int nr_bytes, bool btf)
+{
+	return nr_bytes && nr_bytes < BCT_RQ_READ(btf, rq, __data_len);
+}
+
 /* -d DISK: whether dev is the disk asked for. */
 static __always_inline bool bct_filter_dev(__u32 dev)
 {

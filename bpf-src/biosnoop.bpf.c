@@ -171,25 +171,16 @@ static __always_inline int rq_issue(struct request *rq, bool btf)
 	return 0;
 }
 
-/* As BCC: the operation is a write, or it is not. */
-static __always_inline bool rq_write(struct request *rq, bool btf)
-{
-	__u32 op = BCT_RQ_READ(btf, rq, cmd_flags) & 0xff; /* REQ_OP_MASK */
-
-	return bpf_core_enum_value_exists(enum req_op, REQ_OP_WRITE) &&
-	       op == bpf_core_enum_value(enum req_op, REQ_OP_WRITE);
-}
-
 /* nr_bytes: what this completion covers (0: all of it). */
 static __always_inline int rq_done(void *ctx, struct request *rq, unsigned int nr_bytes, bool btf)
 {
 	struct req_key k = { .id = (__u64)rq };
 
 	/* a partial completion: the request goes on */
-	if (nr_bytes && nr_bytes < BCT_RQ_READ(btf, rq, __data_len))
+	if (bct_rq_partial(rq, nr_bytes, btf))
 		return 0;
 	return emit(ctx, &k, bct_rq_dev(rq, btf), BCT_RQ_READ(btf, rq, __sector),
-		    rq_write(rq, btf));
+		    bct_rq_write(rq, btf));
 }
 
 SEC("kprobe/blk_account_io_start")
