@@ -8,6 +8,8 @@
  *
  * Attach methods, best first (cmd/compactsnoop.c declares them): tp_btf, then raw_tp (BCC's
  * method). Both read the tracepoints' arguments the same way.
+ * Defines (set by cmd/compactsnoop.c), besides the shared -p filter:
+ *   COMPACTSNOOP_STACK   -K: the kernel stack of each compaction's end
  * Credit: the original BCC compactsnoop is by Wenbo Zhang.
  */
 #include "vmlinux.h"
@@ -18,6 +20,10 @@
 #include "bct_common.bpf.h"
 #include "bct_filter.bpf.h"
 #include "compactsnoop.h"
+#ifdef COMPACTSNOOP_STACK
+#define BCT_STACK_STORAGE 2048
+#include "bct_stack.bpf.h"
+#endif
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -114,7 +120,11 @@ static __always_inline int on_end(void *ctx, int status)
 	e->order = vp->order;
 	e->sync = vp->sync;
 	e->status = status;
-	e->pad = 0;
+#ifdef COMPACTSNOOP_STACK
+	e->stack_id = bct_stack_kernel(ctx);
+#else
+	e->stack_id = -1;
+#endif
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bct_event_submit(e, sizeof(*e));
 out:

@@ -18,7 +18,7 @@ struct compactsnoop_event {
 	__s32 order; /* -1: a whole-zone compaction (/proc/sys/vm/compact_memory, proactive) */
 	__s32 sync;
 	__s32 status; /* enum compact_result */
-	__s32 pad;
+	__s32 stack_id; /* kernel stack in "stack_traces" (-K), < 0: none */
 	char comm[COMPACTSNOOP_COMM_LEN];
 };
 

@@ -6,6 +6,7 @@
  * Interface of BCC's compactsnoop by Wenbo Zhang; written anew, with --json. -e (BCC's
  * extended fields) needs a kretprobe on fragmentation_index and is refused.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,11 +17,14 @@
 #include "events.h"
 #include "log.h"
 #include "prog.h"
+#include "stack.h"
 
 static struct compactsnoop_env {
 	struct bct_env kit; /* the shared options: -T, -p, -d, --json... */
 	bool kernel_stack;
 	bool extended;
+	struct bct_session *s;
+	struct bct_ksyms *ksyms; /* -K */
 } env;
 
 static const struct bct_opt opts[] = {
@@ -108,11 +112,32 @@ static void columns(void *ctx, struct bct_out *out)
 	bct_out__show(out, "time", env.kit.timestamp);
 }
 
+/* -K: BCC's kernel stack under the line, "\tfunc+0x1a" a frame, then an empty line */
+static void print_stack(int32_t id)
+{
+	uint64_t ips[127];
+	char buf[256];
+	int n, i;
+
+	n = id >= 0 ? bct_stack_read(bct_prog__map_fd(env.s->prog, "stack_traces"), id, ips, 127)
+		    : 0;
+	for (i = 0; i < n; i++)
+		printf("\t%s\n", bct_ksyms_name(env.ksyms, ips[i], true, buf, sizeof(buf)));
+	printf("\n");
+}
+
+static int add_defines(struct bct_prog *p, void *ctx)
+{
+	(void)ctx;
+	return env.kernel_stack ? bct_prog__define(p, "COMPACTSNOOP_STACK", NULL) : 0;
+}
+
 static int on_event(void *ctx, struct bct_out *out, const void *data, size_t size)
 {
 	const struct compactsnoop_event *e = data;
 	static uint64_t first_ns;
 	char zbuf[16], sbuf[16];
+	int err;
 
 	(void)ctx;
 	if (size < sizeof(*e))
@@ -130,7 +155,10 @@ static int on_event(void *ctx, struct bct_out *out, const void *data, size_t siz
 	bct_out__str(out, e->sync ? "SYNC" : "ASYNC");
 	bct_out__double(out, (double)e->delta_ns / 1e6);
 	bct_out__str(out, status_name(e->status, sbuf, sizeof(sbuf)));
-	return bct_out__end(out);
+	err = bct_out__end(out);
+	if (!err && env.kernel_stack && !env.kit.common.json)
+		print_stack(e->stack_id);
+	return err;
 }
 
 int cmd_compactsnoop(int argc, char **argv)
@@ -140,7 +168,7 @@ int cmd_compactsnoop(int argc, char **argv)
 		.columns = columns,
 		.on_event = on_event,
 	};
-	struct bct_session s = { 0 };
+	struct bct_session s = { .add_defines = add_defines };
 	int rc;
 
 	rc = bct_tool_parse(&args, &env.kit, argc, argv);
@@ -151,11 +179,18 @@ int cmd_compactsnoop(int argc, char **argv)
 		       "bcctool has no kprobe method for it; run without -e");
 		return 1;
 	}
-	if (env.kernel_stack) {
-		pr_err("-K is not available yet; run without -K");
-		return 1;
+	if (env.kernel_stack && !env.kit.common.ebpf) {
+		env.ksyms = bct_ksyms_load(NULL);
+		if (!env.ksyms) {
+			pr_err("cannot read the kernel symbols (/proc/kallsyms): %s",
+			       strerror(errno));
+			return 1;
+		}
 	}
+	env.s = &s;
 	if (bct_session__init(&s, &env.kit, &needs_compactsnoop, NULL))
 		return 1;
-	return bct_events_run(&s, &tool);
+	rc = bct_events_run(&s, &tool);
+	bct_ksyms_free(env.ksyms);
+	return rc;
 }

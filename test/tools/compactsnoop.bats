@@ -80,6 +80,16 @@ compact() {
         "$OUT" >/dev/null
 }
 
+@test "compactsnoop -K: each line is followed by its kernel stack, through compact_node" {
+    tracer_start compactsnoop -K
+    compact
+    tracer_stop
+    cat "$OUT"
+    # the stack of each marked line: tab-indented frames up to an empty line
+    run awk -v m="^$MARK +$CPID " '$0 ~ m { n++; s = 1; next } s && /^\t/ { if ($1 ~ /^compact_node\+0x/) c++; next } { s = 0 } END { print n + 0, c + 0 }' "$OUT"
+    [ "$output" = "$ZONES $ZONES" ]
+}
+
 @test "compactsnoop: -e is refused in one line, bad options exit 2" {
     run_bct 1 compactsnoop -e
     [ "${#lines[@]}" -eq 1 ]
