@@ -53,6 +53,7 @@ BCT_CMD("runqlat", runqlat, "Summarize run queue (scheduler) latency as a histog
 BCT_CMD("runqslower", runqslower, "Trace high run queue latency", BCT_NEEDS_BPF)
 BCT_CMD("shmsnoop", shmsnoop, "Trace shm*() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("sigsnoop", sigsnoop, "Trace standard and real-time signals", BCT_NEEDS_BPF)
+BCT_CMD("slabratetop", slabratetop, "Kernel SLAB/SLUB memory cache allocation rate top", BCT_NEEDS_BPF)
 BCT_CMD("sofdsnoop", sofdsnoop, "Trace file descriptors passed via socket", BCT_NEEDS_BPF)
 BCT_CMD("softirqs", softirqs, "Summarize soft irq event time as histograms", BCT_NEEDS_BPF)
 BCT_CMD("solisten", solisten, "Stream sockets listen", BCT_NEEDS_BPF)
