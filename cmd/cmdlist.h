@@ -19,6 +19,7 @@ BCT_CMD("bpflist", bpflist, "Display processes currently using BPF programs and 
 BCT_CMD("btrfsdist", fsdist, "Summarize btrfs operation latency", BCT_NEEDS_BPF)
 BCT_CMD("btrfsslower", fsslower, "Trace slow btrfs operations", BCT_NEEDS_BPF)
 BCT_CMD("cache", cache, "Show, clear or fill the BPF compile cache", 0)
+BCT_CMD("cachestat", cachestat, "Count cache kernel function calls", BCT_NEEDS_BPF)
 BCT_CMD("capable", capable, "Trace security capability checks", BCT_NEEDS_BPF)
 BCT_CMD("check", check, "Show which attach method each tool would use on this kernel", 0)
 BCT_CMD("cpudist", cpudist, "Summarize on- and off-CPU time per task as a histogram", BCT_NEEDS_BPF)
