@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * cachestat: page cache hits, misses and dirties per interval.
+ *
+ * Interface of BCC's cachestat by Brendan Gregg and Allan McAleavy; written anew, with --json.
+ * Four counters are kept in the kernel (bpf-src/cachestat.bpf.c) in one entry of the histogram
+ * kit's map, drained each interval; this file turns them into BCC's columns with BCC's
+ * arithmetic and adds Buffers and Cached from /proc/meminfo.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "histtool.h"
+#include "json.h"
+#include "prog.h"
+#include "signals.h"
+#include "cachestat.h"
+
+static struct cachestat_env {
+	struct bct_env kit; /* -T, [interval [count]], --json... */
+} env;
+
+static const char doc[] =
+	"Count cache kernel function calls\n"
+	"\v"
+	"examples:\n"
+	"    cachestat             # page cache statistics every second\n"
+	"    cachestat -T 5 3      # with a time column, every 5 seconds, 3 times\n"
+	"    cachestat --json      # one JSON object per second\n";
+
+static const struct bct_tool_args args = {
+	.args_doc = "[interval [count]]",
+	.doc = doc,
+	.shared = { .timestamp = 'T', .interval = true },
+};
+
+/* --- attach methods: every program in bpf-src/cachestat.bpf.c ---------------------------- */
+
+static const struct bct_method access_methods[] = {
+	{ .name = "kprobe",
+	  .progs = BCT_PROGS(BCT_PROG("cs_accessed_kp", "kprobe/folio_mark_accessed")) },
+	{ .name = "tp_btf",
+	  .progs = BCT_PROGS(BCT_PROG("cs_lookup_btf", "tp_btf/mm_filemap_get_pages"),
+			     BCT_PROG("cs_fault_btf", "tp_btf/mm_filemap_fault")),
+	  .approx = "accesses are pages looked up by reads and file page faults" },
+	{ NULL },
+};
+
+static const struct bct_method add_methods[] = {
+	{ .name = "kprobe",
+	  .progs = BCT_PROGS(BCT_PROG("cs_added_kp", "kprobe/filemap_add_folio")) },
+	{ .name = "tracepoint",
+	  .progs = BCT_PROGS(
+		  BCT_PROG("cs_added_tp", "tracepoint/filemap/mm_filemap_add_to_page_cache")),
+	  .approx = "additions counted in pages, not calls" },
+	{ NULL },
+};
+
+static const struct bct_method dirty_methods[] = {
+	{ .name = "kprobe",
+	  .progs = BCT_PROGS(BCT_PROG("cs_dirtied_kp", "kprobe/folio_account_dirtied")) },
+	{ .name = "tracepoint",
+	  .progs = BCT_PROGS(
+		  BCT_PROG("cs_dirtied_tp", "tracepoint/writeback/writeback_dirty_folio")) },
+	{ NULL },
+};
+
+static const struct bct_method buffer_methods[] = {
+	{ .name = "kprobe",
+	  .progs = BCT_PROGS(BCT_PROG("cs_buf_dirtied_kp", "kprobe/mark_buffer_dirty")) },
+	{ .name = "tracepoint",
+	  .progs =
+		  BCT_PROGS(BCT_PROG("cs_buf_dirtied_tp", "tracepoint/block/block_dirty_buffer")) },
+	{ NULL },
+};
+
+static const struct bct_hook hooks[] = {
+	{ "page cache accesses", access_methods, false },
+	{ "page cache additions", add_methods, false },
+	{ "dirtied pages", dirty_methods, false },
+	{ "dirtied buffers", buffer_methods, false },
+	{ NULL },
+};
+
+const struct bct_needs needs_cachestat = {
+	.src_name = "cachestat.bpf.c",
+	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
+};
+
+/* --- output ------------------------------------------------------------------------------- */
+
+/* Buffers and Cached of /proc/meminfo, in KiB (0 when absent) */
+static void meminfo(uint64_t *buffers, uint64_t *cached)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	unsigned long long v;
+
+	*buffers = *cached = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Buffers: %llu", &v) == 1)
+			*buffers = v;
+		else if (sscanf(line, "Cached: %llu", &v) == 1)
+			*cached = v;
+	}
+	fclose(f);
+}
+
+static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n)
+{
+	const uint64_t *c = n ? v[0].slots : NULL;
+	int64_t mpa = c ? (int64_t)c[CACHESTAT_ACCESSED] : 0;
+	int64_t apcl = c ? (int64_t)c[CACHESTAT_ADDED] : 0;
+	int64_t apd = c ? (int64_t)c[CACHESTAT_DIRTIED] : 0;
+	int64_t mbd = c ? (int64_t)c[CACHESTAT_BUF_DIRTIED] : 0;
+	int64_t total, misses, hits;
+	uint64_t buffers, cached;
+	double ratio = 0;
+	time_t now = time(NULL);
+	char ts[32];
+
+	/* BCC's arithmetic, as it is */
+	total = mpa - mbd;
+	misses = apcl - apd;
+	if (misses < 0)
+		misses = 0;
+	if (total < 0)
+		total = 0;
+	hits = total - misses;
+	if (hits < 0) {
+		misses = total;
+		hits = 0;
+	}
+	if (total > 0)
+		ratio = (double)hits / (double)total;
+	meminfo(&buffers, &cached);
+	if (env.kit.common.json) {
+		struct bct_json j;
+
+		strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", localtime(&now));
+		bct_json_begin(&j, out);
+		bct_json_str(&j, "ts", ts);
+		bct_json_int(&j, "hits", hits);
+		bct_json_int(&j, "misses", misses);
+		bct_json_int(&j, "dirties", mbd);
+		bct_json_double(&j, "hitratio", 100 * ratio);
+		bct_json_double(&j, "buffers_mb", (double)buffers / 1024);
+		bct_json_double(&j, "cached_mb", (double)cached / 1024);
+		bct_json_int(&j, "accessed", mpa);
+		bct_json_int(&j, "added", apcl);
+		bct_json_int(&j, "dirtied", apd);
+		bct_json_end(&j);
+		return;
+	}
+	if (env.kit.timestamp) {
+		strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&now));
+		fprintf(out, "%-8s ", ts);
+	}
+	fprintf(out, "%8" PRId64 " %8" PRId64 " %8" PRId64 " %7.2f%% %12.0f %10.0f\n", hits, misses,
+		mbd, 100 * ratio, (double)buffers / 1024, (double)cached / 1024);
+}
+
+/* --- set-up ------------------------------------------------------------------------------- */
+
+int cmd_cachestat(int argc, char **argv)
+{
+	struct bct_hist_tool tool = { .missed_what = "page cache events", .print = print };
+	struct bct_session s = { 0 };
+	char header[128];
+	int rc;
+
+	rc = bct_tool_parse(&args, &env.kit, argc, argv);
+	if (rc)
+		return rc;
+	if (!env.kit.interval)
+		env.kit.interval = 1;
+	snprintf(header, sizeof(header), "%s%8s %8s %8s %8s %12s %10s",
+		 env.kit.timestamp ? "TIME     " : "", "HITS", "MISSES", "DIRTIES", "HITRATIO",
+		 "BUFFERS_MB", "CACHED_MB");
+	tool.banner = header;
+	if (bct_session__init(&s, &env.kit, &needs_cachestat, NULL))
+		return 1;
+	rc = bct_hist_run(&s, &tool);
+	/* BCC says "Detaching..." after Ctrl-C, not when its count ran out */
+	if (!rc && bct_exiting && !env.kit.common.json && !env.kit.common.ebpf) {
+		printf("Detaching...\n");
+		fflush(stdout);
+	}
+	return rc;
+}
