@@ -223,6 +223,8 @@ static int do_clear(void)
  * this kernel. BCT_WARM_COMPILED or BCT_WARM_CACHED, else 0.
  */
 #define WARM_EXIT 100
+/* warm_tool() results besides lib/prog.h's BCT_WARM_* */
+enum { WARM_NEEDS_ARGS = 10, WARM_NOT_HERE };
 
 static int warm_tool(const struct bct_cmd *cmd)
 {
@@ -255,15 +257,17 @@ static int warm_tool(const struct bct_cmd *cmd)
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return 0;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) <= WARM_EXIT)
-		return 0;
-	return WEXITSTATUS(status) - WARM_EXIT;
+			return BCT_WARM_FAILED;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) < WARM_EXIT)
+		return WIFEXITED(status) && WEXITSTATUS(status) == 2 ? WARM_NEEDS_ARGS
+								     : BCT_WARM_FAILED;
+	/* stopped before compiling: it cannot run here (f2fsslower without f2fs) */
+	return WEXITSTATUS(status) == WARM_EXIT ? WARM_NOT_HERE : WEXITSTATUS(status) - WARM_EXIT;
 }
 
 static int do_warm(void)
 {
-	unsigned int compiled = 0, cached = 0, failed = 0;
+	unsigned int compiled = 0, cached = 0, failed = 0, skipped = 0;
 	const struct bct_cmd *cmds;
 	struct bct_cache *c;
 	size_t i, n;
@@ -284,15 +288,22 @@ static int do_warm(void)
 			compiled++;
 		else if (r == BCT_WARM_CACHED)
 			cached++;
+		else if (r == WARM_NEEDS_ARGS || r == WARM_NOT_HERE)
+			skipped++;
 		else
 			failed++;
 		printf("%-24s %s\n", cmds[i].name,
 		       r == BCT_WARM_COMPILED ? "compiled"
 		       : r == BCT_WARM_CACHED ? "cached"
+		       : r == WARM_NEEDS_ARGS ? "skipped: its run needs arguments"
+		       : r == WARM_NOT_HERE   ? "skipped: it cannot run here"
 					      : "FAILED");
 		fflush(stdout);
 	}
-	printf("%u compiled, %u already cached, %u failed\n", compiled, cached, failed);
+	printf("%u compiled, %u already cached, %u failed", compiled, cached, failed);
+	if (skipped)
+		printf(", %u skipped", skipped);
+	printf("\n");
 	bct_cache__free(c);
 	return failed ? 1 : 0;
 }

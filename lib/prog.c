@@ -557,6 +557,8 @@ int bct_prog__load(struct bct_prog *p)
 	copts.stub_kinds = unsupported_kinds();
 	copts.hit_out = &hit;
 	err = bct_compile(&copts, &p->obj_buf, &p->obj_sz);
+	if (err && compile_only)
+		*compile_only = BCT_WARM_FAILED;
 	if (err)
 		return err;
 	if (compile_only) {

@@ -113,7 +113,7 @@ int bct_prog__load(struct bct_prog *p);
  * the object the run would load; no privileges needed), sets *result to BCT_WARM_COMPILED or
  * BCT_WARM_CACHED, and returns -ECANCELED without logging.
  */
-enum { BCT_WARM_COMPILED = 1, BCT_WARM_CACHED = 2 };
+enum { BCT_WARM_COMPILED = 1, BCT_WARM_CACHED = 2, BCT_WARM_FAILED = 3 /* the compile failed */ };
 void bct_prog_compile_only(int *result);
 /*
  * Attaches the chosen programs of every hook, and every other loaded program whose SEC() tells

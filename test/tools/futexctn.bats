@@ -193,11 +193,11 @@ hist_sum() {
          (.min <= .avg and .avg <= .max), (.total / .contended | floor) == .avg,
          (.ts | test("^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$"))] | @tsv' "$T/j.out"
     assert_output "$(printf '%s\t%s\t%s\t%s\tusecs\ttrue\ttrue\ttrue' "$MARK" "$WTID" "$N" "$N")"
-    # the text tracer, watching the same waits, printed the same histogram
+    # the text tracer, watching the same waits, counted as many (each tracer times a wait
+    # from its own entry and exit, so a wait near a slot's edge may land in the next slot)
     local head
     head=$(grep " lock $LOCK " "$T/x.out")
-    assert_equal "$(section "$T/x.out" "$head" | awk -F: '/ -> / { split($2, a, " "); print a[1] }' | tr '\n' ' ')" \
-        "$(jq -r --arg l "$LOCK" 'select(.lock == $l) | [.data[].count | tostring] | join(" ")' "$T/j.out") "
+    assert_equal "$(section "$T/x.out" "$head" | awk -F: '/ -> / { split($2, a, " "); s += a[1] } END { print s }')" "$N"
 }
 
 @test "interval and count: prints count intervals and exits by itself" {
