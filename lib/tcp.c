@@ -82,7 +82,7 @@ static void check_ports(struct argp_state *state, const char *what, const char *
 		return;
 	*n = bct_tcp_parse_ports(arg, ports);
 	if (*n < 0)
-		argp_error(state, "invalid port list: '%s'",
+		argp_error(state, "invalid %s port list: '%s'", what,
 			   bct_arg_shown(arg, shown, sizeof(shown)));
 }
 
