@@ -217,8 +217,14 @@ bpf_links() {
     echo "$n"
 }
 
+# has_bpf_links PID [N]: PID holds N BPF links (default: any), and no more came in the last
+# 100 ms (a tool attaches its programs one by one: the first link is not "attached")
 has_bpf_links() {
-    [ "$(bpf_links "$1")" -gt 0 ]
+    local n
+    n=$(bpf_links "$1")
+    [ "$n" -ge "${2:-1}" ] || return 1
+    sleep 0.1
+    [ "$(bpf_links "$1")" -eq "$n" ]
 }
 
 # tracer_start TOOL ARGS...: runs bcctool TOOL ARGS in the background (PID in TRACER and BG,

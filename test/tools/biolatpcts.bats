@@ -38,7 +38,7 @@ usecs() {
     "$BCCTOOL" biosnoop --json -d "$DISK" >"$snoop_out" 2>"$T/snoop.err" &
     snoop=$!
     BG+=("$snoop")
-    wait_for "$snoop" 3000 has_bpf_links "$snoop" || fail "biosnoop never attached"
+    wait_for "$snoop" 3000 has_bpf_links "$snoop" 3 || fail "biosnoop never attached"
     tracer_start biolatpcts -i -1 "$DISK"
     direct_io "$NR" "$NW"
     kill -USR2 "$TRACER"
