@@ -140,8 +140,9 @@ in_range() {
     start_trace -p "$SP" -U -f -M 10000
     run_naps
     stop_trace
-    run grep spinner_nap "$OUT"
-    assert_output ""
+    # no 20 ms nap: what is left are preemptions on the way in, microseconds each
+    run awk '/spinner_nap/ { t += $NF } END { print t + 0 }' "$OUT"
+    [ "$output" -lt "$USEC" ] || fail "$output us of naps below -M 10000"
 }
 
 @test "-t: only that thread; -d: '-' between user and kernel frames" {
