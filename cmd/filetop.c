@@ -15,6 +15,7 @@
 #include <linux/types.h>
 
 #include "cmd.h"
+#include "file_rw.h"
 #include "histtool.h"
 #include "json.h"
 #include "log.h"
@@ -87,25 +88,11 @@ static const struct bct_tool_args args = {
 	.shared = { .pid = 'p', .interval = true },
 };
 
-/* --- attach methods: every program in bpf-src/filetop.bpf.c (file_rw.bpf.h) ------------- */
-
-static const struct bct_method methods[] = {
-	{ .name = "kprobe",
-	  .progs = BCT_PROGS(BCT_PROG("kp_read", "kprobe/vfs_read"),
-			     BCT_PROG("kp_write", "kprobe/vfs_write")) },
-	{ .name = "tracepoint",
-	  .progs = BCT_PROGS(BCT_PROG("tp_read", "tracepoint/syscalls/sys_enter_read"),
-			     BCT_PROG("tp_pread64", "tracepoint/syscalls/sys_enter_pread64"),
-			     BCT_PROG("tp_write", "tracepoint/syscalls/sys_enter_write"),
-			     BCT_PROG("tp_pwrite64", "tracepoint/syscalls/sys_enter_pwrite64")) },
-	{ NULL },
-};
-
-static const struct bct_hook hooks[] = { { "file reads and writes", methods, false }, { NULL } };
+/* --- attach methods: cmd/file_rw.h's (bpf-src/file_rw.bpf.h) ------------------------- */
 
 const struct bct_needs needs_filetop = {
 	.src_name = "filetop.bpf.c",
-	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
+	.variants = (const struct bct_variant[]){ { "", file_rw_hooks }, { NULL } },
 };
 
 /* --- output ------------------------------------------------------------------------------- */
