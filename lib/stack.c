@@ -18,6 +18,7 @@
 
 #include "json.h"
 #include "log.h"
+#include "modsyms.h"
 #include "signals.h"
 #include "stack.h"
 #include "util.h"
@@ -176,6 +177,12 @@ struct bct_usyms *bct_usyms_new(void)
 	return calloc(1, sizeof(struct bct_usyms));
 }
 
+static void end_dwfl(Dwfl *d)
+{
+	bct_modsyms_release(d);
+	dwfl_end(d);
+}
+
 static Dwfl *proc_dwfl(struct bct_usyms *u, pid_t pid)
 {
 	struct proc_syms *p;
@@ -192,7 +199,7 @@ static Dwfl *proc_dwfl(struct bct_usyms *u, pid_t pid)
 		dwfl_report_begin(d);
 		if (dwfl_linux_proc_report(d, pid) != 0 || dwfl_report_end(d, NULL, NULL) != 0) {
 			pr_debug("stack: no symbols for process %d: %s", (int)pid, dwfl_errmsg(-1));
-			dwfl_end(d);
+			end_dwfl(d);
 			d = NULL;
 		}
 	}
@@ -202,21 +209,34 @@ static Dwfl *proc_dwfl(struct bct_usyms *u, pid_t pid)
 	return d;
 }
 
+/* The function of addr in m, by the module's sorted table, else libdwfl's own search. */
+static const char *module_sym(Dwfl_Module *m, uint64_t addr, uint64_t *off)
+{
+	const char *name = bct_modsyms_name(m, addr, off);
+	GElf_Off o = 0;
+	GElf_Sym sym;
+
+	if (name)
+		return name;
+	name = dwfl_module_addrinfo(m, addr, &o, &sym, NULL, NULL, NULL);
+	*off = o;
+	return name;
+}
+
 const char *bct_usyms_name(struct bct_usyms *u, pid_t pid, uint64_t addr, bool offset, char *buf,
 			   size_t sz)
 {
 	Dwfl *d = u ? proc_dwfl(u, pid) : NULL;
 	Dwfl_Module *m = d ? dwfl_addrmodule(d, addr) : NULL;
 	const char *name = NULL;
-	GElf_Off off = 0;
-	GElf_Sym sym;
+	uint64_t off = 0;
 
 	if (m)
-		name = dwfl_module_addrinfo(m, addr, &off, &sym, NULL, NULL, NULL);
+		name = module_sym(m, addr, &off);
 	if (!name)
 		snprintf(buf, sz, UNKNOWN);
 	else if (offset)
-		snprintf(buf, sz, "%s+0x%" PRIx64, name, (uint64_t)off);
+		snprintf(buf, sz, "%s+0x%" PRIx64, name, off);
 	else
 		snprintf(buf, sz, "%s", name);
 	return buf;
@@ -228,7 +248,7 @@ void bct_usyms_forget(struct bct_usyms *u, pid_t pid)
 		if (u->procs[i].pid != pid)
 			continue;
 		if (u->procs[i].dwfl)
-			dwfl_end(u->procs[i].dwfl);
+			end_dwfl(u->procs[i].dwfl);
 		u->procs[i] = u->procs[--u->n];
 		return;
 	}
@@ -239,16 +259,15 @@ const char *bct_usyms_frame(struct bct_usyms *u, pid_t pid, uint64_t addr, char 
 	Dwfl *d = u ? proc_dwfl(u, pid) : NULL;
 	Dwfl_Module *m = d ? dwfl_addrmodule(d, addr) : NULL;
 	const char *name = NULL, *mod = NULL, *slash;
-	GElf_Off off = 0;
-	GElf_Sym sym;
+	uint64_t off = 0;
 	int n;
 
 	if (m) {
-		name = dwfl_module_addrinfo(m, addr, &off, &sym, NULL, NULL, NULL);
+		name = module_sym(m, addr, &off);
 		mod = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 	}
 	if (name)
-		n = snprintf(buf, sz, "%s+0x%" PRIx64, name, (uint64_t)off);
+		n = snprintf(buf, sz, "%s+0x%" PRIx64, name, off);
 	else
 		n = snprintf(buf, sz, UNKNOWN);
 	if (mod && n >= 0 && (size_t)n < sz) {
@@ -277,7 +296,7 @@ void bct_usyms_free(struct bct_usyms *u)
 		return;
 	for (i = 0; i < u->n; i++)
 		if (u->procs[i].dwfl)
-			dwfl_end(u->procs[i].dwfl);
+			end_dwfl(u->procs[i].dwfl);
 	free(u->procs);
 	free(u);
 }

@@ -94,6 +94,12 @@ UNIT_TEST(usyms_self)
 	CHECK_STR(bct_usyms_name(u, getpid(), (uint64_t)(uintptr_t)bct_unit_marker_fn + 1, true,
 				 buf, sizeof(buf)),
 		  "bct_unit_marker_fn+0x1");
+	/* a shared library's function, by its module's sorted table */
+	CHECK_STR(
+		bct_usyms_name(u, getpid(), (uint64_t)(uintptr_t)abort + 2, true, buf, sizeof(buf)),
+		"abort+0x2");
+	CHECK_STR(bct_usyms_frame(u, getpid(), (uint64_t)(uintptr_t)abort, buf, sizeof(buf)),
+		  "abort+0x0 [libc.so.6]");
 	/* no mapping there */
 	CHECK_STR(bct_usyms_name(u, getpid(), 0x10, false, buf, sizeof(buf)), "[unknown]");
 	/* a process that does not exist */
