@@ -87,6 +87,8 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 BIN := $(O)/bcctool
 # Test and benchmark workloads: one program per test/workloads/NAME.c, built as $(O)/workloads/NAME.
 WORKLOADS := $(patsubst test/workloads/%.c,$(O)/workloads/%,$(sort $(wildcard test/workloads/*.c)))
+# usdtdemo twice: its probes plain, and guarded by semaphores
+WORKLOADS += $(O)/workloads/usdtdemo_sema
 UNIT_BIN := $(O)/test-unit
 OBJS := $(LIB_OBJS) $(CMD_OBJS) $(GEN_OBJS) $(UNIT_OBJS)
 
@@ -111,6 +113,11 @@ $(O)/workloads/%: test/workloads/%.c $(O)/.flags
 	$(call msg,CC,$<)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
+
+$(O)/workloads/usdtdemo_sema: test/workloads/usdtdemo.c $(O)/.flags
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -DWITH_SEMA $(LDFLAGS) -o $@ $<
 
 # spinner, wakeer, stacker: their user stacks are walked by frame pointers
 $(O)/workloads/spinner $(O)/workloads/wakeer $(O)/workloads/stacker: ALL_CFLAGS += -O0 -fno-omit-frame-pointer
@@ -157,7 +164,7 @@ $(O)/test/unit/%.o: ALL_CFLAGS += -Itest/unit
 DEPS := make gcc g++ pkg-config libbpf-dev libelf-dev libdw-dev zlib1g-dev llvm-19-dev \
 	libclang-cpp19-dev libclang-19-dev clang-19 clang-format bats bats-assert bats-support bpftool jq \
 	util-linux kmod man-db bpftrace parallel iproute2 procps strace python3 openssl gnutls-bin \
-	e2fsprogs xfsprogs btrfs-progs
+	e2fsprogs xfsprogs btrfs-progs systemtap-sdt-dev
 .PHONY: deps
 deps:
 	@missing=$$(for p in $(DEPS); do \
