@@ -76,6 +76,7 @@ BCT_CMD("tcplife", tcplife, "Trace the lifespan of TCP sessions and summarize", 
 BCT_CMD("tcpretrans", tcpretrans, "Trace TCP retransmits", BCT_NEEDS_BPF)
 BCT_CMD("tcprtt", tcprtt, "Summarize TCP RTT as a histogram", BCT_NEEDS_BPF)
 BCT_CMD("tcpstates", tcpstates, "Trace TCP session state changes and durations", BCT_NEEDS_BPF)
+BCT_CMD("tcpsubnet", tcpsubnet, "Summarize TCP send and aggregate by subnet", BCT_NEEDS_BPF)
 BCT_CMD("tcpsynbl", tcpsynbl, "Show TCP SYN backlog", BCT_NEEDS_BPF)
 BCT_CMD("tcptop", tcptop, "Summarize TCP send/recv throughput by host", BCT_NEEDS_BPF)
 BCT_CMD("threadsnoop", threadsnoop, "List new thread creation", BCT_NEEDS_BPF)
