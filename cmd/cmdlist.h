@@ -45,6 +45,7 @@ BCT_CMD("hardirqs", hardirqs, "Summarize hard irq event time as histograms", BCT
 BCT_CMD("killsnoop", killsnoop, "Trace signals issued by the kill() syscall", BCT_NEEDS_BPF)
 BCT_CMD("mdflush", mdflush, "Trace md flush events", BCT_NEEDS_BPF)
 BCT_CMD("mountsnoop", mountsnoop, "Trace mount() and umount() syscalls", BCT_NEEDS_BPF)
+BCT_CMD("netqtop", netqtop, "Network traffic per interface queue", BCT_NEEDS_BPF)
 BCT_CMD("nfsdist", fsdist, "Summarize NFS operation latency", BCT_NEEDS_BPF)
 BCT_CMD("nfsslower", fsslower, "Trace slow NFS operations", BCT_NEEDS_BPF)
 BCT_CMD("offcputime", offcputime, "Summarize off-CPU time by stack trace", BCT_NEEDS_BPF)
