@@ -164,7 +164,7 @@ $(O)/test/unit/%.o: ALL_CFLAGS += -Itest/unit
 DEPS := make gcc g++ pkg-config libbpf-dev libelf-dev libdw-dev zlib1g-dev llvm-19-dev \
 	libclang-cpp19-dev libclang-19-dev clang-19 clang-format bats bats-assert bats-support bpftool jq \
 	util-linux kmod man-db bpftrace parallel iproute2 procps strace python3 openssl gnutls-bin \
-	e2fsprogs xfsprogs btrfs-progs systemtap-sdt-dev
+	e2fsprogs xfsprogs btrfs-progs systemtap-sdt-dev nftables
 .PHONY: deps
 deps:
 	@missing=$$(for p in $(DEPS); do \
