@@ -46,7 +46,8 @@ CPPFLAGS += -Ilib -Icmd -Ibpf-src -I$(abspath $(O))/gen $(LIBBPF_CFLAGS) -D_GNU_
 	-DBCT_VERSION='"$(VERSION)"' -DBCT_LLVM_VERSION='"$(LLVM_VERSION)"' \
 	-DBCT_LIBDIR='"$(PREFIX)/lib/bcctool"'
 ALL_CFLAGS := -std=gnu11 $(WARN) $(SANFLAGS) $(CFLAGS) $(CPPFLAGS)
-LDLIBS := $(LIBBPF_LIBS) -ldw -ldl
+NCURSES_LIBS := $(or $(shell $(PKG_CONFIG) --libs ncurses 2>/dev/null),-lncurses)
+LDLIBS := $(LIBBPF_LIBS) -ldw -ldl $(NCURSES_LIBS)
 
 # The compiler plugin: the only C++ and the only thing linking LLVM/Clang. bcctool dlopens it
 # in a short-lived child, so runs that hit the compile cache never map LLVM.
@@ -164,7 +165,7 @@ $(O)/test/unit/%.o: ALL_CFLAGS += -Itest/unit
 DEPS := make gcc g++ pkg-config libbpf-dev libelf-dev libdw-dev zlib1g-dev llvm-19-dev \
 	libclang-cpp19-dev libclang-19-dev clang-19 clang-format bats bats-assert bats-support bpftool jq \
 	util-linux kmod man-db bpftrace parallel iproute2 procps strace python3 openssl gnutls-bin \
-	e2fsprogs xfsprogs btrfs-progs systemtap-sdt-dev nftables
+	e2fsprogs xfsprogs btrfs-progs systemtap-sdt-dev nftables libncurses-dev
 .PHONY: deps
 deps:
 	@missing=$$(for p in $(DEPS); do \
