@@ -63,6 +63,7 @@ BCT_CMD("sigsnoop", sigsnoop, "Trace standard and real-time signals", BCT_NEEDS_
 BCT_CMD("slabratetop", slabratetop, "Kernel SLAB/SLUB memory cache allocation rate top", BCT_NEEDS_BPF)
 BCT_CMD("sofdsnoop", sofdsnoop, "Trace file descriptors passed via socket", BCT_NEEDS_BPF)
 BCT_CMD("softirqs", softirqs, "Summarize soft irq event time as histograms", BCT_NEEDS_BPF)
+BCT_CMD("softirqslower", softirqslower, "Trace slow soft IRQ (interrupt)", BCT_NEEDS_BPF)
 BCT_CMD("solisten", solisten, "Stream sockets listen", BCT_NEEDS_BPF)
 BCT_CMD("sslsniff", sslsniff, "Sniff SSL data", BCT_NEEDS_BPF)
 BCT_CMD("statsnoop", statsnoop, "Trace stat() syscalls", BCT_NEEDS_BPF)
