@@ -281,7 +281,7 @@ static int do_warm(void)
 	for (i = 0; i < n; i++) {
 		int r;
 
-		if (!cmds[i].needs || (cmds[i].flags & BCT_HIDDEN))
+		if (!cmds[i].needs || !cmds[i].needs->src_name || (cmds[i].flags & BCT_HIDDEN))
 			continue;
 		r = warm_tool(&cmds[i]);
 		if (r == BCT_WARM_COMPILED)

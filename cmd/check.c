@@ -227,15 +227,24 @@ struct row {
 	size_t nhooks;
 	enum status status;
 	const struct hook_res *failed; /* the first required hook without a method */
+	char lacks[REASON_LEN]; /* needs->requires() failed: what the machine lacks */
 };
 
 static void eval_row(struct row *rw)
 {
+	const struct bct_needs *n = rw->tool->needs;
 	const struct bct_hook *h;
 
 	rw->nhooks = 0;
 	rw->failed = NULL;
 	rw->status = rw->hooks ? S_AVAILABLE : S_NO_BPF;
+	rw->lacks[0] = '\0';
+	if (n && n->requires && n->requires(rw->lacks, sizeof(rw->lacks))) {
+		if (!rw->lacks[0])
+			snprintf(rw->lacks, sizeof(rw->lacks), "this machine lacks what it needs");
+		rw->status = S_UNAVAILABLE;
+		return;
+	}
 	for (h = rw->hooks; h && h->name && rw->nhooks < MAX_HOOKS; h++) {
 		struct hook_res *r = &rw->res[rw->nhooks++];
 
@@ -289,6 +298,10 @@ static void print_text(const struct row *rw, int width)
 		return;
 	case S_UNAVAILABLE:
 		printf("unavailable: ");
+		if (rw->lacks[0]) {
+			printf("%s\n", rw->lacks);
+			return;
+		}
 		if (several)
 			printf("%s: ", rw->failed->hook->name);
 		printf("%s\n", rw->failed->reason);
@@ -392,7 +405,9 @@ static void print_json(const struct row *rw)
 	else
 		bct_json_bool(&j, "available", rw->status != S_UNAVAILABLE);
 	bct_json_bool(&j, "bpf", rw->status != S_NO_BPF);
-	if (rw->failed) {
+	if (rw->lacks[0]) {
+		bct_json_str(&j, "reason", rw->lacks);
+	} else if (rw->failed) {
 		char reason[REASON_LEN + 128];
 
 		snprintf(reason, sizeof(reason), "%s%s%s",

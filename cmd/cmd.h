@@ -27,6 +27,12 @@ struct bct_variant {
 struct bct_needs {
 	const char *src_name; /* "opensnoop.bpf.c" */
 	const struct bct_variant *variants; /* the default run first */
+	/*
+	 * What the tool needs from the machine beyond its hooks (a hardware PMU, a cpufreq
+	 * driver), probed for real: 0 when present, else -errno and what is missing in why (one
+	 * line, lowercase). NULL: nothing beyond the hooks. `bcctool check` shows the reason.
+	 */
+	int (*requires)(char *why, size_t why_sz);
 };
 
 struct bct_cmd {
