@@ -112,8 +112,8 @@ $(O)/workloads/%: test/workloads/%.c $(O)/.flags
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
 
-# spinner: the stack tools' tests walk its user stack by frame pointers
-$(O)/workloads/spinner $(O)/workloads/wakeer: ALL_CFLAGS += -O0 -fno-omit-frame-pointer
+# spinner, wakeer, leaker: the stack tools' tests walk their user stacks by frame pointers
+$(O)/workloads/spinner $(O)/workloads/wakeer $(O)/workloads/leaker: ALL_CFLAGS += -O0 -fno-omit-frame-pointer
 
 $(O)/gen/bpf_src.c: $(EMBED) scripts/embed-src.sh
 	$(call msg,GEN,$@)

@@ -44,6 +44,7 @@ BCT_CMD("gethostlatency", gethostlatency, "Show latency for getaddrinfo/gethostb
 BCT_CMD("hardirqs", hardirqs, "Summarize hard irq event time as histograms", BCT_NEEDS_BPF)
 BCT_CMD("killsnoop", killsnoop, "Trace signals issued by the kill() syscall", BCT_NEEDS_BPF)
 BCT_CMD("mdflush", mdflush, "Trace md flush events", BCT_NEEDS_BPF)
+BCT_CMD("memleak", memleak, "Trace outstanding memory allocations that weren't freed", BCT_NEEDS_BPF)
 BCT_CMD("mountsnoop", mountsnoop, "Trace mount() and umount() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("nfsdist", fsdist, "Summarize NFS operation latency", BCT_NEEDS_BPF)
 BCT_CMD("nfsslower", fsslower, "Trace slow NFS operations", BCT_NEEDS_BPF)
