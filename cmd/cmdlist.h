@@ -15,6 +15,7 @@ BCT_CMD("biolatency", biolatency, "Summarize block device I/O latency as a histo
 BCT_CMD("biolatpcts", biolatpcts, "Monitor IO latency distribution of a block device", BCT_NEEDS_BPF)
 BCT_CMD("biopattern", biopattern, "Show block device I/O pattern (random or sequential) per disk", BCT_NEEDS_BPF)
 BCT_CMD("biosnoop", biosnoop, "Trace block device I/O with PID and latency", BCT_NEEDS_BPF)
+BCT_CMD("biostacks", biostacks, "Tracing block I/O with init stacks", BCT_NEEDS_BPF)
 BCT_CMD("biotop", biotop, "Block device (disk) I/O by process", BCT_NEEDS_BPF)
 BCT_CMD("bitesize", bitesize, "Summarize block device I/O size as a histogram per process", BCT_NEEDS_BPF)
 BCT_CMD("bpflist", bpflist, "Display processes currently using BPF programs and maps", 0)
