@@ -44,6 +44,7 @@ BCT_CMD("futexctn", futexctn, "Summarize futex contention latency as a histogram
 BCT_CMD("gethostlatency", gethostlatency, "Show latency for getaddrinfo/gethostbyname[2] calls", BCT_NEEDS_BPF)
 BCT_CMD("hardirqs", hardirqs, "Summarize hard irq event time as histograms", BCT_NEEDS_BPF)
 BCT_CMD("killsnoop", killsnoop, "Trace signals issued by the kill() syscall", BCT_NEEDS_BPF)
+BCT_CMD("klockstat", klockstat, "Trace kernel lock contention: wait times per caller", BCT_NEEDS_BPF)
 BCT_CMD("mdflush", mdflush, "Trace md flush events", BCT_NEEDS_BPF)
 BCT_CMD("memleak", memleak, "Trace outstanding memory allocations that weren't freed", BCT_NEEDS_BPF)
 BCT_CMD("mountsnoop", mountsnoop, "Trace mount() and umount() syscalls", BCT_NEEDS_BPF)
