@@ -122,6 +122,8 @@ $(O)/workloads/usdtdemo_sema: test/workloads/usdtdemo.c $(O)/.flags
 
 # spinner, wakeer, stacker: their user stacks are walked by frame pointers
 $(O)/workloads/spinner $(O)/workloads/wakeer $(O)/workloads/stacker: ALL_CFLAGS += -O0 -fno-omit-frame-pointer
+# spinner, wakeer, leaker: the stack tools' tests walk their user stacks by frame pointers
+$(O)/workloads/spinner $(O)/workloads/wakeer $(O)/workloads/leaker: ALL_CFLAGS += -O0 -fno-omit-frame-pointer
 
 $(O)/gen/bpf_src.c: $(EMBED) scripts/embed-src.sh
 	$(call msg,GEN,$@)
