@@ -112,8 +112,8 @@ $(O)/workloads/%: test/workloads/%.c $(O)/.flags
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
 
-# spinner: the stack tools' tests walk its user stack by frame pointers
-$(O)/workloads/spinner $(O)/workloads/wakeer: ALL_CFLAGS += -O0 -fno-omit-frame-pointer
+# spinner, hotspin: the stack tools' tests walk its user stack by frame pointers
+$(O)/workloads/spinner $(O)/workloads/wakeer $(O)/workloads/hotspin: ALL_CFLAGS += -O0 -fno-omit-frame-pointer
 
 $(O)/gen/bpf_src.c: $(EMBED) scripts/embed-src.sh
 	$(call msg,GEN,$@)
@@ -157,7 +157,7 @@ $(O)/test/unit/%.o: ALL_CFLAGS += -Itest/unit
 DEPS := make gcc g++ pkg-config libbpf-dev libelf-dev libdw-dev zlib1g-dev llvm-19-dev \
 	libclang-cpp19-dev libclang-19-dev clang-19 clang-format bats bats-assert bats-support bpftool jq \
 	util-linux kmod man-db bpftrace parallel iproute2 procps strace python3 openssl gnutls-bin \
-	e2fsprogs xfsprogs btrfs-progs
+	e2fsprogs xfsprogs btrfs-progs chromium
 .PHONY: deps
 deps:
 	@missing=$$(for p in $(DEPS); do \
