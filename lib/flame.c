@@ -485,8 +485,9 @@ static const char style[] =
 
 /*
  * The script: reads each frame (name from its title, value, start, depth), fits labels to the
- * measured text, zooms on click, searches (the Search button, Ctrl-F, or ?s=REGEX in the URL),
- * and marks the document data-ready="1" when set up (data-error="..." on a script error).
+ * measured text, zooms on click (or on the first frame named NAME with ?z=NAME in the URL),
+ * searches (the Search button, Ctrl-F, or ?s=REGEX in the URL), and marks the document
+ * data-ready="1" when set up (data-error="..." on a script error).
  */
 static const char script[] =
 	"(function () {\n"
@@ -618,8 +619,16 @@ static const char script[] =
 	"  else if (e.key === 'Escape') { clearSearch(); unzoom(); }\n"
 	"});\n"
 	"frames.forEach(function (f) { place(f, f.x, f.w); });\n"
-	"var q = /[?&]s=([^&]*)/.exec(window.location.search);\n"
-	"if (q) search(decodeURIComponent(q[1].replace(/\\+/g, ' ')));\n"
+	"function param(k) {\n"
+	"  var m = new RegExp('[?&]' + k + '=([^&]*)').exec(window.location.search);\n"
+	"  return m ? decodeURIComponent(m[1].replace(/\\+/g, ' ')) : null;\n"
+	"}\n"
+	"var q = param('s'), z = param('z');\n"
+	"if (z !== null) {\n"
+	"  for (var k = 0; k < frames.length; k++)\n"
+	"    if (frames[k].name === z) { zoom(frames[k]); break; }\n"
+	"}\n"
+	"if (q) search(q);\n"
 	"window.flame = { search: search, clearSearch: clearSearch, zoom: function (name) {\n"
 	"  for (var i = 0; i < frames.length; i++)\n"
 	"    if (frames[i].name === name) { zoom(frames[i]); return true; }\n"

@@ -10,6 +10,10 @@
       (data-ready="1", no data-error), labels were fitted, the search marked exactly the frames
       matching SEARCH and its share is theirs; in the process frame COMM, the frame with the
       most time of its own (self) is HOT. Prints what it found.
+  flamecheck.py zoom FILE NAME
+      FILE is the DOM chromium dumped after loading the SVG with ?z=NAME: the first frame named
+      NAME fills the plot, the frames below it (its callers) are faded to full width, the frames
+      above it are scaled to it, and every other frame is hidden.
 Exits 1 with the reason on the first failed check.
 """
 import re
@@ -129,9 +133,41 @@ def check_dom(path, comm, hot, search):
         fail('no full label %s: %r' % (hot, hot_label))
 
 
+def check_zoom(path, name):
+    root = ET.parse(path).getroot()
+    if root.get('data-ready') != '1' or root.get('data-error') is not None:
+        fail('the script did not run cleanly')
+    width, xpad = float(root.get('width')), float(root.get('data-xpad'))
+    plot = width - 2 * xpad
+    fr = frames(root)
+    z = next((f for f in fr if f['name'] == name), None)
+    if z is None:
+        fail('no frame %s' % name)
+    shown = hidden = 0
+    for f in fr:
+        inside = f['s'] >= z['s'] and f['s'] + f['v'] <= z['s'] + z['v']
+        if f['d'] < z['d'] and f['s'] <= z['s'] and f['s'] + f['v'] >= z['s'] + z['v']:
+            want = ('parent', xpad, plot)
+        elif f['d'] >= z['d'] and inside:
+            want = ('', xpad + (f['s'] - z['s']) * plot / z['v'], f['v'] * plot / z['v'])
+        else:
+            if 'hide' not in f['cls']:
+                fail('%s is shown' % f['name'])
+            hidden += 1
+            continue
+        if 'hide' in f['cls'] or (want[0] == 'parent') != ('parent' in f['cls']):
+            fail('classes of %s: %s' % (f['name'], f['cls']))
+        if abs(f['x'] - want[1]) > 0.006 or abs(f['w'] - want[2]) > 0.006:
+            fail('zoomed geometry of %s: x %.2f w %.2f' % (f['name'], f['x'], f['w']))
+        shown += 1
+    print('zoomed on %s: %d shown, %d hidden' % (name, shown, hidden))
+
+
 if __name__ == '__main__':
     if len(sys.argv) == 5 and sys.argv[1] == 'svg':
         check_svg(*sys.argv[2:])
+    elif len(sys.argv) == 4 and sys.argv[1] == 'zoom':
+        check_zoom(*sys.argv[2:])
     elif len(sys.argv) == 6 and sys.argv[1] == 'dom':
         check_dom(*sys.argv[2:])
     else:

@@ -191,7 +191,7 @@ chromium_dom() {
         fail "chromium failed on $1: $(tail -3 "$err")"
 }
 
-@test "--svg: a flame graph of the samples; in chromium it runs its script, search marks hot_spin_marker, the widest frame of its own" {
+@test "--svg: a flame graph of the samples; in chromium its script runs, search marks hot_spin_marker, the widest frame of its own; zoom" {
     local hs
     hs=$(workload hotspin)
     # about 9/10 of the time in hot_spin_marker, 1/10 in cool_spin_decoy
@@ -208,6 +208,10 @@ chromium_dom() {
     assert_output --regexp "^frames [0-9]+ total $(awk '{ n += $NF } END { print n }' "$T/folded")\$"
     chromium_dom "file://$T/flame.svg?s=hot_spin_marker" "$T/flame.dom"
     run python3 "$BATS_TEST_DIRNAME/../flamecheck.py" dom "$T/flame.dom" hotspin hot_spin_marker hot_spin_marker
+    assert_success
+    # zoomed on main: main fills the plot, its callers faded, all else hidden
+    chromium_dom "file://$T/flame.svg?z=main" "$T/zoom.dom"
+    run python3 "$BATS_TEST_DIRNAME/../flamecheck.py" zoom "$T/zoom.dom" main
     assert_success
 }
 
