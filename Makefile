@@ -124,6 +124,8 @@ $(O)/workloads/usdtdemo_sema: test/workloads/usdtdemo.c $(O)/.flags
 $(O)/workloads/spinner $(O)/workloads/wakeer $(O)/workloads/stacker: ALL_CFLAGS += -O0 -fno-omit-frame-pointer
 # spinner, wakeer, leaker: the stack tools' tests walk their user stacks by frame pointers
 $(O)/workloads/spinner $(O)/workloads/wakeer $(O)/workloads/leaker: ALL_CFLAGS += -O0 -fno-omit-frame-pointer
+# spinner, hotspin: the stack tools' tests walk its user stack by frame pointers
+$(O)/workloads/spinner $(O)/workloads/wakeer $(O)/workloads/hotspin: ALL_CFLAGS += -O0 -fno-omit-frame-pointer
 
 $(O)/gen/bpf_src.c: $(EMBED) scripts/embed-src.sh
 	$(call msg,GEN,$@)
@@ -167,7 +169,7 @@ $(O)/test/unit/%.o: ALL_CFLAGS += -Itest/unit
 DEPS := make gcc g++ pkg-config libbpf-dev libelf-dev libdw-dev zlib1g-dev llvm-19-dev \
 	libclang-cpp19-dev libclang-19-dev clang-19 clang-format bats bats-assert bats-support bpftool jq \
 	util-linux kmod man-db bpftrace parallel iproute2 procps strace python3 openssl gnutls-bin \
-	e2fsprogs xfsprogs btrfs-progs systemtap-sdt-dev nftables libncurses-dev
+	e2fsprogs xfsprogs btrfs-progs systemtap-sdt-dev nftables libncurses-dev chromium
 .PHONY: deps
 deps:
 	@missing=$$(for p in $(DEPS); do \

@@ -16,6 +16,7 @@
 #include <linux/types.h>
 
 #include "cmd.h"
+#include "flame.h"
 #include "log.h"
 #include "offcputime.h"
 #include "prog.h"
@@ -36,6 +37,7 @@ static struct offcpu_env {
 	bool kernel_only;
 	bool delimited;
 	bool folded;
+	const char *svg; /* --svg FILE */
 	uint64_t storage;
 	uint64_t min_us;
 	uint64_t max_us;
@@ -57,6 +59,7 @@ static const struct bct_opt opts[] = {
 		 "show stacks from kernel space only (no user space stacks)"),
 	BCT_FLAG('d', "delimited", &env.delimited, "insert delimiter between kernel/user stacks"),
 	BCT_FLAG('f', "folded", &env.folded, "output folded format"),
+	BCT_STACK_SVG_OPT(&env.svg),
 	BCT_CUSTOM(K_STORAGE, "stack-storage-size", "STACK_STORAGE_SIZE",
 		   "the number of unique stack traces that can be stored and displayed "
 		   "(default 1024)"),
@@ -225,6 +228,9 @@ static int print_stacks(struct bct_session *s)
 		.kernel_only = env.kernel_only,
 		.delimited = env.delimited,
 		.folded = env.folded,
+		.svg = env.svg,
+		.svg_title = "Off-CPU Time Flame Graph",
+		.svg_unit = "us",
 		.json = env.kit.common.json,
 		.value_key = "total_us",
 		.json_tid = true,
@@ -269,6 +275,7 @@ static int print_stacks(struct bct_session *s)
 	for (i = 0; i < n; i++)
 		bct_stacks_print(&st, stdout, &recs[i]);
 	fflush(stdout);
+	err = bct_stacks_finish(&st);
 	if (st.missing)
 		fprintf(stderr,
 			"WARNING: %" PRIu64 " stack traces lost and could not be displayed.%s\n",
@@ -301,6 +308,10 @@ int cmd_offcputime(int argc, char **argv)
 		err = bct_session__print_source(&s);
 		bct_session__stop(&s);
 		return err ? 1 : 0;
+	}
+	if (env.svg && bct_flame_check_path(env.svg)) {
+		bct_session__stop(&s);
+		return 1;
 	}
 	err = bct_session__start(&s);
 	if (!err)

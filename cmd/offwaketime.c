@@ -18,6 +18,7 @@
 #include "json.h"
 #include "log.h"
 #include "offwaketime.h"
+#include "flame.h"
 #include "prog.h"
 #include "signals.h"
 #include "stack.h"
@@ -36,6 +37,7 @@ static struct offwake_env {
 	bool kernel_only;
 	bool delimited;
 	bool folded;
+	const char *svg; /* --svg FILE */
 	uint64_t storage;
 	uint64_t min_us;
 	uint64_t max_us;
@@ -59,6 +61,7 @@ static const struct bct_opt opts[] = {
 		 "show stacks from kernel space only (no user space stacks)"),
 	BCT_FLAG('d', "delimited", &env.delimited, "insert delimiter between kernel/user stacks"),
 	BCT_FLAG('f', "folded", &env.folded, "output folded format"),
+	BCT_STACK_SVG_OPT(&env.svg),
 	BCT_CUSTOM(K_STORAGE, "stack-storage-size", "STACK_STORAGE_SIZE",
 		   "the number of unique stack traces that can be stored and displayed "
 		   "(default 1024)"),
@@ -247,6 +250,9 @@ struct rec {
 	uint64_t us;
 };
 
+/* The most frames of a folded line: four stacks, two names, three delimiters. */
+#define OUT_FRAMES (4 * BCT_STACK_MAX_DEPTH + 5)
+
 /* One stack's symbolized frames, leaf first. */
 struct frames {
 	char name[BCT_STACK_MAX_DEPTH][256];
@@ -260,6 +266,10 @@ struct out {
 	uint64_t missing;
 	bool enomem;
 	struct frames wk, wu, tk, tu;
+	struct bct_flame_frame fr[OUT_FRAMES]; /* the folded layout's */
+	size_t nfr;
+	char missed[48];
+	struct bct_flame *flame; /* --svg's */
 };
 
 /* A stack id the kernel failed to fill (-EFAULT: there was no such stack, not a miss). */
@@ -339,47 +349,68 @@ static void print_json(struct out *o, const struct rec *r)
 	bct_json_end(&j);
 }
 
-/* target;user root first;-;kernel root first;--;waker kernel leaf first;-;user;waker N */
-static void print_folded(struct out *o, const struct rec *r, bool delim)
+/* The folded layout's frames, into o->fr: also the flame graph's. */
+static void push(struct out *o, const char *name, enum bct_flame_kind kind)
+{
+	if (o->nfr < OUT_FRAMES)
+		o->fr[o->nfr++] = (struct bct_flame_frame){ name, kind };
+}
+
+/* target;user root first;-;kernel root first;--;waker kernel leaf first;-;user;waker */
+static void folded_frames(struct out *o, const struct rec *r, bool delim)
 {
 	const struct offwake_key *k = &r->key;
 	int i;
 
-	fputs(k->target, stdout);
+	o->nfr = 0;
+	push(o, k->target, BCT_FLAME_PROC);
 	if (!env.kernel_only) {
-		if (id_err(k->t_u_stack_id))
-			printf(";[Missed User Stack] %" PRId32, k->t_u_stack_id);
-		else
+		if (id_err(k->t_u_stack_id)) {
+			snprintf(o->missed, sizeof(o->missed), "[Missed User Stack] %" PRId32,
+				 k->t_u_stack_id);
+			push(o, o->missed, BCT_FLAME_OTHER);
+		} else {
 			for (i = o->tu.n - 1; i >= 1; i--)
-				printf(";%s", o->tu.name[i]);
+				push(o, o->tu.name[i], BCT_FLAME_USER);
+		}
 	}
 	if (!env.user_only) {
 		if (delim && k->t_k_stack_id >= 0 && k->t_u_stack_id >= 0)
-			fputs(";-", stdout);
+			push(o, "-", BCT_FLAME_SEP);
 		if (id_err(k->t_k_stack_id))
-			fputs(";[Missed Kernel Stack]", stdout);
+			push(o, "[Missed Kernel Stack]", BCT_FLAME_OTHER);
 		else
 			for (i = o->tk.n - 1; i >= 1; i--)
-				printf(";%s", o->tk.name[i]);
+				push(o, o->tk.name[i], BCT_FLAME_KERNEL);
 	}
-	fputs(";--", stdout);
+	push(o, "--", BCT_FLAME_SEP);
 	if (!env.user_only) {
 		if (id_err(k->w_k_stack_id))
-			fputs(";[Missed Kernel Stack]", stdout);
+			push(o, "[Missed Kernel Stack]", BCT_FLAME_OTHER);
 		else
 			for (i = 0; i < o->wk.n; i++)
-				printf(";%s", o->wk.name[i]);
+				push(o, o->wk.name[i], BCT_FLAME_KERNEL);
 	}
 	if (!env.kernel_only) {
 		if (delim && k->w_u_stack_id >= 0 && k->w_k_stack_id >= 0)
-			fputs(";-", stdout);
+			push(o, "-", BCT_FLAME_SEP);
 		if (id_err(k->w_u_stack_id))
-			fputs(";[Missed User Stack]", stdout);
+			push(o, "[Missed User Stack]", BCT_FLAME_OTHER);
 		else
 			for (i = 0; i < o->wu.n; i++)
-				printf(";%s", o->wu.name[i]);
+				push(o, o->wu.name[i], BCT_FLAME_USER);
 	}
-	printf(";%s %" PRIu64 "\n", k->waker, r->us);
+	push(o, k->waker, BCT_FLAME_PROC);
+}
+
+static void print_folded(struct out *o, const struct rec *r)
+{
+	size_t i;
+
+	fputs(o->fr[0].name, stdout);
+	for (i = 1; i < o->nfr; i++)
+		printf(";%s", o->fr[i].name);
+	printf(" %" PRIu64 "\n", r->us);
 }
 
 static void print_text(struct out *o, const struct rec *r, bool delim)
@@ -450,6 +481,15 @@ static int print_stacks(struct bct_session *s)
 		goto out;
 	}
 	o->stacks = bct_prog__map_fd(s->prog, "stack_traces");
+	if (env.svg) {
+		o->flame = bct_flame_new();
+		if (!o->flame) {
+			err = -ENOMEM;
+			pr_err("cannot build the flame graph for %s: %s", env.svg,
+			       strerror(ENOMEM));
+			goto out;
+		}
+	}
 	o->usyms = bct_usyms_new();
 	if (!env.user_only) {
 		o->ksyms = bct_ksyms_load(NULL);
@@ -487,10 +527,18 @@ static int print_stacks(struct bct_session *s)
 			frames_get(o, k->w_u_stack_id, false, k->w_tgid, true, &o->wu);
 			frames_get(o, k->t_u_stack_id, false, k->t_tgid, false, &o->tu);
 		}
+		if (env.folded || o->flame)
+			folded_frames(o, &recs[i], delim);
+		if (o->flame && bct_flame_add(o->flame, o->fr, o->nfr, recs[i].us)) {
+			err = -ENOMEM;
+			pr_err("cannot build the flame graph for %s: %s", env.svg,
+			       strerror(ENOMEM));
+			goto out;
+		}
 		if (env.kit.common.json)
 			print_json(o, &recs[i]);
 		else if (env.folded)
-			print_folded(o, &recs[i], delim);
+			print_folded(o, &recs[i]);
 		else
 			print_text(o, &recs[i], delim);
 	}
@@ -499,8 +547,14 @@ static int print_stacks(struct bct_session *s)
 		fprintf(stderr,
 			"WARNING: %" PRIu64 " stack traces lost and could not be displayed.%s\n",
 			o->missing, o->enomem ? " Consider increasing --stack-storage-size." : "");
+	if (o->flame) {
+		struct bct_flame_opts fo = { .title = "Off-Wake Time Flame Graph", .unit = "us" };
+
+		err = bct_flame_write_file(o->flame, env.svg, &fo);
+	}
 out:
 	if (o) {
+		bct_flame_free(o->flame);
 		bct_ksyms_free(o->ksyms);
 		bct_usyms_free(o->usyms);
 	}
@@ -526,6 +580,10 @@ int cmd_offwaketime(int argc, char **argv)
 		err = bct_session__print_source(&s);
 		bct_session__stop(&s);
 		return err ? 1 : 0;
+	}
+	if (env.svg && bct_flame_check_path(env.svg)) {
+		bct_session__stop(&s);
+		return 1;
 	}
 	err = bct_session__start(&s);
 	if (!err)

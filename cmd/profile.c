@@ -20,6 +20,7 @@
 #include <linux/types.h>
 
 #include "cmd.h"
+#include "flame.h"
 #include "log.h"
 #include "prog.h"
 #include "profile.h"
@@ -44,6 +45,7 @@ static struct profile_env {
 	bool annotate;
 	bool idle;
 	bool folded;
+	const char *svg; /* --svg FILE */
 	uint64_t storage;
 	int cpu;
 	uint64_t duration;
@@ -63,6 +65,7 @@ static const struct bct_opt opts[] = {
 	BCT_FLAG('I', "include-idle", &env.idle, "include CPU idle stacks"),
 	BCT_FLAG('f', "folded", &env.folded,
 		 "output folded format, one line per stack (for flame graphs)"),
+	BCT_STACK_SVG_OPT(&env.svg),
 	BCT_CUSTOM(K_STORAGE, "stack-storage-size", "STACK_STORAGE_SIZE",
 		   "the number of unique stack traces that can be stored and displayed "
 		   "(default 16384)"),
@@ -351,6 +354,9 @@ static int print_stacks(struct bct_session *s)
 		.delimited = env.delimited,
 		.annotate = env.annotate,
 		.folded = env.folded,
+		.svg = env.svg,
+		.svg_title = "CPU Flame Graph",
+		.svg_unit = "samples",
 		.json = env.kit.common.json,
 		.value_key = "count",
 	};
@@ -396,6 +402,7 @@ static int print_stacks(struct bct_session *s)
 	for (i = 0; i < n; i++)
 		bct_stacks_print(&st, stdout, &recs[i]);
 	fflush(stdout);
+	err = bct_stacks_finish(&st);
 	if (st.missing)
 		fprintf(stderr, "WARNING: %" PRIu64 " stack traces could not be displayed.%s\n",
 			st.missing, st.eexist ? " Consider increasing --stack-storage-size." : "");
@@ -425,6 +432,10 @@ int cmd_profile(int argc, char **argv)
 		err = bct_session__print_source(&s);
 		bct_session__stop(&s);
 		return err ? 1 : 0;
+	}
+	if (env.svg && bct_flame_check_path(env.svg)) {
+		bct_session__stop(&s);
+		return 1;
 	}
 	err = bct_session__start(&s);
 	if (!err)

@@ -16,6 +16,7 @@
 #include <linux/types.h>
 
 #include "cmd.h"
+#include "flame.h"
 #include "json.h"
 #include "log.h"
 #include "prog.h"
@@ -33,6 +34,7 @@ static struct wakeup_env {
 	uint64_t pid;
 	bool verbose;
 	bool folded;
+	const char *svg; /* --svg FILE */
 	uint64_t storage;
 	uint64_t min_us;
 	uint64_t max_us;
@@ -44,6 +46,7 @@ static const struct bct_opt opts[] = {
 	BCT_CUSTOM('p', "pid", "PID", "trace this PID only"),
 	BCT_FLAG('v', "verbose", &env.verbose, "show raw addresses"),
 	BCT_FLAG('f', "folded", &env.folded, "output folded format"),
+	BCT_STACK_SVG_OPT(&env.svg),
 	BCT_CUSTOM(K_STORAGE, "stack-storage-size", "STACK_STORAGE_SIZE",
 		   "the number of unique stack traces that can be stored and displayed "
 		   "(default 1024)"),
@@ -163,6 +166,26 @@ static int cmp_rec(const void *a, const void *b)
 	return x->us < y->us ? -1 : x->us > y->us;
 }
 
+static struct bct_flame *flame; /* --svg's */
+static bool flame_err;
+
+/* The folded layout's frames into the flame graph: waker;frames leaf first;target. */
+static void add_flame(const struct rec *r, struct bct_ksyms *ksyms, const uint64_t *ips, int n)
+{
+	static char names[BCT_STACK_MAX_DEPTH][256];
+	static struct bct_flame_frame fr[BCT_STACK_MAX_DEPTH + 2];
+	int i, nfr = 0;
+
+	fr[nfr++] = (struct bct_flame_frame){ r->key.waker, BCT_FLAME_PROC };
+	for (i = 0; i < n; i++)
+		fr[nfr++] = (struct bct_flame_frame){ bct_ksyms_name(ksyms, ips[i], false, names[i],
+								     sizeof(names[i])),
+						      BCT_FLAME_KERNEL };
+	fr[nfr++] = (struct bct_flame_frame){ r->key.target, BCT_FLAME_PROC };
+	if (bct_flame_add(flame, fr, (size_t)nfr, r->us))
+		flame_err = true;
+}
+
 static void print_rec(const struct rec *r, struct bct_ksyms *ksyms, int stacks)
 {
 	static uint64_t ips[BCT_STACK_MAX_DEPTH];
@@ -178,6 +201,8 @@ static void print_rec(const struct rec *r, struct bct_ksyms *ksyms, int stacks)
 		memmove(ips, ips + 1, (size_t)(n - 1) * sizeof(ips[0]));
 		n--;
 	}
+	if (flame)
+		add_flame(r, ksyms, ips, n);
 	if (env.kit.common.json) {
 		bct_json_begin(&j, stdout);
 		bct_json_str(&j, "waker", r->key.waker);
@@ -228,6 +253,16 @@ static int print_stacks(struct bct_session *s)
 		pr_err("cannot read the stacks: %s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
+	if (env.svg) {
+		flame = bct_flame_new();
+		if (!flame) {
+			free(recs);
+			bct_ksyms_free(ksyms);
+			pr_err("cannot build the flame graph for %s: %s", env.svg,
+			       strerror(ENOMEM));
+			return -ENOMEM;
+		}
+	}
 	for (err = bpf_map_get_next_key(counts, NULL, &next); !err && n < WAKEUP_MAX_KEYS;
 	     err = bpf_map_get_next_key(counts, &key, &next)) {
 		key = next;
@@ -252,9 +287,20 @@ static int print_stacks(struct bct_session *s)
 			"WARNING: %" PRIu64 " stack traces could not be displayed. Consider "
 			"increasing --stack-storage-size.\n",
 			missing);
+	err = 0;
+	if (flame && flame_err) {
+		err = -ENOMEM;
+		pr_err("cannot build the flame graph for %s: %s", env.svg, strerror(ENOMEM));
+	} else if (flame) {
+		struct bct_flame_opts fo = { .title = "Wakeup Time Flame Graph", .unit = "us" };
+
+		err = bct_flame_write_file(flame, env.svg, &fo);
+	}
+	bct_flame_free(flame);
+	flame = NULL;
 	free(recs);
 	bct_ksyms_free(ksyms);
-	return 0;
+	return err;
 }
 
 int cmd_wakeuptime(int argc, char **argv)
@@ -274,6 +320,10 @@ int cmd_wakeuptime(int argc, char **argv)
 		err = bct_session__print_source(&s);
 		bct_session__stop(&s);
 		return err ? 1 : 0;
+	}
+	if (env.svg && bct_flame_check_path(env.svg)) {
+		bct_session__stop(&s);
+		return 1;
 	}
 	err = bct_session__start(&s);
 	if (!err)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <elfutils/libdwfl.h>
 
+#include "flame.h"
 #include "json.h"
 #include "log.h"
 #include "modsyms.h"
@@ -342,6 +343,15 @@ int bct_stacks_init(struct bct_stacks *s, const struct bct_stack_fmt *fmt, int m
 			return -ENOMEM;
 		}
 	}
+	if (fmt->svg) {
+		s->flame = bct_flame_new();
+		if (!s->flame) {
+			pr_err("cannot build the flame graph for %s: %s", fmt->svg,
+			       strerror(ENOMEM));
+			bct_stacks_free(s);
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }
 
@@ -368,6 +378,8 @@ void bct_stacks_free(struct bct_stacks *s)
 {
 	bct_ksyms_free(s->ksyms);
 	bct_usyms_free(s->usyms);
+	bct_flame_free(s->flame);
+	s->flame = NULL;
 	s->ksyms = NULL;
 	s->usyms = NULL;
 }
@@ -547,6 +559,52 @@ static void print_json(struct bct_stacks *s, FILE *out, const struct bct_stack_r
 	bct_json_end(&j);
 }
 
+/* The folded layout's frames, root first, into the flame graph. */
+static void add_flame(struct bct_stacks *s, const struct bct_stack_rec *r, const struct frames *kf,
+		      const struct frames *uf)
+{
+	static struct bct_flame_frame fr[2 * BCT_STACK_MAX_DEPTH + 8];
+	size_t n = 0, i;
+
+	fr[n++] = (struct bct_flame_frame){ r->comm, BCT_FLAME_PROC };
+	if (!s->fmt.kernel_only) {
+		if (id_missed(r->user_id))
+			fr[n++] =
+				(struct bct_flame_frame){ "[Missed User Stack]", BCT_FLAME_OTHER };
+		else
+			for (i = uf->n; i-- > 0;)
+				fr[n++] = (struct bct_flame_frame){ uf->name[i], BCT_FLAME_USER };
+	}
+	if (!s->fmt.user_only) {
+		if (s->fmt.delimited && !s->fmt.kernel_only && r->kernel_id >= 0 && r->user_id >= 0)
+			fr[n++] = (struct bct_flame_frame){ "-", BCT_FLAME_SEP };
+		if (id_missed(r->kernel_id))
+			fr[n++] = (struct bct_flame_frame){ "[Missed Kernel Stack]",
+							    BCT_FLAME_OTHER };
+		else
+			for (i = kf->n; i-- > 0;)
+				fr[n++] = (struct bct_flame_frame){ kf->name[i], BCT_FLAME_KERNEL };
+	}
+	if (bct_flame_add(s->flame, fr, n, r->value))
+		s->flame_err = true;
+}
+
+int bct_stacks_finish(struct bct_stacks *s)
+{
+	struct bct_flame_opts o = {
+		.title = s->fmt.svg_title,
+		.unit = s->fmt.svg_unit,
+	};
+
+	if (!s->flame)
+		return 0;
+	if (s->flame_err) {
+		pr_err("cannot build the flame graph for %s: %s", s->fmt.svg, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	return bct_flame_write_file(s->flame, s->fmt.svg, &o);
+}
+
 void bct_stacks_print(struct bct_stacks *s, FILE *out, const struct bct_stack_rec *r)
 {
 	static char kbuf[BCT_STACK_MAX_DEPTH + 1][256], ubuf[BCT_STACK_MAX_DEPTH + 1][256];
@@ -568,6 +626,8 @@ void bct_stacks_print(struct bct_stacks *s, FILE *out, const struct bct_stack_re
 		}
 		frames_get(s, r, false, &uf);
 	}
+	if (s->flame)
+		add_flame(s, r, &kf, &uf);
 	if (s->fmt.json)
 		print_json(s, out, r, &kf, &uf);
 	else if (s->fmt.folded)

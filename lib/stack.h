@@ -89,6 +89,10 @@ struct bct_stack_fmt {
 	bool json;
 	const char *value_key; /* the value's JSON key: "count", "total_us" */
 	bool json_tid; /* JSON: the record's pid is a thread ID ("tid"), with "pid" = sym_pid */
+	/* --svg FILE: every stack printed also goes into a flame graph, written by finish */
+	const char *svg;
+	const char *svg_title; /* "CPU Flame Graph" */
+	const char *svg_unit; /* what the values count: "samples", "us" */
 };
 
 /* One aggregated stack: the map key's fields and its value. */
@@ -102,6 +106,8 @@ struct bct_stack_rec {
 	uint64_t value;
 };
 
+struct bct_flame;
+
 struct bct_stacks {
 	struct bct_stack_fmt fmt;
 	int map_fd; /* the BPF_MAP_TYPE_STACK_TRACE map */
@@ -110,17 +116,32 @@ struct bct_stacks {
 	uint64_t missing; /* stacks printed as missed */
 	bool enomem; /* one was missed because the map was full (-ENOMEM) */
 	bool eexist; /* one was missed because its bucket held another stack (-EEXIST) */
+	struct bct_flame *flame; /* fmt.svg's */
+	bool flame_err; /* a stack could not be added to it */
 };
 
 /* 0 or -errno (logged). */
 int bct_stacks_init(struct bct_stacks *s, const struct bct_stack_fmt *fmt, int map_fd);
 /* Sorts recs as BCC does: by value, smallest first (ties by pid, then stack ids). */
 void bct_stacks_sort(struct bct_stack_rec *recs, size_t n);
-/* Prints one record in the chosen layout. */
+/* Prints one record in the chosen layout (and adds it to the flame graph of fmt.svg). */
 void bct_stacks_print(struct bct_stacks *s, FILE *out, const struct bct_stack_rec *r);
+/* Writes fmt.svg's flame graph, if any: 0 or -errno (logged). */
+int bct_stacks_finish(struct bct_stacks *s);
 void bct_stacks_free(struct bct_stacks *s);
 
 /* --- the stack tools' shared steps -------------------------------------------------------- */
+
+/*
+ * --svg FILE, the option every stack tool offers (long only), into a const char *: put
+ * BCT_STACK_SVG_OPT(&env.svg) in the tool's option table, check the path with
+ * bct_flame_check_path() (lib/flame.h) after parsing, and set bct_stack_fmt.svg.
+ */
+#define BCT_STACK_SVG_KEY 0x5356
+#define BCT_STACK_SVG_OPT(dest)                                     \
+	BCT_STRING(BCT_STACK_SVG_KEY, "svg", "FILE", dest,          \
+		   "also write the stacks as an interactive flame " \
+		   "graph to FILE (SVG)")
 
 struct argp_state;
 /*

@@ -103,13 +103,18 @@ in_range() {
 @test "-f -U: folded user stacks, comm;root...;leaf total" {
     local line
     napper
-    start_trace -p "$SP" -U -f
+    start_trace -p "$SP" -U -f --svg "$T/flame.svg"
     run_naps
     stop_trace
     run grep -vE '^spinner(;[^; ]+)+ [0-9]+$' "$OUT"
     assert_output ""
     line=$(grep -E '^spinner;__libc_start_call_main;main;spinner_nap;raw_syscall3 [0-9]+$' "$OUT")
     in_range "${line##* }"
+    # --svg: the same stacks as a flame graph, the same total
+    run python3 "$BATS_TEST_DIRNAME/../flamecheck.py" svg "$T/flame.svg" "Off-CPU Time Flame Graph" us
+    assert_success
+    assert_output --regexp "^frames [0-9]+ total $(awk '{ n += $NF } END { print n }' "$OUT")\$"
+    grep -q '<title>spinner_nap (' "$T/flame.svg" || fail "no frame spinner_nap in the SVG"
 }
 
 @test "-K: kernel frames only, of nanosleep, named as in kallsyms" {

@@ -103,13 +103,18 @@ in_range() {
 @test "-f -U: folded target;root..;--;waker leaf..;waker, exact frames" {
     local line
     wakeer_start
-    start_trace -p "$WP" -f -U
+    start_trace -p "$WP" -f -U --svg "$T/flame.svg"
     run_wakeups
     stop_trace
     run grep -vE '^[^;]+(;[^;]*)*;--(;[^;]*)*;[^;]* [0-9]+$' "$OUT"
     assert_output ""
     total=$(awk '$1 ~ /^wk_target;(.*;)?target_thread;wakee_wait;--;waker_wake;waker_thread(;.*)?;wk_waker$/ { t += $2 } END { print t + 0 }' "$OUT")
     in_range "$total"
+    # --svg: the same stacks as a flame graph, the same total
+    run python3 "$BATS_TEST_DIRNAME/../flamecheck.py" svg "$T/flame.svg" "Off-Wake Time Flame Graph" us
+    assert_success
+    assert_output --regexp "^frames [0-9]+ total $(awk '{ n += $NF } END { print n }' "$OUT")\$"
+    grep -q '<title>wakee_wait (' "$T/flame.svg" || fail "no frame wakee_wait in the SVG"
 }
 
 @test "-K -t: kernel stacks: target in anon_pipe_read, waker in anon_pipe_write" {

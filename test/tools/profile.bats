@@ -175,6 +175,51 @@ stack_counts() {
     [ -n "$output" ] || fail "no stack with spinner_burn_cpu as its leaf"
 }
 
+# chromium_dom URL OUT: the DOM headless chromium has after loading URL and running its scripts.
+# Skips when chromium cannot start here at all (a probe on about:blank), saying why.
+chromium_dom() {
+    local err=$T/chromium.err
+    command -v chromium >/dev/null || skip "chromium is not installed (make deps)"
+    # root needs --no-sandbox; no GPU and no session bus in a test
+    local c=(chromium --headless --no-sandbox --disable-gpu --no-first-run
+        --user-data-dir="$T/chromium-profile")
+    if ! DBUS_SESSION_BUS_ADDRESS=disabled: timeout 60 "${c[@]}" --dump-dom about:blank \
+        >"$T/blank.dom" 2>"$err"; then
+        skip "chromium cannot start here: $(grep -v dbus "$err" | tail -1)"
+    fi
+    DBUS_SESSION_BUS_ADDRESS=disabled: timeout 60 "${c[@]}" --dump-dom "$1" >"$2" 2>"$err" ||
+        fail "chromium failed on $1: $(tail -3 "$err")"
+}
+
+@test "--svg: a flame graph of the samples; in chromium its script runs, search marks hot_spin_marker, the widest frame of its own; zoom" {
+    local hs
+    hs=$(workload hotspin)
+    # about 9/10 of the time in hot_spin_marker, 1/10 in cool_spin_decoy
+    "$hs" 60000 >/dev/null &
+    SP=$!
+    BG+=("$SP")
+    run_bct profile -p "$SP" -U -F 499 -f --svg "$T/flame.svg" 2
+    assert_success
+    [ -n "$output" ] || fail "no samples"
+    printf '%s\n' "$output" >"$T/folded"
+    # the SVG holds the same samples as the folded text
+    run python3 "$BATS_TEST_DIRNAME/../flamecheck.py" svg "$T/flame.svg" "CPU Flame Graph" samples
+    assert_success
+    assert_output --regexp "^frames [0-9]+ total $(awk '{ n += $NF } END { print n }' "$T/folded")\$"
+    chromium_dom "file://$T/flame.svg?s=hot_spin_marker" "$T/flame.dom"
+    run python3 "$BATS_TEST_DIRNAME/../flamecheck.py" dom "$T/flame.dom" hotspin hot_spin_marker hot_spin_marker
+    assert_success
+    # zoomed on main: main fills the plot, its callers faded, all else hidden
+    chromium_dom "file://$T/flame.svg?z=main" "$T/zoom.dom"
+    run python3 "$BATS_TEST_DIRNAME/../flamecheck.py" zoom "$T/zoom.dom" main
+    assert_success
+}
+
+@test "--svg: a path that cannot be written fails before tracing, exit 1" {
+    run_bct 1 profile --svg /nonexistent-dir/flame.svg 1
+    assert_output --partial "cannot write the flame graph /nonexistent-dir/flame.svg"
+}
+
 @test "bad options: exit 2 with argparse's words" {
     run_bct 2 profile -F 5 -c 3
     assert_output --partial "argument -c/--count: not allowed with argument -F/--frequency"

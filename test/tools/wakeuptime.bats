@@ -102,13 +102,18 @@ in_range() {
 @test "-f: folded waker;leaf...root;target total" {
     local total
     wakeer_start
-    start_trace -p "$WP" -f
+    start_trace -p "$WP" -f --svg "$T/flame.svg"
     run_wakeups
     stop_trace
     run grep -vE '^[^;]+(;[^; ]+)*;[^;]+ [0-9]+$' "$OUT"
     assert_output ""
     total=$(awk '/^wk_waker;.*;anon_pipe_write;.*;entry_SYSCALL_64_after_hwframe;wk_target [0-9]+$/ { t += $NF } END { print t + 0 }' "$OUT")
     in_range "$total"
+    # --svg: the same stacks as a flame graph, the same total
+    run python3 "$BATS_TEST_DIRNAME/../flamecheck.py" svg "$T/flame.svg" "Wakeup Time Flame Graph" us
+    assert_success
+    assert_output --regexp "^frames [0-9]+ total $(awk '{ n += $NF } END { print n }' "$OUT")\$"
+    grep -q '<title>anon_pipe_write (' "$T/flame.svg" || fail "no frame anon_pipe_write in the SVG"
 }
 
 @test "--json: one object per stack, the same total" {
