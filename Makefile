@@ -210,6 +210,7 @@ BATS_RUN = $(BATS_ENV) $(BATS) $(BATS_FLAGS)
 check-bats: all
 	$(Q)$(BATS_RUN) $(BATS_PAR) --filter-tags '!needs:bpf' test
 	$(Q)$(BATS_RUN) $(BATS_PAR) --filter-tags '!serial' test/tools
+	$(Q)$(BATS_RUN) --filter-tags 'needs:bpf,!serial' test
 	$(Q)$(BATS_RUN) --filter-tags serial test/tools
 
 # For unprivileged work: what needs neither root nor BPF (tests that need them skip).
