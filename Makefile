@@ -167,7 +167,7 @@ $(O)/test/unit/%.o: ALL_CFLAGS += -Itest/unit
 
 # --- dependencies: Debian packages needed to build and test -------------------------------
 DEPS := make gcc g++ pkg-config libbpf-dev libelf-dev libdw-dev zlib1g-dev llvm-19-dev \
-	libclang-cpp19-dev libclang-19-dev clang-19 clang-format bats bats-assert bats-support bpftool jq \
+	libclang-cpp19-dev libclang-19-dev clang-19 libfuzzer-19-dev libclang-rt-19-dev clang-format bats bats-assert bats-support bpftool jq \
 	util-linux kmod man-db bpftrace parallel iproute2 procps strace python3 openssl gnutls-bin \
 	e2fsprogs xfsprogs btrfs-progs systemtap-sdt-dev nftables libncurses-dev chromium
 .PHONY: deps
@@ -185,11 +185,12 @@ deps:
 # --- checks -------------------------------------------------------------------------------
 FORMAT_SRCS = $(wildcard cmd/*.c cmd/*.h lib/*.c lib/*.h lib/*.cc bpf-src/*.c bpf-src/*.h test/unit/*.c test/unit/*.h)
 .PHONY: check check-san check-quick check-deps check-cmds check-format check-bpf check-unit check-bats test \
-	format
+	format fuzz check-fuzz
 check: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=1 all $(UNIT_BIN)
 	$(Q)$(MAKE) --no-print-directory WERROR=1 check-cmds check-format check-bpf check-unit check-bats
 	$(Q)$(MAKE) --no-print-directory check-san
+	$(Q)$(MAKE) --no-print-directory WERROR=1 check-fuzz
 
 check-cmds: $(BIN)
 	$(call msg,CHECK,commands)
@@ -221,6 +222,7 @@ BATS_RUN = $(BATS_ENV) $(BATS) $(BATS_FLAGS)
 check-bats: all
 	$(Q)$(BATS_RUN) $(BATS_PAR) --filter-tags '!needs:bpf' test
 	$(Q)$(BATS_RUN) $(BATS_PAR) --filter-tags '!serial' test/tools
+	$(Q)$(BATS_RUN) --filter-tags 'needs:bpf,!serial' test
 	$(Q)$(BATS_RUN) --filter-tags serial test/tools
 
 # For unprivileged work: what needs neither root nor BPF (tests that need them skip).
@@ -247,6 +249,62 @@ test: check-bats
 
 format:
 	clang-format -i $(FORMAT_SRCS)
+
+# --- fuzzing (libFuzzer) ------------------------------------------------------------------
+# One target per parser of untrusted input: test/fuzz/fuzz_NAME.c, seeds in
+# test/fuzz/corpus/NAME/. The lib/ objects are rebuilt with clang in $(O)/fuzz, instrumented
+# for coverage, ASan and UBSan (any UB aborts). `make fuzz` runs each target for FUZZ_TIME
+# seconds on a copy of its corpus (kept in $(O)/fuzz/corpus: later runs go on from it), crash
+# inputs land in $(O)/fuzz/crash-NAME-*; `make check-fuzz` runs each a few seconds.
+FUZZ_CC ?= clang-19
+FUZZ_TIME ?= 60
+FUZZ_O := $(O)/fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=gnu11 -g -O1 $(FUZZ_SAN) $(filter-out -Werror,$(WARN)) \
+	-Wno-missing-field-initializers -Wno-string-concatenation $(CPPFLAGS) -Itest/fuzz
+FUZZ_NAMES := $(patsubst test/fuzz/fuzz_%.c,%,$(sort $(wildcard test/fuzz/fuzz_*.c)))
+FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_O)/fuzz_%)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_O)/%.o) $(FUZZ_O)/gen/bpf_src.o
+
+$(FUZZ_O)/.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(FUZZ_CC) $(FUZZ_CFLAGS)' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+
+$(FUZZ_O)/lib/%.o: lib/%.c $(FUZZ_O)/.flags
+	$(call msg,FUZZCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_O)/lib/syscalls.o: $(O)/gen/syscall_names.h
+
+$(FUZZ_O)/gen/bpf_src.o: $(O)/gen/bpf_src.c $(FUZZ_O)/.flags
+	$(call msg,FUZZCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_O)/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz.h $(FUZZ_LIB_OBJS)
+	$(call msg,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJS) $(LDLIBS)
+
+.SECONDARY: $(FUZZ_LIB_OBJS)
+.PHONY: fuzz-build
+fuzz-build: $(FUZZ_BINS)
+
+FUZZ_RUN = set -e; for t in $(FUZZ_NAMES); do \
+		mkdir -p $(FUZZ_O)/corpus/$$t; cp -n test/fuzz/corpus/$$t/* $(FUZZ_O)/corpus/$$t/; \
+		printf '  %-8s %s\n' FUZZ $$t; \
+		$(FUZZ_O)/fuzz_$$t -artifact_prefix=$(FUZZ_O)/crash-$$t- $(1) \
+			$(FUZZ_O)/corpus/$$t 2>$(FUZZ_O)/$$t.log \
+			|| { tail -n 40 $(FUZZ_O)/$$t.log >&2; exit 1; }; \
+		grep -E '^(Done|\#[0-9]+ +DONE)' $(FUZZ_O)/$$t.log | tail -n 1; \
+	done
+
+fuzz: $(FUZZ_BINS)
+	$(Q)$(call FUZZ_RUN,-max_total_time=$(FUZZ_TIME) -print_final_stats=1)
+
+check-fuzz: $(FUZZ_BINS)
+	$(Q)$(call FUZZ_RUN,-runs=20000 -max_total_time=5 -print_final_stats=1)
 
 # --- install ------------------------------------------------------------------------------
 .PHONY: install install-links uninstall clean
@@ -277,4 +335,4 @@ bench: all
 .PHONY: FORCE
 FORCE:
 
--include $(OBJS:.o=.d) $(wildcard $(O)/lib/*.pic.d)
+-include $(OBJS:.o=.d) $(wildcard $(O)/lib/*.pic.d) $(wildcard $(FUZZ_O)/lib/*.d)

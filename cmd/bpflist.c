@@ -22,6 +22,7 @@
 
 #include "bct.h"
 #include "cmd.h"
+#include "fdinfo.h"
 #include "out.h"
 #include "tool.h"
 #include "util.h"
@@ -215,71 +216,6 @@ static const char *comm_of(struct scan *s, pid_t pid)
 	return NULL;
 }
 
-/*
- * The type an fd's link target names: BCC counts every "anon_inode:bpf-<word>" (prog, map,
- * and token on newer kernels) by its word; we also count "anon_inode:bpf_link" as "link".
- */
-static bool fd_type(const char *target, char *type, size_t sz)
-{
-	static const char prefix[] = "anon_inode:bpf-";
-	const char *p;
-	size_t n = 0;
-
-	if (!strcmp(target, "anon_inode:bpf_link")) {
-		snprintf(type, sz, "link");
-		return true;
-	}
-	if (strncmp(target, prefix, sizeof(prefix) - 1))
-		return false;
-	p = target + sizeof(prefix) - 1;
-	while (p[n] && (isalnum((unsigned char)p[n]) || p[n] == '_' || p[n] == '-'))
-		n++;
-	if (!n || n >= sz)
-		return false;
-	memcpy(type, p, n);
-	type[n] = '\0';
-	return true;
-}
-
-/* The value of "key:\tvalue" in fdinfo text, copied into buf; false when absent. */
-static bool info_get(const char *info, const char *key, char *buf, size_t sz)
-{
-	size_t klen = strlen(key);
-	const char *line = info;
-
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-
-		if (len > klen && !strncmp(line, key, klen) && line[klen] == ':') {
-			const char *v = line + klen + 1;
-			size_t vlen;
-
-			while (v < line + len && (*v == '\t' || *v == ' '))
-				v++;
-			vlen = line + len - v;
-			if (vlen >= sz)
-				vlen = sz - 1;
-			memcpy(buf, v, vlen);
-			buf[vlen] = '\0';
-			return true;
-		}
-		line = nl ? nl + 1 : NULL;
-	}
-	return false;
-}
-
-static bool info_u64(const char *info, const char *key, uint64_t *out)
-{
-	char buf[32], *end;
-
-	if (!info_get(info, key, buf, sizeof(buf)))
-		return false;
-	errno = 0;
-	*out = strtoull(buf, &end, 10);
-	return !errno && end != buf && *end == '\0';
-}
-
 static const char *id_key(const char *type)
 {
 	if (!strcmp(type, "prog"))
@@ -332,7 +268,7 @@ static int add_object(struct scan *s, pid_t pid, int dirfd, int pidfd, int fd, c
 	err = read_at(dirfd, path, 4096, &info);
 	if (err)
 		return err == -ENOMEM ? err : 0;
-	if (key && !info_u64(info, key, &id)) {
+	if (key && !bct_fdinfo_u64(info, key, &id)) {
 		free(info);
 		return 0;
 	}
@@ -408,7 +344,7 @@ static int scan_process(struct scan *s, pid_t pid)
 			err = -ENOMEM;
 			break;
 		}
-		if (!fd_type(target, ents[nents].type, sizeof(ents[nents].type)))
+		if (!bct_fdinfo_type(target, ents[nents].type, sizeof(ents[nents].type)))
 			continue;
 		ents[nents++].fd = (int)fd;
 	}
@@ -659,7 +595,7 @@ static void link_type_name(const char *info, char *buf, size_t sz)
 	char v[TYPE_LEN];
 	const char *name;
 
-	if (!info_get(info, "link_type", v, sizeof(v))) {
+	if (!bct_fdinfo_get(info, "link_type", v, sizeof(v))) {
 		snprintf(buf, sz, "unknown");
 		return;
 	}
@@ -693,38 +629,6 @@ static bool common_info_key(const char *key)
 	return false;
 }
 
-/* Calls fn for every "key: value" of a link's fdinfo that says what it is attached to. */
-static void for_each_attach_kv(const char *info,
-			       void (*fn)(void *ctx, const char *k, const char *v), void *ctx)
-{
-	const char *line = info;
-
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-		const char *colon = memchr(line, ':', len);
-		char k[64], v[512];
-
-		if (colon && (size_t)(colon - line) < sizeof(k)) {
-			const char *val = colon + 1;
-			size_t vlen;
-
-			memcpy(k, line, colon - line);
-			k[colon - line] = '\0';
-			while (val < line + len && (*val == '\t' || *val == ' '))
-				val++;
-			vlen = line + len - val;
-			if (vlen >= sizeof(v))
-				vlen = sizeof(v) - 1;
-			memcpy(v, val, vlen);
-			v[vlen] = '\0';
-			if (!common_info_key(k) && !(!strcmp(k, "cookie") && !strcmp(v, "0")))
-				fn(ctx, k, v);
-		}
-		line = nl ? nl + 1 : NULL;
-	}
-}
-
 static bool is_number(const char *v)
 {
 	const char *p = v;
@@ -744,6 +648,9 @@ static void attach_kv(void *ctx, const char *k, const char *v)
 	struct bct_out *out = ctx;
 	const char *label = strcmp(k, "tp_name") ? k : NULL;
 
+	if (common_info_key(k) || (!strcmp(k, "cookie") && !strcmp(v, "0")))
+		return;
+
 	if (is_number(v))
 		bct_out__field_int(out, k, label, strtoll(v, NULL, 10));
 	else
@@ -761,7 +668,7 @@ static void print_object_details(struct bct_out *out, const struct object *o)
 	if (!strcmp(o->type, "prog") || !strcmp(o->type, "map")) {
 		bool prog = !strcmp(o->type, "prog");
 
-		if (!info_u64(o->info, prog ? "prog_type" : "map_type", &n))
+		if (!bct_fdinfo_u64(o->info, prog ? "prog_type" : "map_type", &n))
 			snprintf(tname, sizeof(tname), "unknown");
 		else if ((name = type_name(o->type, n)))
 			snprintf(tname, sizeof(tname), "%s", name);
@@ -771,17 +678,18 @@ static void print_object_details(struct bct_out *out, const struct object *o)
 		if (o->name[0])
 			bct_out__field_str(out, "name", "name", o->name);
 		if (prog) {
-			if (info_get(o->info, "prog_tag", buf, sizeof(buf)))
+			if (bct_fdinfo_get(o->info, "prog_tag", buf, sizeof(buf)))
 				bct_out__field_str(out, "tag", "tag", buf);
-			if (env.stats_enabled && info_u64(o->info, "run_cnt", &cnt) &&
-			    info_u64(o->info, "run_time_ns", &ns)) {
+			if (env.stats_enabled && bct_fdinfo_u64(o->info, "run_cnt", &cnt) &&
+			    bct_fdinfo_u64(o->info, "run_time_ns", &ns)) {
 				bct_out__field_uint(out, "run_cnt", "run_cnt", cnt, NULL);
 				bct_out__field_uint(out, "run_time_ns", "run_time_ns", ns, NULL);
 			}
 			return;
 		}
-		if (info_u64(o->info, "key_size", &k) && info_u64(o->info, "value_size", &v) &&
-		    info_u64(o->info, "max_entries", &n)) {
+		if (bct_fdinfo_u64(o->info, "key_size", &k) &&
+		    bct_fdinfo_u64(o->info, "value_size", &v) &&
+		    bct_fdinfo_u64(o->info, "max_entries", &n)) {
 			bct_out__field_uint(out, "key_size", "key", k, "B");
 			bct_out__field_uint(out, "value_size", "value", v, "B");
 			bct_out__field_uint(out, "max_entries", "max_entries", n, NULL);
@@ -791,12 +699,12 @@ static void print_object_details(struct bct_out *out, const struct object *o)
 	if (!strcmp(o->type, "link")) {
 		link_type_name(o->info, tname, sizeof(tname));
 		bct_out__field_str(out, "link_type", NULL, tname);
-		if (info_u64(o->info, "prog_id", &n))
+		if (bct_fdinfo_u64(o->info, "prog_id", &n))
 			bct_out__field_uint(out, "prog_id", "prog", n, NULL);
 		bct_out__group_open(out, "attach");
-		if (info_get(o->info, "event_type", buf, sizeof(buf)))
+		if (bct_fdinfo_get(o->info, "event_type", buf, sizeof(buf)))
 			bct_out__field_str(out, "event_type", NULL, buf);
-		for_each_attach_kv(o->info, attach_kv, out);
+		bct_fdinfo_each(o->info, attach_kv, out);
 		bct_out__group_close(out);
 	}
 }
@@ -819,7 +727,7 @@ static int print_objects(struct bct_out *out, struct scan *s)
 		bct_out__str(out, comm ? comm : "[unknown]");
 		bct_out__str(out, o->type);
 		bct_out__int(out, o->fd);
-		if (key && info_u64(o->info, key, &id))
+		if (key && bct_fdinfo_u64(o->info, key, &id))
 			bct_out__uint(out, id);
 		else
 			bct_out__none(out);

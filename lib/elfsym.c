@@ -309,34 +309,65 @@ static int find_sym(Elf *elf, const struct want *w, uint64_t *off)
 	return found_hidden;
 }
 
-int bct_elf_sym_offset(const char *path, const char *sym, uint64_t *off)
+/* Sets w from "name", "name@VERSION" or "name@@VERSION"; -ENOENT for an empty name. */
+static int want_parse(struct want *w, const char *sym)
 {
-	struct want w = { 0 };
 	const char *at;
-	Elf *elf;
-	int fd, err;
 
 	if (!sym || !*sym)
 		return -ENOENT;
 	at = strchr(sym, '@');
-	w.name = sym;
-	w.len = at ? (size_t)(at - sym) : strlen(sym);
+	w->name = sym;
+	w->len = at ? (size_t)(at - sym) : strlen(sym);
 	if (at) {
-		w.default_only = at[1] == '@';
-		w.version = at + (w.default_only ? 2 : 1);
+		w->default_only = at[1] == '@';
+		w->version = at + (w->default_only ? 2 : 1);
 	}
+	return 0;
+}
+
+static int sym_offset_in(Elf *elf, const struct want *w, uint64_t *off)
+{
+	if (!elf || elf_kind(elf) != ELF_K_ELF)
+		return -ENOEXEC;
+	return find_sym(elf, w, off);
+}
+
+int bct_elf_sym_offset(const char *path, const char *sym, uint64_t *off)
+{
+	struct want w = { 0 };
+	Elf *elf;
+	int fd, err;
+
+	err = want_parse(&w, sym);
+	if (err)
+		return err;
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return -EINVAL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF)
-		err = -ENOEXEC;
-	else
-		err = find_sym(elf, &w, off);
+	err = sym_offset_in(elf, &w, off);
 	elf_end(elf);
 	close(fd);
+	return err;
+}
+
+int bct_elf_sym_offset_mem(void *image, size_t sz, const char *sym, uint64_t *off)
+{
+	struct want w = { 0 };
+	Elf *elf;
+	int err;
+
+	err = want_parse(&w, sym);
+	if (err)
+		return err;
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	elf = elf_memory(image, sz);
+	err = sym_offset_in(elf, &w, off);
+	elf_end(elf);
 	return err;
 }
 
@@ -379,6 +410,16 @@ static int sym_at_in(Elf *elf, Elf32_Word type, uint64_t off, char *name, size_t
 	return 0;
 }
 
+static int sym_at_elf(Elf *elf, uint64_t off, char *name, size_t sz, uint64_t *delta)
+{
+	if (!elf || elf_kind(elf) != ELF_K_ELF)
+		return -ENOEXEC;
+	if (sym_at_in(elf, SHT_SYMTAB, off, name, sz, delta) ||
+	    sym_at_in(elf, SHT_DYNSYM, off, name, sz, delta))
+		return 0;
+	return -ENOENT;
+}
+
 int bct_elf_sym_at(const char *path, uint64_t off, char *name, size_t sz, uint64_t *delta)
 {
 	Elf *elf;
@@ -390,15 +431,23 @@ int bct_elf_sym_at(const char *path, uint64_t off, char *name, size_t sz, uint64
 	if (fd < 0)
 		return -errno;
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF)
-		err = -ENOEXEC;
-	else if (sym_at_in(elf, SHT_SYMTAB, off, name, sz, delta) ||
-		 sym_at_in(elf, SHT_DYNSYM, off, name, sz, delta))
-		err = 0;
-	else
-		err = -ENOENT;
+	err = sym_at_elf(elf, off, name, sz, delta);
 	elf_end(elf);
 	close(fd);
+	return err;
+}
+
+int bct_elf_sym_at_mem(void *image, size_t sz, uint64_t off, char *name, size_t name_sz,
+		       uint64_t *delta)
+{
+	Elf *elf;
+	int err;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	elf = elf_memory(image, sz);
+	err = sym_at_elf(elf, off, name, name_sz, delta);
+	elf_end(elf);
 	return err;
 }
 

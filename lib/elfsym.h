@@ -34,6 +34,8 @@ int bct_elf_lib_path(const char *name, char *buf, size_t sz);
  * cannot be read.
  */
 int bct_elf_sym_offset(const char *path, const char *sym, uint64_t *off);
+/* The same on an ELF image in memory (libelf may rewrite it in place: pass a private copy). */
+int bct_elf_sym_offset_mem(void *image, size_t sz, const char *sym, uint64_t *off);
 
 /*
  * The reverse: the function of the ELF file at path whose code holds file offset off (its
@@ -42,6 +44,9 @@ int bct_elf_sym_offset(const char *path, const char *sym, uint64_t *off);
  * -ENOENT when no function holds off; -ENOEXEC, -errno as above.
  */
 int bct_elf_sym_at(const char *path, uint64_t off, char *name, size_t sz, uint64_t *delta);
+/* The same on an ELF image in memory, as bct_elf_sym_offset_mem(). */
+int bct_elf_sym_at_mem(void *image, size_t sz, uint64_t off, char *name, size_t name_sz,
+		       uint64_t *delta);
 
 /*
  * The function at virtual address addr of process pid: the file mapped there

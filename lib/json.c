@@ -6,7 +6,11 @@
 #include "json.h"
 #include "util.h"
 
-/* Bytes that are not part of valid UTF-8 are written as U+FFFD: the output is always UTF-8. */
+/*
+ * Bytes that are not part of valid UTF-8 are written as U+FFFD: the output is always UTF-8.
+ * The C1 controls (U+0080..U+009F), U+2028 and U+2029 are escaped: line splitters (Python's
+ * str.splitlines(), JavaScript) take them for line ends.
+ */
 void bct_json_quote(FILE *out, const char *s, size_t len)
 {
 	size_t i, k;
@@ -36,8 +40,12 @@ void bct_json_quote(FILE *out, const char *s, size_t len)
 				fprintf(out, "\\u%04x", c);
 			} else if (c < 0x80) {
 				fputc(c, out);
-			} else if ((k = bct_utf8_len(s + i, len - i))) {
+			} else if ((k = bct_utf8_len(s + i, len - i)) &&
+				   bct_json_raw_ok(s + i, k)) {
 				fwrite(s + i, 1, k, out);
+				i += k - 1;
+			} else if (k) {
+				fprintf(out, "\\u%04x", bct_utf8_cp(s + i, k));
 				i += k - 1;
 			} else {
 				fputs("\xef\xbf\xbd", out);

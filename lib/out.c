@@ -186,9 +186,13 @@ static void put_json_str(struct bct_out *o, const char *s, size_t n)
 			} else if (c < 0x80) {
 				*d = c;
 				o->len++;
-			} else if ((k = bct_utf8_len(s + i, n - i))) {
+			} else if ((k = bct_utf8_len(s + i, n - i)) && bct_json_raw_ok(s + i, k)) {
 				memcpy(d, s + i, k);
 				o->len += k;
+				i += k - 1;
+			} else if (k) {
+				/* C1 controls, U+2028 and U+2029 as \uXXXX */
+				o->len += snprintf(d, 7, "\\u%04x", bct_utf8_cp(s + i, k));
 				i += k - 1;
 			} else {
 				memcpy(d, REPLACEMENT, 3);

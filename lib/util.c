@@ -92,3 +92,17 @@ size_t bct_utf8_len(const char *s, size_t n)
 			return 0;
 	return len;
 }
+
+unsigned int bct_utf8_cp(const char *s, size_t k)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned int cp;
+	size_t i;
+
+	if (k <= 1)
+		return p[0];
+	cp = p[0] & (0x7f >> k);
+	for (i = 1; i < k; i++)
+		cp = cp << 6 | (p[i] & 0x3f);
+	return cp;
+}

@@ -26,5 +26,21 @@ int bct_grow(void **arr, size_t *cap, size_t need, size_t elem);
  * past U+10FFFF or a sequence cut short. n must be at least 1.
  */
 size_t bct_utf8_len(const char *s, size_t n);
+/* The code point of the well-formed sequence of k bytes (bct_utf8_len()) at s. */
+unsigned int bct_utf8_cp(const char *s, size_t k);
+/*
+ * Whether JSON may carry the well-formed sequence of k bytes at s as it is: not for the C1
+ * controls (U+0080..U+009F) and U+2028, U+2029, which line splitters take for line ends.
+ */
+static inline int bct_json_raw_ok(const char *s, size_t k)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (k == 2)
+		return !(p[0] == 0xc2 && p[1] < 0xa0);
+	if (k == 3)
+		return !(p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9));
+	return 1;
+}
 
 #endif

@@ -287,6 +287,28 @@ UNIT_TEST(json_quote_invalid_utf8_replaced)
 	free(buf);
 }
 
+/* C1 controls and U+2028/U+2029 are line ends to some readers (Python's splitlines()) */
+UNIT_TEST(out_json_line_separators_escaped)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	struct capture c;
+	FILE *f;
+
+	CHECK_STR(one_str(&c, true,
+			  "a\xc2\x85"
+			  "b\xe2\x80\xa8\xe2\x80\xa9\xc2\xa0",
+			  99),
+		  "{\"name\":\"a\\u0085b\\u2028\\u2029\xc2\xa0"
+		  "\",\"x\":1}\n");
+	free(c.buf);
+	f = open_memstream(&buf, &len);
+	bct_json_quote(f, "\xc2\x9b\xe2\x80\xa8\xe2\x80\xa7", 8);
+	fclose(f);
+	CHECK_STR(buf, "\"\\u009b\\u2028\xe2\x80\xa7\"");
+	free(buf);
+}
+
 UNIT_TEST(out_text_control_characters_escaped)
 {
 	struct capture c;
