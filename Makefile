@@ -120,12 +120,9 @@ $(O)/workloads/usdtdemo_sema: test/workloads/usdtdemo.c $(O)/.flags
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -DWITH_SEMA $(LDFLAGS) -o $@ $<
 
-# spinner, wakeer, stacker: their user stacks are walked by frame pointers
-$(O)/workloads/spinner $(O)/workloads/wakeer $(O)/workloads/stacker: ALL_CFLAGS += -O0 -fno-omit-frame-pointer
-# spinner, wakeer, leaker: the stack tools' tests walk their user stacks by frame pointers
-$(O)/workloads/spinner $(O)/workloads/wakeer $(O)/workloads/leaker: ALL_CFLAGS += -O0 -fno-omit-frame-pointer
-# spinner, hotspin: the stack tools' tests walk its user stack by frame pointers
-$(O)/workloads/spinner $(O)/workloads/wakeer $(O)/workloads/hotspin: ALL_CFLAGS += -O0 -fno-omit-frame-pointer
+# the stack tools' workloads: their user stacks are walked by frame pointers
+FP_WORKLOADS := spinner wakeer stacker leaker hotspin
+$(FP_WORKLOADS:%=$(O)/workloads/%): ALL_CFLAGS += -O0 -fno-omit-frame-pointer
 
 $(O)/gen/bpf_src.c: $(EMBED) scripts/embed-src.sh
 	$(call msg,GEN,$@)
@@ -167,9 +164,10 @@ $(O)/test/unit/%.o: ALL_CFLAGS += -Itest/unit
 
 # --- dependencies: Debian packages needed to build and test -------------------------------
 DEPS := make gcc g++ pkg-config libbpf-dev libelf-dev libdw-dev zlib1g-dev llvm-19-dev \
-	libclang-cpp19-dev libclang-19-dev clang-19 libfuzzer-19-dev libclang-rt-19-dev clang-format bats bats-assert bats-support bpftool jq \
-	util-linux kmod man-db bpftrace parallel iproute2 procps strace python3 openssl gnutls-bin \
-	e2fsprogs xfsprogs btrfs-progs systemtap-sdt-dev nftables libncurses-dev chromium
+	libclang-cpp19-dev libclang-19-dev clang-19 libfuzzer-19-dev libclang-rt-19-dev clang-format \
+	bats bats-assert bats-support bpftool jq util-linux kmod man-db bpftrace parallel iproute2 \
+	procps strace python3 openssl gnutls-bin e2fsprogs xfsprogs btrfs-progs systemtap-sdt-dev \
+	nftables libncurses-dev chromium
 .PHONY: deps
 deps:
 	@missing=$$(for p in $(DEPS); do \
