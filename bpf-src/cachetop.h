@@ -5,14 +5,8 @@
 
 #define CACHETOP_MAX_KEYS 10240
 
-/* value slots of each process's entry: cachestat's four counters (bpf-src/cachestat.h) */
-enum {
-	CACHETOP_ACCESSED, /* BCC's mark_page_accessed() calls; here: pages looked up */
-	CACHETOP_ADDED, /* add_to_page_cache_lru() calls; here: pages added */
-	CACHETOP_DIRTIED, /* account_page_dirtied() calls; here: folios dirtied */
-	CACHETOP_BUF_DIRTIED, /* mark_buffer_dirty() calls */
-	CACHETOP_SLOTS
-};
+/* value slots of each process's entry: bpf-src/page_cache.h's counters */
+#include "page_cache.h"
 
 /* BCC's key: the process (tgid), the user and the thread's command name */
 struct cachetop_key {

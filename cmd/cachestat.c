@@ -17,7 +17,8 @@
 #include "json.h"
 #include "prog.h"
 #include "signals.h"
-#include "cachestat.h"
+#include "page_cache.h"
+#include "page_cache_methods.h"
 
 static struct cachestat_env {
 	struct bct_env kit; /* -T, [interval [count]], --json... */
@@ -37,57 +38,9 @@ static const struct bct_tool_args args = {
 	.shared = { .timestamp = 'T', .interval = true },
 };
 
-/* --- attach methods: every program in bpf-src/cachestat.bpf.c ---------------------------- */
-
-static const struct bct_method access_methods[] = {
-	{ .name = "kprobe",
-	  .progs = BCT_PROGS(BCT_PROG("cs_accessed_kp", "kprobe/folio_mark_accessed")) },
-	{ .name = "tp_btf",
-	  .progs = BCT_PROGS(BCT_PROG("cs_lookup_btf", "tp_btf/mm_filemap_get_pages"),
-			     BCT_PROG("cs_fault_btf", "tp_btf/mm_filemap_fault")),
-	  .approx = "accesses are pages looked up by reads and file page faults" },
-	{ NULL },
-};
-
-static const struct bct_method add_methods[] = {
-	{ .name = "kprobe",
-	  .progs = BCT_PROGS(BCT_PROG("cs_added_kp", "kprobe/filemap_add_folio")) },
-	{ .name = "tracepoint",
-	  .progs = BCT_PROGS(
-		  BCT_PROG("cs_added_tp", "tracepoint/filemap/mm_filemap_add_to_page_cache")),
-	  .approx = "additions counted in pages, not calls" },
-	{ NULL },
-};
-
-static const struct bct_method dirty_methods[] = {
-	{ .name = "kprobe",
-	  .progs = BCT_PROGS(BCT_PROG("cs_dirtied_kp", "kprobe/folio_account_dirtied")) },
-	{ .name = "tracepoint",
-	  .progs = BCT_PROGS(
-		  BCT_PROG("cs_dirtied_tp", "tracepoint/writeback/writeback_dirty_folio")) },
-	{ NULL },
-};
-
-static const struct bct_method buffer_methods[] = {
-	{ .name = "kprobe",
-	  .progs = BCT_PROGS(BCT_PROG("cs_buf_dirtied_kp", "kprobe/mark_buffer_dirty")) },
-	{ .name = "tracepoint",
-	  .progs =
-		  BCT_PROGS(BCT_PROG("cs_buf_dirtied_tp", "tracepoint/block/block_dirty_buffer")) },
-	{ NULL },
-};
-
-static const struct bct_hook hooks[] = {
-	{ "page cache accesses", access_methods, false },
-	{ "page cache additions", add_methods, false },
-	{ "dirtied pages", dirty_methods, false },
-	{ "dirtied buffers", buffer_methods, false },
-	{ NULL },
-};
-
 const struct bct_needs needs_cachestat = {
 	.src_name = "cachestat.bpf.c",
-	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
+	.variants = (const struct bct_variant[]){ { "", page_cache_hooks }, { NULL } },
 };
 
 /* --- output ------------------------------------------------------------------------------- */
@@ -114,10 +67,10 @@ static void meminfo(uint64_t *buffers, uint64_t *cached)
 static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n)
 {
 	const uint64_t *c = n ? v[0].slots : NULL;
-	int64_t mpa = c ? (int64_t)c[CACHESTAT_ACCESSED] : 0;
-	int64_t apcl = c ? (int64_t)c[CACHESTAT_ADDED] : 0;
-	int64_t apd = c ? (int64_t)c[CACHESTAT_DIRTIED] : 0;
-	int64_t mbd = c ? (int64_t)c[CACHESTAT_BUF_DIRTIED] : 0;
+	int64_t mpa = c ? (int64_t)c[PAGE_CACHE_ACCESSED] : 0;
+	int64_t apcl = c ? (int64_t)c[PAGE_CACHE_ADDED] : 0;
+	int64_t apd = c ? (int64_t)c[PAGE_CACHE_DIRTIED] : 0;
+	int64_t mbd = c ? (int64_t)c[PAGE_CACHE_BUF_DIRTIED] : 0;
 	int64_t total, misses, hits;
 	uint64_t buffers, cached;
 	double ratio = 0;

@@ -27,6 +27,7 @@
 #include "prog.h"
 #include "signals.h"
 #include "cachetop.h"
+#include "page_cache_methods.h"
 
 enum { F_PID, F_UID, F_CMD, F_HITS, F_MISSES, F_DIRTIES, F_READ_HIT, F_WRITE_HIT, NFIELDS };
 
@@ -60,57 +61,9 @@ static const struct bct_tool_args args = {
 	.shared = { .pid = 'p', .interval = true },
 };
 
-/* --- attach methods: every program in bpf-src/cachetop.bpf.c (cachestat's hooks) ---------- */
-
-static const struct bct_method access_methods[] = {
-	{ .name = "kprobe",
-	  .progs = BCT_PROGS(BCT_PROG("ct_accessed_kp", "kprobe/folio_mark_accessed")) },
-	{ .name = "tp_btf",
-	  .progs = BCT_PROGS(BCT_PROG("ct_lookup_btf", "tp_btf/mm_filemap_get_pages"),
-			     BCT_PROG("ct_fault_btf", "tp_btf/mm_filemap_fault")),
-	  .approx = "accesses are pages looked up by reads and file page faults" },
-	{ NULL },
-};
-
-static const struct bct_method add_methods[] = {
-	{ .name = "kprobe",
-	  .progs = BCT_PROGS(BCT_PROG("ct_added_kp", "kprobe/filemap_add_folio")) },
-	{ .name = "tracepoint",
-	  .progs = BCT_PROGS(
-		  BCT_PROG("ct_added_tp", "tracepoint/filemap/mm_filemap_add_to_page_cache")),
-	  .approx = "additions counted in pages, not calls" },
-	{ NULL },
-};
-
-static const struct bct_method dirty_methods[] = {
-	{ .name = "kprobe",
-	  .progs = BCT_PROGS(BCT_PROG("ct_dirtied_kp", "kprobe/folio_account_dirtied")) },
-	{ .name = "tracepoint",
-	  .progs = BCT_PROGS(
-		  BCT_PROG("ct_dirtied_tp", "tracepoint/writeback/writeback_dirty_folio")) },
-	{ NULL },
-};
-
-static const struct bct_method buffer_methods[] = {
-	{ .name = "kprobe",
-	  .progs = BCT_PROGS(BCT_PROG("ct_buf_dirtied_kp", "kprobe/mark_buffer_dirty")) },
-	{ .name = "tracepoint",
-	  .progs =
-		  BCT_PROGS(BCT_PROG("ct_buf_dirtied_tp", "tracepoint/block/block_dirty_buffer")) },
-	{ NULL },
-};
-
-static const struct bct_hook hooks[] = {
-	{ "page cache accesses", access_methods, false },
-	{ "page cache additions", add_methods, false },
-	{ "dirtied pages", dirty_methods, false },
-	{ "dirtied buffers", buffer_methods, false },
-	{ NULL },
-};
-
 const struct bct_needs needs_cachetop = {
 	.src_name = "cachetop.bpf.c",
-	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
+	.variants = (const struct bct_variant[]){ { "", page_cache_hooks }, { NULL } },
 };
 
 /* --- rows ----------------------------------------------------------------------------------- */
@@ -141,10 +94,10 @@ static void row_fill(struct row *r, const struct bct_hist_entry *e)
 		snprintf(r->user, sizeof(r->user), "%s", pw->pw_name);
 	else
 		snprintf(r->user, sizeof(r->user), "UNKNOWN(%" PRIu32 ")", k->uid);
-	r->mpa = e->slots[CACHETOP_ACCESSED];
-	r->apcl = e->slots[CACHETOP_ADDED];
-	r->apd = e->slots[CACHETOP_DIRTIED];
-	r->mbd = e->slots[CACHETOP_BUF_DIRTIED];
+	r->mpa = e->slots[PAGE_CACHE_ACCESSED];
+	r->apcl = e->slots[PAGE_CACHE_ADDED];
+	r->apd = e->slots[PAGE_CACHE_DIRTIED];
+	r->mbd = e->slots[PAGE_CACHE_BUF_DIRTIED];
 	r->access = r->mpa + r->mbd;
 	r->misses = r->apcl + r->apd;
 	all = r->access + r->misses;
