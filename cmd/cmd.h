@@ -27,6 +27,11 @@ struct bct_variant {
 struct bct_needs {
 	const char *src_name; /* "opensnoop.bpf.c" */
 	const struct bct_variant *variants; /* the default run first */
+	/*
+	 * For a tool whose run needs arguments: harmless ones for its default run ("-d /tmp"),
+	 * so that `check --load-all` (test/085-verify-methods.bats) can load its programs.
+	 */
+	const char *default_args;
 };
 
 struct bct_cmd {
