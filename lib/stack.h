@@ -116,7 +116,7 @@ struct bct_stacks {
 int bct_stacks_init(struct bct_stacks *s, const struct bct_stack_fmt *fmt, int map_fd);
 /* Sorts recs as BCC does: by value, smallest first (ties by pid, then stack ids). */
 void bct_stacks_sort(struct bct_stack_rec *recs, size_t n);
-/* Prints one record in the chosen layout. */
+/* Prints one record in the chosen layout; nothing once out has failed (its reader is gone). */
 void bct_stacks_print(struct bct_stacks *s, FILE *out, const struct bct_stack_rec *r);
 void bct_stacks_free(struct bct_stacks *s);
 
