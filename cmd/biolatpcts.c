@@ -187,6 +187,7 @@ static const struct bct_hook hooks[] = { { "block I/O completion", methods, fals
 const struct bct_needs needs_biolatpcts = {
 	.src_name = "biolatpcts.bpf.c",
 	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
+	.default_args = "loop0",
 };
 
 /* --- the device ----------------------------------------------------------------------------- */

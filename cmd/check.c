@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 
 #include "bct.h"
 #include "cmd.h"
@@ -30,6 +32,7 @@ static size_t ntools;
 static struct check_env {
 	struct bct_env kit; /* --json */
 	bool verbose;
+	bool load_all; /* --load-all (internal: test/085-verify-methods.bats) */
 	char **names; /* the tools named on the command line, or NULL for every visible tool */
 	int nnames;
 } env;
@@ -37,6 +40,7 @@ static struct check_env {
 static const struct bct_opt opts[] = {
 	BCT_FLAG('v', "verbose", &env.verbose,
 		 "also show every method tried and why it was rejected"),
+	BCT_FLAG(0x100, "load-all", &env.load_all, NULL),
 	{ 0 },
 };
 
@@ -518,6 +522,188 @@ static int label_width(void)
 	return w + 2;
 }
 
+/* --- --load-all: every method of every tool through the verifier -------------------------- */
+
+/*
+ * Each tool runs its variant's command line ("fsdist -t xfs") in a child, in lib/prog.h's
+ * verify mode: its program is compiled without stubs and each method loaded on its own, and
+ * the child sends one line per load down a pipe: status, hook, method, program, detail.
+ */
+#define VERIFY_EXIT 100
+
+static struct {
+	unsigned int loaded, unloadable, rejected, skipped, failed;
+} tally;
+
+static void verify_send(const struct bct_verify_result *r, void *ctx)
+{
+	static const char *const status[] = { [BCT_VERIFY_LOADED] = "loaded",
+					      [BCT_VERIFY_REJECTED] = "rejected",
+					      [BCT_VERIFY_UNLOADABLE] = "unloadable" };
+
+	dprintf(*(int *)ctx, "%s\t%s\t%s\t%s\t%s\n", status[r->status], r->hook, r->method, r->prog,
+		r->detail);
+}
+
+/* Splits "-t xfs" in place into argv after the tool's name; returns argc. */
+static int variant_argv(const struct bct_cmd *t, char *buf, char **argv, int max)
+{
+	char *save = NULL, *tok;
+	int argc = 0;
+
+	argv[argc++] = (char *)t->name;
+	for (tok = strtok_r(buf, " ", &save); tok && argc < max - 1;
+	     tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	return argc;
+}
+
+/* The first line of the child's stderr, for a reason. */
+static void first_line(FILE *f, char *out, size_t sz)
+{
+	out[0] = '\0';
+	rewind(f);
+	if (fgets(out, (int)sz, f))
+		out[strcspn(out, "\n")] = '\0';
+}
+
+static void copy_out(FILE *f)
+{
+	char buf[4096];
+	size_t n;
+
+	rewind(f);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stderr);
+}
+
+static void verify_variant(const struct bct_cmd *t, const char *when, const char *extra, int width)
+{
+	char label[256], cmdline[256], *argv[16], line[2048], why[512];
+	unsigned int reports = 0, rejected = 0;
+	int fds[2], status, argc;
+	FILE *err, *in;
+	pid_t pid;
+
+	snprintf(label, sizeof(label), "%s%s%s", t->name, when[0] ? " " : "", when);
+	snprintf(cmdline, sizeof(cmdline), "%s%s%s", when, when[0] && extra ? " " : "",
+		 extra ? extra : "");
+	argc = variant_argv(t, cmdline, argv, 16);
+	err = tmpfile();
+	if (!err || pipe(fds)) {
+		pr_err("cannot run '%s': %s", label, strerror(errno));
+		tally.failed++;
+		if (err)
+			fclose(err);
+		return;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		/* the tool's own output is not ours; its diagnostics go to err */
+		if (!freopen("/dev/null", "w", stdout) || dup2(fileno(err), 2) < 0)
+			_exit(1);
+		bct_log_set_prog(t->name);
+		bct_prog_verify_all(verify_send, &fds[1]);
+		t->fn(argc, argv);
+		_exit(VERIFY_EXIT);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		pr_err("cannot run '%s': %s", label, strerror(errno));
+		close(fds[0]);
+		fclose(err);
+		tally.failed++;
+		return;
+	}
+	in = fdopen(fds[0], "r");
+	while (in && fgets(line, sizeof(line), in)) {
+		char *f[5] = { line }, *s = line;
+		int n = 1;
+
+		line[strcspn(line, "\n")] = '\0';
+		while (n < 5 && (s = strchr(s, '\t'))) {
+			*s++ = '\0';
+			f[n++] = s;
+		}
+		if (n < 5)
+			continue;
+		reports++;
+		printf("%-*s%s%s%s%s", width, label, f[1], f[1][0] ? ": " : "", f[2],
+		       f[2][0] ? ": " : "programs outside the hooks: ");
+		if (!strcmp(f[0], "loaded")) {
+			tally.loaded++;
+			printf("loaded\n");
+		} else if (!strcmp(f[0], "unloadable")) {
+			tally.unloadable++;
+			printf("unloadable here (%s: %s)\n", f[3], f[4]);
+		} else {
+			tally.rejected++;
+			rejected++;
+			printf("REJECTED (%s: %s)\n", f[3], f[4]);
+		}
+	}
+	if (in)
+		fclose(in);
+	else
+		close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	first_line(err, why, sizeof(why));
+	if (!reports && WIFEXITED(status) && WEXITSTATUS(status) == 2) {
+		tally.skipped++;
+		printf("%-*sskipped: its run needs arguments\n", width, label);
+	} else if (!reports && WIFEXITED(status) && WEXITSTATUS(status) == VERIFY_EXIT) {
+		/* the tool returned before loading: f2fsslower without f2fs */
+		tally.skipped++;
+		printf("%-*sskipped: it cannot run here (%s)\n", width, label,
+		       why[0] ? why : "it stops before loading");
+	} else if (!reports || !WIFEXITED(status) || WEXITSTATUS(status) != VERIFY_EXIT) {
+		tally.failed++;
+		printf("%-*sFAILED: %s\n", width, label, why[0] ? why : "no load reported");
+		copy_out(err);
+	} else if (rejected) {
+		copy_out(err); /* the verifier's logs */
+	}
+	fclose(err);
+}
+
+static int load_all(int width)
+{
+	static const struct bct_variant none[] = { { "", NULL }, { NULL } };
+	int i, n = env.nnames ? env.nnames : (int)ntools;
+
+	for (i = 0; i < n; i++) {
+		const struct bct_cmd *t = env.nnames ? find_tool(env.names[i]) : &tools[i];
+		const struct bct_variant *v, *preset;
+
+		if (!t || (t->flags & BCT_HIDDEN))
+			continue;
+		if (!t->needs) {
+			printf("%-*sno BPF\n", width, t->name);
+			continue;
+		}
+		preset = preset_variant(t);
+		for (v = t->needs->variants ? t->needs->variants : none; v->when; v++) {
+			if (preset && v != preset)
+				continue;
+			verify_variant(t, preset ? "" : v->when,
+				       v == t->needs->variants ? t->needs->default_args : NULL,
+				       width);
+		}
+	}
+	printf("%u methods loaded, %u unloadable here, %u rejected", tally.loaded, tally.unloadable,
+	       tally.rejected);
+	if (tally.skipped)
+		printf(", %u tools skipped", tally.skipped);
+	if (tally.failed)
+		printf(", %u FAILED", tally.failed);
+	printf("\n");
+	return tally.rejected || tally.failed ? 1 : 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	bool ok = true;
@@ -532,6 +718,11 @@ int cmd_check(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	bct_probe_memo_load();
 	width = label_width();
+	if (env.load_all) {
+		rc = load_all(width);
+		bct_probe_memo_save();
+		return rc;
+	}
 	if (env.nnames) {
 		for (i = 0; i < env.nnames; i++)
 			ok &= check_tool(find_tool(env.names[i]), width);

@@ -109,6 +109,7 @@ static const struct bct_tool_args args = {
 const struct bct_needs needs_dirtop = {
 	.src_name = "dirtop.bpf.c",
 	.variants = (const struct bct_variant[]){ { "", file_rw_hooks }, { NULL } },
+	.default_args = "-d /tmp",
 };
 
 /* --- the directories ---------------------------------------------------------------------- */

@@ -125,6 +125,7 @@ static const struct bct_hook hooks[] = {
 const struct bct_needs needs_ttysnoop = {
 	.src_name = "ttysnoop.bpf.c",
 	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
+	.default_args = "/dev/console",
 };
 
 /* --- output ------------------------------------------------------------------------------- */

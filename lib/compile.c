@@ -29,6 +29,7 @@
 #include "cache.h"
 #include "cc_plugin.h"
 #include "compile.h"
+#include "testhook.h"
 #include "util.h"
 #include "log.h"
 #include "opt.h"
@@ -805,6 +806,7 @@ static int child_compile(struct job *j, void **obj, size_t *obj_sz)
 	const char **args;
 	int err;
 
+	bct_test_pause("compile");
 	cc = load_plugin();
 	if (!cc)
 		return -ENOENT;

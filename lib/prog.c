@@ -21,6 +21,7 @@
 #include "probe.h"
 #include "prog.h"
 #include "signals.h"
+#include "testhook.h"
 #include "util.h"
 #include "verifier.h"
 
@@ -532,6 +533,108 @@ void bct_prog_compile_only(int *result)
 	compile_only = result;
 }
 
+/* --- check --load-all: every method through the verifier ---------------------------------- */
+
+static bool in_hooks(const struct bct_prog *p, const char *name);
+static bct_verify_fn verify_fn;
+static void *verify_ctx;
+
+void bct_prog_verify_all(bct_verify_fn fn, void *ctx)
+{
+	verify_fn = fn;
+	verify_ctx = ctx;
+}
+
+static void set_decls_autoload(struct bct_prog *p, const struct bct_prog_decl *d, bool on)
+{
+	for (; d && d->name; d++)
+		bpf_program__set_autoload(find_prog(p, d->name), on);
+}
+
+/*
+ * Opens the object afresh and loads the programs of m (or, for m NULL, the programs outside
+ * any hook that load by default); reports the outcome. chosen: the method this kernel uses.
+ */
+static int verify_one(struct bct_prog *p, const struct bct_hook *h, const struct bct_method *m,
+		      bool chosen)
+{
+	struct bct_verify_result r = { h ? h->name : "", m ? m->name : "", BCT_VERIFY_LOADED, "",
+				       "" };
+	char prog[128] = "", line[512] = "", detail[640];
+	struct bpf_program *bp;
+	struct bct_verifier *v;
+	bool core = false, refused, any = false;
+	int err;
+
+	err = open_object(p, NULL);
+	if (err)
+		return err;
+	err = check_decls(p);
+	if (err)
+		goto out;
+	bpf_object__for_each_program(bp, p->obj) {
+		bool on = m ? false
+			    : bpf_program__autoload(bp) && !in_hooks(p, bpf_program__name(bp));
+
+		bpf_program__set_autoload(bp, on);
+		any |= on;
+	}
+	if (m) {
+		set_decls_autoload(p, m->progs, true);
+		set_decls_autoload(p, m->optional_progs, true);
+		any = true;
+	}
+	if (!any)
+		goto out; /* no program outside the hooks */
+	v = bct_verifier__new(p->obj, p->common.debug);
+	if (!v) {
+		err = -errno;
+		goto out;
+	}
+	err = bct_verifier__load(v);
+	if (err) {
+		refused = bct_verifier__refusal(v, prog, sizeof(prog), line, sizeof(line), &core);
+		r.status =
+			(refused && !core) || chosen ? BCT_VERIFY_REJECTED : BCT_VERIFY_UNLOADABLE;
+		if (refused && !core)
+			snprintf(detail, sizeof(detail), "%s", line[0] ? line : strerror(-err));
+		else
+			snprintf(detail, sizeof(detail), "%s%s%s", strerror(-err),
+				 line[0] ? ": " : "", line);
+		r.prog = prog;
+		r.detail = detail;
+		if (r.status == BCT_VERIFY_REJECTED)
+			bct_verifier__report(v, err, p->src_name); /* the log, on stderr */
+	}
+	bct_verifier__free(v);
+	verify_fn(&r, verify_ctx);
+	err = 0;
+out:
+	bpf_object__close(p->obj);
+	p->obj = NULL;
+	return err;
+}
+
+static int verify_all(struct bct_prog *p)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < p->nhooks; i++) {
+		const struct bct_method *m, *chosen;
+		char tried[1024];
+
+		chosen = bct_hook_choose(&p->hooks[i], tried, sizeof(tried));
+		for (m = p->hooks[i].methods; m && m->name; m++) {
+			err = verify_one(p, &p->hooks[i], m, m == chosen);
+			if (err)
+				return err;
+		}
+	}
+	err = verify_one(p, NULL, NULL, true);
+	return err ? err : -ECANCELED;
+}
+
 int bct_prog__load(struct bct_prog *p)
 {
 	struct bct_compile_opts copts;
@@ -554,11 +657,15 @@ int bct_prog__load(struct bct_prog *p)
 		return err;
 	compile_opts(p, &copts);
 	copts.key_out = p->key;
-	copts.stub_kinds = unsupported_kinds();
+	copts.stub_kinds = verify_fn ? 0 : unsupported_kinds();
 	copts.hit_out = &hit;
 	err = bct_compile(&copts, &p->obj_buf, &p->obj_sz);
 	if (err && compile_only)
 		*compile_only = BCT_WARM_FAILED;
+	if (err && verify_fn)
+		verify_fn(&(struct bct_verify_result){ "", "", BCT_VERIFY_REJECTED, "",
+						       "the compile failed" },
+			  verify_ctx);
 	if (err)
 		return err;
 	if (compile_only) {
@@ -568,6 +675,8 @@ int bct_prog__load(struct bct_prog *p)
 	p->have_key = true;
 	if (bct_exiting)
 		return -EINTR; /* a stop: nothing to load */
+	if (verify_fn)
+		return verify_all(p);
 
 	libbpf_debug = p->common.debug & BCT_DEBUG_BTF;
 	if (libbpf_debug) {
@@ -625,6 +734,7 @@ again:
 	}
 	core_btf_close(p);
 	bct_verifier__loaded(v);
+	bct_test_pause("load");
 	bct_verifier__free(v); /* libbpf uses the log buffers only while loading */
 	if (p->core_state != CORE_MISSING) {
 		free(p->obj_buf);
@@ -640,6 +750,7 @@ int bct_prog__add_link(struct bct_prog *p, struct bpf_link *link)
 	if (bct_grow((void **)&p->links, &p->links_cap, p->nlinks + 1, sizeof(*p->links)))
 		return -ENOMEM;
 	p->links[p->nlinks++] = link;
+	bct_test_pause("attach");
 	return 0;
 }
 

@@ -116,6 +116,26 @@ int bct_prog__load(struct bct_prog *p);
 enum { BCT_WARM_COMPILED = 1, BCT_WARM_CACHED = 2, BCT_WARM_FAILED = 3 /* the compile failed */ };
 void bct_prog_compile_only(int *result);
 /*
+ * For `check --load-all` (every method through the verifier, attachable here or not): from now
+ * on, bct_prog__load() compiles every program for real (no stubs for the attach kinds this
+ * kernel lacks), then loads, on its own, each method of each hook with exactly that method's
+ * programs (required and optional), and the programs outside any hook together; reports each
+ * load through fn, detaches nothing (nothing is attached) and returns -ECANCELED.
+ * A load that fails is REJECTED when the verifier refused a program (its error line in
+ * detail), or when the method is the one this kernel would use; else UNLOADABLE_HERE (the
+ * kernel lacks the program type, the attach target or a field: why in detail).
+ */
+enum bct_verify_status { BCT_VERIFY_LOADED, BCT_VERIFY_REJECTED, BCT_VERIFY_UNLOADABLE };
+struct bct_verify_result {
+	const char *hook; /* "" for the programs outside any hook */
+	const char *method; /* "" likewise */
+	enum bct_verify_status status;
+	const char *prog; /* the program that failed, "" when loaded */
+	const char *detail; /* why it failed, "" when loaded */
+};
+typedef void (*bct_verify_fn)(const struct bct_verify_result *r, void *ctx);
+void bct_prog_verify_all(bct_verify_fn fn, void *ctx);
+/*
  * Attaches the chosen programs of every hook, and every other loaded program whose SEC() tells
  * libbpf where to attach (programs it cannot auto-attach, e.g. SEC("perf_event") or a bare
  * SEC("uprobe"), are left for the tool: attach them with libbpf and hand the link over with

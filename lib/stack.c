@@ -610,6 +610,9 @@ void bct_stacks_print(struct bct_stacks *s, FILE *out, const struct bct_stack_re
 	static char kbuf[BCT_STACK_MAX_DEPTH + 1][256], ubuf[BCT_STACK_MAX_DEPTH + 1][256];
 	struct frames kf = { kbuf, 0 }, uf = { ubuf, 0 };
 
+	/* the reader is gone (EPIPE): symbolizing the rest would only delay the exit */
+	if (ferror(out))
+		return;
 	if (!s->fmt.user_only) {
 		if (id_missed(r->kernel_id)) {
 			s->missing++;

@@ -145,7 +145,10 @@ static int build_own(const struct bct_opt *o)
 	for (; o && o->key; o++) {
 		if (n == MAX_OWN)
 			return -E2BIG;
-		ps.own[n++] = (struct argp_option){ o->name, o->key, o->arg, 0, o->doc, 0 };
+		/* no doc: an internal option, left out of --help */
+		ps.own[n++] =
+			(struct argp_option){ o->name, o->key, o->arg, o->doc ? 0 : OPTION_HIDDEN,
+					      o->doc,  0 };
 	}
 	memset(&ps.own[n], 0, sizeof(ps.own[n]));
 	return 0;

@@ -81,7 +81,7 @@ struct bct_opt {
 	const char *arg; /* the argument's name in --help ("PID"); NULL for a flag or count */
 	enum bct_opt_type type;
 	void *dest; /* bool *, const char **, int *; NULL for BCT_OPT_CUSTOM */
-	const char *doc;
+	const char *doc; /* NULL: an internal option, not shown by --help */
 };
 
 #define BCT_FLAG(key, name, dest, doc)                   \

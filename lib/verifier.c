@@ -506,6 +506,62 @@ static const char *failed_log(struct bct_verifier *v, struct bpf_program **faile
 	return NULL;
 }
 
+/* The last captured libbpf warning that says what failed, without its "libbpf: " prefix. */
+static void last_failure(char *out, size_t sz)
+{
+	const char *p = cap_text, *best = NULL;
+	int best_len = 0;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		if (memmem(p, len, "failed", 6) || memmem(p, len, "error", 5)) {
+			best = p;
+			best_len = len;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	if (best && best_len > 8 && !strncmp(best, "libbpf: ", 8)) {
+		best += 8;
+		best_len -= 8;
+	}
+	snprintf(out, sz, "%.*s", best ? best_len : 0, best ? best : "");
+}
+
+bool bct_verifier__refusal(struct bct_verifier *v, char *prog, size_t prog_sz, char *line,
+			   size_t line_sz, bool *core)
+{
+	struct bct_verifier_line lines[LOG_TAIL_LINES];
+	const struct bct_verifier_line *error;
+	struct bpf_program *failed;
+	const char *log = failed_log(v, &failed);
+	char type[160], field[256];
+	size_t kept;
+
+	snprintf(prog, prog_sz, "%s", failed ? bpf_program__name(failed) : "?");
+	*core = false;
+	if (!log) {
+		last_failure(line, line_sz);
+		return false;
+	}
+	if (bct_verifier_core_failure(log, type, sizeof(type), field, sizeof(field))) {
+		*core = true;
+		if (field[0])
+			snprintf(line, line_sz, "the kernel has no field '%s' of '%s' (CO-RE)",
+				 field, type);
+		else
+			snprintf(line, line_sz, "the kernel has no type '%s' (CO-RE)", type);
+		return true;
+	}
+	bct_verifier_tail(log, lines, LOG_TAIL_LINES, &kept);
+	error = bct_verifier_error(lines, kept);
+	snprintf(line, line_sz, "%.*s", error ? error->len : 0, error ? error->s : "");
+	return true;
+}
+
 /*
  * A whole verifier log on stderr. Source comments without code ("; @ file.bpf.c:42", when the
  * object's line info carries no text) get the line from the source.

@@ -43,6 +43,15 @@ void bct_verifier__loaded(struct bct_verifier *v);
  * "cannot load BPF object of 'src_name'".
  */
 void bct_verifier__report(struct bct_verifier *v, int err, const char *src_name);
+/*
+ * After a load that failed: whether the verifier refused a program (the kernel wrote a log),
+ * with that program's name and the verifier's error line; *core tells a CO-RE relocation that
+ * failed (the kernel lacks a field or type) from a real refusal. False when the load failed
+ * before or without verification (no log: a missing attach target, a program type the kernel
+ * cannot load); then why holds libbpf's last warning about it, if any.
+ */
+bool bct_verifier__refusal(struct bct_verifier *v, char *prog, size_t prog_sz, char *line,
+			   size_t line_sz, bool *core);
 /* Frees the logs and drops the warnings not yet shown. Accepts NULL. */
 void bct_verifier__free(struct bct_verifier *v);
 

@@ -1,0 +1,228 @@
+#!/usr/bin/env bats
+# A tool stopped at any stage leaves nothing behind: no BPF program, map or link it held, no
+# uprobe/kprobe event of its own in tracefs, no compiler child, no temporary file in the cache.
+# Stages (reached deterministically with BCCTOOL_TEST_PAUSE, lib/testhook.h: the process stops
+# itself there and is sent SIGCONT after the signal): compile (a cache miss: the compiler child
+# stops), load (object loaded, nothing attached), attach (first link attached), tracing (every
+# link attached). Ways: SIGINT, SIGTERM, SIGKILL, and its stdout pipe closed by the reader.
+# Every tool is stopped while tracing by SIGKILL and by a closed pipe; the other (stage, way)
+# pairs rotate over the tools, so that each pair is covered by several tools.
+# After SIGKILL nothing of the tool's code runs: what is tested is what the kernel guarantees
+# (its BPF objects live only by the tool's fds and go with them; libbpf attaches uprobes through
+# the perf PMU, not tracefs events) and that the compiler dies with its parent
+# (PR_SET_PDEATHSIG); a temporary file the killed compiler may leave is named after its PID and
+# swept by the next cache miss once old (test/080-stop.bats).
+# bats file_tags=needs:bpf
+bats_require_minimum_version 1.8.0
+load helpers
+
+# tool_args TOOL: a harmless argument for a tool that needs one (as its needs' default_args).
+tool_args() {
+    case $1 in
+        biolatpcts) echo loop0 ;;
+        dirtop) echo "-d /tmp" ;;
+        ttysnoop) echo /dev/console ;;
+    esac
+}
+
+setup_file() {
+    require_bpf
+    # the usual cache (objects of the tools' default runs, kernel headers): shared with other
+    # runs, so only this test's own temporary files are looked for there
+    export WARM=${BCCTOOL_CACHE_DIR:-/var/cache/bcctool}
+    # BCT_STALE_TOOLS="opensnoop biolatency": only those (to try a change quickly)
+    if [ -n "${BCT_STALE_TOOLS-}" ]; then
+        printf '%s\n' $BCT_STALE_TOOLS >"$BATS_FILE_TMPDIR/tools"
+    else
+        "$BCCTOOL" check --json |
+            jq -r 'select(.variant == "" and .available == true and .bpf == true) | .tool' \
+                >"$BATS_FILE_TMPDIR/tools"
+    fi
+    # the kernel headers: a compile-stage case copies them and misses only its object
+    BCCTOOL_CACHE_DIR=$WARM "$BCCTOOL" __compile "$BATS_TEST_DIRNAME/fixtures/bpf/count_getpid.bpf.c" \
+        >/dev/null
+}
+
+setup() {
+    require_bpf
+    BG=()
+    TRACEFS=$(tracefs_dir)
+}
+
+teardown() {
+    bg_kill
+}
+
+# state PID: its one-letter state (R, S, T, Z...), or nothing once gone.
+state() {
+    sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null
+}
+
+stopped() { [ "$(state "$1")" = T ]; }
+
+# compiler_stopped PID: a child of PID is stopped (BCCTOOL_TEST_PAUSE=compile); prints it.
+compiler_stopped() {
+    local c
+    for c in $(pgrep -P "$1"); do
+        stopped "$c" && { echo "$c"; return 0; }
+    done
+    return 1
+}
+
+# bpf_ids PID: "prog N", "map N", "link N" for every BPF object PID holds by fd.
+bpf_ids() {
+    grep -hE '^(prog|map|link)_id:' /proc/"$1"/fdinfo/* 2>/dev/null |
+        sed -E 's/^(prog|map|link)_id:[[:space:]]*/\1 /' | sort -u
+}
+
+# alive_ids IDS...: those of the given "kind id" lines the kernel still has.
+alive_ids() {
+    local kind
+    for kind in prog map link; do
+        bpftool -j "$kind" show 2>/dev/null | jq -r --arg k "$kind" '.[] | "\($k) \(.id)"'
+    done | sort | comm -12 - <(printf '%s\n' "$@" | sort)
+}
+
+# one_case SEQ TOOL STAGE WAY: runs TOOL, stops it at STAGE by WAY, checks what remains.
+# Returns 0 (also for a tool that cannot run here: it says so), or fails.
+one_case() {
+    local seq=$1 tool=$2 stage=$3 way=$4 cache=$WARM pid child="" fifo fd rc=0 i
+    local -a args ids children pause=()
+    read -ra args <<<"$(tool_args "$tool")"
+    local err=$BATS_TEST_TMPDIR/err.$seq
+    if [ "$stage" = compile ]; then
+        cache=$BATS_TEST_TMPDIR/cache.$seq
+        mkdir -p "$cache"
+        cp -a "$WARM/kernels" "$cache/"
+    fi
+    [ "$stage" = tracing ] || pause=(BCCTOOL_TEST_PAUSE="$stage")
+    fifo=$BATS_TEST_TMPDIR/fifo.$seq
+    mkfifo "$fifo"
+    # the reader's end, held here (read-write: opening it does not wait for the writer)
+    exec {fd}<>"$fifo"
+    env BCCTOOL_CACHE_DIR="$cache" "${pause[@]}" "$BCCTOOL" "$tool" "${args[@]}" \
+        </dev/null >"$fifo" 2>"$err" {fd}<&- &
+    pid=$!
+    echo "$pid" >"$BATS_TEST_TMPDIR/pid.$seq"
+    case $stage in
+        compile) wait_for "$pid" 3000 compiler_stopped "$pid" && child=$(compiler_stopped "$pid") ;;
+        load | attach) wait_for "$pid" 3000 stopped "$pid" ;;
+        tracing) wait_for "$pid" 3000 has_bpf_links "$pid" ;;
+    esac || {
+        exec {fd}<&-
+        wait "$pid" 2>/dev/null || true
+        if grep -q 'nothing to trace\|cannot run here\|not in this kernel' "$err"; then
+            echo "$tool: skipped: $(head -1 "$err")"
+            return 0
+        fi
+        fail "$tool $stage $way: never reached $stage: $(cat "$err")"
+    }
+    mapfile -t ids < <(bpf_ids "$pid")
+    mapfile -t children < <(pgrep -P "$pid")
+    case $way in
+        INT | TERM | KILL) kill -"$way" "$pid" ;;
+        pipe) exec {fd}<&- ;;
+    esac
+    # what was stopped goes on, as it would have without the pause
+    [ -z "$child" ] || kill -CONT "$child" 2>/dev/null || true
+    kill -CONT "$pid" 2>/dev/null || true
+    if [ "$way" = pipe ]; then
+        # a tool that has nothing more to write notices the closed pipe at its Ctrl-C
+        for ((i = 0; i < 100; i++)); do
+            [ -n "$(state "$pid")" ] && [ "$(state "$pid")" != Z ] || break
+            sleep 0.01
+        done
+        [ "$i" -lt 100 ] || kill -INT "$pid"
+    fi
+    for ((i = 0; i < 1000; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        [ "$(state "$pid")" = Z ] && break
+        sleep 0.01
+    done
+    wait "$pid" 2>/dev/null || rc=$?
+    [ "$way" = pipe ] || exec {fd}<&-
+    kill -0 "$pid" 2>/dev/null && fail "$tool $stage $way: still running 10 s after the stop"
+    # the kernel frees BPF objects shortly after their last fd closes (RCU, work queues)
+    local left=""
+    if [ "${#ids[@]}" -gt 0 ]; then
+        for ((i = 0; i < 100; i++)); do
+            left=$(alive_ids "${ids[@]}")
+            [ -z "$left" ] && break
+            sleep 0.02
+        done
+    fi
+    [ -z "$left" ] || fail "$tool $stage $way: BPF objects left: $(echo $left)"
+    for c in "${children[@]}" $child; do
+        wait_for - 200 bash -c '! kill -0 "$1" 2>/dev/null' _ "$c" ||
+            fail "$tool $stage $way: child $c outlived the tool"
+    done
+    # uprobe/kprobe events of this process (libbpf's legacy names carry the PID)
+    local f
+    for f in uprobe_events kprobe_events; do
+        [ -r "$TRACEFS/$f" ] || continue
+        ! grep -E "[_:]${pid}[_ ]" "$TRACEFS/$f" ||
+            fail "$tool $stage $way: $f entries of PID $pid remain"
+    done
+    local tmps mine
+    tmps=$(find "$cache" -name '*.tmp' 2>/dev/null)
+    if [ "$stage" != compile ]; then
+        # the shared cache: only ours (".NAME.PID.tmp", clang's ".NAME.PID-XXXXXXXX.tmp.tmp")
+        mine=$(printf '%s\n' "$pid" "${children[@]}" | sed '/^$/d; s/.*/\\.&[.-]/')
+        tmps=$(grep -f <(echo "$mine") <<<"$tmps" || true)
+    fi
+    if [ "$way" = KILL ] && [ -n "$child" ]; then
+        # the killed compiler's own, swept by a later miss
+        tmps=$(grep -v "\.$child[.-]" <<<"$tmps" || true)
+    fi
+    [ -z "$tmps" ] || fail "$tool $stage $way: temporary files left: $tmps"
+    [ "$stage" != compile ] || rm -rf "$cache"
+    echo "$tool $stage $way: rc=$rc, ${#ids[@]} BPF objects released"
+}
+
+# run_cases "TOOL STAGE WAY"...: the cases, STALE_JOBS (6) at a time (each mostly waits for
+# the kernel); fails with the log of every case that failed.
+run_cases() {
+    local d=$BATS_TEST_TMPDIR n=0 c failed=0 p
+    for c in "$@"; do
+        n=$((n + 1))
+        # shellcheck disable=SC2086
+        (set -e; one_case "$n" $c; echo ok >"$d/ok.$n") >"$d/log.$n" 2>&1 &
+        while [ "$(jobs -rp | wc -l)" -ge "${STALE_JOBS:-6}" ]; do wait -n || true; done
+    done
+    wait || true
+    for ((c = 1; c <= n; c++)); do
+        [ -f "$d/ok.$c" ] || {
+            failed=1
+            cat "$d/log.$c"
+            # a case that failed may have left its tool running
+            p=$(cat "$d/pid.$c" 2>/dev/null) && kill -KILL "$p" 2>/dev/null || true
+        }
+    done
+    grep -h 'skipped:' "$d"/log.* || true
+    [ "$failed" -eq 0 ] || fail "some cases failed (above)"
+}
+
+@test "every tool killed while tracing (SIGKILL) leaves nothing behind" {
+    local -a cases
+    mapfile -t cases < <(sed 's/$/ tracing KILL/' "$BATS_FILE_TMPDIR/tools")
+    run_cases "${cases[@]}"
+}
+
+@test "every tool whose output pipe closes while tracing leaves nothing behind" {
+    local -a cases
+    mapfile -t cases < <(sed 's/$/ tracing pipe/' "$BATS_FILE_TMPDIR/tools")
+    run_cases "${cases[@]}"
+}
+
+@test "tools stopped at compile, load, attach and tracing by each way leave nothing behind" {
+    local -a pairs=(compile:INT load:TERM attach:KILL tracing:INT compile:TERM load:KILL
+        attach:pipe tracing:TERM compile:KILL load:pipe attach:INT compile:pipe load:INT
+        attach:TERM) cases=()
+    local t n=0 p
+    while read -r t; do
+        p=${pairs[n % ${#pairs[@]}]}
+        n=$((n + 1))
+        cases+=("$t ${p%%:*} ${p#*:}")
+    done <"$BATS_FILE_TMPDIR/tools"
+    run_cases "${cases[@]}"
+}
