@@ -33,8 +33,10 @@ struct bct_needs {
 	 * line, lowercase). NULL: nothing beyond the hooks. `bcctool check` shows the reason.
 	 */
 	int (*requires)(char *why, size_t why_sz);
+	/*
 	 * For a tool whose run needs arguments: harmless ones for its default run ("-d /tmp"),
 	 * so that `check --load-all` (test/085-verify-methods.bats) can load its programs.
+	 */
 	const char *default_args;
 };
 

@@ -610,8 +610,9 @@ void bct_stacks_print(struct bct_stacks *s, FILE *out, const struct bct_stack_re
 	static char kbuf[BCT_STACK_MAX_DEPTH + 1][256], ubuf[BCT_STACK_MAX_DEPTH + 1][256];
 	struct frames kf = { kbuf, 0 }, uf = { ubuf, 0 };
 
-	/* the reader is gone (EPIPE): symbolizing the rest would only delay the exit */
-	if (ferror(out))
+	/* the reader is gone (EPIPE): symbolizing the rest would only delay the exit (unless a
+	 * flame graph still wants the stacks) */
+	if (ferror(out) && !s->flame)
 		return;
 	if (!s->fmt.user_only) {
 		if (id_missed(r->kernel_id)) {
@@ -631,6 +632,8 @@ void bct_stacks_print(struct bct_stacks *s, FILE *out, const struct bct_stack_re
 	}
 	if (s->flame)
 		add_flame(s, r, &kf, &uf);
+	if (ferror(out))
+		return;
 	if (s->fmt.json)
 		print_json(s, out, r, &kf, &uf);
 	else if (s->fmt.folded)

@@ -124,8 +124,10 @@ struct bct_stacks {
 int bct_stacks_init(struct bct_stacks *s, const struct bct_stack_fmt *fmt, int map_fd);
 /* Sorts recs as BCC does: by value, smallest first (ties by pid, then stack ids). */
 void bct_stacks_sort(struct bct_stack_rec *recs, size_t n);
-/* Prints one record in the chosen layout (and adds it to the flame graph of fmt.svg). */
-/* Prints one record in the chosen layout; nothing once out has failed (its reader is gone). */
+/*
+ * Prints one record in the chosen layout (and adds it to the flame graph of fmt.svg); prints
+ * nothing once out has failed (its reader is gone; the flame graph still gets it).
+ */
 void bct_stacks_print(struct bct_stacks *s, FILE *out, const struct bct_stack_rec *r);
 /* Writes fmt.svg's flame graph, if any: 0 or -errno (logged). */
 int bct_stacks_finish(struct bct_stacks *s);
