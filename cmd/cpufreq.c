@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "unavailable.h"
 #include "log.h"
 #include "tool.h"
 
@@ -82,16 +83,6 @@ const struct bct_needs needs_cpufreq = { .requires = cpufreq_requires };
 
 int cmd_cpufreq(int argc, char **argv)
 {
-	char why[256];
-	int rc = bct_tool_parse(&args, &env.kit, argc, argv);
-
-	if (rc)
-		return rc;
-	if (env.kit.common.ebpf) {
-		printf("cpufreq: this tool has no BPF program\n");
-		return 0;
-	}
-	cpufreq_requires(why, sizeof(why));
-	pr_err("cannot sample CPU frequencies: %s", why);
-	return 1;
+	return bct_run_unavailable(&args, &env.kit, &needs_cpufreq, "sample CPU frequencies", argc,
+				   argv);
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "unavailable.h"
 #include "log.h"
 #include "tool.h"
 
@@ -87,16 +88,6 @@ const struct bct_needs needs_criticalstat = { .requires = criticalstat_requires 
 
 int cmd_criticalstat(int argc, char **argv)
 {
-	char why[256];
-	int rc = bct_tool_parse(&args, &env.kit, argc, argv);
-
-	if (rc)
-		return rc;
-	if (env.kit.common.ebpf) {
-		printf("criticalstat: this tool has no BPF program\n");
-		return 0;
-	}
-	criticalstat_requires(why, sizeof(why));
-	pr_err("cannot time critical sections: %s", why);
-	return 1;
+	return bct_run_unavailable(&args, &env.kit, &needs_criticalstat, "time critical sections",
+				   argc, argv);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "unavailable.h"
 #include "log.h"
 #include "tool.h"
 
@@ -108,16 +109,6 @@ const struct bct_needs needs_llcstat = { .requires = llcstat_requires };
 
 int cmd_llcstat(int argc, char **argv)
 {
-	char why[256];
-	int rc = bct_tool_parse(&args, &env.kit, argc, argv);
-
-	if (rc)
-		return rc;
-	if (env.kit.common.ebpf) {
-		printf("llcstat: this tool has no BPF program\n");
-		return 0;
-	}
-	llcstat_requires(why, sizeof(why));
-	pr_err("cannot count cache references and misses: %s", why);
-	return 1;
+	return bct_run_unavailable(&args, &env.kit, &needs_llcstat,
+				   "count cache references and misses", argc, argv);
 }

@@ -97,6 +97,7 @@ static const struct bct_hook hooks[] = {
 const struct bct_needs needs_netqtop = {
 	.src_name = "netqtop.bpf.c",
 	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
+	.default_args = "-n lo",
 };
 
 static int add_defines(struct bct_prog *p, void *ctx)
