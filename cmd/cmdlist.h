@@ -48,6 +48,7 @@ BCT_CMD("gethostlatency", gethostlatency, "Show latency for getaddrinfo/gethostb
 BCT_CMD("hardirqs", hardirqs, "Summarize hard irq event time as histograms", BCT_NEEDS_BPF)
 BCT_CMD("killsnoop", killsnoop, "Trace signals issued by the kill() syscall", BCT_NEEDS_BPF)
 BCT_CMD("klockstat", klockstat, "Trace kernel lock contention: wait times per caller", BCT_NEEDS_BPF)
+BCT_CMD("kvmexit", kvmexit, "Display kvm_exit_reason and its statistics", BCT_NEEDS_BPF)
 BCT_CMD("llcstat", llcstat, "Summarize cache references and misses by PID", BCT_NEEDS_BPF)
 BCT_CMD("mdflush", mdflush, "Trace md flush events", BCT_NEEDS_BPF)
 BCT_CMD("memleak", memleak, "Trace outstanding memory allocations that weren't freed", BCT_NEEDS_BPF)
