@@ -57,6 +57,7 @@ BCT_CMD("netqtop", netqtop, "Network traffic per interface queue", BCT_NEEDS_BPF
 BCT_CMD("nfsdist", fsdist, "Summarize NFS operation latency", BCT_NEEDS_BPF)
 BCT_CMD("nfsslower", fsslower, "Trace slow NFS operations", BCT_NEEDS_BPF)
 BCT_CMD("numamove", numamove, "Show page migrations of type NUMA misplaced per second", BCT_NEEDS_BPF)
+BCT_CMD("numasched", numasched, "Trace task NUMA switch", BCT_NEEDS_BPF)
 BCT_CMD("offcputime", offcputime, "Summarize off-CPU time by stack trace", BCT_NEEDS_BPF)
 BCT_CMD("offwaketime", offwaketime, "Summarize blocked time by kernel stack trace + waker stack", BCT_NEEDS_BPF)
 BCT_CMD("oomkill", oomkill, "Trace OOM killer", BCT_NEEDS_BPF)
