@@ -29,6 +29,7 @@ BCT_CMD("check", check, "Show which attach method each tool would use on this ke
 BCT_CMD("compactsnoop", compactsnoop, "Trace compact zone", BCT_NEEDS_BPF)
 BCT_CMD("cpudist", cpudist, "Summarize on- and off-CPU time per task as a histogram", BCT_NEEDS_BPF)
 BCT_CMD("cpufreq", cpufreq, "Sampling CPU freq system-wide & by process", BCT_NEEDS_BPF)
+BCT_CMD("cpuunclaimed", cpuunclaimed, "Sample CPU run queues and calculate unclaimed idle CPU", BCT_NEEDS_BPF)
 BCT_CMD("criticalstat", criticalstat, "Trace long critical sections", BCT_NEEDS_BPF)
 BCT_CMD("dirtop", dirtop, "File reads and writes by directory", BCT_NEEDS_BPF)
 BCT_CMD("drsnoop", drsnoop, "Trace direct reclaim", BCT_NEEDS_BPF)
