@@ -372,6 +372,68 @@ int bct_elf_sym_offset_mem(void *image, size_t sz, const char *sym, uint64_t *of
 }
 
 /* The best function in one symbol table for file offset off; 1 when found, else 0. */
+static int each_func_in(Elf *elf, int (*fn)(const char *, uint64_t, void *), void *ctx)
+{
+	int pass;
+
+	if (!elf || elf_kind(elf) != ELF_K_ELF)
+		return -ENOEXEC;
+	for (pass = 0; pass < 2; pass++) {
+		Elf32_Word want_type = pass ? SHT_DYNSYM : SHT_SYMTAB;
+		Elf_Scn *scn;
+
+		for (scn = NULL; (scn = elf_nextscn(elf, scn));) {
+			Elf_Data *data;
+			GElf_Shdr sh;
+			size_t i, n;
+
+			if (!gelf_getshdr(scn, &sh) || sh.sh_type != want_type || !sh.sh_entsize ||
+			    !(data = elf_getdata(scn, NULL)))
+				continue;
+			n = sh.sh_size / sh.sh_entsize;
+			for (i = 1; i < n; i++) {
+				const char *sname;
+				GElf_Sym s;
+				uint64_t o;
+				int type, err;
+
+				if (!gelf_getsym(data, (int)i, &s))
+					continue;
+				type = GELF_ST_TYPE(s.st_info);
+				if ((type != STT_FUNC && type != STT_GNU_IFUNC) ||
+				    s.st_shndx == SHN_UNDEF || s.st_shndx >= SHN_LORESERVE ||
+				    !s.st_value)
+					continue;
+				sname = elf_strptr(elf, sh.sh_link, s.st_name);
+				if (!sname || !*sname || value_offset(elf, &s, &o))
+					continue;
+				err = fn(sname, o, ctx);
+				if (err)
+					return err;
+			}
+		}
+	}
+	return 0;
+}
+
+int bct_elf_for_each_func(const char *path, int (*fn)(const char *name, uint64_t off, void *ctx),
+			  void *ctx)
+{
+	Elf *elf;
+	int fd, err;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	err = each_func_in(elf, fn, ctx);
+	elf_end(elf);
+	close(fd);
+	return err;
+}
+
 static int sym_at_in(Elf *elf, Elf32_Word type, uint64_t off, char *name, size_t sz,
 		     uint64_t *delta)
 {

@@ -38,6 +38,14 @@ int bct_elf_sym_offset(const char *path, const char *sym, uint64_t *off);
 int bct_elf_sym_offset_mem(void *image, size_t sz, const char *sym, uint64_t *off);
 
 /*
+ * Calls fn(name, file offset, ctx) for every defined function (STT_FUNC and STT_GNU_IFUNC) of
+ * the ELF file at path, .symtab first, then .dynsym (so a name or an offset may come twice).
+ * Stops at fn's first nonzero return and returns it; else 0. -ENOEXEC, -errno as above.
+ */
+int bct_elf_for_each_func(const char *path, int (*fn)(const char *name, uint64_t off, void *ctx),
+			  void *ctx);
+
+/*
  * The reverse: the function of the ELF file at path whose code holds file offset off (its
  * start, up to its size; a symbol without a size only at its start), from .symtab, else
  * .dynsym. 0 with its name in name (cut to fit) and *delta the offset into it (may be NULL);

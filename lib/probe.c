@@ -802,6 +802,8 @@ bool bct_sec_available(const struct bct_sec *s, char *why, size_t sz)
 			return fail(why, sz, "function '%s' is not traceable", s->target);
 		return true;
 	case BCT_ATTACH_TRACEPOINT:
+		if (!s->target[0])
+			return true; /* a bare SEC("tracepoint"): the tool attaches it */
 		slash = strchr(s->target, '/');
 		if (!slash || (size_t)(slash - s->target) >= sizeof(cat))
 			return fail(why, sz, "bad tracepoint name '%s'", s->target);

@@ -1,0 +1,701 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * funccount: count calls of tracepoints, user functions and USDT probes matching a pattern.
+ *
+ * Interface of BCC's funccount by Brendan Gregg; written anew. BCC generates one BPF function
+ * per match; here one program per attach kind (bpf-src/funccount.bpf.c) is attached once per
+ * match with the match's index as the attach cookie, so nothing is compiled per pattern.
+ * Kernel functions (kprobes) are refused with one line where the kernel has no kprobes.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "cmd.h"
+#include "elfsym.h"
+#include "json.h"
+#include "log.h"
+#include "probe.h"
+#include "prog.h"
+#include "signals.h"
+#include "tool.h"
+#include "tracefs.h"
+#include "usdt.h"
+
+#define DEFAULT_PROBE_LIMIT 1000
+
+static struct funccount_env {
+	struct bct_env kit; /* -p, -d, -T, --json, --ebpf, --debug */
+	const char *pattern;
+	uint64_t interval; /* seconds; 0: none */
+	long cpu; /* -c; -1: every CPU */
+	bool regexp;
+	bool print_prog; /* -D */
+} env = { .cpu = -1 };
+
+static const struct bct_opt opts[] = {
+	BCT_CUSTOM('i', "interval", "INTERVAL", "summary interval, seconds"),
+	BCT_FLAG('r', "regexp", &env.regexp,
+		 "use regular expressions. Default is \"*\" wildcards only."),
+	BCT_FLAG('D', NULL, &env.print_prog,
+		 "print BPF program before starting (for debugging purposes)"),
+	BCT_CUSTOM('c', "cpu", "CPU", "trace this CPU only"),
+	{ 0 },
+};
+
+static const char doc[] =
+	"Count functions, tracepoints, and USDT probes\n"
+	"\v"
+	"examples:\n"
+	"    funccount 't:sched:sched_process_*'   # count sched process tracepoints\n"
+	"    funccount -i 1 c:malloc                # libc malloc() calls, each second\n"
+	"    funccount 'c:str*'                     # libc functions starting with str\n"
+	"    funccount -r 'c:(mem|str)cpy'          # libc memcpy() and strcpy()\n"
+	"    funccount -p 185 'c:pthread_mutex*'    # mutex functions of PID 185 only\n"
+	"    funccount 'u:/usr/bin/python3:gc__*'   # USDT probes gc__* of python3\n"
+	"    funccount -d 10 -T 't:syscalls:sys_enter_open*'  # 10 s, with timestamps\n"
+	"    funccount -c 1 't:sched:sched_switch'  # context switches on CPU 1\n";
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	char *end;
+	long v;
+
+	switch (key) {
+	case 'i':
+	case 'c':
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || v < 0 || (key == 'i' && v == 0) || v > INT_MAX)
+			argp_error(state, "invalid %s: '%s'", key == 'i' ? "interval" : "CPU", arg);
+		if (key == 'i')
+			env.interval = (uint64_t)v;
+		else
+			env.cpu = v;
+		break;
+	case ARGP_KEY_ARG:
+		if (env.pattern)
+			argp_error(state, "unrecognized arguments: %s", arg);
+		env.pattern = arg;
+		break;
+	case ARGP_KEY_END:
+		if (!env.pattern && !env.kit.common.ebpf)
+			argp_error(state, "the following arguments are required: pattern");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct bct_tool_args args = {
+	.opts = opts,
+	.parser = parse_arg,
+	.args_doc = "pattern",
+	.doc = doc,
+	.shared = { .pid = 'p', .duration = 'd', .timestamp = 'T' },
+};
+
+/* --- attach methods: every program in bpf-src/funccount.bpf.c ---------------------------- */
+
+static const struct bct_method tp_methods[] = {
+	{ .name = "tracepoint", .progs = BCT_PROGS(BCT_PROG("fc_tracepoint", "tracepoint")) },
+	{ NULL },
+};
+
+static const struct bct_method uprobe_methods[] = {
+	{ .name = "uprobe", .progs = BCT_PROGS(BCT_PROG("fc_uprobe", "uprobe")) },
+	{ NULL },
+};
+
+static const struct bct_hook tp_hooks[] = {
+	{ "tracepoints (t:CAT:EV)", tp_methods, false },
+	{ NULL, NULL, false },
+};
+
+static const struct bct_hook uprobe_hooks[] = {
+	{ "user functions and USDT probes (LIB:FUNC, u:LIB:PROBE)", uprobe_methods, false },
+	{ NULL, NULL, false },
+};
+
+const struct bct_needs needs_funccount = {
+	.src_name = "funccount.bpf.c",
+	.variants = (const struct bct_variant[]){ { "t:CAT:EV", tp_hooks },
+						  { "LIB:FUNC, u:LIB:PROBE", uprobe_hooks },
+						  { NULL } },
+};
+
+/* --- matching ------------------------------------------------------------------------------ */
+
+struct target {
+	char *name; /* shown in the FUNC column */
+	uint64_t off; /* uprobes: file offset */
+	uint64_t ref_ctr; /* USDT semaphore's file offset; 0: none */
+	uint32_t slot; /* counter index (several USDT locations share one) */
+};
+
+static struct matches {
+	char type; /* 'p', 't' or 'u' */
+	char lib[PATH_MAX]; /* resolved library or binary */
+	const char *what; /* the function/event part of the pattern */
+	char regex_text[1024];
+	regex_t re;
+	struct target *t;
+	size_t n, cap;
+	char **names; /* one per slot */
+	uint32_t nslots;
+} m;
+
+static int add_target(const char *name, uint64_t off, uint64_t ref_ctr, uint32_t slot)
+{
+	struct target *t;
+
+	if (m.n == m.cap) {
+		size_t cap = m.cap ? m.cap * 2 : 64;
+
+		t = realloc(m.t, cap * sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		m.t = t;
+		m.cap = cap;
+	}
+	t = &m.t[m.n];
+	t->name = strdup(name);
+	if (!t->name)
+		return -ENOMEM;
+	t->off = off;
+	t->ref_ctr = ref_ctr;
+	t->slot = slot;
+	m.n++;
+	return 0;
+}
+
+static bool matches(const char *s)
+{
+	return !regexec(&m.re, s, 0, NULL, 0);
+}
+
+/* BCC's glob: '*' becomes ".*", the whole anchored; with -r, a regex matched at the start. */
+static int compile_pattern(const char *pat)
+{
+	size_t o = 0;
+	const char *c;
+
+	if (env.regexp) {
+		snprintf(m.regex_text, sizeof(m.regex_text), "%s", pat);
+	} else {
+		m.regex_text[o++] = '^';
+		for (c = pat; *c && o + 4 < sizeof(m.regex_text); c++) {
+			if (*c == '*')
+				m.regex_text[o++] = '.';
+			m.regex_text[o++] = *c;
+		}
+		m.regex_text[o++] = '$';
+		m.regex_text[o] = '\0';
+	}
+	{
+		char anchored[sizeof(m.regex_text) + 8];
+
+		snprintf(anchored, sizeof(anchored), env.regexp ? "^(%s)" : "%s", m.regex_text);
+		if (regcomp(&m.re, anchored, REG_EXTENDED | REG_NOSUB)) {
+			pr_err("invalid regular expression '%s'", m.regex_text);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Calls fn for every "CAT:EV" of tracefs, sorted. */
+static int for_each_tracepoint(int (*fn)(const char *name, void *ctx), void *ctx)
+{
+	char dir[PATH_MAX], sub[PATH_MAX + 256], name[512];
+	struct dirent *c, *e;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	DIR *d, *d2;
+	int err = 0;
+
+	err = bct_tracefs_path(dir, sizeof(dir), "events");
+	if (err)
+		return err;
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while (!err && (c = readdir(d))) {
+		if (c->d_name[0] == '.' || c->d_type != DT_DIR)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, c->d_name);
+		d2 = opendir(sub);
+		if (!d2)
+			continue;
+		while ((e = readdir(d2))) {
+			if (e->d_name[0] == '.' || e->d_type != DT_DIR)
+				continue;
+			if (n == cap) {
+				char **nn = realloc(names,
+						    (cap = cap ? cap * 2 : 1024) * sizeof(*names));
+				if (!nn) {
+					err = -ENOMEM;
+					break;
+				}
+				names = nn;
+			}
+			snprintf(name, sizeof(name), "%s:%s", c->d_name, e->d_name);
+			names[n] = strdup(name);
+			if (!names[n]) {
+				err = -ENOMEM;
+				break;
+			}
+			n++;
+		}
+		closedir(d2);
+	}
+	closedir(d);
+	if (!err)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		if (!err)
+			err = fn(names[i], ctx);
+		free(names[i]);
+	}
+	free(names);
+	return err;
+}
+
+static int add_tracepoint(const char *name, void *ctx)
+{
+	(void)ctx;
+	if (!matches(name))
+		return 0;
+	return add_target(name, 0, 0, (uint32_t)m.n);
+}
+
+static int add_func(const char *name, uint64_t off, void *ctx)
+{
+	size_t i;
+
+	(void)ctx;
+	if (!matches(name))
+		return 0;
+	/* one probe per address, and per name */
+	for (i = 0; i < m.n; i++)
+		if (m.t[i].off == off || !strcmp(m.t[i].name, name))
+			return 0;
+	return add_target(name, off, 0, (uint32_t)m.n);
+}
+
+static int add_usdt(void)
+{
+	struct bct_usdt_probe *probes = NULL;
+	size_t n = 0, i, j;
+	uint32_t slots = 0;
+	int err;
+
+	err = bct_usdt_read(m.lib, &probes, &n);
+	if (err) {
+		pr_err("cannot read USDT probes of %s: %s", m.lib, strerror(-err));
+		return err;
+	}
+	for (i = 0; i < n && !err; i++) {
+		uint32_t slot = slots;
+
+		if (!matches(probes[i].name))
+			continue;
+		for (j = 0; j < m.n; j++)
+			if (!strcmp(m.t[j].name, probes[i].name))
+				slot = m.t[j].slot;
+		if (slot == slots)
+			slots++;
+		err = add_target(probes[i].name, probes[i].offset, probes[i].sema_offset, slot);
+	}
+	bct_usdt_free(probes, n);
+	m.nslots = slots;
+	return err;
+}
+
+/* A library as BCC names it, or an executable on $PATH ("bash"). */
+static int find_library(const char *name)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+
+	if (!bct_elf_lib_path(name, m.lib, sizeof(m.lib)))
+		return 0;
+	if (strchr(name, '/') || !path)
+		return -ENOENT;
+	while (*path) {
+		size_t len = strcspn(path, ":");
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, path, name);
+		if (len && !access(buf, X_OK)) {
+			snprintf(m.lib, sizeof(m.lib), "%s", buf);
+			return 0;
+		}
+		path += len + (path[len] == ':');
+	}
+	return -ENOENT;
+}
+
+struct tp_hint {
+	char name[512];
+};
+
+static int find_tp_hint(const char *name, void *ctx)
+{
+	struct tp_hint *h = ctx;
+	const char *ev = strchr(name, ':');
+
+	if (h->name[0] || !ev || !matches(ev + 1))
+		return 0;
+	snprintf(h->name, sizeof(h->name), "%s", name);
+	return 0;
+}
+
+/* Kernel functions: refused here when the kernel has no kprobes, with a tracepoint hint. */
+static int no_kprobes(void)
+{
+	struct tp_hint h = { "" };
+
+	if (bct_has_kprobes()) {
+		pr_err("kernel function patterns are not supported by funccount; use t:CAT:EV");
+		return -EOPNOTSUPP;
+	}
+	for_each_tracepoint(find_tp_hint, &h);
+	if (h.name[0])
+		pr_err("cannot count kernel functions '%s': this kernel has no kprobes; try "
+		       "the tracepoint 't:%s'",
+		       m.what, h.name);
+	else
+		pr_err("cannot count kernel functions '%s': this kernel has no kprobes; count "
+		       "tracepoints (t:CAT:EV) instead",
+		       m.what);
+	return -EOPNOTSUPP;
+}
+
+/* BCC's pattern grammar: FUNC, LIB:FUNC, p:LIB:FUNC, t:CAT:EV, u:LIB:PROBE. */
+static int match_pattern(const char *pattern)
+{
+	char *copy = strdup(pattern), *parts[4] = { 0 }, *s, *colon;
+	const char *lib = "";
+	int nparts = 0, err, limit;
+	char tp[1024];
+	const char *env_limit;
+
+	if (!copy)
+		return -ENOMEM;
+	for (s = copy; nparts < 4; s = colon + 1) {
+		parts[nparts++] = s;
+		colon = strchr(s, ':');
+		if (!colon)
+			break;
+		*colon = '\0';
+	}
+	if (nparts == 4) {
+		pr_err("Too many ':'-separated components in pattern %s", pattern);
+		free(copy);
+		return -EINVAL;
+	}
+	m.type = 'p';
+	if (nparts == 1) {
+		m.what = parts[0];
+	} else if (nparts == 2) {
+		lib = parts[0];
+		m.what = parts[1];
+	} else {
+		if (strcmp(parts[0], "p") && strcmp(parts[0], "t") && strcmp(parts[0], "u")) {
+			pr_err("Type must be 'p', 't', or 'u', but got %s", parts[0]);
+			free(copy);
+			return -EINVAL;
+		}
+		m.type = parts[0][0];
+		if (m.type == 't') {
+			snprintf(tp, sizeof(tp), "%s:%s", parts[1], parts[2]);
+			m.what = tp;
+		} else {
+			lib = parts[1];
+			m.what = parts[2];
+		}
+	}
+	err = compile_pattern(m.what);
+	if (!err && ((m.type == 'p' && lib[0]) || m.type == 'u')) {
+		err = find_library(lib);
+		if (err)
+			pr_err("unable to find library %s", lib);
+	}
+	if (err)
+		goto out;
+	if (m.type == 't') {
+		err = for_each_tracepoint(add_tracepoint, NULL);
+		if (err)
+			pr_err("cannot list tracepoints: %s", strerror(-err));
+		m.nslots = (uint32_t)m.n;
+	} else if (m.type == 'u') {
+		err = add_usdt();
+	} else if (lib[0]) {
+		err = bct_elf_for_each_func(m.lib, add_func, NULL);
+		if (err)
+			pr_err("cannot read the functions of %s: %s", m.lib, strerror(-err));
+		m.nslots = (uint32_t)m.n;
+	} else {
+		err = no_kprobes();
+	}
+	if (err)
+		goto out;
+	env_limit = getenv("BCC_PROBE_LIMIT");
+	limit = env_limit ? atoi(env_limit) : DEFAULT_PROBE_LIMIT;
+	if (m.n > (size_t)limit) {
+		pr_err("maximum of %d probes allowed, attempted %zu", limit, m.n);
+		err = -E2BIG;
+	} else if (!m.n) {
+		pr_err("No functions matched by pattern %s", m.regex_text);
+		err = -ENOENT;
+	}
+out:
+	if (m.what == parts[1] || m.what == parts[2] || m.what == parts[0]) {
+		/* keep the text: m.what points into copy */
+		m.what = strdup(m.what);
+	}
+	free(copy);
+	return err;
+}
+
+/* --- set-up -------------------------------------------------------------------------------- */
+
+static int add_defines(struct bct_prog *p, void *ctx)
+{
+	(void)ctx;
+	if (env.cpu >= 0) {
+		int err = bct_prog__define(p, "FILTER_CPU", "%ld", env.cpu);
+
+		if (err)
+			return err;
+	}
+	return bct_prog__set_map_size(p, "counts", m.nslots ? m.nslots : 1);
+}
+
+static int after_load(struct bct_prog *p, void *ctx)
+{
+	struct bpf_object *obj = bct_prog__object(p);
+	struct bpf_program *prog;
+	struct bpf_link *link;
+	size_t i;
+	int err;
+
+	(void)ctx;
+	prog = bpf_object__find_program_by_name(obj, m.type == 't' ? "fc_tracepoint" : "fc_uprobe");
+	if (!prog)
+		return -ENOENT;
+	for (i = 0; i < m.n && !bct_exiting; i++) {
+		const struct target *t = &m.t[i];
+
+		if (m.type == 't') {
+			LIBBPF_OPTS(bpf_tracepoint_opts, o, .bpf_cookie = t->slot);
+			char cat[512];
+			char *ev;
+
+			snprintf(cat, sizeof(cat), "%s", t->name);
+			ev = strchr(cat, ':');
+			*ev++ = '\0';
+			link = bpf_program__attach_tracepoint_opts(prog, cat, ev, &o);
+		} else {
+			LIBBPF_OPTS(bpf_uprobe_opts, o, .bpf_cookie = t->slot,
+				    .ref_ctr_offset = (size_t)t->ref_ctr);
+
+			link = bpf_program__attach_uprobe_opts(
+				prog, env.kit.filter.pid ? (pid_t)env.kit.filter.pid : -1, m.lib,
+				(size_t)t->off, &o);
+		}
+		if (!link) {
+			err = -errno;
+			pr_err("cannot attach to %s%s%s: %s", m.type == 't' ? "" : m.lib,
+			       m.type == 't' ? "" : ":", t->name, strerror(-err));
+			return err;
+		}
+		err = bct_prog__add_link(p, link);
+		if (err) {
+			bpf_link__destroy(link);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* --- output -------------------------------------------------------------------------------- */
+
+struct row {
+	const char *name;
+	uint64_t count;
+};
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	return x->count < y->count ? -1 : x->count > y->count;
+}
+
+static int print_counts(int fd, int ncpus)
+{
+	uint64_t *vals = calloc((size_t)ncpus, sizeof(*vals));
+	uint64_t *zero = calloc((size_t)ncpus, sizeof(*zero));
+	struct row *rows = calloc(m.nslots, sizeof(*rows));
+	char ts[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	uint32_t k, n = 0;
+	size_t i;
+	int c;
+
+	if (!vals || !zero || !rows) {
+		free(vals);
+		free(zero);
+		free(rows);
+		return -ENOMEM;
+	}
+	for (i = 0; i < m.n; i++)
+		rows[m.t[i].slot].name = m.t[i].name;
+	for (k = 0; k < m.nslots; k++) {
+		uint64_t sum = 0;
+
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue;
+		bpf_map_update_elem(fd, &k, zero, BPF_ANY);
+		for (c = 0; c < ncpus; c++)
+			sum += vals[c];
+		if (sum)
+			rows[n++] = (struct row){ rows[k].name, sum };
+	}
+	qsort(rows, n, sizeof(*rows), cmp_row);
+	localtime_r(&now, &tm);
+	if (env.kit.common.json) {
+		strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
+		for (k = 0; k < n; k++) {
+			struct bct_json j;
+
+			bct_json_begin(&j, stdout);
+			bct_json_str(&j, "ts", ts);
+			bct_json_str(&j, "func", rows[k].name);
+			bct_json_uint(&j, "count", rows[k].count);
+			bct_json_end(&j);
+		}
+	} else {
+		printf("\n");
+		if (env.kit.timestamp) {
+			strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+			printf("%-8s\n", ts);
+		}
+		printf("%-36s %8s\n", "FUNC", "COUNT");
+		for (k = 0; k < n; k++)
+			printf("%-36s %8" PRIu64 "\n", rows[k].name, rows[k].count);
+	}
+	fflush(stdout);
+	free(vals);
+	free(zero);
+	free(rows);
+	return 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Sleeps until deadline (ms, monotonic) or a stop signal. */
+static void sleep_until(uint64_t deadline)
+{
+	uint64_t t;
+
+	while (!bct_exiting && (t = now_ms()) < deadline) {
+		uint64_t left = deadline - t;
+		struct timespec ts = { (time_t)(left / 1000), (long)(left % 1000) * 1000000 };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int run(struct bct_session *s)
+{
+	uint64_t interval_ms, start, next;
+	int fd, ncpus, err;
+
+	fd = bct_prog__map_fd(s->prog, "counts");
+	ncpus = libbpf_num_possible_cpus();
+	if (fd < 0 || ncpus <= 0)
+		return 1;
+	if (!env.kit.common.json)
+		printf("Tracing %zu functions for \"%s\"... Hit Ctrl-C to end.\n", (size_t)m.nslots,
+		       env.pattern);
+	fflush(stdout);
+	interval_ms = env.interval ? env.interval * 1000
+				   : (env.kit.duration_ms ? env.kit.duration_ms : UINT64_MAX / 2);
+	start = now_ms();
+	next = start + interval_ms;
+	for (;;) {
+		bool last;
+
+		sleep_until(env.kit.duration_ms && start + env.kit.duration_ms < next
+				    ? start + env.kit.duration_ms
+				    : next);
+		last = bct_exiting ||
+		       (env.kit.duration_ms && now_ms() >= start + env.kit.duration_ms);
+		if (last)
+			signal(SIGINT, SIG_IGN);
+		err = print_counts(fd, ncpus);
+		if (err)
+			return 1;
+		if (last)
+			break;
+		next += interval_ms;
+	}
+	if (!env.kit.common.json)
+		printf("Detaching...\n");
+	return 0;
+}
+
+int cmd_funccount(int argc, char **argv)
+{
+	struct bct_session s = { .add_defines = add_defines, .after_load = after_load };
+	int rc, err;
+
+	rc = bct_tool_parse(&args, &env.kit, argc, argv);
+	if (rc)
+		return rc;
+	/* --ebpf shows the program whatever the pattern */
+	if (!env.kit.common.ebpf && match_pattern(env.pattern))
+		return 1;
+	if (bct_session__init(&s, &env.kit, &needs_funccount,
+			      m.type == 't' || env.kit.common.ebpf ? tp_hooks : uprobe_hooks))
+		return 1;
+	if (env.kit.common.ebpf || env.print_prog) {
+		err = bct_session__print_source(&s);
+		if (err || env.kit.common.ebpf) {
+			bct_session__stop(&s);
+			return err ? 1 : 0;
+		}
+	}
+	err = bct_session__start(&s);
+	if (err) {
+		bct_session__stop(&s);
+		return err == -EINTR ? 0 : 1;
+	}
+	rc = run(&s);
+	bct_session__stop(&s);
+	return rc;
+}
