@@ -185,9 +185,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.have_pid = true;
 		break;
 	case ARGP_KEY_END:
-		if (!env.have_pid)
+		if (!env.have_pid && !env.kit.common.ebpf)
 			argp_error(state, "the following arguments are required: pid");
-		break;
+		return ARGP_ERR_UNKNOWN;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
