@@ -31,6 +31,7 @@ BCT_CMD("cpudist", cpudist, "Summarize on- and off-CPU time per task as a histog
 BCT_CMD("cpufreq", cpufreq, "Sampling CPU freq system-wide & by process", BCT_NEEDS_BPF)
 BCT_CMD("cpuunclaimed", cpuunclaimed, "Sample CPU run queues and calculate unclaimed idle CPU", BCT_NEEDS_BPF)
 BCT_CMD("criticalstat", criticalstat, "Trace long critical sections", BCT_NEEDS_BPF)
+BCT_CMD("deadlock", deadlock, "Detect potential deadlocks (lock order inversions) in a running process", BCT_NEEDS_BPF)
 BCT_CMD("dirtop", dirtop, "File reads and writes by directory", BCT_NEEDS_BPF)
 BCT_CMD("drsnoop", drsnoop, "Trace direct reclaim", BCT_NEEDS_BPF)
 BCT_CMD("execsnoop", execsnoop, "Trace new processes via exec() syscalls", BCT_NEEDS_BPF)
