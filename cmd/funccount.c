@@ -132,6 +132,7 @@ const struct bct_needs needs_funccount = {
 	.variants = (const struct bct_variant[]){ { "t:CAT:EV", tp_hooks },
 						  { "LIB:FUNC, u:LIB:PROBE", uprobe_hooks },
 						  { NULL } },
+	.default_args = "t:sched:sched_process_exit",
 };
 
 /* --- matching ------------------------------------------------------------------------------ */

@@ -22,6 +22,9 @@ tool_args() {
         biolatpcts) echo loop0 ;;
         dirtop) echo "-d /tmp" ;;
         ttysnoop) echo /dev/console ;;
+        netqtop) echo "-n lo" ;;
+        deadlock) echo $$ ;; # a live process with libc: this shell
+        funccount) echo "t:sched:sched_process_exit" ;;
     esac
 }
 
