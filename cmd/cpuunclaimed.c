@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "cpuclock.h"
 #include "json.h"
 #include "log.h"
 #include "prog.h"
@@ -116,54 +117,8 @@ const struct bct_needs needs_cpuunclaimed = {
 /* One software cpu-clock event at 99 Hz per possible CPU that is online. */
 static int after_load(struct bct_prog *p, void *ctx)
 {
-	struct bpf_program *prog =
-		bpf_object__find_program_by_name(bct_prog__object(p), "cpuunclaimed_sample");
-	int ncpus = libbpf_num_possible_cpus(), cpu, fd, err, attached = 0;
-
 	(void)ctx;
-	if (!prog)
-		return -ENOENT;
-	if (ncpus < 0) {
-		pr_err("cannot count the CPUs: %s", strerror(-ncpus));
-		return ncpus;
-	}
-	for (cpu = 0; cpu < ncpus; cpu++) {
-		struct perf_event_attr attr = {
-			.type = PERF_TYPE_SOFTWARE,
-			.config = PERF_COUNT_SW_CPU_CLOCK,
-			.size = sizeof(attr),
-			.freq = 1,
-			.sample_freq = FREQ,
-		};
-		struct bpf_link *link;
-
-		fd = syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-		if (fd < 0) {
-			if (errno == ENODEV)
-				continue; /* an offline CPU */
-			err = -errno;
-			pr_err("cannot open a cpu-clock perf event on CPU %d: %s", cpu,
-			       strerror(-err));
-			return err;
-		}
-		link = bpf_program__attach_perf_event(prog, fd);
-		if (!link) {
-			err = -errno;
-			close(fd);
-			pr_err("cannot attach to the perf event of CPU %d: %s", cpu,
-			       strerror(-err));
-			return err;
-		}
-		err = bct_prog__add_link(p, link);
-		if (err)
-			return err;
-		attached++;
-	}
-	if (!attached) {
-		pr_err("cannot sample any CPU: no online CPU took a perf event");
-		return -ENODEV;
-	}
-	return 0;
+	return bct_attach_cpu_clock(p, "cpuunclaimed_sample", FREQ);
 }
 
 /* --- sample groups ---------------------------------------------------------------------- */
