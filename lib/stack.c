@@ -405,8 +405,10 @@ static bool tracing_frame(const struct bct_ksyms *k, uint64_t addr)
 
 	if (!s)
 		return false;
+	/* __traceiter_*: a tracepoint's loop over its probes, called (instead of the one probe)
+	 * while more than one tracer is attached to it */
 	if (!strncmp(s->name, "bpf_trace_run", 13) || !strncmp(s->name, "__bpf_trace_", 12) ||
-	    !strncmp(s->name, "bpf_trampoline_", 15))
+	    !strncmp(s->name, "bpf_trampoline_", 15) || !strncmp(s->name, "__traceiter_", 12))
 		return true;
 	/* a BPF program: bpf_prog_<16 hex digits>_<name> */
 	if (strncmp(s->name, "bpf_prog_", 9))
