@@ -182,7 +182,7 @@ one_case() {
     echo "$tool $stage $way: rc=$rc, ${#ids[@]} BPF objects released"
 }
 
-# run_cases "TOOL STAGE WAY"...: the cases, STALE_JOBS (6) at a time (each mostly waits for
+# run_cases "TOOL STAGE WAY"...: the cases, STALE_JOBS (10) at a time (each mostly waits for
 # the kernel); fails with the log of every case that failed.
 run_cases() {
     local d=$BATS_TEST_TMPDIR n=0 c failed=0 p
@@ -190,7 +190,7 @@ run_cases() {
         n=$((n + 1))
         # shellcheck disable=SC2086
         (set -e; one_case "$n" $c; echo ok >"$d/ok.$n") >"$d/log.$n" 2>&1 &
-        while [ "$(jobs -rp | wc -l)" -ge "${STALE_JOBS:-6}" ]; do wait -n || true; done
+        while [ "$(jobs -rp | wc -l)" -ge "${STALE_JOBS:-10}" ]; do wait -n || true; done
     done
     wait || true
     for ((c = 1; c <= n; c++)); do
