@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "util.h"
 #include "histtool.h"
 #include "json.h"
 #include "prog.h"
@@ -45,25 +46,6 @@ const struct bct_needs needs_cachestat = {
 
 /* --- output ------------------------------------------------------------------------------- */
 
-/* Buffers and Cached of /proc/meminfo, in KiB (0 when absent) */
-static void meminfo(uint64_t *buffers, uint64_t *cached)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	unsigned long long v;
-
-	*buffers = *cached = 0;
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "Buffers: %llu", &v) == 1)
-			*buffers = v;
-		else if (sscanf(line, "Cached: %llu", &v) == 1)
-			*cached = v;
-	}
-	fclose(f);
-}
-
 static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n)
 {
 	const uint64_t *c = n ? v[0].slots : NULL;
@@ -91,7 +73,7 @@ static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n
 	}
 	if (total > 0)
 		ratio = (double)hits / (double)total;
-	meminfo(&buffers, &cached);
+	bct_meminfo_cache(&buffers, &cached);
 	if (env.kit.common.json) {
 		struct bct_json j;
 

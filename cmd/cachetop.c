@@ -21,6 +21,7 @@
 #include <linux/types.h>
 
 #include "cmd.h"
+#include "util.h"
 #include "histtool.h"
 #include "json.h"
 #include "log.h"
@@ -149,25 +150,6 @@ static int cmp_row(const void *a, const void *b)
 	return c;
 }
 
-/* Buffers and Cached of /proc/meminfo, in KiB (0 when absent) */
-static void meminfo(uint64_t *buffers, uint64_t *cached)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	unsigned long long v;
-
-	*buffers = *cached = 0;
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "Buffers: %llu", &v) == 1)
-			*buffers = v;
-		else if (sscanf(line, "Cached: %llu", &v) == 1)
-			*cached = v;
-	}
-	fclose(f);
-}
-
 /* --- output --------------------------------------------------------------------------------- */
 
 static void head_line(char *buf, size_t sz)
@@ -176,7 +158,7 @@ static void head_line(char *buf, size_t sz)
 	time_t now = time(NULL);
 	char ts[16];
 
-	meminfo(&buffers, &cached);
+	bct_meminfo_cache(&buffers, &cached);
 	strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&now));
 	snprintf(buf, sz, "%-8s Buffers MB: %.0f / Cached MB: %.0f / Sort: %s / Order: %s", ts,
 		 (double)buffers / 1024, (double)cached / 1024, fields[env.sort],

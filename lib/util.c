@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Small helpers shared by lib/ pieces. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -105,4 +106,22 @@ unsigned int bct_utf8_cp(const char *s, size_t k)
 	for (i = 1; i < k; i++)
 		cp = cp << 6 | (p[i] & 0x3f);
 	return cp;
+}
+
+void bct_meminfo_cache(uint64_t *buffers, uint64_t *cached)
+{
+	FILE *f = fopen("/proc/meminfo", "re");
+	char line[256];
+	unsigned long long v;
+
+	*buffers = *cached = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Buffers: %llu", &v) == 1)
+			*buffers = v;
+		else if (sscanf(line, "Cached: %llu", &v) == 1)
+			*cached = v;
+	}
+	fclose(f);
 }

@@ -4,6 +4,7 @@
 #define BCT_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Reads fd to its end into a malloc'd, NUL-terminated buffer; size_hint (0: unknown) sizes the
@@ -42,5 +43,8 @@ static inline int bct_json_raw_ok(const char *s, size_t k)
 		return !(p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9));
 	return 1;
 }
+
+/* Buffers and Cached of /proc/meminfo, in KiB (0 when absent): cachestat's and cachetop's. */
+void bct_meminfo_cache(uint64_t *buffers, uint64_t *cached);
 
 #endif
