@@ -58,8 +58,13 @@ static int rb_sample(void *ctx, void *data, size_t size)
 		b->stop = ret;
 		return STOPPED;
 	}
-	/* the sample is consumed either way: libbpf advances past it before calling us */
-	if (bct_exiting || b->count >= MAX_PER_POLL)
+	/*
+	 * The sample is consumed either way: libbpf advances past it before calling us. A stop
+	 * (Ctrl-C) does not end the consume: what is in the ring happened while tracing and is
+	 * printed (the ring's size bounds it); only a flood that never lets the ring empty is cut,
+	 * at MAX_PER_POLL per poll.
+	 */
+	if (b->count >= MAX_PER_POLL)
 		return STOPPED;
 	return 0;
 }
@@ -69,8 +74,8 @@ static void pb_sample(void *ctx, int cpu, void *data, __u32 size)
 	struct bct_buf *b = ctx;
 	int ret;
 
-	if (b->stop || bct_exiting)
-		return; /* dropped: the tool is stopping */
+	if (b->stop)
+		return; /* dropped: the output failed */
 	b->count++;
 	ret = b->fn(b->ctx, data, size);
 	if (ret < 0)

@@ -99,6 +99,11 @@ start_trace_json() {
 # stop_trace: SIGINT, then the tracer must exit 0 with nothing on stderr.
 stop_trace() {
     kill -INT "$TRACER"
+    stop_trace_wait
+}
+
+# stop_trace_wait: reaps the tracer (already sent its SIGINT): exit 0, nothing on stderr.
+stop_trace_wait() {
     local rc=0
     wait "$TRACER" || rc=$?
     echo "tracer exit: $rc; stderr: $(cat "$ERR")"
@@ -188,6 +193,20 @@ count_for() {
     assert_equal "$(count_for "$FAIL.b")" 0
     run awk -v pid="$A" 'NR > 1 && $1 != pid' "$OUT"
     assert_output ""
+}
+
+@test "Ctrl-C prints every event already in the ring, not only a first few" {
+    # the tracer is stopped while the opens happen, so all 2N wait in the ring, unread, when
+    # SIGINT arrives with its SIGCONT
+    start_opener A "$OK" "$FAIL"
+    start_trace -p "$A"
+    kill -STOP "$TRACER"
+    go_opener "$A"
+    kill -INT "$TRACER"
+    kill -CONT "$TRACER"
+    stop_trace_wait
+    assert_equal "$(count_for "$OK")" "$N"
+    assert_equal "$(count_for "$FAIL")" "$N"
 }
 
 @test "-t keeps exactly the opens of that thread, in a TID column" {
