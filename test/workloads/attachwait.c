@@ -2,11 +2,13 @@
 /*
  * attachwait: how long a tracer takes from exec until it is tracing, for scripts/bench.
  *
- *   attachwait [-k LINKS] [-s SETTLE_MS] -- TRACER [ARGS...]
+ *   attachwait [-P] [-k LINKS] [-s SETTLE_MS] -- TRACER [ARGS...]
  *
  * Runs TRACER (stdout and stderr to /dev/null) and polls its fd table every 100 us until it
  * holds LINKS BPF links (anon_inode:bpf_link: every attach a modern libbpf makes, whatever the
- * program type). Without -k it waits until the count has not changed for SETTLE_MS (default
+ * program type). With -P it counts perf event fds instead (anon_inode:[perf_event]): a tracer
+ * that attaches tracepoints by PERF_EVENT_IOC_SET_BPF, as bpftrace does, holds no links, but
+ * every tracer holds one perf event per tracepoint or probe it attaches. Without -k it waits until the count has not changed for SETTLE_MS (default
  * 500) and reports that count, to calibrate -k. Then it reads VmHWM, waits 200 ms, reads VmRSS,
  * sends SIGINT and waits for the exit. Prints one line:
  *
@@ -35,7 +37,7 @@ static long long now_us(void)
 	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
-static int count_links(pid_t pid)
+static int count_fds(pid_t pid, const char *kind)
 {
 	char dir[64], path[320], target[64];
 	struct dirent *d;
@@ -56,7 +58,7 @@ static int count_links(pid_t pid)
 		if (len <= 0)
 			continue;
 		target[len] = '\0';
-		n += !strcmp(target, "anon_inode:bpf_link");
+		n += !strcmp(target, kind);
 	}
 	closedir(dp);
 	return n;
@@ -91,11 +93,14 @@ int main(int argc, char **argv)
 {
 	int want = 0, settle_ms = 500, opt, n = 0, last = -1, status;
 	long long t0, ready = 0, changed, t2;
+	const char *kind = "anon_inode:bpf_link";
 	long hwm, rss;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "+k:s:")) != -1) {
-		if (opt == 'k')
+	while ((opt = getopt(argc, argv, "+Pk:s:")) != -1) {
+		if (opt == 'P')
+			kind = "anon_inode:[perf_event]";
+		else if (opt == 'k')
 			want = atoi(optarg);
 		else if (opt == 's')
 			settle_ms = atoi(optarg);
@@ -103,7 +108,7 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usage: attachwait [-k LINKS] [-s SETTLE_MS] -- TRACER [ARGS...]\n");
+		fprintf(stderr, "usage: attachwait [-P] [-k LINKS] [-s SETTLE_MS] -- TRACER [ARGS...]\n");
 		return 2;
 	}
 	t0 = now_us();
@@ -126,7 +131,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "attachwait: %s exited before it was ready\n", argv[optind]);
 			return 1;
 		}
-		n = count_links(pid);
+		n = count_fds(pid, kind);
 		if (n != last) {
 			last = n;
 			changed = t;
