@@ -27,12 +27,12 @@ teardown() {
     loop_dev_detach
 }
 
-# free_port: a TCP port nothing listens on
+# free_port: a TCP port no socket uses, below the kernel's ephemeral range
 free_port() {
     local p
     while :; do
-        p=$((20000 + RANDOM % 30000))
-        ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return; }
+        p=$((20000 + RANDOM % 12000))
+        ss -Htan "sport = :$p" | grep -q . || { echo "$p"; return; }
     done
 }
 
@@ -156,7 +156,7 @@ basic_auth_users:
   prom: '$HASH'
 EOF
     SPORT=$(free_port)
-    start_serve --listen "127.0.0.1:$SPORT" --web-config "$T/web.yml" --max-series 40 \
+    start_serve --listen "127.0.0.1:$SPORT" --web-config "$T/web.yml" --max-series 40 --json \
         runqlat , syscount
     U="https://127.0.0.1:$SPORT"
 
@@ -167,19 +167,30 @@ EOF
     assert_line --regexp '^CapPrm:[[:space:]]+0000000000000000$'
 
     # a plain HTTP client on the TLS port gets no answer; the server keeps serving
-    run curl -s -m 3 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SPORT/metrics"
+    run curl -s -m 1 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SPORT/metrics"
     [ "$output" != 200 ]
     [ "$(curl -sk -o /dev/null -w '%{http_code}' "$U/metrics")" = 401 ]
     [ "$(curl -sk -u prom:wrong -o /dev/null -w '%{http_code}' "$U/metrics")" = 401 ]
     [ "$(curl -sk -u other:s3cret -o /dev/null -w '%{http_code}' "$U/metrics")" = 401 ]
     [ "$(curl -sk -u prom:s3cret -o /dev/null -w '%{http_code}' "$U/nope")" = 404 ]
-    # a huge header is refused, and the server still answers
-    run curl -sk -u prom:s3cret -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 100000 /dev/zero | tr '\0' x)" "$U/metrics"
-    [ "$output" != 200 ]
+    # a huge header is refused (431), and the server still answers
+    big=$(head -c 100000 /dev/zero | tr '\0' x)
+    run curl -sk -u prom:s3cret -o /dev/null -w '%{http_code}' -H "X-Big: $big" "$U/metrics"
+    assert_output 431
+    # a slow client that connects and sends nothing does not hold up the others
+    exec {slow}<>"/dev/tcp/127.0.0.1/$SPORT"
     curl -sfk -u prom:s3cret --compressed -D "$T/h" "$U/metrics" >"$T/m.txt"
     grep -qi '^content-encoding: gzip' "$T/h"
+    exec {slow}>&-
     promtool check metrics <"$T/m.txt"
-    grep -q '^bcctool_syscount_calls_total{syscall="' "$T/m.txt" || grep -q '^bcctool_runqlat' "$T/m.txt"
+    grep -q '^# TYPE bcctool_runqlat_seconds histogram$' "$T/m.txt"
+    # --json: the same data on stdout, one object per series
+    jq -se '[.[] | select(.tool == "runqlat")] | length > 0 and
+        all(.metric == "bcctool_runqlat_seconds" and .count > 0 and (.data | length) > 0)' \
+        "$T/serve.out"
+    jq -se '[.[] | select(.tool == "syscount")] | length > 0 and
+        all(.metric == "bcctool_syscount_calls_total" and (.syscall | length) > 0)' \
+        "$T/serve.out"
     # --max-series 40: the rest dropped and counted
     dropped=$(awk '$1 == "bcctool_serve_series_dropped" { print $2 }' "$T/m.txt")
     [ "$dropped" -gt 0 ]
