@@ -56,10 +56,11 @@ static const struct {
 } servable[] = {
 	{ "biolatency", cmd_biolatency }, { "bitesize", cmd_bitesize },
 	{ "cpudist", cmd_cpudist },	  { "fsdist", cmd_fsdist },
-	{ "hardirqs", cmd_hardirqs },	  { "runqlat", cmd_runqlat },
+	{ "hardirqs", cmd_hardirqs },	  { "pidpersec", cmd_pidpersec },
+	{ "runqlat", cmd_runqlat },	  { "runqlen", cmd_runqlen },
 	{ "softirqs", cmd_softirqs },	  { "syscount", cmd_syscount },
-	{ "tcpsynbl", cmd_tcpsynbl },	  { "vfsstat", cmd_vfsstat },
-	{ "wqlat", cmd_wqlat },
+	{ "tcprtt", cmd_tcprtt },	  { "tcpsynbl", cmd_tcpsynbl },
+	{ "vfsstat", cmd_vfsstat },	  { "wqlat", cmd_wqlat },
 };
 
 #define MAX_TOOLS 16
@@ -119,8 +120,8 @@ static const char doc[] =
 	"Serve the histogram and counting tools' maps as Prometheus / OpenMetrics metrics\n"
 	"\v"
 	"TOOL [TOOL OPTIONS], separated by \",\": the tools to run and serve, each with its own "
-	"options. Servable: biolatency bitesize cpudist fsdist hardirqs runqlat softirqs syscount "
-	"tcpsynbl vfsstat wqlat.\n"
+	"options. Servable: biolatency bitesize cpudist fsdist hardirqs pidpersec runqlat runqlen "
+	"softirqs syscount tcprtt tcpsynbl vfsstat wqlat.\n"
 	"\n"
 	"examples:\n"
 	"    bcctool serve biolatency            # block I/O latency on 127.0.0.1:9435\n"
@@ -824,7 +825,7 @@ static int hook(struct bct_session *s, const struct bct_hist_tool *t)
 	__u32 len = sizeof(info);
 	int rc;
 
-	if (t->print && !t->serve_count) {
+	if (t->print && !t->serve_count && !t->serve_hist) {
 		pr_err("%s is not yet servable", st->name);
 		return 2;
 	}

@@ -62,7 +62,8 @@ struct bct_hist_tool {
 	/* Replaces the printing of an interval (percentiles, ...); may be NULL. */
 	void (*print)(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n);
 	/*
-	 * bcctool serve (lib/serve.h): a tool without print is served as histograms (unit, linear,
+	 * bcctool serve (lib/serve.h): a tool without print (or with serve_hist) is served as
+	 * histograms (unit, linear,
 	 * section as the label, key_name its value). A tool with print is served only when it
 	 * names its counters: each key's count as bcctool_TOOL_<serve_count>_total and, when
 	 * serve_total_unit is set, its total as bcctool_TOOL_<base unit>_total; the key's name
@@ -71,6 +72,7 @@ struct bct_hist_tool {
 	const char *serve_count;
 	const char *serve_total_unit;
 	const char *serve_label;
+	bool serve_hist; /* served as histograms although print is set (print only formats) */
 };
 
 /*

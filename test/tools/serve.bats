@@ -83,7 +83,7 @@ prom_wait() { # QUERY VALUE: until Prometheus answers VALUE (10 s at most)
     SPORT=$(free_port)
     # milliseconds: two tracers time each request a few hundred ns apart, which can put it in
     # neighbouring microsecond buckets; in ms, only a request taking 2 ms or more could differ
-    start_serve --listen "127.0.0.1:$SPORT" biolatency -m -D , vfsstat
+    start_serve --listen "127.0.0.1:$SPORT" biolatency -m -D , vfsstat , pidpersec , runqlen
     "$BCCTOOL" biolatency -m -D --json >"$T/bio.json" 2>"$T/bio.err" &
     BPID=$!
     BG+=("$BPID")
@@ -94,6 +94,8 @@ prom_wait() { # QUERY VALUE: until Prometheus answers VALUE (10 s at most)
     promtool check metrics <"$T/m.txt"
     grep -q '^# TYPE bcctool_biolatency_seconds histogram$' "$T/m.txt"
     grep -q '^bcctool_vfsstat_calls_total{call="read"} [0-9]' "$T/m.txt"
+    grep -q '^bcctool_pidpersec_forks_total [0-9]' "$T/m.txt"
+    grep -q '^bcctool_runqlen_bucket{le="0"} [0-9]' "$T/m.txt"
     run curl -sf -D "$T/h" -H 'Accept: application/openmetrics-text; version=1.0.0' \
         "http://127.0.0.1:$SPORT/metrics"
     assert_line --index $((${#lines[@]} - 1)) "# EOF"
