@@ -47,7 +47,11 @@ CPPFLAGS += -Ilib -Icmd -Ibpf-src -I$(abspath $(O))/gen $(LIBBPF_CFLAGS) -D_GNU_
 	-DBCT_LIBDIR='"$(PREFIX)/lib/bcctool"'
 ALL_CFLAGS := -std=gnu11 $(WARN) $(SANFLAGS) $(CFLAGS) $(CPPFLAGS)
 NCURSES_LIBS := $(or $(shell $(PKG_CONFIG) --libs ncurses 2>/dev/null),-lncurses)
-LDLIBS := $(LIBBPF_LIBS) -ldw -ldl $(NCURSES_LIBS)
+# bcctool serve: HTTP and TLS (libmicrohttpd, GnuTLS), its web config (libyaml), privileges
+SERVE_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd yaml-0.1 libcap 2>/dev/null)
+SERVE_LIBS := $(or $(shell $(PKG_CONFIG) --libs libmicrohttpd yaml-0.1 libcap libcrypt 2>/dev/null),\
+	-lmicrohttpd -lyaml -lcap -lcrypt)
+LDLIBS := $(LIBBPF_LIBS) -ldw -ldl $(NCURSES_LIBS) $(SERVE_LIBS)
 
 # The compiler plugin: the only C++ and the only thing linking LLVM/Clang. bcctool dlopens it
 # in a short-lived child, so runs that hit the compile cache never map LLVM.
@@ -161,13 +165,15 @@ $(UNIT_BIN): $(UNIT_OBJS) $(LIB_OBJS) $(GEN_OBJS)
 	$(Q)$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/test/unit/%.o: ALL_CFLAGS += -Itest/unit
+$(O)/cmd/serve.o: ALL_CFLAGS += $(SERVE_CFLAGS)
 
 # --- dependencies: Debian packages needed to build and test -------------------------------
 DEPS := make gcc g++ pkg-config libbpf-dev libelf-dev libdw-dev zlib1g-dev llvm-19-dev \
 	libclang-cpp19-dev libclang-19-dev clang-19 libfuzzer-19-dev libclang-rt-19-dev clang-format \
 	bats bats-assert bats-support bpftool jq util-linux kmod man-db bpftrace parallel iproute2 \
 	procps strace python3 openssl gnutls-bin e2fsprogs xfsprogs btrfs-progs systemtap-sdt-dev \
-	nftables libncurses-dev chromium
+	nftables libncurses-dev chromium libmicrohttpd-dev libyaml-dev libcap-dev libcrypt-dev \
+	prometheus
 .PHONY: deps
 deps:
 	@missing=$$(for p in $(DEPS); do \

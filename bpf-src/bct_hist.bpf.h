@@ -11,7 +11,8 @@
  *
  * The user side derives the number of slots from the map's value size, so a tool changes it
  * with -DBCT_HIST_SLOTS=n alone (default 65: every log2 slot of a 64-bit value).
- * BCT_HIST_SUM (BCC's -e "extension") also keeps the sum and number of the values.
+ * BCT_HIST_SUM (BCC's -e "extension") also keeps the sum and number of the values; so does
+ * BCT_HIST_SERVE, defined by bcctool serve (its histograms' _sum and _count).
  */
 #ifndef BCT_HIST_BPF_H
 #define BCT_HIST_BPF_H
@@ -80,7 +81,7 @@ static __always_inline void bct_hist_add(struct bct_hist *h, unsigned int slot, 
 	if (slot >= BCT_HIST_SLOTS)
 		slot = BCT_HIST_SLOTS - 1;
 	__sync_fetch_and_add(&h->slots[slot], 1);
-#ifdef BCT_HIST_SUM
+#if defined(BCT_HIST_SUM) || defined(BCT_HIST_SERVE)
 	__sync_fetch_and_add(&h->total, value);
 	__sync_fetch_and_add(&h->count, 1);
 #endif

@@ -149,10 +149,9 @@ static __always_inline int leave(void *ctx, __u32 op, __s64 nr, long ret, bool o
 #else
 	{
 		struct fsops_key key = { .op = op };
-		struct bct_hist *h = bct_hist_lookup(&hists, &key);
 
-		if (h)
-			bct_hist_add(h, bct_log2_slot(delta / (FACTOR)), 1);
+		/* the value too, not 1: bcctool serve's _sum (BCT_HIST_SERVE) */
+		bct_hist_log2(&hists, &key, delta / (FACTOR));
 	}
 #endif
 	return 0;

@@ -73,6 +73,7 @@ int cmd_pidpersec(int argc, char **argv)
 		.banner = "Tracing... Ctrl-C to end.",
 		.missed_what = "forks",
 		.print = print,
+		.serve_count = "forks", /* bcctool serve: bcctool_pidpersec_forks_total */
 	};
 	struct bct_session s = { 0 };
 	int rc;

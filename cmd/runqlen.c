@@ -222,6 +222,7 @@ int cmd_runqlen(int argc, char **argv)
 		.banner = "Sampling run queue length... Hit Ctrl-C to end.",
 		.missed_what = "run queue samples",
 		.print = print,
+		.serve_hist = true, /* bcctool serve: the run queue lengths, a linear histogram */
 	};
 	struct bct_session s = { .add_defines = add_defines, .after_load = after_load };
 	int rc;

@@ -198,6 +198,17 @@ static void syscall_text(uint32_t nr, char *buf, size_t sz)
 		snprintf(buf, sz, "[unknown: %" PRIu32 "]", nr);
 }
 
+/* bcctool serve's label value: the syscall's name, or with -P the PID. */
+static void key_name(void *ctx, const void *key, char *buf, size_t sz)
+{
+	uint32_t k = *(const uint32_t *)key;
+
+	if (env.process)
+		snprintf(buf, sz, "%" PRIu32, k);
+	else
+		syscall_text(k, buf, sz);
+}
+
 static void print_row_text(FILE *out, const struct row *r)
 {
 	char agg[64];
@@ -346,6 +357,8 @@ int cmd_syscount(int argc, char **argv)
 	struct bct_hist_tool tool = {
 		.missed_what = "syscalls",
 		.print = print,
+		.key_name = key_name,
+		.serve_count = "calls",
 	};
 	struct bct_session s = { .add_defines = add_defines };
 	char banner[256];
@@ -379,10 +392,13 @@ int cmd_syscount(int argc, char **argv)
 			 "Tracing %ssyscalls, printing top %" PRId64 "... Ctrl+C to quit.",
 			 env.failures ? "failed " : "", env.top);
 	tool.banner = banner;
+	tool.serve_label = env.process ? "pid" : "syscall";
+	if (env.latency)
+		tool.serve_total_unit = "nsecs";
 	if (bct_session__init(&s, &env.kit, &needs_syscount, env.latency ? hooks_latency : NULL))
 		return 1;
 	rc = bct_hist_run(&s, &tool);
-	if (!rc && !env.kit.common.json && !env.kit.common.ebpf) {
+	if (!rc && !env.kit.common.json && !env.kit.common.ebpf && !bct_hist_serve_hook) {
 		printf("Detaching...\n");
 		fflush(stdout);
 	}

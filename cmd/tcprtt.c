@@ -203,6 +203,7 @@ int cmd_tcprtt(int argc, char **argv)
 		.key_name = key_name,
 		.banner = "Tracing TCP RTT... Hit Ctrl-C to end.",
 		.missed_what = "RTT samples",
+		.serve_hist = true, /* bcctool serve: -e only changes the text */
 	};
 	/* BCC's titles, its typo included */
 	if (env.byladdr)

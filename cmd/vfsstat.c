@@ -133,6 +133,14 @@ static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n
 	fputc('\n', out);
 }
 
+/* bcctool serve's label value: the call's JSON key ("read"). */
+static void key_name(void *ctx, const void *key, char *buf, size_t sz)
+{
+	uint32_t k = *(const uint32_t *)key;
+
+	snprintf(buf, sz, "%s", k >= VFSSTAT_READ && k < VFSSTAT_MAX ? keys[k] : "unknown");
+}
+
 int cmd_vfsstat(int argc, char **argv)
 {
 	char banner[128];
@@ -140,6 +148,9 @@ int cmd_vfsstat(int argc, char **argv)
 		.banner = banner,
 		.missed_what = "VFS calls",
 		.print = print,
+		.key_name = key_name,
+		.serve_count = "calls",
+		.serve_label = "call",
 	};
 	struct bct_session s = { 0 };
 	int rc;

@@ -284,11 +284,25 @@ out:
 	return err;
 }
 
+int (*bct_hist_serve_hook)(struct bct_session *s, const struct bct_hist_tool *t);
+
 int bct_hist_run(struct bct_session *s, const struct bct_hist_tool *t)
 {
 	int out_err = 0, err;
 	uint64_t missed;
 
+	if (bct_hist_serve_hook && !s->env->common.ebpf) {
+		err = bct_prog__define(s->prog, "BCT_HIST_SERVE", NULL);
+		err = err ?: bct_session__start(s);
+		err = err ?: bct_session__go(s);
+		if (!err) {
+			int rc = bct_hist_serve_hook(s, t);
+
+			bct_session__stop(s);
+			return rc;
+		}
+		goto out;
+	}
 	if (s->env->common.ebpf) {
 		err = bct_session__print_source(s);
 		goto out;

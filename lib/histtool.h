@@ -61,7 +61,26 @@ struct bct_hist_tool {
 	void (*json_extra)(void *ctx, struct bct_json *j, const struct bct_hist_entry *e);
 	/* Replaces the printing of an interval (percentiles, ...); may be NULL. */
 	void (*print)(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n);
+	/*
+	 * bcctool serve (lib/serve.h): a tool without print (or with serve_hist) is served as
+	 * histograms (unit, linear,
+	 * section as the label, key_name its value). A tool with print is served only when it
+	 * names its counters: each key's count as bcctool_TOOL_<serve_count>_total and, when
+	 * serve_total_unit is set, its total as bcctool_TOOL_<base unit>_total; the key's name
+	 * (key_name) is the serve_label label.
+	 */
+	const char *serve_count;
+	const char *serve_total_unit;
+	const char *serve_label;
+	bool serve_hist; /* served as histograms although print is set (print only formats) */
 };
+
+/*
+ * bcctool serve: when set, bct_hist_run() has the BPF side keep sums (BCT_HIST_SERVE), starts
+ * the session, and calls this instead of printing intervals; the session is stopped once it
+ * returns, and its return is the tool's exit code.
+ */
+extern int (*bct_hist_serve_hook)(struct bct_session *s, const struct bct_hist_tool *t);
 
 /*
  * Runs an initialised session (bct_session__init(), its callbacks set) as a histogram tool,

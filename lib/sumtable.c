@@ -145,6 +145,9 @@ int bct_sum_run(struct bct_session *s, struct bct_hist_tool *tool, const struct 
 			return 1;
 		}
 		tool->print = bct_sum_table_print;
+		/* bcctool serve: the counts, and the times (ns) unless counting */
+		tool->serve_count = "events";
+		tool->serve_total_unit = r->count ? NULL : "nsecs";
 	}
 	rc = bct_hist_run(s, tool);
 	if (!r->dist)
