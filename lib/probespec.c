@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/libbpf.h>
 
 #include "elfsym.h"
 #include "probespec.h"
@@ -461,4 +462,21 @@ int bct_probespec_kernel_hint(const struct bct_probespec *spec, unsigned flags, 
 	if (err < 0)
 		return err;
 	return h.found ? 0 : -ENOENT;
+}
+
+int bct_target_attach(struct bpf_program *prog, const struct bct_target *t, bool ret, pid_t pid,
+		      uint64_t cookie, struct bpf_link **link)
+{
+	if (t->kind == BCT_TARGET_TRACEPOINT) {
+		LIBBPF_OPTS(bpf_tracepoint_opts, o, .bpf_cookie = cookie);
+
+		*link = bpf_program__attach_tracepoint_opts(prog, t->category, t->event, &o);
+	} else {
+		LIBBPF_OPTS(bpf_uprobe_opts, o, .bpf_cookie = cookie, .retprobe = ret,
+			    .ref_ctr_offset = (size_t)t->ref_ctr);
+
+		*link = bpf_program__attach_uprobe_opts(prog, pid > 0 ? pid : -1, t->path,
+							(size_t)t->off, &o);
+	}
+	return *link ? 0 : -errno;
 }
