@@ -47,6 +47,7 @@ BCT_CMD("fsdist", fsdist, "Summarize file system operations latency (-t btrfs/ex
 BCT_CMD("fsslower", fsslower, "Trace file system operations slower than a threshold (-t FS)", BCT_NEEDS_BPF)
 BCT_CMD("funccount", funccount, "Count functions, tracepoints, and USDT probes", BCT_NEEDS_BPF)
 BCT_CMD("funclatency", funclatency, "Time functions and print latency as a histogram", BCT_NEEDS_BPF)
+BCT_CMD("funcslower", funcslower, "Trace slow kernel or user function calls", BCT_NEEDS_BPF)
 BCT_CMD("futexctn", futexctn, "Summarize futex contention latency as a histogram", BCT_NEEDS_BPF)
 BCT_CMD("gethostlatency", gethostlatency, "Show latency for getaddrinfo/gethostbyname[2] calls", BCT_NEEDS_BPF)
 BCT_CMD("hardirqs", hardirqs, "Summarize hard irq event time as histograms", BCT_NEEDS_BPF)
