@@ -82,6 +82,7 @@ BCT_CMD("softirqs", softirqs, "Summarize soft irq event time as histograms", BCT
 BCT_CMD("softirqslower", softirqslower, "Trace slow soft IRQ (interrupt)", BCT_NEEDS_BPF)
 BCT_CMD("solisten", solisten, "Stream sockets listen", BCT_NEEDS_BPF)
 BCT_CMD("sslsniff", sslsniff, "Sniff SSL data", BCT_NEEDS_BPF)
+BCT_CMD("stackcount", stackcount, "Count events and their stack traces", BCT_NEEDS_BPF)
 BCT_CMD("statsnoop", statsnoop, "Trace stat() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("syncsnoop", syncsnoop, "Trace sync() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("syscount", syscount, "Summarize syscall counts and latencies", BCT_NEEDS_BPF)
