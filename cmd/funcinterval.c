@@ -104,10 +104,9 @@ static const struct bct_hook uprobe_hooks[] = {
 
 const struct bct_needs needs_funcinterval = {
 	.src_name = "funcinterval.bpf.c",
-	.variants = (const struct bct_variant[]){ { "t:CAT:EV", tp_hooks },
-						  { "LIB:FUNC", uprobe_hooks },
+	.variants = (const struct bct_variant[]){ { "t:sched:sched_process_exit", tp_hooks },
+						  { "c:getpid", uprobe_hooks },
 						  { NULL } },
-	.default_args = "-d 1 t:sched:sched_process_exit",
 };
 
 /* BCC's attach type, as its banner names it */

@@ -119,10 +119,9 @@ static const struct bct_hook tp_hooks[] = {
 
 const struct bct_needs needs_funclatency = {
 	.src_name = "funclatency.bpf.c",
-	.variants = (const struct bct_variant[]){ { "LIB:FUNC", uprobe_hooks },
-						  { "t:CAT:EV", tp_hooks },
+	.variants = (const struct bct_variant[]){ { "c:getpid", uprobe_hooks },
+						  { "t:syscalls:sys_enter_getpid", tp_hooks },
 						  { NULL } },
-	.default_args = "-d 1 c:getpid",
 };
 
 static struct bct_probespec spec;

@@ -140,8 +140,7 @@ static const struct bct_hook hooks[] = {
 
 const struct bct_needs needs_funcslower = {
 	.src_name = "funcslower.bpf.c",
-	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
-	.default_args = "c:getpid",
+	.variants = (const struct bct_variant[]){ { "c:getpid", hooks }, { NULL } },
 };
 
 /* Each argument: exactly one function, LIB:FUNC. */

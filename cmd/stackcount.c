@@ -131,10 +131,9 @@ static const struct bct_hook uprobe_hooks[] = {
 
 const struct bct_needs needs_stackcount = {
 	.src_name = "stackcount.bpf.c",
-	.variants = (const struct bct_variant[]){ { "t:CAT:EV", tp_hooks },
-						  { "LIB:FUNC, u:LIB:PROBE", uprobe_hooks },
+	.variants = (const struct bct_variant[]){ { "t:sched:sched_process_exit", tp_hooks },
+						  { "c:getpid", uprobe_hooks },
 						  { NULL } },
-	.default_args = "-D 1 t:sched:sched_process_exit",
 };
 
 /* --- matching ------------------------------------------------------------------------------ */
