@@ -125,7 +125,7 @@ $(O)/workloads/usdtdemo_sema: test/workloads/usdtdemo.c $(O)/.flags
 	$(Q)$(CC) $(ALL_CFLAGS) -DWITH_SEMA $(LDFLAGS) -o $@ $<
 
 # the stack tools' workloads: their user stacks are walked by frame pointers
-FP_WORKLOADS := spinner wakeer stacker leaker hotspin lockorder
+FP_WORKLOADS := spinner wakeer stacker leaker hotspin lockorder funcdemo
 $(FP_WORKLOADS:%=$(O)/workloads/%): ALL_CFLAGS += -O0 -fno-omit-frame-pointer
 
 $(O)/gen/bpf_src.c: $(EMBED) scripts/embed-src.sh

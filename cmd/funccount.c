@@ -7,11 +7,8 @@
  * match with the match's index as the attach cookie, so nothing is compiled per pattern.
  * Kernel functions (kprobes) are refused with one line where the kernel has no kprobes.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,15 +18,13 @@
 #include <bpf/libbpf.h>
 
 #include "cmd.h"
-#include "elfsym.h"
 #include "json.h"
 #include "log.h"
 #include "probe.h"
 #include "prog.h"
+#include "probespec.h"
 #include "signals.h"
 #include "tool.h"
-#include "tracefs.h"
-#include "usdt.h"
 
 #define DEFAULT_PROBE_LIMIT 1000
 
@@ -135,343 +130,86 @@ const struct bct_needs needs_funccount = {
 	.default_args = "t:sched:sched_process_exit",
 };
 
-/* --- matching ------------------------------------------------------------------------------ */
+/* --- matching (lib/probespec) -------------------------------------------------------------- */
 
-struct target {
-	char *name; /* shown in the FUNC column */
-	uint64_t off; /* uprobes: file offset */
-	uint64_t ref_ctr; /* USDT semaphore's file offset; 0: none */
-	uint32_t slot; /* counter index (several USDT locations share one) */
-};
-
-static struct matches {
-	char type; /* 'p', 't' or 'u' */
-	char lib[PATH_MAX]; /* resolved library or binary */
-	const char *what; /* the function/event part of the pattern */
-	char regex_text[1024];
-	regex_t re;
-	struct target *t;
-	size_t n, cap;
-	char **names; /* one per slot */
-	uint32_t nslots;
-} m;
-
-static int add_target(const char *name, uint64_t off, uint64_t ref_ctr, uint32_t slot)
-{
-	struct target *t;
-
-	if (m.n == m.cap) {
-		size_t cap = m.cap ? m.cap * 2 : 64;
-
-		t = realloc(m.t, cap * sizeof(*t));
-		if (!t)
-			return -ENOMEM;
-		m.t = t;
-		m.cap = cap;
-	}
-	t = &m.t[m.n];
-	t->name = strdup(name);
-	if (!t->name)
-		return -ENOMEM;
-	t->off = off;
-	t->ref_ctr = ref_ctr;
-	t->slot = slot;
-	m.n++;
-	return 0;
-}
-
-static bool matches(const char *s)
-{
-	return !regexec(&m.re, s, 0, NULL, 0);
-}
-
-/* BCC's glob: '*' becomes ".*", the whole anchored; with -r, a regex matched at the start. */
-static int compile_pattern(const char *pat)
-{
-	size_t o = 0;
-	const char *c;
-
-	if (env.regexp) {
-		snprintf(m.regex_text, sizeof(m.regex_text), "%s", pat);
-	} else {
-		m.regex_text[o++] = '^';
-		for (c = pat; *c && o + 4 < sizeof(m.regex_text); c++) {
-			if (*c == '*')
-				m.regex_text[o++] = '.';
-			m.regex_text[o++] = *c;
-		}
-		m.regex_text[o++] = '$';
-		m.regex_text[o] = '\0';
-	}
-	{
-		char anchored[sizeof(m.regex_text) + 8];
-
-		snprintf(anchored, sizeof(anchored), env.regexp ? "^(%s)" : "%s", m.regex_text);
-		if (regcomp(&m.re, anchored, REG_EXTENDED | REG_NOSUB)) {
-			pr_err("invalid regular expression '%s'", m.regex_text);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Calls fn for every "CAT:EV" of tracefs, sorted. */
-static int for_each_tracepoint(int (*fn)(const char *name, void *ctx), void *ctx)
-{
-	char dir[PATH_MAX], sub[PATH_MAX + 256], name[512];
-	struct dirent *c, *e;
-	char **names = NULL;
-	size_t n = 0, cap = 0, i;
-	DIR *d, *d2;
-	int err = 0;
-
-	err = bct_tracefs_path(dir, sizeof(dir), "events");
-	if (err)
-		return err;
-	d = opendir(dir);
-	if (!d)
-		return -errno;
-	while (!err && (c = readdir(d))) {
-		if (c->d_name[0] == '.' || c->d_type != DT_DIR)
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", dir, c->d_name);
-		d2 = opendir(sub);
-		if (!d2)
-			continue;
-		while ((e = readdir(d2))) {
-			if (e->d_name[0] == '.' || e->d_type != DT_DIR)
-				continue;
-			if (n == cap) {
-				char **nn = realloc(names,
-						    (cap = cap ? cap * 2 : 1024) * sizeof(*names));
-				if (!nn) {
-					err = -ENOMEM;
-					break;
-				}
-				names = nn;
-			}
-			snprintf(name, sizeof(name), "%s:%s", c->d_name, e->d_name);
-			names[n] = strdup(name);
-			if (!names[n]) {
-				err = -ENOMEM;
-				break;
-			}
-			n++;
-		}
-		closedir(d2);
-	}
-	closedir(d);
-	if (!err)
-		qsort(names, n, sizeof(*names), cmp_str);
-	for (i = 0; i < n; i++) {
-		if (!err)
-			err = fn(names[i], ctx);
-		free(names[i]);
-	}
-	free(names);
-	return err;
-}
-
-static int add_tracepoint(const char *name, void *ctx)
-{
-	(void)ctx;
-	if (!matches(name))
-		return 0;
-	return add_target(name, 0, 0, (uint32_t)m.n);
-}
-
-static int add_func(const char *name, uint64_t off, void *ctx)
-{
-	size_t i;
-
-	(void)ctx;
-	if (!matches(name))
-		return 0;
-	/* one probe per address, and per name */
-	for (i = 0; i < m.n; i++)
-		if (m.t[i].off == off || !strcmp(m.t[i].name, name))
-			return 0;
-	return add_target(name, off, 0, (uint32_t)m.n);
-}
-
-static int add_usdt(void)
-{
-	struct bct_usdt_probe *probes = NULL;
-	size_t n = 0, i, j;
-	uint32_t slots = 0;
-	int err;
-
-	err = bct_usdt_read(m.lib, &probes, &n);
-	if (err) {
-		pr_err("cannot read USDT probes of %s: %s", m.lib, strerror(-err));
-		return err;
-	}
-	for (i = 0; i < n && !err; i++) {
-		uint32_t slot = slots;
-
-		if (!matches(probes[i].name))
-			continue;
-		for (j = 0; j < m.n; j++)
-			if (!strcmp(m.t[j].name, probes[i].name))
-				slot = m.t[j].slot;
-		if (slot == slots)
-			slots++;
-		err = add_target(probes[i].name, probes[i].offset, probes[i].sema_offset, slot);
-	}
-	bct_usdt_free(probes, n);
-	m.nslots = slots;
-	return err;
-}
-
-/* A library as BCC names it, or an executable on $PATH ("bash"). */
-static int find_library(const char *name)
-{
-	const char *path = getenv("PATH");
-	char buf[PATH_MAX];
-
-	if (!bct_elf_lib_path(name, m.lib, sizeof(m.lib)))
-		return 0;
-	if (strchr(name, '/') || !path)
-		return -ENOENT;
-	while (*path) {
-		size_t len = strcspn(path, ":");
-
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, path, name);
-		if (len && !access(buf, X_OK)) {
-			snprintf(m.lib, sizeof(m.lib), "%s", buf);
-			return 0;
-		}
-		path += len + (path[len] == ':');
-	}
-	return -ENOENT;
-}
-
-struct tp_hint {
-	char name[512];
-};
-
-static int find_tp_hint(const char *name, void *ctx)
-{
-	struct tp_hint *h = ctx;
-	const char *ev = strchr(name, ':');
-
-	if (h->name[0] || !ev || !matches(ev + 1))
-		return 0;
-	snprintf(h->name, sizeof(h->name), "%s", name);
-	return 0;
-}
+static struct bct_probespec spec;
+static struct bct_targets m;
 
 /* Kernel functions: refused here when the kernel has no kprobes, with a tracepoint hint. */
 static int no_kprobes(void)
 {
-	struct tp_hint h = { "" };
+	unsigned flags = env.regexp ? BCT_PS_REGEX : 0;
+	char hint[512];
 
 	if (bct_has_kprobes()) {
 		pr_err("kernel function patterns are not supported by funccount; use t:CAT:EV");
 		return -EOPNOTSUPP;
 	}
-	for_each_tracepoint(find_tp_hint, &h);
-	if (h.name[0])
+	if (!bct_probespec_kernel_hint(&spec, flags, hint, sizeof(hint)))
 		pr_err("cannot count kernel functions '%s': this kernel has no kprobes; try "
 		       "the tracepoint 't:%s'",
-		       m.what, h.name);
+		       spec.pattern, hint);
 	else
 		pr_err("cannot count kernel functions '%s': this kernel has no kprobes; count "
 		       "tracepoints (t:CAT:EV) instead",
-		       m.what);
+		       spec.pattern);
 	return -EOPNOTSUPP;
 }
 
 /* BCC's pattern grammar: FUNC, LIB:FUNC, p:LIB:FUNC, t:CAT:EV, u:LIB:PROBE. */
 static int match_pattern(const char *pattern)
 {
-	char *copy = strdup(pattern), *parts[4] = { 0 }, *s, *colon;
-	const char *lib = "";
-	int nparts = 0, err, limit;
-	char tp[1024];
+	unsigned flags = env.regexp ? BCT_PS_REGEX : 0;
 	const char *env_limit;
+	int err, limit;
 
-	if (!copy)
-		return -ENOMEM;
-	for (s = copy; nparts < 4; s = colon + 1) {
-		parts[nparts++] = s;
-		colon = strchr(s, ':');
-		if (!colon)
-			break;
-		*colon = '\0';
-	}
-	if (nparts == 4) {
+	err = bct_probespec_parse(pattern, 0, &spec);
+	if (err == -E2BIG) {
 		pr_err("Too many ':'-separated components in pattern %s", pattern);
-		free(copy);
-		return -EINVAL;
+		return err;
 	}
-	m.type = 'p';
-	if (nparts == 1) {
-		m.what = parts[0];
-	} else if (nparts == 2) {
-		lib = parts[0];
-		m.what = parts[1];
-	} else {
-		if (strcmp(parts[0], "p") && strcmp(parts[0], "t") && strcmp(parts[0], "u")) {
-			pr_err("Type must be 'p', 't', or 'u', but got %s", parts[0]);
-			free(copy);
-			return -EINVAL;
-		}
-		m.type = parts[0][0];
-		if (m.type == 't') {
-			snprintf(tp, sizeof(tp), "%s:%s", parts[1], parts[2]);
-			m.what = tp;
-		} else {
-			lib = parts[1];
-			m.what = parts[2];
-		}
+	if (!err && spec.type != 'p' && spec.type != 't' && spec.type != 'u')
+		err = -EINVAL;
+	if (err == -EINVAL) {
+		pr_err("Type must be 'p', 't', or 'u', but got %.*s", (int)strcspn(pattern, ":"),
+		       pattern);
+		return err;
 	}
-	err = compile_pattern(m.what);
-	if (!err && ((m.type == 'p' && lib[0]) || m.type == 'u')) {
-		err = find_library(lib);
-		if (err)
-			pr_err("unable to find library %s", lib);
+	if (err) {
+		pr_err("invalid pattern '%s': %s", pattern, strerror(-err));
+		return err;
 	}
-	if (err)
-		goto out;
-	if (m.type == 't') {
-		err = for_each_tracepoint(add_tracepoint, NULL);
-		if (err)
+	if (bct_probespec_is_kernel(&spec))
+		return no_kprobes();
+	err = bct_probespec_resolve(&spec, flags, (pid_t)env.kit.filter.pid, &m);
+	if (err == -EINVAL) {
+		pr_err("invalid regular expression '%s'", m.regex);
+		return err;
+	}
+	if (err == -ENOENT && !m.path[0] && spec.type != 't') {
+		pr_err("unable to find library %s", spec.lib);
+		return err;
+	}
+	if (err) {
+		if (spec.type == 't')
 			pr_err("cannot list tracepoints: %s", strerror(-err));
-		m.nslots = (uint32_t)m.n;
-	} else if (m.type == 'u') {
-		err = add_usdt();
-	} else if (lib[0]) {
-		err = bct_elf_for_each_func(m.lib, add_func, NULL);
-		if (err)
-			pr_err("cannot read the functions of %s: %s", m.lib, strerror(-err));
-		m.nslots = (uint32_t)m.n;
-	} else {
-		err = no_kprobes();
+		else if (spec.type == 'u')
+			pr_err("cannot read USDT probes of %s: %s", m.path, strerror(-err));
+		else
+			pr_err("cannot read the functions of %s: %s", m.path, strerror(-err));
+		return err;
 	}
-	if (err)
-		goto out;
 	env_limit = getenv("BCC_PROBE_LIMIT");
 	limit = env_limit ? atoi(env_limit) : DEFAULT_PROBE_LIMIT;
 	if (m.n > (size_t)limit) {
 		pr_err("maximum of %d probes allowed, attempted %zu", limit, m.n);
-		err = -E2BIG;
-	} else if (!m.n) {
-		pr_err("No functions matched by pattern %s", m.regex_text);
-		err = -ENOENT;
+		return -E2BIG;
 	}
-out:
-	if (m.what == parts[1] || m.what == parts[2] || m.what == parts[0]) {
-		/* keep the text: m.what points into copy */
-		m.what = strdup(m.what);
+	if (!m.n) {
+		pr_err("No functions matched by pattern %s", m.regex);
+		return -ENOENT;
 	}
-	free(copy);
-	return err;
+	return 0;
 }
 
 /* --- set-up -------------------------------------------------------------------------------- */
@@ -497,33 +235,29 @@ static int after_load(struct bct_prog *p, void *ctx)
 	int err;
 
 	(void)ctx;
-	prog = bpf_object__find_program_by_name(obj, m.type == 't' ? "fc_tracepoint" : "fc_uprobe");
+	prog = bpf_object__find_program_by_name(obj,
+						spec.type == 't' ? "fc_tracepoint" : "fc_uprobe");
 	if (!prog)
 		return -ENOENT;
 	for (i = 0; i < m.n && !bct_exiting; i++) {
-		const struct target *t = &m.t[i];
+		const struct bct_target *t = &m.t[i];
 
-		if (m.type == 't') {
+		if (t->kind == BCT_TARGET_TRACEPOINT) {
 			LIBBPF_OPTS(bpf_tracepoint_opts, o, .bpf_cookie = t->slot);
-			char cat[512];
-			char *ev;
 
-			snprintf(cat, sizeof(cat), "%s", t->name);
-			ev = strchr(cat, ':');
-			*ev++ = '\0';
-			link = bpf_program__attach_tracepoint_opts(prog, cat, ev, &o);
+			link = bpf_program__attach_tracepoint_opts(prog, t->category, t->event, &o);
 		} else {
 			LIBBPF_OPTS(bpf_uprobe_opts, o, .bpf_cookie = t->slot,
 				    .ref_ctr_offset = (size_t)t->ref_ctr);
 
 			link = bpf_program__attach_uprobe_opts(
-				prog, env.kit.filter.pid ? (pid_t)env.kit.filter.pid : -1, m.lib,
+				prog, env.kit.filter.pid ? (pid_t)env.kit.filter.pid : -1, t->path,
 				(size_t)t->off, &o);
 		}
 		if (!link) {
 			err = -errno;
-			pr_err("cannot attach to %s%s%s: %s", m.type == 't' ? "" : m.lib,
-			       m.type == 't' ? "" : ":", t->name, strerror(-err));
+			pr_err("cannot attach to %s%s%s: %s", t->path ? t->path : "",
+			       t->path ? ":" : "", t->name, strerror(-err));
 			return err;
 		}
 		err = bct_prog__add_link(p, link);
@@ -682,7 +416,7 @@ int cmd_funccount(int argc, char **argv)
 	if (!env.kit.common.ebpf && match_pattern(env.pattern))
 		return 1;
 	if (bct_session__init(&s, &env.kit, &needs_funccount,
-			      m.type == 't' || env.kit.common.ebpf ? tp_hooks : uprobe_hooks))
+			      spec.type == 't' || env.kit.common.ebpf ? tp_hooks : uprobe_hooks))
 		return 1;
 	if (env.kit.common.ebpf || env.print_prog) {
 		err = bct_session__print_source(&s);
