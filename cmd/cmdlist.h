@@ -9,6 +9,7 @@
 BCT_CMD("__compile", compile, "Compile a BPF program with the engine (tests, developers)", BCT_HIDDEN)
 BCT_CMD("__info", info, "What this kernel offers bcctool (bcctool --info)", BCT_HIDDEN)
 BCT_CMD("__selftest", selftest, "Engine self-test (for the test suite)", BCT_HIDDEN | BCT_NEEDS_BPF)
+BCT_CMD("argdist", argdist, "Trace a function and display a histogram or frequency count of its parameter values", BCT_NEEDS_BPF)
 BCT_CMD("bashreadline", bashreadline, "Print entered bash commands from all running shells", BCT_NEEDS_BPF)
 BCT_CMD("bindsnoop", bindsnoop, "Trace TCP binds", BCT_NEEDS_BPF)
 BCT_CMD("biolatency", biolatency, "Summarize block device I/O latency as a histogram", BCT_NEEDS_BPF)

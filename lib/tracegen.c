@@ -368,7 +368,8 @@ void bct_tgen_head(FILE *f, const struct bct_tgen_target *t, size_t loc, const c
 		usdt_readers(f, &t->locs[loc], name);
 	fprintf(f, "SEC(\"%s\")\nint %s(struct pt_regs *ctx)\n{\n", ret ? "uretprobe" : "uprobe",
 		name);
-	for (i = 0; i < t->nparams; i++)
+	/* parameters are registers at the entry only (a return probe has $entry()) */
+	for (i = 0; !ret && i < t->nparams; i++)
 		fprintf(f, "\t%s %s = (%s)PT_REGS_PARM%d(ctx);\n", t->param_types[i],
 			t->param_names[i], t->param_types[i], i + 1);
 	if (t->type == 'u')
@@ -376,7 +377,7 @@ void bct_tgen_head(FILE *f, const struct bct_tgen_target *t, size_t loc, const c
 			fprintf(f, "\t%s __usdt_arg%d = %s_arg%d(ctx);\n",
 				c_type(t->locs[loc].args[i].size, t->locs[loc].args[i].is_signed),
 				i + 1, name, i + 1);
-	if (t->type == 'u' || t->nparams)
+	if (t->type == 'u' || (t->nparams && !ret))
 		fprintf(f, "\n");
 }
 
@@ -464,7 +465,6 @@ char *bct_tgen_expr(const struct bct_tgen_target *t, const char *expr, FILE *hel
 		{ "$PID", "(unsigned)(bpf_get_current_pid_tgid() >> 32)" },
 		{ "$cpu", "bpf_get_smp_processor_id()" },
 		{ "$task", "((struct task_struct *)bpf_get_current_task())" },
-		{ "$retval", "PT_REGS_RC(ctx)" },
 	};
 	char *s = strdup(expr), word[16], repl[64];
 	size_t i;
@@ -476,6 +476,7 @@ char *bct_tgen_expr(const struct bct_tgen_target *t, const char *expr, FILE *hel
 		s = replace(s, word, repl);
 	}
 	s = s ? strcmp_rewrite(t, s, helpers, nhelpers) : NULL;
+	s = replace(s, "$retval", "PT_REGS_RC(ctx)"); /* before "retval" */
 	if (t->type == 'u') {
 		for (n = 1; s && t->nlocs && n <= t->locs[0].nargs; n++) {
 			snprintf(word, sizeof(word), "arg%d", n);
