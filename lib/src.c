@@ -57,10 +57,50 @@ static const struct bct_src *keep(struct bct_src *s)
 	return s;
 }
 
+/* Sources a tool generated at run time (trace, argdist): found before the embedded ones. */
+static struct bct_src **gen_srcs;
+static size_t ngen_srcs, gen_srcs_cap;
+
+int bct_src_set(const char *name, const char *text)
+{
+	struct bct_src *s = calloc(1, sizeof(*s));
+	size_t i;
+
+	if (!s)
+		return -ENOMEM;
+	s->name = strdup(name);
+	s->text = strdup(text);
+	s->len = strlen(text);
+	if (!s->name || !s->text ||
+	    bct_grow((void **)&gen_srcs, &gen_srcs_cap, ngen_srcs + 1, sizeof(*gen_srcs))) {
+		free((char *)s->name);
+		free((char *)s->text);
+		free(s);
+		return -ENOMEM;
+	}
+	for (i = 0; i < ngen_srcs; i++)
+		if (!strcmp(gen_srcs[i]->name, name))
+			break;
+	if (i < ngen_srcs) {
+		/* replaced: set it before anything reads it */
+		free((char *)gen_srcs[i]->name);
+		free((char *)gen_srcs[i]->text);
+		free(gen_srcs[i]);
+	} else {
+		ngen_srcs++;
+	}
+	gen_srcs[i] = s;
+	return 0;
+}
+
 const struct bct_src *bct_src_get(const char *name)
 {
 	const char *dir = getenv("BCCTOOL_SRC_DIR");
 	unsigned int i;
+
+	for (i = 0; i < ngen_srcs; i++)
+		if (!strcmp(gen_srcs[i]->name, name))
+			return gen_srcs[i];
 
 	if (dir && *dir) {
 		struct bct_src *s = read_file(dir, name);

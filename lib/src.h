@@ -20,4 +20,10 @@ extern const unsigned int bct_nsrcs;
  */
 const struct bct_src *bct_src_get(const char *name);
 
+/*
+ * Registers a source generated at run time under name (a copy of text): bct_src_get() and so
+ * the compiler find it before any embedded file of that name. 0 or -ENOMEM.
+ */
+int bct_src_set(const char *name, const char *text);
+
 #endif
