@@ -230,7 +230,6 @@ static int after_load(struct bct_prog *p, void *ctx)
 {
 	struct bpf_object *obj = bct_prog__object(p);
 	struct bpf_program *prog;
-	struct bpf_link *link;
 	size_t i;
 	int err;
 
@@ -240,31 +239,10 @@ static int after_load(struct bct_prog *p, void *ctx)
 	if (!prog)
 		return -ENOENT;
 	for (i = 0; i < m.n && !bct_exiting; i++) {
-		const struct bct_target *t = &m.t[i];
-
-		if (t->kind == BCT_TARGET_TRACEPOINT) {
-			LIBBPF_OPTS(bpf_tracepoint_opts, o, .bpf_cookie = t->slot);
-
-			link = bpf_program__attach_tracepoint_opts(prog, t->category, t->event, &o);
-		} else {
-			LIBBPF_OPTS(bpf_uprobe_opts, o, .bpf_cookie = t->slot,
-				    .ref_ctr_offset = (size_t)t->ref_ctr);
-
-			link = bpf_program__attach_uprobe_opts(
-				prog, env.kit.filter.pid ? (pid_t)env.kit.filter.pid : -1, t->path,
-				(size_t)t->off, &o);
-		}
-		if (!link) {
-			err = -errno;
-			pr_err("cannot attach to %s%s%s: %s", t->path ? t->path : "",
-			       t->path ? ":" : "", t->name, strerror(-err));
+		err = bct_target_attach(p, prog, &m.t[i], false, (pid_t)env.kit.filter.pid,
+					m.t[i].slot);
+		if (err)
 			return err;
-		}
-		err = bct_prog__add_link(p, link);
-		if (err) {
-			bpf_link__destroy(link);
-			return err;
-		}
 	}
 	return 0;
 }

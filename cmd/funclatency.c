@@ -250,19 +250,7 @@ static int add_defines(struct bct_prog *p, void *ctx)
 static int attach_one(struct bct_prog *p, struct bpf_program *prog, const struct bct_target *t,
 		      bool ret)
 {
-	struct bpf_link *link;
-	int err;
-
-	err = bct_target_attach(prog, t, ret, (pid_t)env.kit.filter.pid, t->slot, &link);
-	if (err) {
-		pr_err("cannot attach to %s%s%s: %s", t->path ? t->path : "", t->path ? ":" : "",
-		       t->name, strerror(-err));
-		return err;
-	}
-	err = bct_prog__add_link(p, link);
-	if (err)
-		bpf_link__destroy(link);
-	return err;
+	return bct_target_attach(p, prog, t, ret, (pid_t)env.kit.filter.pid, t->slot);
 }
 
 static int after_load(struct bct_prog *p, void *ctx)

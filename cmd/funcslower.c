@@ -202,18 +202,7 @@ static int add_defines(struct bct_prog *p, void *ctx)
 static int attach(struct bct_prog *p, struct bpf_program *prog, const struct bct_target *t,
 		  bool ret, uint64_t cookie)
 {
-	struct bpf_link *link;
-	int err;
-
-	err = bct_target_attach(prog, t, ret, (pid_t)env.kit.filter.pid, cookie, &link);
-	if (err) {
-		pr_err("cannot attach to %s:%s: %s", t->path, t->name, strerror(-err));
-		return err;
-	}
-	err = bct_prog__add_link(p, link);
-	if (err)
-		bpf_link__destroy(link);
-	return err;
+	return bct_target_attach(p, prog, t, ret, (pid_t)env.kit.filter.pid, cookie);
 }
 
 static int after_load(struct bct_prog *p, void *ctx)

@@ -210,7 +210,6 @@ static int after_load(struct bct_prog *p, void *ctx)
 {
 	struct bpf_object *obj = bct_prog__object(p);
 	struct bpf_program *prog;
-	struct bpf_link *link;
 	size_t i;
 	int err;
 
@@ -220,19 +219,9 @@ static int after_load(struct bct_prog *p, void *ctx)
 	if (!prog)
 		return -ENOENT;
 	for (i = 0; i < env.m.n && !bct_exiting; i++) {
-		const struct bct_target *t = &env.m.t[i];
-
-		err = bct_target_attach(prog, t, false, (pid_t)env.kit.filter.pid, 0, &link);
-		if (err) {
-			pr_err("cannot attach to %s%s%s: %s", t->path ? t->path : "",
-			       t->path ? ":" : "", t->name, strerror(-err));
+		err = bct_target_attach(p, prog, &env.m.t[i], false, (pid_t)env.kit.filter.pid, 0);
+		if (err)
 			return err;
-		}
-		err = bct_prog__add_link(p, link);
-		if (err) {
-			bpf_link__destroy(link);
-			return err;
-		}
 	}
 	if (!env.user_only) {
 		env.ksyms = bct_ksyms_load(NULL);

@@ -10,7 +10,9 @@
 #include <bpf/libbpf.h>
 
 #include "elfsym.h"
+#include "log.h"
 #include "probespec.h"
+#include "prog.h"
 #include "tracefs.h"
 #include "usdt.h"
 
@@ -464,19 +466,31 @@ int bct_probespec_kernel_hint(const struct bct_probespec *spec, unsigned flags, 
 	return h.found ? 0 : -ENOENT;
 }
 
-int bct_target_attach(struct bpf_program *prog, const struct bct_target *t, bool ret, pid_t pid,
-		      uint64_t cookie, struct bpf_link **link)
+int bct_target_attach(struct bct_prog *p, struct bpf_program *prog, const struct bct_target *t,
+		      bool ret, pid_t pid, uint64_t cookie)
 {
+	struct bpf_link *link;
+	int err;
+
 	if (t->kind == BCT_TARGET_TRACEPOINT) {
 		LIBBPF_OPTS(bpf_tracepoint_opts, o, .bpf_cookie = cookie);
 
-		*link = bpf_program__attach_tracepoint_opts(prog, t->category, t->event, &o);
+		link = bpf_program__attach_tracepoint_opts(prog, t->category, t->event, &o);
 	} else {
 		LIBBPF_OPTS(bpf_uprobe_opts, o, .bpf_cookie = cookie, .retprobe = ret,
 			    .ref_ctr_offset = (size_t)t->ref_ctr);
 
-		*link = bpf_program__attach_uprobe_opts(prog, pid > 0 ? pid : -1, t->path,
-							(size_t)t->off, &o);
+		link = bpf_program__attach_uprobe_opts(prog, pid > 0 ? pid : -1, t->path,
+						       (size_t)t->off, &o);
 	}
-	return *link ? 0 : -errno;
+	if (!link) {
+		err = -errno;
+		pr_err("cannot attach to %s%s%s: %s", t->path ? t->path : "", t->path ? ":" : "",
+		       t->name, strerror(-err));
+		return err;
+	}
+	err = bct_prog__add_link(p, link);
+	if (err)
+		bpf_link__destroy(link);
+	return err;
 }

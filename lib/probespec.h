@@ -124,12 +124,13 @@ int bct_probespec_kernel_hint(const struct bct_probespec *spec, unsigned flags, 
 /*
  * Attaches prog to target t with cookie as its attach cookie: a tracepoint; else a uprobe at
  * t->off of t->path (a uretprobe when ret), for process pid only when pid > 0, with USDT
- * semaphores as ref_ctr_offset. 0 with *link; -errno.
+ * semaphores as ref_ctr_offset. The link joins p's (detached with it). 0, or -errno with one
+ * line on stderr naming the target.
  */
+struct bct_prog;
 struct bpf_program;
-struct bpf_link;
-int bct_target_attach(struct bpf_program *prog, const struct bct_target *t, bool ret, pid_t pid,
-		      uint64_t cookie, struct bpf_link **link);
+int bct_target_attach(struct bct_prog *p, struct bpf_program *prog, const struct bct_target *t,
+		      bool ret, pid_t pid, uint64_t cookie);
 
 /* Calls fn for every tracepoint "CAT:EV" of tracefs, sorted; stops at fn's first nonzero. */
 int bct_for_each_tracepoint(int (*fn)(const char *name, void *ctx), void *ctx);
