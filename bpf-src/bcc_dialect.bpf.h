@@ -133,7 +133,46 @@
 #define DISK_NAME_LEN sizeof(((struct gendisk *)0)->disk_name)
 #define IFNAMSIZ sizeof(((struct net_device *)0)->name)
 
+#ifndef PT_REGS_PARM6
+#if defined(__TARGET_ARCH_x86)
+#define PT_REGS_PARM6(x) (((struct pt_regs *)(x))->r9)
+#elif defined(__TARGET_ARCH_arm64)
+#define PT_REGS_PARM6(x) (((struct user_pt_regs *)(x))->regs[5])
+#endif
+#endif
+
+/* struct sock and inet_sock field aliases (macros in the kernel's headers). */
+#define sk_node __sk_common.skc_node
+#define sk_nulls_node __sk_common.skc_nulls_node
+#define sk_refcnt __sk_common.skc_refcnt
+#define sk_hash __sk_common.skc_hash
+#define sk_portpair __sk_common.skc_portpair
+#define sk_num __sk_common.skc_num
+#define sk_dport __sk_common.skc_dport
+#define sk_addrpair __sk_common.skc_addrpair
+#define sk_daddr __sk_common.skc_daddr
+#define sk_rcv_saddr __sk_common.skc_rcv_saddr
+#define sk_family __sk_common.skc_family
+#define sk_state __sk_common.skc_state
+#define sk_reuse __sk_common.skc_reuse
+#define sk_reuseport __sk_common.skc_reuseport
+#define sk_ipv6only __sk_common.skc_ipv6only
+#define sk_net_refcnt __sk_common.skc_net_refcnt
+#define sk_bound_dev_if __sk_common.skc_bound_dev_if
+#define sk_prot __sk_common.skc_prot
+#define sk_net __sk_common.skc_net
+#define sk_v6_daddr __sk_common.skc_v6_daddr
+#define sk_v6_rcv_saddr __sk_common.skc_v6_rcv_saddr
+#define sk_cookie __sk_common.skc_cookie
+#define inet_daddr sk.__sk_common.skc_daddr
+#define inet_rcv_saddr sk.__sk_common.skc_rcv_saddr
+#define inet_dport sk.__sk_common.skc_dport
+#define inet_num sk.__sk_common.skc_num
+
 /* Kernel inline functions. */
+#define sg_is_chain(sg) ((sg)->page_link & 0x01UL)
+#define sg_is_last(sg) ((sg)->page_link & 0x02UL)
+#define sg_chain_ptr(sg) ((struct scatterlist *)((sg)->page_link & ~0x03UL))
 #define tcp_sk(sk) ((struct tcp_sock *)(sk))
 #define inet_sk(sk) ((struct inet_sock *)(sk))
 #define inet_csk(sk) ((struct inet_connection_sock *)(sk))

@@ -100,6 +100,7 @@ BCT_CMD("tcptop", tcptop, "Summarize TCP send/recv throughput by host", BCT_NEED
 BCT_CMD("tcptracer", tcptracer, "Trace TCP connections", BCT_NEEDS_BPF)
 BCT_CMD("threadsnoop", threadsnoop, "List new thread creation", BCT_NEEDS_BPF)
 BCT_CMD("tplist", tplist, "Display kernel tracepoints or USDT probes and their formats", 0)
+BCT_CMD("tracelog", tracelog, "Print the kernel's trace_pipe (bpf_trace_printk output)", 0)
 BCT_CMD("ttysnoop", ttysnoop, "Watch live output from a tty or pts device", BCT_NEEDS_BPF)
 BCT_CMD("vfsstat", vfsstat, "Count some VFS calls", BCT_NEEDS_BPF)
 BCT_CMD("wakeuptime", wakeuptime, "Summarize sleep to wakeup time by waker kernel stack", BCT_NEEDS_BPF)
