@@ -178,6 +178,14 @@
 #define inet_csk(sk) ((struct inet_connection_sock *)(sk))
 #define TCP_SKB_CB(skb) ((struct tcp_skb_cb *)&((skb)->cb[0]))
 
+/* an implicit dereference (lib/bccrw.c): the value of e, read with the legacy probe read */
+#define BCT_PR(e)                                                                \
+	({                                                                       \
+		__typeof__(e) ___t;                                              \
+		bpf_probe_read((void *)&___t, sizeof(___t), (const void *)&(e)); \
+		___t;                                                            \
+	})
+
 /* ---- builtins ------------------------------------------------------------------------------ */
 #define lock_xadd(ptr, val) ((void)__sync_fetch_and_add(ptr, val))
 #define bpf_num_cpus() BCT_NUM_CPUS

@@ -440,6 +440,172 @@ static int method_call(struct rw *r, size_t i, struct bct_rw_map *m, size_t fn_s
 	return err;
 }
 
+/* ---- implicit dereferences ---------------------------------------------------------------- */
+
+#define MAX_TAINT 64
+
+struct taint {
+	size_t tok[MAX_TAINT]; /* tokens naming the tainted identifiers */
+	size_t n;
+};
+
+static bool tainted(const struct rw *r, const struct taint *t, size_t i)
+{
+	size_t k, len = r->t[i].e - r->t[i].s;
+
+	if (r->t[i].kind != T_IDENT)
+		return false;
+	for (k = 0; k < t->n; k++)
+		if (r->t[t->tok[k]].e - r->t[t->tok[k]].s == len &&
+		    !memcmp(r->src + r->t[t->tok[k]].s, r->src + r->t[i].s, len))
+			return true;
+	return false;
+}
+
+static void taint_add(const struct rw *r, struct taint *t, size_t i)
+{
+	if (t->n < MAX_TAINT && !tainted(r, t, i))
+		t->tok[t->n++] = i;
+}
+
+/* Whether the value of tokens [from, to) comes from untrusted memory (BCC's external roots). */
+static bool rhs_external(const struct rw *r, const struct taint *t, size_t from, size_t to)
+{
+	size_t i;
+
+	if (from < to && is(r, from, "&"))
+		return false;
+	for (i = from; i < to; i++) {
+		if (r->t[i].kind != T_IDENT)
+			continue;
+		if (is(r, i + 1, ".") && i + 2 < to &&
+		    (is(r, i + 2, "lookup") || is(r, i + 2, "lookup_or_try_init") ||
+		     is(r, i + 2, "lookup_or_init") || is(r, i + 2, "ringbuf_reserve")))
+			return false;
+		if (!strncmp(r->src + r->t[i].s, "PT_REGS_PARM", 12) ||
+		    !strncmp(r->src + r->t[i].s, "PT_REGS_RC", 10) ||
+		    is(r, i, "bpf_get_current_task") ||
+		    ((is(r, i, "ctx") || is(r, i, "args")) && is(r, i + 1, "->")) ||
+		    (tainted(r, t, i) && !(i > from && (is(r, i - 1, ".") || is(r, i - 1, "->")))))
+			return true;
+	}
+	return false;
+}
+
+/* Inside the arguments of an explicit bpf_probe_read*() (or of sizeof/typeof)? */
+static bool in_explicit_read(const struct rw *r, size_t body, size_t i)
+{
+	int depth = 0;
+
+	while (i-- > body) {
+		if (is(r, i, ")"))
+			depth++;
+		else if (is(r, i, "(") && depth-- == 0 && i > 0 && r->t[i - 1].kind == T_IDENT &&
+			 (!strncmp(r->src + r->t[i - 1].s, "bpf_probe_read", 14) ||
+			  is(r, i - 1, "sizeof") || is(r, i - 1, "typeof") ||
+			  is(r, i - 1, "__typeof__") || is(r, i - 1, "offsetof")))
+			return true;
+		else if (is(r, i, ";") || is(r, i, "{"))
+			return false;
+	}
+	return false;
+}
+
+static bool assign_op(const struct rw *r, size_t i)
+{
+	static const char *const ops[] = { "++", "--" };
+	size_t k;
+
+	if (i >= r->nt || r->t[i].kind != T_PUNCT)
+		return false;
+	if (is(r, i, "=") && !is(r, i + 1, "="))
+		return true;
+	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+		if (is(r, i, ops[k]))
+			return true;
+	/* the lexer splits "+=" into '+' '=' and "++" into '+' '+' */
+	if (strchr("+-*/|&^%<>", r->src[r->t[i].s]) && is(r, i + 1, "=") &&
+	    r->t[i + 1].s == r->t[i].e && !is(r, i + 2, "="))
+		return true;
+	if ((is(r, i, "+") && is(r, i + 1, "+")) || (is(r, i, "-") && is(r, i + 1, "-")))
+		return r->t[i + 1].s == r->t[i].e;
+	return false;
+}
+
+/*
+ * BCC's rewriter in small: in the body (tokens (open, close)), each p->f chain on a pointer that
+ * comes from the probed function's arguments, its registers, a raw tracepoint's args or
+ * bpf_get_current_task() (and locals assigned from them) is read with bpf_probe_read(), one read
+ * per "->" hop. Not rewritten: &p->f, writes through p, explicit bpf_probe_read*() arguments.
+ */
+static int deref_pass(struct rw *r, struct taint *t, size_t open, size_t close)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = open + 1; i < close && !err; i++) {
+		size_t j, k, end;
+		char *cur;
+
+		if (r->t[i].kind != T_IDENT || (i > 0 && (is(r, i - 1, ".") || is(r, i - 1, "->"))))
+			continue;
+		/* X = RHS: X is tainted when RHS is external */
+		if (is(r, i + 1, "=") && !is(r, i + 2, "=")) {
+			int depth = 0;
+
+			for (end = i + 2; end < close; end++) {
+				if (is(r, end, "(") || is(r, end, "[") || is(r, end, "{"))
+					depth++;
+				else if (is(r, end, ")") || is(r, end, "]") || is(r, end, "}"))
+					depth--;
+				if (depth < 0 || (!depth && (is(r, end, ";") || is(r, end, ","))))
+					break;
+			}
+			if (rhs_external(r, t, i + 2, end))
+				taint_add(r, t, i);
+			continue;
+		}
+		if (!tainted(r, t, i) || !is(r, i + 1, "->"))
+			continue;
+		/* the chain: X (-> f (.g | [i])*)+ */
+		j = i + 1;
+		while (is(r, j, "->") && j + 1 < close && r->t[j + 1].kind == T_IDENT) {
+			j += 2;
+			while (j < close) {
+				if (is(r, j, ".") && j + 1 < close && r->t[j + 1].kind == T_IDENT)
+					j += 2;
+				else if (is(r, j, "["))
+					j = match(r, j) + 1;
+				else
+					break;
+			}
+		}
+		if ((i > 0 && (is(r, i - 1, "&") || is(r, i - 1, "++") ||
+			       (is(r, i - 1, "+") && i > 1 && is(r, i - 2, "+")) ||
+			       (is(r, i - 1, "-") && i > 1 && is(r, i - 2, "-")))) ||
+		    assign_op(r, j) || in_explicit_read(r, open, i) || is(r, j, "(")) {
+			i = j - 1;
+			continue;
+		}
+		cur = tokdup(r, i);
+		for (k = i + 1; k < j && cur;) {
+			size_t hop_end = k + 2;
+			char *next;
+
+			while (hop_end < j && !is(r, hop_end, "->"))
+				hop_end++;
+			next = fmt("BCT_PR(%s%.*s)", cur, (int)(r->t[hop_end - 1].e - r->t[k].s),
+				   r->src + r->t[k].s);
+			free(cur);
+			cur = next;
+			k = hop_end;
+		}
+		err = cur ? add_edit(r, r->t[i].s, r->t[j - 1].e, cur) : -ENOMEM;
+		i = j - 1;
+	}
+	return err;
+}
+
 /* ---- probe functions --------------------------------------------------------------------- */
 
 static const struct bct_rw_spec *spec_of(const struct rw *r, const char *fn)
@@ -568,6 +734,19 @@ static int probe_func(struct rw *r, size_t decl, size_t name_tok, size_t open, s
 	if (!err)
 		err = add_func(r, name, sec, kind, target);
 	sec = NULL;
+	if (!err) {
+		struct taint t = { .n = 0 };
+
+		for (k = 1; k < n && pt_regs; k++) {
+			size_t end = k + 1 < n ? starts[k + 1] - 1 : close;
+
+			if (end > starts[k] + 1 && r->t[end - 1].kind == T_IDENT)
+				for (size_t q = starts[k]; q < end - 1; q++)
+					if (is(r, q, "*"))
+						taint_add(r, &t, end - 1);
+		}
+		err = deref_pass(r, &t, brace, match(r, brace));
+	}
 	if (err || n <= 1 || !pt_regs)
 		goto out;
 
@@ -697,6 +876,12 @@ static int walk(struct rw *r)
 					    strncmp(r->src + r->t[open - 1].s, "LSM_PROBE", 9) &&
 					    strncmp(r->src + r->t[open - 1].s, "KMOD_RET", 8))
 						err = probe_func(r, decl, open - 1, open, close, i);
+					else if (is(r, open - 1, "TRACEPOINT_PROBE") ||
+						 is(r, open - 1, "RAW_TRACEPOINT_PROBE")) {
+						struct taint t0 = { .n = 0 };
+
+						err = deref_pass(r, &t0, i, match(r, i));
+					}
 				}
 			}
 			depth++;

@@ -78,6 +78,21 @@ run_start() {
     [ "$pids_ev" = "$pids_pk" ]
 }
 
+@test "run: implicit dereferences (RAW_TRACEPOINT_PROBE task->real_parent->tgid) read with probe reads" {
+    cp /bin/true "$T/$MARK"
+    bg_workload W syscaller -n 4 exec "$T/$MARK"
+    run_start "$FX/deref.c"
+    go_workload "$W"
+    tracer_stop
+    head -1 "$OUT" | grep -Eq '^pid +ppid +comm$'
+    # each exec of the marked program: its own PID, the syscaller as its parent
+    [ "$(grep -Ec "^[0-9]+ +$W +$MARK\$" "$OUT")" -eq 4 ]
+    [ "$(grep -E " +$W +$MARK\$" "$OUT" | awk '{print $1}' | sort -u | wc -l)" -eq 4 ]
+    grep -E " +$W +$MARK\$" "$OUT" | awk -v w="$W" '$1 == w { exit 1 }'
+    run_bct run --ebpf "$FX/deref.c"
+    [[ "$output" == *'e.ppid = BCT_PR(BCT_PR(task->real_parent)->tgid);'* ]]
+}
+
 @test "run -a: a uprobe with parameters and a uretprobe on usdtdemo, -p, --json events" {
     bg_workload W usdtdemo 3
     run_start --json -p "$W" -a "on_work=u:$(workload usdtdemo):demo_work" \
