@@ -164,6 +164,20 @@ static int read_disk(const char *path, char **text, size_t *len)
 	return err;
 }
 
+/* Whether path is under one of the -I directories (bct_compile_opts.include_dirs). */
+static bool in_include_dir(const struct job *j, const char *path)
+{
+	const char *const *d;
+
+	for (d = j->opts->include_dirs; d && *d; d++) {
+		size_t n = strlen(*d);
+
+		if (n && !strncmp(path, *d, n) && path[n] == '/')
+			return true;
+	}
+	return false;
+}
+
 /* Finds the file clang will open for path and adds it; false when there is none. */
 static bool provide(struct job *j, const char *path)
 {
@@ -185,8 +199,9 @@ static bool provide(struct job *j, const char *path)
 		copy = own(j, strdup(path));
 		return copy && !add_file(j, copy, s->text, s->len);
 	}
-	if (j->disk_dir && !strncmp(path, j->disk_dir, strlen(j->disk_dir)) &&
-	    path[strlen(j->disk_dir)] == '/' && !strchr(path + strlen(j->disk_dir) + 1, '/')) {
+	if ((j->disk_dir && !strncmp(path, j->disk_dir, strlen(j->disk_dir)) &&
+	     path[strlen(j->disk_dir)] == '/' && !strchr(path + strlen(j->disk_dir) + 1, '/')) ||
+	    in_include_dir(j, path)) {
 		if (read_disk(path, &text, &len))
 			return false;
 		if (!own(j, text))
@@ -202,6 +217,7 @@ static void scan_includes(struct job *j, size_t idx)
 {
 	const char *p = j->files[idx].text;
 	char dir[PATH_MAX], path[PATH_MAX], name[256];
+	const char *const *d;
 
 	snprintf(dir, sizeof(dir), "%s", j->files[idx].path);
 	*strrchr(dir, '/') = '\0';
@@ -238,7 +254,12 @@ static void scan_includes(struct job *j, size_t idx)
 		    provide(j, path))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", BCT_VDIR, name);
-		provide(j, path);
+		if (provide(j, path))
+			continue;
+		for (d = j->opts->include_dirs; d && *d; d++)
+			if (snprintf(path, sizeof(path), "%s/%s", *d, name) < (int)sizeof(path) &&
+			    provide(j, path))
+				break;
 	}
 }
 
@@ -271,6 +292,8 @@ static int build_args(struct job *j)
 
 	for (d = j->opts->defines; d && *d; d++)
 		n++;
+	for (d = j->opts->include_dirs; d && *d; d++)
+		n++;
 	j->args =
 		calloc(sizeof(base_args) / sizeof(base_args[0]) + 2 + 2 * n + 1, sizeof(*j->args));
 	if (!j->args)
@@ -282,6 +305,10 @@ static int build_args(struct job *j)
 	j->args[j->nargs++] = s;
 	for (d = j->opts->defines; d && *d; d++) {
 		j->args[j->nargs++] = "-D";
+		j->args[j->nargs++] = *d;
+	}
+	for (d = j->opts->include_dirs; d && *d; d++) {
+		j->args[j->nargs++] = "-I";
 		j->args[j->nargs++] = *d;
 	}
 	j->args[j->nargs] = NULL;
@@ -429,6 +456,14 @@ static int load_main(struct job *j)
 	size_t len;
 	int err;
 
+	if (o->src_text && !o->src_path) {
+		if (asprintf(&j->main_path, "%s/%s", BCT_VDIR,
+			     o->src_name ? o->src_name : "program.c") < 0 ||
+		    !own(j, j->main_path))
+			return -ENOMEM;
+		j->name = strrchr(j->main_path, '/') + 1;
+		return add_file(j, j->main_path, o->src_text, o->src_len);
+	}
 	if (o->src_path) {
 		abs = own(j, realpath(o->src_path, NULL));
 		if (!abs) {
@@ -436,8 +471,14 @@ static int load_main(struct job *j)
 			pr_err("cannot open '%s': %s", o->src_path, strerror(-err));
 			return err;
 		}
-		err = read_disk(abs, &text, &len);
-		if (err || !own(j, text)) {
+		if (o->src_text) {
+			text = NULL;
+			len = o->src_len;
+			err = 0;
+		} else {
+			err = read_disk(abs, &text, &len);
+		}
+		if (err || (text && !own(j, text))) {
 			err = err ? err : -ENOMEM;
 			pr_err("cannot read '%s': %s", o->src_path, strerror(-err));
 			return err;
@@ -448,7 +489,7 @@ static int load_main(struct job *j)
 		j->disk_dir = dirname(tmp);
 		j->main_path = abs;
 		j->name = strrchr(abs, '/') + 1;
-		return add_file(j, abs, text, len);
+		return add_file(j, abs, o->src_text ? o->src_text : text, len);
 	}
 	if (!o->src_name) {
 		pr_err("no BPF program to compile");
@@ -1129,7 +1170,10 @@ int bct_compile_print_source(const struct bct_compile_opts *opts, FILE *out)
 	size_t len;
 	int err;
 
-	if (opts->src_path) {
+	if (opts->src_text) {
+		text = opts->src_text;
+		len = opts->src_len;
+	} else if (opts->src_path) {
 		err = read_disk(opts->src_path, &disk, &len);
 		if (err) {
 			pr_err("cannot read '%s': %s", opts->src_path, strerror(-err));

@@ -16,6 +16,15 @@ struct bct_compile_opts {
 	const char *src_name; /* embedded file name, e.g. "opensnoop.bpf.c" */
 	const char *src_path; /* or a file on disk (bcctool __compile); its directory's headers
 				 come first, then the embedded ones */
+	/*
+	 * When not NULL: the program's text (src_len bytes, NUL-terminated), used instead of
+	 * reading src_path or the embedded src_name, which then only name it and (src_path) give
+	 * the directory its quoted includes come from (bcctool run: the rewritten program).
+	 */
+	const char *src_text;
+	size_t src_len;
+	/* -I directories (NULL-terminated; may be NULL): their headers are read from disk */
+	const char *const *include_dirs;
 	const char *const *defines; /* "NAME" or "NAME=VALUE", NULL-terminated; may be NULL */
 	unsigned int debug; /* BCT_DEBUG_* bits (lib/opt.h) */
 	bool no_cache; /* compile even on a cache hit (result still stored) */

@@ -1,0 +1,1139 @@
+// SPDX-License-Identifier: Apache-2.0
+/* BCC's C dialect to libbpf C: see bccrw.h. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bccrw.h"
+#include "tpformat.h"
+#include "util.h"
+
+enum tok_kind { T_IDENT, T_NUM, T_STR, T_CHAR, T_PUNCT, T_PP };
+
+struct tok {
+	enum tok_kind kind;
+	size_t s, e;
+};
+
+struct edit {
+	size_t s, e;
+	char *repl;
+};
+
+struct rw {
+	const char *src;
+	size_t len;
+	struct tok *t;
+	size_t nt, tcap;
+	struct edit *ed;
+	size_t ned, edcap;
+	char **tps; /* "cat/ev" */
+	size_t ntps, tpcap;
+	struct bct_rw *out;
+	const struct bct_rw_spec *specs;
+	size_t nspecs;
+	char *err;
+	size_t err_sz;
+	int failed;
+};
+
+static void fail(struct rw *r, size_t pos, const char *fmt, ...)
+{
+	va_list ap;
+	int line = 1;
+	size_t i, n;
+
+	if (r->failed)
+		return;
+	r->failed = -EINVAL;
+	for (i = 0; i < pos && i < r->len; i++)
+		line += r->src[i] == '\n';
+	n = (size_t)snprintf(r->err, r->err_sz, "line %d: ", line);
+	if (n >= r->err_sz)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->err + n, r->err_sz - n, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- lexer ------------------------------------------------------------------------------- */
+
+static int push_tok(struct rw *r, enum tok_kind k, size_t s, size_t e)
+{
+	if (bct_grow((void **)&r->t, &r->tcap, r->nt + 1, sizeof(*r->t)))
+		return -ENOMEM;
+	r->t[r->nt].kind = k;
+	r->t[r->nt].s = s;
+	r->t[r->nt].e = e;
+	r->nt++;
+	return 0;
+}
+
+static int lex(struct rw *r)
+{
+	const char *p = r->src;
+	size_t i = 0, n = r->len, s;
+	bool line_start = true;
+	int err = 0;
+
+	while (i < n && !err) {
+		char c = p[i];
+
+		if (c == '\n') {
+			line_start = true;
+			i++;
+			continue;
+		}
+		if (isspace((unsigned char)c)) {
+			i++;
+			continue;
+		}
+		if (c == '/' && i + 1 < n && p[i + 1] == '/') {
+			while (i < n && p[i] != '\n')
+				i++;
+			continue;
+		}
+		if (c == '/' && i + 1 < n && p[i + 1] == '*') {
+			const char *end = strstr(p + i + 2, "*/");
+
+			i = end ? (size_t)(end - p) + 2 : n;
+			continue;
+		}
+		s = i;
+		if (c == '#' && line_start) {
+			while (i < n && p[i] != '\n') {
+				if (p[i] == '\\' && i + 1 < n && p[i + 1] == '\n')
+					i++;
+				i++;
+			}
+			err = push_tok(r, T_PP, s, i);
+			continue;
+		}
+		line_start = false;
+		if (isalpha((unsigned char)c) || c == '_') {
+			while (i < n && (isalnum((unsigned char)p[i]) || p[i] == '_'))
+				i++;
+			err = push_tok(r, T_IDENT, s, i);
+		} else if (isdigit((unsigned char)c)) {
+			while (i < n &&
+			       (isalnum((unsigned char)p[i]) || p[i] == '_' || p[i] == '.'))
+				i++;
+			err = push_tok(r, T_NUM, s, i);
+		} else if (c == '"' || c == '\'') {
+			i++;
+			while (i < n && p[i] != c && p[i] != '\n') {
+				if (p[i] == '\\')
+					i++;
+				i++;
+			}
+			i++;
+			if (i > n)
+				i = n;
+			err = push_tok(r, c == '"' ? T_STR : T_CHAR, s, i);
+		} else if (c == '-' && i + 1 < n && p[i + 1] == '>') {
+			i += 2;
+			err = push_tok(r, T_PUNCT, s, i);
+		} else {
+			i++;
+			err = push_tok(r, T_PUNCT, s, i);
+		}
+	}
+	return err;
+}
+
+static bool is(const struct rw *r, size_t i, const char *text)
+{
+	size_t n = strlen(text);
+
+	return i < r->nt && r->t[i].e - r->t[i].s == n && !memcmp(r->src + r->t[i].s, text, n);
+}
+
+static char *tokdup(const struct rw *r, size_t i)
+{
+	return strndup(r->src + r->t[i].s, r->t[i].e - r->t[i].s);
+}
+
+static char *spandup(const struct rw *r, size_t from, size_t to) /* tokens [from, to) */
+{
+	if (from >= to)
+		return strdup("");
+	return strndup(r->src + r->t[from].s, r->t[to - 1].e - r->t[from].s);
+}
+
+/* The token matching the opening one at i ('(' '[' '{'), or r->nt. */
+static size_t match(const struct rw *r, size_t i)
+{
+	int depth = 0;
+
+	for (; i < r->nt; i++) {
+		if (r->t[i].kind != T_PUNCT)
+			continue;
+		char c = r->src[r->t[i].s];
+
+		if (c == '(' || c == '[' || c == '{')
+			depth++;
+		else if ((c == ')' || c == ']' || c == '}') && --depth == 0)
+			return i;
+	}
+	return r->nt;
+}
+
+/* Splits the arguments between '(' at open and its ')' at close: starts of each argument. */
+static size_t split_args(const struct rw *r, size_t open, size_t close, size_t *starts, size_t max)
+{
+	size_t i, n = 0;
+	int depth = 0;
+
+	if (open + 1 == close)
+		return 0;
+	starts[n++] = open + 1;
+	for (i = open + 1; i < close; i++) {
+		char c = r->t[i].kind == T_PUNCT ? r->src[r->t[i].s] : 0;
+
+		if (c == '(' || c == '[' || c == '{')
+			depth++;
+		else if (c == ')' || c == ']' || c == '}')
+			depth--;
+		else if (c == ',' && !depth && n < max)
+			starts[n++] = i + 1;
+	}
+	return n;
+}
+
+static int add_edit(struct rw *r, size_t s, size_t e, char *repl)
+{
+	if (!repl)
+		return -ENOMEM;
+	if (bct_grow((void **)&r->ed, &r->edcap, r->ned + 1, sizeof(*r->ed))) {
+		free(repl);
+		return -ENOMEM;
+	}
+	r->ed[r->ned].s = s;
+	r->ed[r->ned].e = e;
+	r->ed[r->ned].repl = repl;
+	r->ned++;
+	return 0;
+}
+
+static char *fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, f);
+	if (vasprintf(&s, f, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+static int add_tp(struct rw *r, const char *cat, const char *ev)
+{
+	char *s = fmt("%s/%s", cat, ev);
+	size_t i;
+
+	if (!s)
+		return -ENOMEM;
+	for (i = 0; i < r->ntps; i++)
+		if (!strcmp(r->tps[i], s)) {
+			free(s);
+			return 0;
+		}
+	if (bct_grow((void **)&r->tps, &r->tpcap, r->ntps + 1, sizeof(*r->tps))) {
+		free(s);
+		return -ENOMEM;
+	}
+	r->tps[r->ntps++] = s;
+	return 0;
+}
+
+/* ---- maps --------------------------------------------------------------------------------- */
+
+static const struct {
+	const char *macro, *kind;
+} map_macros[] = {
+	{ "BPF_HASH", "hash" },
+	{ "BPF_PERCPU_HASH", "percpu_hash" },
+	{ "BPF_ARRAY", "array" },
+	{ "BPF_PERCPU_ARRAY", "percpu_array" },
+	{ "BPF_HISTOGRAM", "histogram" },
+	{ "BPF_LPM_TRIE", "lpm_trie" },
+	{ "BPF_PERF_OUTPUT", "perf_output" },
+	{ "BPF_RINGBUF_OUTPUT", "ringbuf" },
+	{ "BPF_STACK_TRACE", "stacktrace" },
+	{ "BPF_PERF_ARRAY", "perf_array" },
+	{ "BPF_CGROUP_ARRAY", "cgroup_array" },
+	{ "BPF_PROG_ARRAY", "prog" },
+	{ "BPF_QUEUE", "queue" },
+	{ "BPF_STACK", "stack" },
+};
+
+static const char *const table_types[] = {
+	"hash",		"array",     "percpu_hash", "percpu_array", "lru_hash",	  "lru_percpu_hash",
+	"lpm_trie",	"histogram", "stacktrace",  "perf_output",  "perf_array", "prog",
+	"cgroup_array", "queue",     "stack",
+};
+
+static const char *const methods[] = {
+	"lookup",
+	"update",
+	"insert",
+	"delete",
+	"lookup_or_try_init",
+	"lookup_or_init",
+	"increment",
+	"atomic_increment",
+	"perf_submit",
+	"perf_submit_skb",
+	"ringbuf_output",
+	"ringbuf_reserve",
+	"ringbuf_submit",
+	"ringbuf_discard",
+	"ringbuf_query",
+	"get_stackid",
+	"call",
+	"perf_read",
+	"perf_counter_value",
+	"check_current_task",
+	"push",
+	"pop",
+	"peek",
+};
+
+static struct bct_rw_map *find_map(struct rw *r, size_t i)
+{
+	size_t k;
+
+	if (i >= r->nt || r->t[i].kind != T_IDENT)
+		return NULL;
+	for (k = 0; k < r->out->nmaps; k++)
+		if (is(r, i, r->out->maps[k].name))
+			return &r->out->maps[k];
+	return NULL;
+}
+
+static int add_map(struct rw *r, size_t name_tok, const char *kind)
+{
+	struct bct_rw *o = r->out;
+	size_t cap = o->nmaps;
+
+	if (name_tok >= r->nt || r->t[name_tok].kind != T_IDENT) {
+		fail(r, r->t[name_tok < r->nt ? name_tok : r->nt - 1].s,
+		     "invalid type for bpf_table, expect struct");
+		return 0;
+	}
+	if (bct_grow((void **)&o->maps, &cap, o->nmaps + 1, sizeof(*o->maps)))
+		return -ENOMEM;
+	memset(&o->maps[o->nmaps], 0, sizeof(o->maps[0]));
+	o->maps[o->nmaps].name = tokdup(r, name_tok);
+	o->maps[o->nmaps].kind = strdup(kind);
+	o->nmaps++;
+	return 0;
+}
+
+/* BPF_TABLE("type", K, V, name, N) at i (or BPF_F_TABLE): BCT_TABLE_type(K, V, name, N). */
+static int table_macro(struct rw *r, size_t i, bool flags)
+{
+	size_t close, starts[8], n, k;
+	char type[64];
+	size_t tl;
+
+	if (!is(r, i + 1, "(") || i + 2 >= r->nt || r->t[i + 2].kind != T_STR || !is(r, i + 3, ","))
+		return 0;
+	tl = r->t[i + 2].e - r->t[i + 2].s - 2;
+	if (tl >= sizeof(type))
+		tl = sizeof(type) - 1;
+	memcpy(type, r->src + r->t[i + 2].s + 1, tl);
+	type[tl] = '\0';
+	for (k = 0; k < sizeof(table_types) / sizeof(table_types[0]); k++)
+		if (!strcmp(type, table_types[k]))
+			break;
+	if (k == sizeof(table_types) / sizeof(table_types[0])) {
+		fail(r, r->t[i].s, "unsupported map type: maps/%s", type);
+		return 0;
+	}
+	close = match(r, i + 1);
+	n = split_args(r, i + 1, close, starts, 8);
+	if (n < 5) {
+		fail(r, r->t[i].s, "%s needs a type, key, leaf, name and size",
+		     flags ? "BPF_F_TABLE" : "BPF_TABLE");
+		return 0;
+	}
+	if (add_map(r, starts[3], type))
+		return -ENOMEM;
+	return add_edit(r, r->t[i].s, r->t[i + 3].e,
+			fmt("%s_%s(", flags ? "BCT_F_TABLE" : "BCT_TABLE", type));
+}
+
+/* The declared type of identifier tok, searched backwards from before (struct X / typedef). */
+static char *decl_type(struct rw *r, size_t tok, size_t from, size_t before)
+{
+	size_t i, j;
+
+	for (i = before; i-- > from;) {
+		if (r->t[i].kind != T_IDENT || r->t[i].e - r->t[i].s != r->t[tok].e - r->t[tok].s ||
+		    memcmp(r->src + r->t[i].s, r->src + r->t[tok].s, r->t[tok].e - r->t[tok].s))
+			continue;
+		if (!(is(r, i + 1, "=") || is(r, i + 1, ";") || is(r, i + 1, "[") ||
+		      is(r, i + 1, ",") || is(r, i + 1, ")")))
+			continue;
+		j = i;
+		while (j > from && is(r, j - 1, "*"))
+			j--;
+		if (j == from || r->t[j - 1].kind != T_IDENT || is(r, j - 1, "return"))
+			continue;
+		if (j - 1 > from && (is(r, j - 2, "struct") || is(r, j - 2, "union"))) {
+			char *name = tokdup(r, j - 1), *s;
+
+			s = fmt("%s %s", is(r, j - 2, "struct") ? "struct" : "union", name);
+			free(name);
+			return s;
+		}
+		return tokdup(r, j - 1);
+	}
+	return NULL;
+}
+
+/* map.method( at i (the map's name): bct_m_method(map, */
+static int method_call(struct rw *r, size_t i, struct bct_rw_map *m, size_t fn_start)
+{
+	size_t k, close, starts[8], n, arg = 0;
+	char *meth;
+	bool want_type = false;
+	int err;
+
+	meth = tokdup(r, i + 2);
+	if (!meth)
+		return -ENOMEM;
+	for (k = 0; k < sizeof(methods) / sizeof(methods[0]); k++)
+		if (!strcmp(meth, methods[k]))
+			break;
+	if (k == sizeof(methods) / sizeof(methods[0])) {
+		fail(r, r->t[i].s, "invalid bpf_table operation %s", meth);
+		free(meth);
+		return 0;
+	}
+	if (!strcmp(meth, "perf_submit")) {
+		want_type = true;
+		arg = 1;
+	} else if (!strcmp(meth, "ringbuf_output") || !strcmp(meth, "ringbuf_submit")) {
+		want_type = true;
+		arg = 0;
+	}
+	close = match(r, i + 3);
+	n = split_args(r, i + 3, close, starts, 8);
+	if (want_type && !m->event_type && arg < n) {
+		size_t a = starts[arg];
+
+		while (a < close && (is(r, a, "&") || is(r, a, "(")))
+			a++;
+		if (a < close && r->t[a].kind == T_IDENT)
+			m->event_type = decl_type(r, a, fn_start, i);
+	}
+	err = add_edit(r, r->t[i].s, r->t[i + 3].e,
+		       fmt("bct_m_%s(%.*s%s", meth, (int)(r->t[i].e - r->t[i].s),
+			   r->src + r->t[i].s, is(r, i + 4, ")") ? "" : ", "));
+	free(meth);
+	return err;
+}
+
+/* ---- implicit dereferences ---------------------------------------------------------------- */
+
+#define MAX_TAINT 64
+
+struct taint {
+	size_t tok[MAX_TAINT]; /* tokens naming the tainted identifiers */
+	size_t n;
+};
+
+static bool tainted(const struct rw *r, const struct taint *t, size_t i)
+{
+	size_t k, len = r->t[i].e - r->t[i].s;
+
+	if (r->t[i].kind != T_IDENT)
+		return false;
+	for (k = 0; k < t->n; k++)
+		if (r->t[t->tok[k]].e - r->t[t->tok[k]].s == len &&
+		    !memcmp(r->src + r->t[t->tok[k]].s, r->src + r->t[i].s, len))
+			return true;
+	return false;
+}
+
+static void taint_add(const struct rw *r, struct taint *t, size_t i)
+{
+	if (t->n < MAX_TAINT && !tainted(r, t, i))
+		t->tok[t->n++] = i;
+}
+
+/* Whether the value of tokens [from, to) comes from untrusted memory (BCC's external roots). */
+static bool rhs_external(const struct rw *r, const struct taint *t, size_t from, size_t to)
+{
+	size_t i;
+
+	if (from < to && is(r, from, "&"))
+		return false;
+	for (i = from; i < to; i++) {
+		if (r->t[i].kind != T_IDENT)
+			continue;
+		if (is(r, i + 1, ".") && i + 2 < to &&
+		    (is(r, i + 2, "lookup") || is(r, i + 2, "lookup_or_try_init") ||
+		     is(r, i + 2, "lookup_or_init") || is(r, i + 2, "ringbuf_reserve")))
+			return false;
+		if (!strncmp(r->src + r->t[i].s, "PT_REGS_PARM", 12) ||
+		    !strncmp(r->src + r->t[i].s, "PT_REGS_RC", 10) ||
+		    is(r, i, "bpf_get_current_task") ||
+		    ((is(r, i, "ctx") || is(r, i, "args")) && is(r, i + 1, "->")) ||
+		    (tainted(r, t, i) && !(i > from && (is(r, i - 1, ".") || is(r, i - 1, "->")))))
+			return true;
+	}
+	return false;
+}
+
+/* Inside the arguments of an explicit bpf_probe_read*() (or of sizeof/typeof)? */
+static bool in_explicit_read(const struct rw *r, size_t body, size_t i)
+{
+	int depth = 0;
+
+	while (i-- > body) {
+		if (is(r, i, ")"))
+			depth++;
+		else if (is(r, i, "(") && depth-- == 0 && i > 0 && r->t[i - 1].kind == T_IDENT &&
+			 (!strncmp(r->src + r->t[i - 1].s, "bpf_probe_read", 14) ||
+			  is(r, i - 1, "sizeof") || is(r, i - 1, "typeof") ||
+			  is(r, i - 1, "__typeof__") || is(r, i - 1, "offsetof")))
+			return true;
+		else if (is(r, i, ";") || is(r, i, "{"))
+			return false;
+	}
+	return false;
+}
+
+static bool assign_op(const struct rw *r, size_t i)
+{
+	static const char *const ops[] = { "++", "--" };
+	size_t k;
+
+	if (i >= r->nt || r->t[i].kind != T_PUNCT)
+		return false;
+	if (is(r, i, "=") && !is(r, i + 1, "="))
+		return true;
+	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+		if (is(r, i, ops[k]))
+			return true;
+	/* the lexer splits "+=" into '+' '=' and "++" into '+' '+' */
+	if (strchr("+-*/|&^%<>", r->src[r->t[i].s]) && is(r, i + 1, "=") &&
+	    r->t[i + 1].s == r->t[i].e && !is(r, i + 2, "="))
+		return true;
+	if ((is(r, i, "+") && is(r, i + 1, "+")) || (is(r, i, "-") && is(r, i + 1, "-")))
+		return r->t[i + 1].s == r->t[i].e;
+	return false;
+}
+
+/*
+ * BCC's rewriter in small: in the body (tokens (open, close)), each p->f chain on a pointer that
+ * comes from the probed function's arguments, its registers, a raw tracepoint's args or
+ * bpf_get_current_task() (and locals assigned from them) is read with bpf_probe_read(), one read
+ * per "->" hop. Not rewritten: &p->f, writes through p, explicit bpf_probe_read*() arguments.
+ */
+static int deref_pass(struct rw *r, struct taint *t, size_t open, size_t close)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = open + 1; i < close && !err; i++) {
+		size_t j, k, end;
+		char *cur;
+
+		if (r->t[i].kind != T_IDENT || (i > 0 && (is(r, i - 1, ".") || is(r, i - 1, "->"))))
+			continue;
+		/* X = RHS: X is tainted when RHS is external */
+		if (is(r, i + 1, "=") && !is(r, i + 2, "=")) {
+			int depth = 0;
+
+			for (end = i + 2; end < close; end++) {
+				if (is(r, end, "(") || is(r, end, "[") || is(r, end, "{"))
+					depth++;
+				else if (is(r, end, ")") || is(r, end, "]") || is(r, end, "}"))
+					depth--;
+				if (depth < 0 || (!depth && (is(r, end, ";") || is(r, end, ","))))
+					break;
+			}
+			if (rhs_external(r, t, i + 2, end))
+				taint_add(r, t, i);
+			continue;
+		}
+		if (!tainted(r, t, i) || !is(r, i + 1, "->"))
+			continue;
+		/* the chain: X (-> f (.g | [i])*)+ */
+		j = i + 1;
+		while (is(r, j, "->") && j + 1 < close && r->t[j + 1].kind == T_IDENT) {
+			j += 2;
+			while (j < close) {
+				if (is(r, j, ".") && j + 1 < close && r->t[j + 1].kind == T_IDENT)
+					j += 2;
+				else if (is(r, j, "["))
+					j = match(r, j) + 1;
+				else
+					break;
+			}
+		}
+		if ((i > 0 && (is(r, i - 1, "&") || is(r, i - 1, "++") ||
+			       (is(r, i - 1, "+") && i > 1 && is(r, i - 2, "+")) ||
+			       (is(r, i - 1, "-") && i > 1 && is(r, i - 2, "-")))) ||
+		    assign_op(r, j) || in_explicit_read(r, open, i) || is(r, j, "(")) {
+			i = j - 1;
+			continue;
+		}
+		cur = tokdup(r, i);
+		for (k = i + 1; k < j && cur;) {
+			size_t hop_end = k + 2;
+			char *next;
+
+			while (hop_end < j && !is(r, hop_end, "->"))
+				hop_end++;
+			next = fmt("BCT_PR(%s%.*s)", cur, (int)(r->t[hop_end - 1].e - r->t[k].s),
+				   r->src + r->t[k].s);
+			free(cur);
+			cur = next;
+			k = hop_end;
+		}
+		err = cur ? add_edit(r, r->t[i].s, r->t[j - 1].e, cur) : -ENOMEM;
+		i = j - 1;
+	}
+	return err;
+}
+
+/* ---- probe functions --------------------------------------------------------------------- */
+
+static const struct bct_rw_spec *spec_of(const struct rw *r, const char *fn)
+{
+	size_t i;
+
+	for (i = 0; i < r->nspecs; i++)
+		if (!strcmp(r->specs[i].func, fn))
+			return &r->specs[i];
+	return NULL;
+}
+
+static int add_func(struct rw *r, const char *name, char *sec, enum bct_rw_attach kind,
+		    const char *target)
+{
+	struct bct_rw *o = r->out;
+	size_t cap = o->nfuncs;
+
+	if (!sec)
+		return -ENOMEM;
+	if (bct_grow((void **)&o->funcs, &cap, o->nfuncs + 1, sizeof(*o->funcs))) {
+		free(sec);
+		return -ENOMEM;
+	}
+	o->funcs[o->nfuncs].name = strdup(name);
+	o->funcs[o->nfuncs].sec = sec;
+	o->funcs[o->nfuncs].kind = kind;
+	o->funcs[o->nfuncs].target = target ? strdup(target) : NULL;
+	o->nfuncs++;
+	return 0;
+}
+
+/* "tracepoint__cat__ev" -> cat, ev */
+static bool split_tp(const char *s, char *cat, char *ev, size_t sz)
+{
+	const char *sep = strstr(s, "__");
+
+	if (!sep || sep == s || !sep[2] || (size_t)(sep - s) >= sz || strlen(sep + 2) >= sz)
+		return false;
+	memcpy(cat, s, sep - s);
+	cat[sep - s] = '\0';
+	strcpy(ev, sep + 2);
+	return true;
+}
+
+/*
+ * The function defined with its name at name_tok, parameters (open, close) and body at brace:
+ * its SEC() before decl, its parameters after ctx read from pt_regs.
+ */
+static int probe_func(struct rw *r, size_t decl, size_t name_tok, size_t open, size_t close,
+		      size_t brace)
+{
+	char *name = tokdup(r, name_tok), *sec = NULL, *target = NULL, *ctx_type, *body = NULL;
+	size_t starts[16], n, k;
+	enum bct_rw_attach kind = BCT_RW_NONE;
+	const struct bct_rw_spec *spec;
+	char cat[128], ev[128];
+	bool pt_regs, syscall;
+	FILE *f;
+	size_t blen;
+	int err = 0;
+
+	if (!name)
+		return -ENOMEM;
+	n = split_args(r, open, close, starts, 16);
+	ctx_type = n ? spandup(r, starts[0], n > 1 ? starts[1] - 1 : close) : strdup("");
+	pt_regs = ctx_type && (strstr(ctx_type, "pt_regs") || !strncmp(ctx_type, "void", 4));
+	spec = spec_of(r, name);
+	if (spec) {
+		kind = spec->kind;
+		target = strdup(spec->target);
+		switch (kind) {
+		case BCT_RW_UPROBE:
+			sec = strdup("uprobe");
+			break;
+		case BCT_RW_URETPROBE:
+			sec = strdup("uretprobe");
+			break;
+		case BCT_RW_TRACEPOINT:
+			sec = fmt("tracepoint/%s", spec->target);
+			if (sec && strchr(sec, ':'))
+				*strchr(sec, ':') = '/';
+			break;
+		case BCT_RW_KRETPROBE:
+			sec = fmt("kretprobe/%s", spec->target);
+			break;
+		default:
+			sec = fmt("kprobe/%s", spec->target);
+			break;
+		}
+	} else if (!strncmp(name, "kprobe__", 8)) {
+		kind = BCT_RW_KPROBE;
+		target = strdup(name + 8);
+		sec = fmt("kprobe/%s", name + 8);
+	} else if (!strncmp(name, "kretprobe__", 11)) {
+		kind = BCT_RW_KRETPROBE;
+		target = strdup(name + 11);
+		sec = fmt("kretprobe/%s", name + 11);
+	} else if (!strncmp(name, "tracepoint__", 12) &&
+		   split_tp(name + 12, cat, ev, sizeof(cat))) {
+		kind = BCT_RW_TRACEPOINT;
+		target = fmt("%s:%s", cat, ev);
+		sec = fmt("tracepoint/%s/%s", cat, ev);
+		err = add_tp(r, cat, ev);
+	} else if (!strncmp(name, "raw_tracepoint__", 16)) {
+		kind = BCT_RW_RAW_TP;
+		target = strdup(name + 16);
+		sec = fmt("raw_tp/%s", name + 16);
+	} else if (ctx_type && strstr(ctx_type, "struct tracepoint__")) {
+		sec = strdup("tracepoint");
+	} else if (ctx_type && strstr(ctx_type, "bpf_raw_tracepoint_args")) {
+		sec = strdup("raw_tp");
+	} else if (ctx_type && strstr(ctx_type, "__sk_buff")) {
+		sec = strdup("socket");
+	} else if (ctx_type && strstr(ctx_type, "xdp_md")) {
+		sec = strdup("xdp");
+	} else if (ctx_type && strstr(ctx_type, "bpf_perf_event_data")) {
+		sec = strdup("perf_event");
+	} else {
+		sec = strdup("kprobe");
+	}
+	if (!err && !sec)
+		err = -ENOMEM;
+	if (!err)
+		err = add_edit(r, r->t[decl].s, r->t[decl].s, fmt("SEC(\"%s\") ", sec));
+	if (!err)
+		err = add_func(r, name, sec, kind, target);
+	sec = NULL;
+	if (!err) {
+		struct taint t = { .n = 0 };
+
+		for (k = 1; k < n && pt_regs; k++) {
+			size_t end = k + 1 < n ? starts[k + 1] - 1 : close;
+
+			if (end > starts[k] + 1 && r->t[end - 1].kind == T_IDENT)
+				for (size_t q = starts[k]; q < end - 1; q++)
+					if (is(r, q, "*"))
+						taint_add(r, &t, end - 1);
+		}
+		err = deref_pass(r, &t, brace, match(r, brace));
+	}
+	if (err || n <= 1 || !pt_regs)
+		goto out;
+
+	/* the parameters after ctx, read from the registers */
+	if (n > 7) {
+		fail(r, r->t[starts[7]].s,
+		     "too many arguments, bcc only supports in-register "
+		     "parameters");
+		goto out;
+	}
+	syscall = !strncmp(name, "syscall__", 9) || !strncmp(name, "kprobe____x64_sys_", 18) ||
+		  !strncmp(name, "kprobe____arm64_sys_", 20);
+	f = open_memstream(&body, &blen);
+	if (!f) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (syscall)
+		fprintf(f, " struct pt_regs *___regs = (struct pt_regs *)PT_REGS_PARM1(ctx);");
+	for (k = 1; k < n; k++) {
+		size_t end = k + 1 < n ? starts[k + 1] - 1 : close, nt;
+		char *ptext, *pname;
+
+		nt = end - starts[k];
+		if (nt < 2 || r->t[end - 1].kind != T_IDENT) {
+			fail(r, r->t[starts[k]].s,
+			     "arguments to BPF program definition must be "
+			     "named");
+			break;
+		}
+		ptext = spandup(r, starts[k], end - 1);
+		pname = tokdup(r, end - 1);
+		if (syscall)
+			fprintf(f, " %s %s = (%s)PT_REGS_PARM%zu_CORE_SYSCALL(___regs);", ptext,
+				pname, ptext, k);
+		else
+			fprintf(f, " %s %s = (%s)PT_REGS_PARM%zu(ctx);", ptext, pname, ptext, k);
+		free(ptext);
+		free(pname);
+	}
+	if (fclose(f)) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* keep the first parameter only; the others are declared at the top of the body */
+	err = add_edit(r, r->t[starts[1] - 1].s, r->t[close].s, strdup(""));
+	if (!err) {
+		err = add_edit(r, r->t[brace].e, r->t[brace].e, body);
+		body = NULL;
+	}
+out:
+	free(body);
+	free(name);
+	free(ctx_type);
+	free(target);
+	return err;
+}
+
+/* ---- the walk ----------------------------------------------------------------------------- */
+
+static bool kernel_include(const char *pp, size_t len)
+{
+	static const char *const dirs[] = { "linux/", "uapi/", "net/", "asm/", "bcc/", "trace/" };
+	const char *p = pp + 1, *end = pp + len;
+	size_t i;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (end - p < 7 || strncmp(p, "include", 7))
+		return false;
+	p += 7;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p >= end || (*p != '<' && *p != '"'))
+		return false;
+	p++;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if ((size_t)(end - p) > strlen(dirs[i]) && !strncmp(p, dirs[i], strlen(dirs[i])))
+			return true;
+	return false;
+}
+
+static int walk(struct rw *r)
+{
+	size_t i, decl = 0, fn_start = 0;
+	int depth = 0, err = 0;
+
+	for (i = 0; i < r->nt && !err && !r->failed; i++) {
+		const struct tok *t = &r->t[i];
+		char c = t->kind == T_PUNCT ? r->src[t->s] : 0;
+		struct bct_rw_map *m;
+		size_t k;
+
+		if (t->kind == T_PP) {
+			if (kernel_include(r->src + t->s, t->e - t->s))
+				err = add_edit(r, t->s, t->e,
+					       fmt("/* %.*s: from BTF */", (int)(t->e - t->s - 1),
+						   r->src + t->s + 1));
+			if (!depth)
+				decl = i + 1;
+			continue;
+		}
+		if (c == '{') {
+			if (!depth && i > 0 && is(r, i - 1, ")")) {
+				/* a function definition: find its name */
+				size_t close = i - 1, open;
+				int d = 0;
+
+				for (open = close + 1; open-- > decl;) {
+					if (is(r, open, ")"))
+						d++;
+					else if (is(r, open, "(") && --d == 0)
+						break;
+				}
+				fn_start = i;
+				if (open > decl && open <= close &&
+				    r->t[open - 1].kind == T_IDENT) {
+					bool stat = false;
+
+					for (k = decl; k < open - 1; k++)
+						stat |= is(r, k, "static");
+					if (!stat && !is(r, open - 1, "TRACEPOINT_PROBE") &&
+					    !is(r, open - 1, "RAW_TRACEPOINT_PROBE") &&
+					    strncmp(r->src + r->t[open - 1].s, "KFUNC", 5) &&
+					    strncmp(r->src + r->t[open - 1].s, "KRETFUNC", 8) &&
+					    strncmp(r->src + r->t[open - 1].s, "MODULE_", 7) &&
+					    strncmp(r->src + r->t[open - 1].s, "LSM_PROBE", 9) &&
+					    strncmp(r->src + r->t[open - 1].s, "KMOD_RET", 8))
+						err = probe_func(r, decl, open - 1, open, close, i);
+					else if (is(r, open - 1, "TRACEPOINT_PROBE") ||
+						 is(r, open - 1, "RAW_TRACEPOINT_PROBE")) {
+						struct taint t0 = { .n = 0 };
+
+						err = deref_pass(r, &t0, i, match(r, i));
+					}
+				}
+			}
+			depth++;
+			continue;
+		}
+		if (c == '}') {
+			if (--depth <= 0) {
+				depth = 0;
+				decl = i + 1;
+			}
+			continue;
+		}
+		if (c == ';' && !depth) {
+			decl = i + 1;
+			continue;
+		}
+		if (t->kind != T_IDENT)
+			continue;
+		if (is(r, i, "struct") && i + 1 < r->nt && r->t[i + 1].kind == T_IDENT &&
+		    !strncmp(r->src + r->t[i + 1].s, "tracepoint__", 12)) {
+			char *s = tokdup(r, i + 1);
+			char cat[128], ev[128];
+
+			if (!s)
+				return -ENOMEM;
+			if (split_tp(s + 12, cat, ev, sizeof(cat)))
+				err = add_tp(r, cat, ev);
+			free(s);
+			i++;
+			continue;
+		}
+		if (is(r, i, "bpf_trace_printk") && is(r, i + 1, "(")) {
+			r->out->printk = true;
+			continue;
+		}
+		if (!depth && is(r, i + 1, "(") &&
+		    (is(r, i, "TRACEPOINT_PROBE") || is(r, i, "RAW_TRACEPOINT_PROBE"))) {
+			bool raw = is(r, i, "RAW_TRACEPOINT_PROBE");
+			size_t close = match(r, i + 1);
+			char *cat, *ev, *fn;
+
+			if (raw ? close != i + 3 : close != i + 5 || !is(r, i + 3, ",")) {
+				fail(r, t->s, "%s needs %s",
+				     raw ? "RAW_TRACEPOINT_PROBE" : "TRACEPOINT_PROBE",
+				     raw ? "an event name" : "a category and an event name");
+				break;
+			}
+			cat = tokdup(r, i + 2);
+			ev = tokdup(r, raw ? i + 2 : i + 4);
+			if (raw) {
+				fn = fmt("raw_tracepoint__%s", ev);
+				err = add_edit(r, t->s, r->t[close].e,
+					       fmt("SEC(\"raw_tp/%s\") int %s(struct "
+						   "bpf_raw_tracepoint_args *ctx)",
+						   ev, fn));
+				if (!err)
+					err = add_func(r, fn, fmt("raw_tp/%s", ev), BCT_RW_RAW_TP,
+						       ev);
+			} else {
+				char *target = fmt("%s:%s", cat, ev);
+
+				fn = fmt("tracepoint__%s__%s", cat, ev);
+				err = add_edit(r, t->s, r->t[close].e,
+					       fmt("SEC(\"tracepoint/%s/%s\") int %s(struct %s "
+						   "*args)",
+						   cat, ev, fn, fn));
+				if (!err)
+					err = add_tp(r, cat, ev);
+				if (!err)
+					err = add_func(r, fn, fmt("tracepoint/%s/%s", cat, ev),
+						       BCT_RW_TRACEPOINT, target);
+				free(target);
+			}
+			free(fn);
+			free(cat);
+			free(ev);
+			i = close;
+			continue;
+		}
+		if (!depth && (is(r, i, "BPF_TABLE") || is(r, i, "BPF_F_TABLE"))) {
+			err = table_macro(r, i, is(r, i, "BPF_F_TABLE"));
+			continue;
+		}
+		if (!depth && is(r, i + 1, "(")) {
+			for (k = 0; k < sizeof(map_macros) / sizeof(map_macros[0]); k++)
+				if (is(r, i, map_macros[k].macro)) {
+					err = add_map(r, i + 2, map_macros[k].kind);
+					break;
+				}
+			continue;
+		}
+		if (depth && is(r, i + 1, ".") && i + 2 < r->nt && r->t[i + 2].kind == T_IDENT &&
+		    is(r, i + 3, "(") && !(i > 0 && (is(r, i - 1, ".") || is(r, i - 1, "->"))) &&
+		    (m = find_map(r, i))) {
+			err = method_call(r, i, m, fn_start);
+			i += 3;
+		}
+	}
+	return err;
+}
+
+/* ---- tracepoint args structs -------------------------------------------------------------- */
+
+static const char *int_type(unsigned int size, bool is_signed)
+{
+	switch (size) {
+	case 1:
+		return is_signed ? "s8" : "u8";
+	case 2:
+		return is_signed ? "s16" : "u16";
+	case 4:
+		return is_signed ? "s32" : "u32";
+	default:
+		return is_signed ? "s64" : "u64";
+	}
+}
+
+static int tp_struct(struct rw *r, FILE *f, const char *tp)
+{
+	char cat[128], ev[128];
+	struct bct_tp_format fm;
+	unsigned int cur = 8, pad = 0;
+	const char *slash = strchr(tp, '/');
+	size_t i;
+	int err;
+
+	snprintf(cat, sizeof(cat), "%.*s", (int)(slash - tp), tp);
+	snprintf(ev, sizeof(ev), "%s", slash + 1);
+	err = bct_tp_format_read(cat, ev, &fm);
+	if (err) {
+		fail(r, 0, "cannot read the format of tracepoint %s:%s: %s", cat, ev,
+		     strerror(-err));
+		return 0;
+	}
+	fprintf(f, "struct tracepoint__%s__%s {\n\tu64 __do_not_use__;\n", cat, ev);
+	for (i = 0; i < fm.n; i++) {
+		const struct bct_tp_field *fd = &fm.fields[i];
+
+		if (fd->common || fd->offset < cur)
+			continue;
+		if (fd->offset > cur)
+			fprintf(f, "\tchar __pad_%u[%u];\n", pad++, fd->offset - cur);
+		if (!strncmp(fd->type, "__data_loc", 10))
+			fprintf(f, "\tint data_loc_%s;\n", fd->name);
+		else if (strchr(fd->decl, '['))
+			fprintf(f, "\t%s %s[%u];\n",
+				fd->array_len && strcmp(fd->type, "char")
+					? int_type(fd->size / fd->array_len, fd->is_signed)
+					: "char",
+				fd->name,
+				fd->array_len && strcmp(fd->type, "char")
+					? (unsigned int)fd->array_len
+					: fd->size);
+		else if (strchr(fd->type, '*') && fd->size == 8)
+			fprintf(f, "\t%s %s;\n", fd->type, fd->name);
+		else
+			fprintf(f, "\t%s %s;\n", int_type(fd->size, fd->is_signed), fd->name);
+		cur = fd->offset + fd->size;
+	}
+	fprintf(f, "};\n");
+	bct_tp_format_free(&fm);
+	return 0;
+}
+
+/* ---- entry -------------------------------------------------------------------------------- */
+
+static int cmp_edit(const void *a, const void *b)
+{
+	const struct edit *x = a, *y = b;
+
+	return x->s < y->s ? -1 : x->s > y->s;
+}
+
+int bct_rw_rewrite(const char *name, const char *src, size_t len, const struct bct_rw_spec *specs,
+		   size_t nspecs, struct bct_rw *out, char *err_buf, size_t err_sz)
+{
+	struct rw r = { .src = src,
+			.len = len,
+			.out = out,
+			.specs = specs,
+			.nspecs = nspecs,
+			.err = err_buf,
+			.err_sz = err_sz };
+	size_t i, pos = 0;
+	FILE *f;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err_buf[0] = '\0';
+	err = lex(&r);
+	if (!err)
+		err = walk(&r);
+	if (!err && !r.failed) {
+		f = open_memstream(&out->text, &out->len);
+		if (!f) {
+			err = -ENOMEM;
+			goto out;
+		}
+		fprintf(f, "#include \"bcc_dialect.bpf.h\"\n");
+		for (i = 0; i < r.ntps && !r.failed; i++)
+			tp_struct(&r, f, r.tps[i]);
+		fprintf(f, "#line 1 \"%s\"\n", name);
+		qsort(r.ed, r.ned, sizeof(*r.ed), cmp_edit);
+		for (i = 0; i < r.ned; i++) {
+			if (r.ed[i].s < pos)
+				continue;
+			fwrite(src + pos, 1, r.ed[i].s - pos, f);
+			fputs(r.ed[i].repl, f);
+			pos = r.ed[i].e;
+		}
+		fwrite(src + pos, 1, len - pos, f);
+		/* the event types, for userspace to find in the program's BTF */
+		for (i = 0; i < out->nmaps; i++)
+			if (out->maps[i].event_type)
+				fprintf(f, "\n%s *___bct_ev_%s __attribute__((used));",
+					out->maps[i].event_type, out->maps[i].name);
+		fprintf(f, "\n#ifndef BPF_LICENSE\n#define BPF_LICENSE GPL\n#endif\n"
+			   "char _license[] SEC(\"license\") = BCT_STR(BPF_LICENSE);\n");
+		if (fclose(f))
+			err = -ENOMEM;
+	}
+	if (!err && r.failed)
+		err = r.failed;
+out:
+	for (i = 0; i < r.ned; i++)
+		free(r.ed[i].repl);
+	free(r.ed);
+	for (i = 0; i < r.ntps; i++)
+		free(r.tps[i]);
+	free(r.tps);
+	free(r.t);
+	if (err)
+		bct_rw_free(out);
+	return err;
+}
+
+void bct_rw_free(struct bct_rw *rw)
+{
+	size_t i;
+
+	for (i = 0; i < rw->nmaps; i++) {
+		free(rw->maps[i].name);
+		free(rw->maps[i].kind);
+		free(rw->maps[i].event_type);
+	}
+	free(rw->maps);
+	for (i = 0; i < rw->nfuncs; i++) {
+		free(rw->funcs[i].name);
+		free(rw->funcs[i].sec);
+		free(rw->funcs[i].target);
+	}
+	free(rw->funcs);
+	free(rw->text);
+	memset(rw, 0, sizeof(*rw));
+}

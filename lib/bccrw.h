@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * BCC's C dialect to libbpf C (bcctool run). A token-level rewrite: map macros and
+ * BPF_TABLE("type", ...) become BTF map definitions (bpf-src/bcc_dialect.bpf.h), map.method(...)
+ * becomes a helper call on the map, each probe function gets its SEC() from its name (kprobe__,
+ * kretprobe__, tracepoint__, raw_tracepoint__, TRACEPOINT_PROBE, RAW_TRACEPOINT_PROBE) or from
+ * -a, extra pt_regs parameters become PT_REGS_PARMn() reads, kernel #includes are dropped (the
+ * types come from vmlinux.h) and each tracepoint's args struct is generated from its tracefs
+ * format file.
+ */
+#ifndef BCT_BCCRW_H
+#define BCT_BCCRW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum bct_rw_attach {
+	BCT_RW_NONE, /* compiled, not attached */
+	BCT_RW_KPROBE,
+	BCT_RW_KRETPROBE,
+	BCT_RW_TRACEPOINT,
+	BCT_RW_RAW_TP,
+	BCT_RW_UPROBE,
+	BCT_RW_URETPROBE,
+	BCT_RW_OTHER, /* fentry, lsm, ...: libbpf attaches by SEC() */
+};
+
+/* -a FUNC=SPEC, given to the rewriter so it can give FUNC its SEC() */
+struct bct_rw_spec {
+	const char *func;
+	enum bct_rw_attach kind;
+	const char *target; /* kprobe: function; tracepoint: "cat:ev"; uprobe: "LIB:SYM" */
+};
+
+struct bct_rw_map {
+	char *name;
+	char *kind; /* "hash", "array", "histogram", "perf_output", "ringbuf", ... */
+	char *event_type; /* perf_output/ringbuf: "struct data_t" or a typedef name; or NULL */
+};
+
+struct bct_rw_func {
+	char *name; /* the C function name */
+	char *sec; /* its SEC() */
+	enum bct_rw_attach kind;
+	char *target; /* what it attaches to (see struct bct_rw_spec), or NULL */
+};
+
+struct bct_rw {
+	char *text; /* the rewritten program */
+	size_t len;
+	struct bct_rw_map *maps;
+	size_t nmaps;
+	struct bct_rw_func *funcs;
+	size_t nfuncs;
+	bool printk; /* calls bpf_trace_printk() */
+};
+
+/*
+ * Rewrites src (len bytes) named name (for #line). On an error in the program returns -EINVAL
+ * and writes a one-line message (BCC's wording where BCC has one) to err.
+ */
+int bct_rw_rewrite(const char *name, const char *src, size_t len, const struct bct_rw_spec *specs,
+		   size_t nspecs, struct bct_rw *out, char *err, size_t err_sz);
+void bct_rw_free(struct bct_rw *rw);
+
+#endif

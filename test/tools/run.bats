@@ -1,0 +1,164 @@
+#!/usr/bin/env bats
+# bats file_tags=needs:bpf
+# bcctool run: BCC-dialect programs (test/fixtures/run/*.c) with real, marked events: getpid()
+# calls of a marked syscaller counted in a hash keyed by command and in a histogram, execs of a
+# marked program as perf events and bpf_trace_printk() lines, a uprobe and a uretprobe given by
+# -a on usdtdemo's demo_work(); then the rewriter's output and its misuse errors.
+load ../helpers
+
+BATS_NO_PARALLELIZE_WITHIN_FILE=true
+N=50
+FX="$BATS_TEST_DIRNAME/../fixtures/run"
+
+setup() {
+    require_bpf
+    T=$BATS_TEST_TMPDIR
+    BG=()
+    MARK=brun$$_$BATS_TEST_NUMBER
+    MARK=${MARK:0:15}
+}
+
+teardown() {
+    bg_kill
+}
+
+# run_start ARGS...: "bcctool run ARGS" in the background; returns once its links are in
+# (a program that only fills maps prints nothing before it exits).
+run_start() {
+    TRACE_SEQ=$((${TRACE_SEQ:-0} + 1))
+    OUT=$T/trace.$TRACE_SEQ.out
+    ERR=$T/trace.$TRACE_SEQ.err
+    echo "\$ bcctool run $*"
+    "$BCCTOOL" run "$@" >"$OUT" 2>"$ERR" &
+    TRACER=$!
+    BG+=("$TRACER")
+    wait_for "$TRACER" 6000 has_bpf_links "$TRACER" || { cat "$ERR" >&2; fail "run never attached"; }
+}
+
+@test "run: TRACEPOINT_PROBE counts marked getpid() calls into a hash and a histogram (-D)" {
+    bg_workload W syscaller -n "$N" -N "$MARK" getpid
+    run_start -D TGT="$W" "$FX/count.c"
+    go_workload "$W"
+    tracer_stop
+    cat "$OUT"
+    # the hash, key and value printed with the key struct's field name, sorted by value
+    [ "$(grep -c "^{comm=$MARK} = $N\$" "$OUT")" -eq 1 ]
+    grep -qx 'calls:' "$OUT"
+    # the histogram in BCC's log2 format: all N in the 32 -> 63 slot
+    grep -qx 'dist:' "$OUT"
+    grep -Eq '^ +value +: count +distribution$' "$OUT"
+    grep -Eq "^ +32 -> 63 +: $N +\|\*{40}\|\$" "$OUT"
+    [ "$(grep -Ec '^ +[0-9]+ -> [0-9]+ +: [1-9]' "$OUT")" -eq 1 ]
+}
+
+@test "run --json: the same maps as NDJSON" {
+    bg_workload W syscaller -n "$N" -N "$MARK" getpid
+    run_start --json -D TGT="$W" "$FX/count.c"
+    go_workload "$W"
+    tracer_stop
+    jq -c . "$OUT" >/dev/null
+    [ "$(jq -c "select(.map == \"calls\" and .key.comm == \"$MARK\") | .value" "$OUT")" = "$N" ]
+    [ "$(jq -c 'select(.map == "dist") | .hist[] | select(.count > 0)' "$OUT")" = \
+        "{\"interval-start\":32,\"interval-end\":63,\"count\":$N}" ]
+}
+
+@test "run: perf events with the struct's fields as columns, bpf_trace_printk lines" {
+    cp /bin/true "$T/$MARK"
+    bg_workload W syscaller -n 5 exec "$T/$MARK"
+    run_start "$FX/exec.c"
+    go_workload "$W"
+    tracer_stop
+    head -1 "$OUT" | grep -Eq '^pid +comm +file$'
+    [ "$(grep -Ec "^[0-9]+ +$MARK +$T/$MARK\$" "$OUT")" -eq 5 ]
+    # printk reaches run's own output, in trace_pipe's format
+    [ "$(grep -Ec "^ *$MARK-[0-9]+ +\[[0-9]{3}\] \S+ +[0-9]+\.[0-9]{6}: bpf_trace_printk: exec $MARK pid [0-9]+\$" "$OUT")" -eq 5 ]
+    # each printk's pid is the event's
+    pids_ev=$(grep -E "^[0-9]+ +$MARK " "$OUT" | awk '{print $1}' | sort | tr '\n' ' ')
+    pids_pk=$(grep "bpf_trace_printk: exec $MARK " "$OUT" | awk '{print $NF}' | sort | tr '\n' ' ')
+    [ "$pids_ev" = "$pids_pk" ]
+}
+
+@test "run: implicit dereferences (RAW_TRACEPOINT_PROBE task->real_parent->tgid) read with probe reads" {
+    cp /bin/true "$T/$MARK"
+    bg_workload W syscaller -n 4 exec "$T/$MARK"
+    run_start "$FX/deref.c"
+    go_workload "$W"
+    tracer_stop
+    head -1 "$OUT" | grep -Eq '^pid +ppid +comm$'
+    # each exec of the marked program: its own PID, the syscaller as its parent
+    [ "$(grep -Ec "^[0-9]+ +$W +$MARK\$" "$OUT")" -eq 4 ]
+    [ "$(grep -E " +$W +$MARK\$" "$OUT" | awk '{print $1}' | sort -u | wc -l)" -eq 4 ]
+    grep -E " +$W +$MARK\$" "$OUT" | awk -v w="$W" '$1 == w { exit 1 }'
+    run_bct run --ebpf "$FX/deref.c"
+    [[ "$output" == *'e.ppid = BCT_PR(BCT_PR(task->real_parent)->tgid);'* ]]
+}
+
+@test "run -a: a uprobe with parameters and a uretprobe on usdtdemo, -p, --json events" {
+    bg_workload W usdtdemo 3
+    run_start --json -p "$W" -a "on_work=u:$(workload usdtdemo):demo_work" \
+        -a "r:$(workload usdtdemo):demo_work=on_ret" "$FX/uprobe.c"
+    go_workload "$W"
+    tracer_stop
+    cat "$OUT"
+    [ "$(jq -c 'select(.n != null)' "$OUT" | tr '\n' ' ')" = \
+        '{"n":0,"tag":"item0"} {"n":1,"tag":"item1"} {"n":2,"tag":"item2"} ' ]
+    # increment(): hash entries created; array index 1 counted, 99 (out of range) ignored
+    [ "$(jq -c 'select(.map == "h")' "$OUT" | tr '\n' ' ')" = \
+        '{"map":"h","key":7,"value":3} {"map":"h","key":8,"value":15} ' ]
+    [ "$(jq -c 'select(.map == "a")' "$OUT")" = '{"map":"a","key":1,"value":3}' ]
+    # demo_work returns 5, 7, 9
+    [ "$(jq -c 'select(.map == "dist") | .hist[] | select(.count > 0) | [.["interval-start"], .count]' "$OUT" | tr '\n' ' ')" = \
+        '[4,2] [8,1] ' ]
+}
+
+@test "run --ebpf, -e and -: the rewritten program" {
+    run_bct run --ebpf "$FX/count.c"
+    [[ "$output" == *'SEC("tracepoint/syscalls/sys_enter_getpid") int tracepoint__syscalls__sys_enter_getpid(struct tracepoint__syscalls__sys_enter_getpid *args)'* ]]
+    [[ "$output" == *'bct_m_lookup_or_try_init(calls, &key, &zero)'* ]]
+    [[ "$output" == *'struct tracepoint__syscalls__sys_enter_getpid {'* ]]
+    [[ "$output" == *'/* include <linux/sched.h>: from BTF */'* ]]
+    run_bct run --ebpf -e 'BPF_HASH(m); int kprobe__vfs_read(struct pt_regs *ctx, struct file *f) { u64 k = 1; m.update(&k, &k); return 0; }'
+    [[ "$output" == *'SEC("kprobe/vfs_read") int kprobe__vfs_read(struct pt_regs *ctx) { struct file * f = (struct file *)PT_REGS_PARM1(ctx);'* ]]
+    [[ "$output" == *'bct_m_update(m, &k, &k)'* ]]
+    run bash -c "echo 'BPF_ARRAY(a); int f(void *ctx) { return 0; }' | '$BCCTOOL' run --ebpf -"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *'SEC("kprobe") int f(void *ctx)'* ]]
+}
+
+@test "run --load-only: every function through the verifier; kprobes named when missing" {
+    run_bct run --load-only "$FX/uprobe.c"
+    [ -z "$output" ]
+    run_bct run --load-only -e 'int kprobe__vfs_read(struct pt_regs *ctx, struct file *f) { return 0; }'
+    if [ ! -d /sys/bus/event_source/devices/kprobe ] &&
+        [ ! -e "$(tracefs_dir)/kprobe_events" ]; then
+        # this kernel has no kprobes: one line per function, exit 1, nothing attached
+        BCT_RUN_FLAGS=--separate-stderr run_bct 1 run -d 1 -e 'int kprobe__vfs_read(struct pt_regs *ctx) { return 0; } int kretprobe__vfs_write(struct pt_regs *ctx) { return 0; }'
+        [ "${stderr_lines[0]}" = "run: cannot attach kprobe vfs_read: kprobes are not supported by this kernel" ]
+        [ "${stderr_lines[1]}" = "run: cannot attach kretprobe vfs_write: kprobes are not supported by this kernel" ]
+    fi
+}
+
+@test "run: misuse gives BCC's errors" {
+    BCT_RUN_FLAGS=--separate-stderr
+    run_bct 1 run --load-only -e 'BPF_HASH(h); int f(struct pt_regs *ctx) { u64 k = 0; h.frob(&k); return 0; }'
+    [[ "$stderr" == *"invalid bpf_table operation frob"* ]]
+    run_bct 1 run --load-only -e 'int f(struct pt_regs *ctx, int a, int b, int c, int d, int e, int g, int h) { return 0; }'
+    [[ "$stderr" == *"too many arguments, bcc only supports in-register parameters"* ]]
+    run_bct 1 run --load-only -e 'int f(struct pt_regs *ctx, int) { return 0; }'
+    [[ "$stderr" == *"arguments to BPF program definition must be named"* ]]
+    run_bct 1 run --load-only -e 'BPF_TABLE("bogus", int, u64, x, 8);'
+    [[ "$stderr" == *"unsupported map type: maps/bogus"* ]]
+    run_bct 1 run --load-only -e 'BPF_TABLE("histogram", int, u32, x, 8);'
+    [[ "$stderr" == *"histogram leaf type must be u64"* ]]
+    run_bct 1 run --load-only -e 'BPF_HASH(h); int f(struct pt_regs *ctx) { return h.get_stackid(ctx, 0); }'
+    [[ "$stderr" == *"get_stackid only available on stacktrace maps"* ]]
+    run_bct 1 run --load-only -e 'int f(struct pt_regs *ctx) { if (); }'
+    [[ "$stderr" == *"error:"* ]]
+    run_bct 2 run -DBPF_LICENSE=GPL -e 'x'
+    [[ "$stderr" == *"BPF_LICENSE cannot be specified through cflags"* ]]
+    run_bct 2 run
+    run_bct 2 run -e 'x' file.c
+    run_bct 2 run -a nospec -e 'x'
+    run_bct 1 run "$T/missing.c"
+    [[ "$stderr" == *"cannot read"* ]]
+}
