@@ -14,6 +14,7 @@
 #include "tracefs.h"
 #include "tracegen.h"
 #include "tracespec.h"
+#include "usdt_args.h"
 
 __attribute__((format(printf, 3, 4))) static int fail(char *err, size_t sz, const char *fmt, ...)
 {
@@ -273,23 +274,6 @@ static void tp_struct(FILE *f, const struct bct_tgen_target *t, const char *name
 	fprintf(f, "} __attribute__((packed));\n\n");
 }
 
-#if defined(__aarch64__)
-static void reg_expr(char *buf, size_t sz, const char *reg)
-{
-	if (reg[0] == 'x' || reg[0] == 'w')
-		snprintf(buf, sz, "ctx->regs[%d]", atoi(reg + 1));
-	else if (!strcmp(reg, "sp"))
-		snprintf(buf, sz, "ctx->sp");
-	else
-		snprintf(buf, sz, "ctx->%s", reg);
-}
-#else
-static void reg_expr(char *buf, size_t sz, const char *reg)
-{
-	snprintf(buf, sz, "ctx->%s", reg);
-}
-#endif
-
 static const char *c_type(int size, bool is_signed)
 {
 	switch (size) {
@@ -304,10 +288,13 @@ static const char *c_type(int size, bool is_signed)
 	}
 }
 
-/* Readers of one USDT location's arguments: gen_NAME_argN(ctx). */
+/*
+ * Readers of one USDT location's arguments: gen_NAME_argN(ctx), each the expression
+ * lib/usdt_args.h makes of the operand (registers, constants, memory with base+index*scale).
+ */
 static void usdt_readers(FILE *f, const struct bct_usdt_probe *l, const char *name)
 {
-	char base[64], index[64];
+	char text[64], expr[512];
 	int i;
 
 	for (i = 0; i < l->nargs; i++) {
@@ -315,40 +302,13 @@ static void usdt_readers(FILE *f, const struct bct_usdt_probe *l, const char *na
 		const char *ty = c_type(a->size, a->is_signed);
 
 		fprintf(f, "/* %s argument %d: %s */\n", l->name, i + 1,
-			bct_usdt_arg_str(a, base, sizeof(base)));
+			bct_usdt_arg_str(a, text, sizeof(text)));
 		fprintf(f, "static __always_inline %s %s_arg%d(struct pt_regs *ctx)\n{\n", ty, name,
 			i + 1);
-		switch (a->kind) {
-		case BCT_USDT_CONST:
-			fprintf(f, "\treturn (%s)%lldLL;\n", ty, a->value);
-			break;
-		case BCT_USDT_REG:
-			reg_expr(base, sizeof(base), a->base);
-			fprintf(f, "\treturn (%s)%s;\n", ty, base);
-			break;
-		case BCT_USDT_MEM:
-			fprintf(f, "\t%s v = 0;\n", ty);
-			if (a->ident[0]) {
-				/* symbol-relative operands need the symbol's run-time address */
-				fprintf(f, "\treturn v; /* %s: not supported */\n", a->ident);
-				break;
-			}
-			reg_expr(base, sizeof(base), a->base);
-			if (a->index[0]) {
-				reg_expr(index, sizeof(index), a->index);
-				fprintf(f,
-					"\tbpf_probe_read_user(&v, sizeof(v), (void *)(%s + %lldLL + "
-					"%s * %d));\n",
-					base, a->value, index, a->scale);
-			} else {
-				fprintf(f,
-					"\tbpf_probe_read_user(&v, sizeof(v), (void *)(%s + "
-					"%lldLL));\n",
-					base, a->value);
-			}
-			fprintf(f, "\treturn v;\n");
-			break;
-		}
+		if (bct_usdt_arg_expr(a, expr, sizeof(expr)))
+			fprintf(f, "\treturn 0; /* an operand naming a symbol: not supported */\n");
+		else
+			fprintf(f, "\treturn (%s)%s;\n", ty, expr);
 		fprintf(f, "}\n\n");
 	}
 }
