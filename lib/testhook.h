@@ -6,6 +6,7 @@
  *   compile  the compiler child, before it compiles (a cache miss; its parent waits for it)
  *   load     after the BPF object is loaded (programs and maps exist), before any attach
  *   attach   after the first link is attached (bct_prog__add_link(): engine or tool)
+ *   traced   every program of a tool's session attached (bct_session__start()): tracing
  * Each stage stops once per process. Without the variable, nothing happens.
  */
 #ifndef BCT_TESTHOOK_H

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "prog.h"
 #include "signals.h"
+#include "testhook.h"
 #include "tool.h"
 
 /* --- options ------------------------------------------------------------------------------ */
@@ -301,7 +302,10 @@ int bct_session__start(struct bct_session *s)
 		err = s->after_load(s->prog, s->ctx);
 	if (!err && bct_exiting)
 		err = -EINTR; /* a stop during compile or load: never attach */
-	return err ?: bct_prog__attach(s->prog);
+	err = err ?: bct_prog__attach(s->prog);
+	if (!err)
+		bct_test_pause("traced");
+	return err;
 }
 
 int bct_session__go(struct bct_session *s)
