@@ -1,8 +1,10 @@
 #!/usr/bin/env bats
-# bats file_tags=needs:bpf
+# bats file_tags=needs:bpf,serial
 # cachestat with real page cache traffic: a file of P pages read after the caches are dropped
 # (every page a miss), read again (every page a hit), and N pages written to a new file (N
-# pages dirtied). Other tests use the page cache at the same time, so only lower bounds.
+# pages dirtied). cachestat counts the whole machine: mostly lower bounds, and the one upper
+# bound (a warm read adds fewer misses than its pages) holds only with no other test's I/O
+# beside it, so the file runs alone (serial).
 load ../helpers
 
 BATS_NO_PARALLELIZE_WITHIN_FILE=true

@@ -76,8 +76,11 @@ hist_total() {
     grep -qE '^[0-2][0-9]:[0-5][0-9]:[0-5][0-9]$' "$OUT"
     grep -qx 'Function = syscalls:sys_enter_clock_nanosleep' "$OUT"
     grep -qx "     msecs               : count     distribution" "$OUT"
-    grep -qE '^ +16 -> 31 +: 4 ' "$OUT"
-    grep -qE '^avg = 2[0-9] msecs, total: [0-9]+ msecs, count: 4$' "$OUT"
+    # four naps of 20 ms: none shorter, and a loaded machine may wake one late
+    [ "$(hist_total "$OUT")" -eq 4 ]
+    [ "$(awk '$2 == "->" && $1 == "16" { print $5 }' "$OUT")" -ge 3 ]
+    ! awk '$2 == "->" && $1 + 0 < 16 && $5 > 0' "$OUT" | grep -q .
+    grep -qE '^avg = [2-9][0-9] msecs, total: [0-9]+ msecs, count: 4$' "$OUT"
     [ "$(tail -n 1 "$OUT")" = 'Detaching...' ]
 }
 
