@@ -34,6 +34,7 @@ BCT_CMD("cpufreq", cpufreq, "Sampling CPU freq system-wide & by process", BCT_NE
 BCT_CMD("cpuunclaimed", cpuunclaimed, "Sample CPU run queues and calculate unclaimed idle CPU", BCT_NEEDS_BPF)
 BCT_CMD("criticalstat", criticalstat, "Trace long critical sections", BCT_NEEDS_BPF)
 BCT_CMD("dbslower", dbslower, "Trace MySQL/PostgreSQL queries slower than a threshold", BCT_NEEDS_BPF)
+BCT_CMD("dbstat", dbstat, "Display a histogram of MySQL/PostgreSQL query latencies", BCT_NEEDS_BPF)
 BCT_CMD("deadlock", deadlock, "Detect potential deadlocks (lock order inversions) in a running process", BCT_NEEDS_BPF)
 BCT_CMD("dirtop", dirtop, "File reads and writes by directory", BCT_NEEDS_BPF)
 BCT_CMD("drsnoop", drsnoop, "Trace direct reclaim", BCT_NEEDS_BPF)
