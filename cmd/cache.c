@@ -281,7 +281,9 @@ static int do_warm(void)
 	for (i = 0; i < n; i++) {
 		int r;
 
-		if (!cmds[i].needs || !cmds[i].needs->src_name || (cmds[i].flags & BCT_HIDDEN))
+		/* an alias's program is its tool's, with a language set: warmed through the tool */
+		if (!cmds[i].needs || !cmds[i].needs->src_name ||
+		    (cmds[i].flags & (BCT_HIDDEN | BCT_ALIAS)))
 			continue;
 		r = warm_tool(&cmds[i]);
 		if (r == BCT_WARM_COMPILED)

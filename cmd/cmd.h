@@ -8,6 +8,7 @@
 enum {
 	BCT_NEEDS_BPF = 1 << 0, /* loads BPF: needs root or CAP_BPF+CAP_PERFMON */
 	BCT_HIDDEN = 1 << 1, /* internal: not in --list, no man page required */
+	BCT_ALIAS = 1 << 2, /* a tool's other name, with a language set (pythoncalls...) */
 };
 
 struct bct_hook;
