@@ -171,7 +171,6 @@ static const struct bct_hook hooks[] = {
 const struct bct_needs needs_run = {
 	.src_name = "run.bpf.c",
 	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
-	.default_args = "-eTRACEPOINT_PROBE(sched,sched_process_exit){return(0);}",
 };
 
 /* ---- -a specs ----------------------------------------------------------------------------- */
