@@ -404,6 +404,7 @@ static void print_json(const struct row *rw)
 	bct_json_begin(&j, stdout);
 	bct_json_str(&j, "tool", rw->tool->name);
 	bct_json_str(&j, "variant", rw->variant);
+	bct_json_bool(&j, "alias", rw->tool->flags & BCT_ALIAS);
 	if (rw->status == S_UNKNOWN)
 		bct_json_null(&j, "available");
 	else

@@ -28,6 +28,13 @@ tool_args() {
         netqtop) echo "-n lo" ;;
         deadlock) echo $$ ;; # a live process with libc: this shell
         funccount) echo "t:sched:sched_process_exit" ;;
+        # a language runtime's or a database's USDT probes, in the workloads setup() starts
+        ucalls | uflow | ugc) echo "-l python $LANG_PID" ;;
+        uobjnew) echo "-l c $LANG_PID" ;;
+        uthreads) echo "-l none $LANG_PID" ;;
+        ustat) echo "-l python" ;;
+        dbslower | dbstat) echo "mysql -p $DB_PID" ;;
+        mysqld_qslower) echo "$DB_PID" ;;
     esac
 }
 
@@ -41,7 +48,8 @@ setup_file() {
         printf '%s\n' $BCT_STALE_TOOLS >"$BATS_FILE_TMPDIR/tools"
     else
         "$BCCTOOL" check --json |
-            jq -r 'select(.variant == "" and .available == true and .bpf == true) | .tool' \
+            jq -r 'select(.variant == "" and .available == true and .bpf == true and
+                .alias == false) | .tool' \
                 >"$BATS_FILE_TMPDIR/tools"
     fi
     # the kernel headers: a compile-stage case copies them and misses only its object
@@ -53,6 +61,16 @@ setup() {
     require_bpf
     BG=()
     TRACEFS=$(tracefs_dir)
+    # targets for the tools that trace one process's USDT probes (they wait, firing nothing);
+    # ustat finds its processes by command name: the runtime workload runs as "python3"
+    local lp=$BATS_FILE_TMPDIR/python3
+    [ -x "$lp" ] || cp "$(workload langprobes)" "$lp"
+    "$lp" -w 1 0 >"$BATS_TEST_TMPDIR/lp.out" &
+    LANG_PID=$!
+    BG+=("$LANG_PID")
+    wait_for "$LANG_PID" 1000 grep -qx ready "$BATS_TEST_TMPDIR/lp.out" || fail "langprobes never got ready"
+    bg_workload DB_PID dbprobes 1 1
+    export LANG_PID DB_PID
 }
 
 teardown() {
@@ -202,13 +220,22 @@ one_case() {
 # the kernel); fails with the log of every case that failed.
 run_cases() {
     local d=$BATS_TEST_TMPDIR n=0 c failed=0 p
+    local -a running=()
     for c in "$@"; do
         n=$((n + 1))
         # shellcheck disable=SC2086
         (set -e; one_case "$n" $c; echo ok >"$d/ok.$n") >"$d/log.$n" 2>&1 &
-        while [ "$(jobs -rp | wc -l)" -ge "${STALE_JOBS:-10}" ]; do wait -n || true; done
+        running+=("$!")
+        # the cases only (setup's workloads run on): at most STALE_JOBS at a time
+        while [ "${#running[@]}" -ge "${STALE_JOBS:-10}" ]; do
+            wait -n "${running[@]}" || true
+            for p in "${!running[@]}"; do
+                kill -0 "${running[p]}" 2>/dev/null || unset 'running[p]'
+            done
+            running=("${running[@]}")
+        done
     done
-    wait || true
+    [ "${#running[@]}" -eq 0 ] || wait "${running[@]}" || true
     for ((c = 1; c <= n; c++)); do
         [ -f "$d/ok.$c" ] || {
             failed=1
