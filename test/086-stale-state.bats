@@ -141,6 +141,13 @@ one_case() {
         tracing) wait_for "$pid" 3000 has_bpf_links "$pid" ;;
     esac || {
         exec {fd}<&-
+        # a tool that runs on without reaching the stage (waiting for its targets) is ended
+        for ((i = 0; i < 300; i++)); do
+            [ -n "$(state "$pid")" ] && [ "$(state "$pid")" != Z ] || break
+            [ "$i" -ne 100 ] || kill -INT "$pid" 2>/dev/null
+            sleep 0.01
+        done
+        kill -KILL "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
         if grep -q 'nothing to trace\|cannot run here\|not in this kernel' "$err"; then
             echo "$tool: skipped: $(head -1 "$err")"

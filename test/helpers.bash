@@ -75,17 +75,19 @@ workload() {
     echo "$w"
 }
 
-# wait_for PID TRIES CMD...: runs CMD every 10 ms until it succeeds, TRIES times at most, while
+# wait_for PID TICKS CMD...: runs CMD every 10 ms until it succeeds, for TICKS x 10 ms at most, while
 # PID lives (use - for none). Returns 1 when PID exits first or time runs out.
 wait_for() {
-    local pid=$1 tries=$2 i
+    local pid=$1 end
+    end=$((${EPOCHREALTIME//[.,]/} + $2 * 10000))
     shift 2
-    for ((i = 0; i < tries; i++)); do
+    while :; do
         "$@" 2>/dev/null && return 0
         [ "$pid" = - ] || kill -0 "$pid" 2>/dev/null || return 1
+        # wall time, not tries: a slow CMD on a loaded machine does not stretch the limit
+        [ "${EPOCHREALTIME//[.,]/}" -lt "$end" ] || return 1
         sleep 0.01
     done
-    return 1
 }
 
 # bg_workload VAR NAME ARGS...: starts workload NAME with -w in the background, its PID in VAR
@@ -210,11 +212,7 @@ net_ns_del() {
 # bpf_links PID: how many BPF links PID holds (a tracer without a header, --json, is attached
 # once it holds them).
 bpf_links() {
-    local fd n=0
-    for fd in /proc/"$1"/fd/*; do
-        [ "$(readlink "$fd" 2>/dev/null)" = anon_inode:bpf_link ] && n=$((n + 1))
-    done
-    echo "$n"
+    find /proc/"$1"/fd -lname anon_inode:bpf_link 2>/dev/null | wc -l
 }
 
 # has_bpf_links PID [N]: PID holds N BPF links (default: any), and no more came in the last
