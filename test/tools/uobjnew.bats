@@ -108,3 +108,25 @@ JAVA
     run_bct 2 uobjnew -l c -C x "$p"
     run_bct 2 uobjnew -l c "$p" 1 2
 }
+
+# BCC's language names run this tool with their language: on a process without the runtime's
+# probes each refuses in one line naming its language's probe (the traced runs above use some).
+@test "BCC's language names: javaobjnew rubyobjnew tclobjnew" {
+    local name lang probe sp
+    sleep 30 &
+    sp=$!
+    BG+=("$sp")
+    while read -r name lang probe; do
+        run_bct 1 "$name" "$sp"
+        [ "${#lines[@]}" -eq 1 ] || fail "$name: $output"
+        [[ "$output" == *"process $sp (/usr/bin/sleep) has no USDT probe $probe: its $lang runtime was built without USDT probes"* ]] ||
+            fail "$name: $output"
+        run_bct 0 "$name" --help
+        [[ "$output" == *"Usage: $name"* ]]
+        run_bct 2 "$name" --no-such-option "$sp"
+    done <<EOF
+        javaobjnew java object__alloc
+        rubyobjnew ruby object__create
+        tclobjnew tcl obj__create
+EOF
+}
