@@ -285,3 +285,22 @@ ns_workload() {
     printf -v "$var" %s "$pid"
     wait_for "$pid" 1000 grep -qx ready "$out" || fail "$name $* never got ready"
 }
+
+# lang_names_refuse: for each "NAME LANGUAGE PROBE" line on stdin (BCC's language names of a
+# tool: pythoncalls...), NAME on a process without the runtime's probes refuses in one line that
+# names its language's probe; --help names it; a bad option exits 2.
+lang_names_refuse() {
+    local name lang probe sp
+    sleep 30 &
+    sp=$!
+    BG+=("$sp")
+    while read -r name lang probe; do
+        run_bct 1 "$name" "$sp"
+        [ "${#lines[@]}" -eq 1 ] || fail "$name: $output"
+        [[ "$output" == *"process $sp (/usr/bin/sleep) has no USDT probe $probe: its $lang runtime was built without USDT probes"* ]] ||
+            fail "$name: $output"
+        run_bct 0 "$name" --help
+        [[ "$output" == *"Usage: $name"* ]] || fail "$name --help: $output"
+        run_bct 2 "$name" --no-such-option "$sp"
+    done
+}
