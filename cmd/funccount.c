@@ -77,17 +77,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		else
 			env.cpu = v;
 		break;
-	case ARGP_KEY_ARG:
-		if (env.pattern)
-			argp_error(state, "unrecognized arguments: %s", arg);
-		env.pattern = arg;
-		break;
-	case ARGP_KEY_END:
-		if (!env.pattern && !env.kit.common.ebpf)
-			argp_error(state, "the following arguments are required: pattern");
-		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return bct_arg_one(state, key, arg, "pattern", env.kit.common.ebpf, &env.pattern);
 	}
 	return 0;
 }
@@ -102,25 +93,8 @@ static const struct bct_tool_args args = {
 
 /* --- attach methods: every program in bpf-src/funccount.bpf.c ---------------------------- */
 
-static const struct bct_method tp_methods[] = {
-	{ .name = "tracepoint", .progs = BCT_PROGS(BCT_PROG("fc_tracepoint", "tracepoint")) },
-	{ NULL },
-};
-
-static const struct bct_method uprobe_methods[] = {
-	{ .name = "uprobe", .progs = BCT_PROGS(BCT_PROG("fc_uprobe", "uprobe")) },
-	{ NULL },
-};
-
-static const struct bct_hook tp_hooks[] = {
-	{ "tracepoints (t:CAT:EV)", tp_methods, false },
-	{ NULL, NULL, false },
-};
-
-static const struct bct_hook uprobe_hooks[] = {
-	{ "user functions and USDT probes (LIB:FUNC, u:LIB:PROBE)", uprobe_methods, false },
-	{ NULL, NULL, false },
-};
+BCT_PROBESPEC_HOOKS("fc_tracepoint", "fc_uprobe",
+		    "user functions and USDT probes (LIB:FUNC, u:LIB:PROBE)");
 
 const struct bct_needs needs_funccount = {
 	.src_name = "funccount.bpf.c",

@@ -59,17 +59,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		bct_arg_u64(state, "interval", arg, 1, UINT32_MAX, &v);
 		env.kit.interval = v;
 		break;
-	case ARGP_KEY_ARG:
-		if (env.pattern)
-			argp_error(state, "unrecognized arguments: %s", arg);
-		env.pattern = arg;
-		break;
-	case ARGP_KEY_END:
-		if (!env.pattern && !env.kit.common.ebpf)
-			argp_error(state, "the following arguments are required: pattern");
-		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return bct_arg_one(state, key, arg, "pattern", env.kit.common.ebpf, &env.pattern);
 	}
 	return 0;
 }
@@ -82,25 +73,7 @@ static const struct bct_tool_args args = {
 	.shared = { .pid = 'p', .duration = 'd', .timestamp = 'T' },
 };
 
-static const struct bct_method tp_methods[] = {
-	{ .name = "tracepoint", .progs = BCT_PROGS(BCT_PROG("fi_tracepoint", "tracepoint")) },
-	{ NULL },
-};
-
-static const struct bct_method uprobe_methods[] = {
-	{ .name = "uprobe", .progs = BCT_PROGS(BCT_PROG("fi_uprobe", "uprobe")) },
-	{ NULL },
-};
-
-static const struct bct_hook tp_hooks[] = {
-	{ "tracepoints (t:CAT:EV)", tp_methods, false },
-	{ NULL, NULL, false },
-};
-
-static const struct bct_hook uprobe_hooks[] = {
-	{ "user functions (LIB:FUNC)", uprobe_methods, false },
-	{ NULL, NULL, false },
-};
+BCT_PROBESPEC_HOOKS("fi_tracepoint", "fi_uprobe", "user functions (LIB:FUNC)");
 
 const struct bct_needs needs_funcinterval = {
 	.src_name = "funcinterval.bpf.c",

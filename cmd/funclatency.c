@@ -71,17 +71,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		bct_arg_u64(state, "level", arg, 0, MAX_LEVEL, &v);
 		env.level = v;
 		break;
-	case ARGP_KEY_ARG:
-		if (env.pattern)
-			argp_error(state, "unrecognized arguments: %s", arg);
-		env.pattern = arg;
-		break;
-	case ARGP_KEY_END:
-		if (!env.pattern && !env.kit.common.ebpf)
-			argp_error(state, "the following arguments are required: pattern");
-		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return bct_arg_one(state, key, arg, "pattern", env.kit.common.ebpf, &env.pattern);
 	}
 	return 0;
 }

@@ -86,17 +86,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		bct_arg_u64(state, "CPU", arg, 0, 65535, &v);
 		env.cpu = (long)v;
 		break;
-	case ARGP_KEY_ARG:
-		if (env.pattern)
-			argp_error(state, "unrecognized arguments: %s", arg);
-		env.pattern = arg;
-		break;
-	case ARGP_KEY_END:
-		if (!env.pattern && !env.kit.common.ebpf)
-			argp_error(state, "the following arguments are required: pattern");
-		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return bct_arg_one(state, key, arg, "pattern", env.kit.common.ebpf, &env.pattern);
 	}
 	return 0;
 }
@@ -109,25 +100,8 @@ static const struct bct_tool_args args = {
 	.shared = { .pid = 'p', .duration = 'D', .timestamp = 'T' },
 };
 
-static const struct bct_method tp_methods[] = {
-	{ .name = "tracepoint", .progs = BCT_PROGS(BCT_PROG("sc_tracepoint", "tracepoint")) },
-	{ NULL },
-};
-
-static const struct bct_method uprobe_methods[] = {
-	{ .name = "uprobe", .progs = BCT_PROGS(BCT_PROG("sc_uprobe", "uprobe")) },
-	{ NULL },
-};
-
-static const struct bct_hook tp_hooks[] = {
-	{ "tracepoints (t:CAT:EV)", tp_methods, false },
-	{ NULL, NULL, false },
-};
-
-static const struct bct_hook uprobe_hooks[] = {
-	{ "user functions and USDT probes (LIB:FUNC, u:LIB:PROBE)", uprobe_methods, false },
-	{ NULL, NULL, false },
-};
+BCT_PROBESPEC_HOOKS("sc_tracepoint", "sc_uprobe",
+		    "user functions and USDT probes (LIB:FUNC, u:LIB:PROBE)");
 
 const struct bct_needs needs_stackcount = {
 	.src_name = "stackcount.bpf.c",

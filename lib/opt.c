@@ -185,6 +185,23 @@ int bct_arg_u64(struct argp_state *state, const char *what, const char *arg, uin
 	return 0;
 }
 
+int bct_arg_one(struct argp_state *state, int key, char *arg, const char *name, bool optional,
+		const char **dst)
+{
+	if (key == ARGP_KEY_ARG) {
+		if (*dst)
+			argp_error(state, "unrecognized arguments: %s", arg);
+		*dst = arg;
+		return 0;
+	}
+	if (key == ARGP_KEY_END) {
+		if (!*dst && !optional)
+			argp_error(state, "the following arguments are required: %s", name);
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
 int bct_arg_pid(struct argp_state *state, const char *arg, pid_t *out)
 {
 	uint64_t v;

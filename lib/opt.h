@@ -47,6 +47,13 @@ int bct_arg_duration_ms(struct argp_state *state, const char *arg, uint64_t *out
 /* BCC's [interval [count]] positionals: interval > 0 seconds, count > 0. */
 int bct_arg_interval_count(struct argp_state *state, const char *arg, uint64_t *interval,
 			   uint64_t *count);
+/*
+ * A tool's one positional argument NAME ("pattern"), for ARGP_KEY_ARG and ARGP_KEY_END: stores
+ * it in *dst and refuses a second; at the end requires it unless optional (--ebpf). Returns 0
+ * for those keys, ARGP_ERR_UNKNOWN for any other.
+ */
+int bct_arg_one(struct argp_state *state, int key, char *arg, const char *name, bool optional,
+		const char **dst);
 /* "0x1f", "31", or names "ir,bpf,preprocessor,source,verifier,btf,all". */
 int bct_parse_debug_mask(const char *arg, unsigned int *out);
 

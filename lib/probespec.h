@@ -135,4 +135,27 @@ int bct_target_attach(struct bct_prog *p, struct bpf_program *prog, const struct
 /* Calls fn for every tracepoint "CAT:EV" of tracefs, sorted; stops at fn's first nonzero. */
 int bct_for_each_tracepoint(int (*fn)(const char *name, void *ctx), void *ctx);
 
+/*
+ * The hooks of a tool that runs one program per kind of probe spec (funccount, stackcount,
+ * funcinterval): TP_PROG on tracepoints, UP_PROG on uprobes, UP_WHAT naming what the uprobe hook
+ * covers in `bcctool check`. Defines static tp_hooks[] and uprobe_hooks[] (needs lib/prog.h).
+ */
+#define BCT_PROBESPEC_HOOKS(tp_prog, up_prog, up_what)                                         \
+	static const struct bct_method tp_methods[] = {                                        \
+		{ .name = "tracepoint", .progs = BCT_PROGS(BCT_PROG(tp_prog, "tracepoint")) }, \
+		{ NULL },                                                                      \
+	};                                                                                     \
+	static const struct bct_method uprobe_methods[] = {                                    \
+		{ .name = "uprobe", .progs = BCT_PROGS(BCT_PROG(up_prog, "uprobe")) },         \
+		{ NULL },                                                                      \
+	};                                                                                     \
+	static const struct bct_hook tp_hooks[] = {                                            \
+		{ "tracepoints (t:CAT:EV)", tp_methods, false },                               \
+		{ NULL, NULL, false },                                                         \
+	};                                                                                     \
+	static const struct bct_hook uprobe_hooks[] = {                                        \
+		{ up_what, uprobe_methods, false },                                            \
+		{ NULL, NULL, false },                                                         \
+	}
+
 #endif

@@ -36,7 +36,7 @@ hist_total() {
     [ "$(sed -n 2p "$OUT")" = '' ]
     [ "$(sed -n 3p "$OUT")" = '     msecs               : count     distribution' ]
     [ "$(hist_total "$OUT")" -eq 4 ]
-    grep -qE '^ +16 -> 31 +: 4 ' "$OUT"
+    [ "$(awk '$2 == "->" && $1 >= 16 { n += $5 } END { print n + 0 }' "$OUT")" -eq 4 ]
     [ "$(tail -n 1 "$OUT")" = 'Detaching...' ]
 }
 
@@ -51,8 +51,9 @@ hist_total() {
     grep -qE '^[0-2][0-9]:[0-5][0-9]:[0-5][0-9]$' "$OUT"
     grep -qx '     usecs               : count     distribution' "$OUT"
     # 4 sleeps of 10 ms, then the linger's sleep of 0 ms: 5 system calls, 4 intervals
+    # (none shorter than 10 ms; a loaded machine may wake one late, into a later slot)
     [ "$(hist_total "$OUT")" -eq 4 ]
-    grep -qE '^ +8192 -> 16383 +: 4 ' "$OUT"
+    [ "$(awk '$2 == "->" && $1 >= 8192 { n += $5 } END { print n + 0 }' "$OUT")" -eq 4 ]
     [ "$(tail -n 1 "$OUT")" = 'Detaching...' ]
 }
 

@@ -60,9 +60,11 @@ hist_total() {
     cat "$OUT"
     ! grep -q '^Function' "$OUT"
     grep -qx "     usecs               : count     distribution" "$OUT"
-    grep -qE '^ +16384 -> 32767 +: 3 ' "$OUT"
+    # three 20 ms naps (the other process's two are not counted), none shorter; a loaded
+    # machine may wake one late, into the next slot
     [ "$(hist_total "$OUT")" -eq 3 ]
-    grep -qE '^avg = 2[0-9]{4} usecs, total: [0-9]+ usecs, count: 3$' "$OUT"
+    [ "$(awk '$2 == "->" && $1 >= 16384 { n += $5 } END { print n + 0 }' "$OUT")" -eq 3 ]
+    grep -qE '^avg = [2-6][0-9]{4} usecs, total: [0-9]+ usecs, count: 3$' "$OUT"
 }
 
 @test "t: entry/exit tracepoint pair, -m -F -T -d" {
