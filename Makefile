@@ -51,7 +51,7 @@ NCURSES_LIBS := $(or $(shell $(PKG_CONFIG) --libs ncurses 2>/dev/null),-lncurses
 SERVE_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd yaml-0.1 libcap 2>/dev/null)
 SERVE_LIBS := $(or $(shell $(PKG_CONFIG) --libs libmicrohttpd yaml-0.1 libcap libcrypt 2>/dev/null),\
 	-lmicrohttpd -lyaml -lcap -lcrypt)
-LDLIBS := $(LIBBPF_LIBS) -ldw -ldl $(NCURSES_LIBS)
+LDLIBS := $(LIBBPF_LIBS) -ldl $(NCURSES_LIBS)
 # Commands whose libraries no other tool needs are shared objects bcctool-NAME.so, dlopen()ed
 # when they run (lib/plugin.h): every other run maps fewer libraries (RSS). cmd/NAME.o is
 # built position-independent and linked alone with PLUGIN_LIBS_NAME; bcctool gets a stub
