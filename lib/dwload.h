@@ -9,12 +9,21 @@
 
 #include <elfutils/libdwfl.h>
 
-#define BCT_DW_FUNCS(X)                                                                         \
-	X(dwfl_addrmodule)                                                                      \
-	X(dwfl_begin) X(dwfl_end) X(dwfl_errmsg) X(dwfl_getmodules) X(dwfl_linux_proc_find_elf) \
-		X(dwfl_linux_proc_report) X(dwfl_module_addrinfo) X(dwfl_module_getsym_info)    \
-			X(dwfl_module_getsymtab) X(dwfl_module_info) X(dwfl_report_begin)       \
-				X(dwfl_report_end) X(dwfl_standard_find_debuginfo)
+#define BCT_DW_FUNCS(X)             \
+	X(dwfl_addrmodule)          \
+	X(dwfl_begin)               \
+	X(dwfl_end)                 \
+	X(dwfl_errmsg)              \
+	X(dwfl_getmodules)          \
+	X(dwfl_linux_proc_find_elf) \
+	X(dwfl_linux_proc_report)   \
+	X(dwfl_module_addrinfo)     \
+	X(dwfl_module_getsym_info)  \
+	X(dwfl_module_getsymtab)    \
+	X(dwfl_module_info)         \
+	X(dwfl_report_begin)        \
+	X(dwfl_report_end)          \
+	X(dwfl_standard_find_debuginfo)
 
 struct bct_dw_api {
 #define BCT_DW_FIELD(f) __typeof__(&f) f;
