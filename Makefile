@@ -349,6 +349,7 @@ check-fuzz: $(FUZZ_BINS)
 install: all
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/bcctool
 	$(if $(CC_PLUGIN_SRCS),install -D -m 0755 $(CC_PLUGIN) $(DESTDIR)$(PREFIX)/lib/bcctool/bcctool-cc.so)
+	install -d $(DESTDIR)$(PREFIX)/lib/bcctool
 	install -m 0755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/bcctool/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0644 man/man8/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
