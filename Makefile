@@ -51,7 +51,14 @@ NCURSES_LIBS := $(or $(shell $(PKG_CONFIG) --libs ncurses 2>/dev/null),-lncurses
 SERVE_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd yaml-0.1 libcap 2>/dev/null)
 SERVE_LIBS := $(or $(shell $(PKG_CONFIG) --libs libmicrohttpd yaml-0.1 libcap libcrypt 2>/dev/null),\
 	-lmicrohttpd -lyaml -lcap -lcrypt)
-LDLIBS := $(LIBBPF_LIBS) -ldw -ldl $(NCURSES_LIBS) $(SERVE_LIBS)
+LDLIBS := $(LIBBPF_LIBS) -ldl $(NCURSES_LIBS)
+# Commands whose libraries no other tool needs are shared objects bcctool-NAME.so, dlopen()ed
+# when they run (lib/plugin.h): every other run maps fewer libraries (RSS). cmd/NAME.o is
+# built position-independent and linked alone with PLUGIN_LIBS_NAME; bcctool gets a stub
+# cmd_NAME and exports to the objects the symbols of its own they use.
+PLUGIN_CMDS := serve
+PLUGIN_LIBS_serve = $(SERVE_LIBS)
+PLUGINS := $(PLUGIN_CMDS:%=$(O)/bcctool-%.so)
 
 # The compiler plugin: the only C++ and the only thing linking LLVM/Clang. bcctool dlopens it
 # in a short-lived child, so runs that hit the compile cache never map LLVM.
@@ -81,7 +88,8 @@ endif
 LIB_SRCS := $(sort $(wildcard lib/*.c))
 CMD_SRCS := $(sort $(wildcard cmd/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
-CMD_OBJS := $(CMD_SRCS:%.c=$(O)/%.o)
+CMD_OBJS := $(filter-out $(PLUGIN_CMDS:%=$(O)/cmd/%.o),$(CMD_SRCS:%.c=$(O)/%.o))
+PLUGIN_OBJS := $(PLUGIN_CMDS:%=$(O)/cmd/%.o)
 GEN_OBJS := $(O)/gen/bpf_src.o
 # Embedded: every BPF program and header of ours, and libbpf's BPF-side headers.
 EMBED := $(sort $(wildcard bpf-src/*.c bpf-src/*.h)) \
@@ -100,9 +108,35 @@ OBJS := $(LIB_OBJS) $(CMD_OBJS) $(GEN_OBJS) $(UNIT_OBJS)
 .PHONY: all
 all: $(BIN) $(if $(CC_PLUGIN_SRCS),$(CC_PLUGIN)) $(O)/links $(WORKLOADS)
 
-$(BIN): $(CMD_OBJS) $(LIB_OBJS) $(GEN_OBJS)
+$(BIN): $(CMD_OBJS) $(LIB_OBJS) $(GEN_OBJS) $(O)/gen/plugin_cmds.o $(O)/gen/plugin.dyn | $(PLUGINS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SANFLAGS) $(LDFLAGS) -Wl,--dynamic-list=$(O)/gen/plugin.dyn -o $@ \
+		$(filter %.o,$^) $(LDLIBS)
+
+$(O)/gen/plugin_cmds.c: Makefile
+	$(call msg,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q){ echo '#include "plugin.h"'; for c in $(PLUGIN_CMDS); do \
+		echo "int cmd_$$c(int argc, char **argv);"; \
+		echo "int cmd_$$c(int argc, char **argv) { return bct_plugin_run(\"$$c\", argc, argv); }"; \
+		done; } >$@
+
+$(O)/gen/plugin_cmds.o: $(O)/gen/plugin_cmds.c $(O)/.flags
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# bcctool's symbols that the plugins use, and only those, are exported to them
+$(O)/gen/plugin.dyn: $(PLUGIN_OBJS)
+	$(call msg,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q){ echo '{'; nm -u --format=just-symbols $^ | sort -u | sed 's/.*/\t&;/'; echo '};'; } >$@
+
+$(PLUGIN_OBJS): ALL_CFLAGS += -fPIC
+$(PLUGIN_OBJS): Makefile
+
+$(O)/bcctool-%.so: $(O)/cmd/%.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -shared $(SANFLAGS) $(LDFLAGS) -o $@ $< $(PLUGIN_LIBS_$*)
 
 $(O)/.flags: FORCE
 	@mkdir -p $(@D)
@@ -315,6 +349,8 @@ check-fuzz: $(FUZZ_BINS)
 install: all
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/bcctool
 	$(if $(CC_PLUGIN_SRCS),install -D -m 0755 $(CC_PLUGIN) $(DESTDIR)$(PREFIX)/lib/bcctool/bcctool-cc.so)
+	install -d $(DESTDIR)$(PREFIX)/lib/bcctool
+	install -m 0755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/bcctool/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0644 man/man8/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	$(MAKE) --no-print-directory install-links

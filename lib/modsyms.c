@@ -3,6 +3,7 @@
 #include <gelf.h>
 #include <stdlib.h>
 
+#include "dwload.h"
 #include "modsyms.h"
 
 struct modsym {
@@ -35,7 +36,7 @@ static int rank_of(int bind)
 
 static struct modsyms *build(Dwfl_Module *m)
 {
-	int i, n = dwfl_module_getsymtab(m);
+	int i, n = bct_dw.dwfl_module_getsymtab(m);
 	struct modsyms *t;
 
 	if (n <= 0)
@@ -52,7 +53,8 @@ static struct modsyms *build(Dwfl_Module *m)
 		GElf_Addr addr;
 		GElf_Sym sym;
 		GElf_Word shndx;
-		const char *name = dwfl_module_getsym_info(m, i, &sym, &addr, &shndx, NULL, NULL);
+		const char *name =
+			bct_dw.dwfl_module_getsym_info(m, i, &sym, &addr, &shndx, NULL, NULL);
 		int type = GELF_ST_TYPE(sym.st_info);
 
 		if (!name || !*name || sym.st_shndx == SHN_UNDEF ||
@@ -74,7 +76,7 @@ const char *bct_modsyms_name(Dwfl_Module *m, uint64_t addr, uint64_t *off)
 	size_t lo = 0, hi;
 	const struct modsym *s;
 
-	dwfl_module_info(m, &slot, NULL, NULL, NULL, NULL, NULL, NULL);
+	bct_dw.dwfl_module_info(m, &slot, NULL, NULL, NULL, NULL, NULL, NULL);
 	if (!slot)
 		return NULL;
 	if (!*slot)
@@ -114,5 +116,5 @@ static int release_one(Dwfl_Module *m, void **slot, const char *name, Dwarf_Addr
 void bct_modsyms_release(Dwfl *d)
 {
 	if (d)
-		dwfl_getmodules(d, release_one, NULL, 0);
+		bct_dw.dwfl_getmodules(d, release_one, NULL, 0);
 }

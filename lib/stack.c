@@ -14,11 +14,11 @@
 #include <argp.h>
 #include <time.h>
 #include <unistd.h>
-#include <elfutils/libdwfl.h>
 
 #include "flame.h"
 #include "json.h"
 #include "log.h"
+#include "dwload.h"
 #include "modsyms.h"
 #include "signals.h"
 #include "stack.h"
@@ -167,9 +167,8 @@ struct bct_usyms {
 
 static char *debuginfo_path;
 
-static const Dwfl_Callbacks proc_callbacks = {
-	.find_elf = dwfl_linux_proc_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
+/* libdw's own callbacks: set once libdw is loaded (lib/dwload.h) */
+static Dwfl_Callbacks proc_callbacks = {
 	.debuginfo_path = &debuginfo_path,
 };
 
@@ -181,7 +180,7 @@ struct bct_usyms *bct_usyms_new(void)
 static void end_dwfl(Dwfl *d)
 {
 	bct_modsyms_release(d);
-	dwfl_end(d);
+	bct_dw.dwfl_end(d);
 }
 
 static Dwfl *proc_dwfl(struct bct_usyms *u, pid_t pid)
@@ -195,11 +194,18 @@ static Dwfl *proc_dwfl(struct bct_usyms *u, pid_t pid)
 			return u->procs[i].dwfl;
 	if (bct_grow((void **)&u->procs, &u->cap, u->n + 1, sizeof(*u->procs)))
 		return NULL; /* not cached: tried again next time */
-	d = dwfl_begin(&proc_callbacks);
+	d = NULL;
+	if (!bct_dw_load()) {
+		proc_callbacks.find_elf = bct_dw.dwfl_linux_proc_find_elf;
+		proc_callbacks.find_debuginfo = bct_dw.dwfl_standard_find_debuginfo;
+		d = bct_dw.dwfl_begin(&proc_callbacks);
+	}
 	if (d) {
-		dwfl_report_begin(d);
-		if (dwfl_linux_proc_report(d, pid) != 0 || dwfl_report_end(d, NULL, NULL) != 0) {
-			pr_debug("stack: no symbols for process %d: %s", (int)pid, dwfl_errmsg(-1));
+		bct_dw.dwfl_report_begin(d);
+		if (bct_dw.dwfl_linux_proc_report(d, pid) != 0 ||
+		    bct_dw.dwfl_report_end(d, NULL, NULL) != 0) {
+			pr_debug("stack: no symbols for process %d: %s", (int)pid,
+				 bct_dw.dwfl_errmsg(-1));
 			end_dwfl(d);
 			d = NULL;
 		}
@@ -219,7 +225,7 @@ static const char *module_sym(Dwfl_Module *m, uint64_t addr, uint64_t *off)
 
 	if (name)
 		return name;
-	name = dwfl_module_addrinfo(m, addr, &o, &sym, NULL, NULL, NULL);
+	name = bct_dw.dwfl_module_addrinfo(m, addr, &o, &sym, NULL, NULL, NULL);
 	*off = o;
 	return name;
 }
@@ -228,7 +234,7 @@ const char *bct_usyms_name(struct bct_usyms *u, pid_t pid, uint64_t addr, bool o
 			   size_t sz)
 {
 	Dwfl *d = u ? proc_dwfl(u, pid) : NULL;
-	Dwfl_Module *m = d ? dwfl_addrmodule(d, addr) : NULL;
+	Dwfl_Module *m = d ? bct_dw.dwfl_addrmodule(d, addr) : NULL;
 	const char *name = NULL;
 	uint64_t off = 0;
 
@@ -258,14 +264,14 @@ void bct_usyms_forget(struct bct_usyms *u, pid_t pid)
 const char *bct_usyms_frame(struct bct_usyms *u, pid_t pid, uint64_t addr, char *buf, size_t sz)
 {
 	Dwfl *d = u ? proc_dwfl(u, pid) : NULL;
-	Dwfl_Module *m = d ? dwfl_addrmodule(d, addr) : NULL;
+	Dwfl_Module *m = d ? bct_dw.dwfl_addrmodule(d, addr) : NULL;
 	const char *name = NULL, *mod = NULL, *slash;
 	uint64_t off = 0;
 	int n;
 
 	if (m) {
 		name = module_sym(m, addr, &off);
-		mod = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+		mod = bct_dw.dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 	}
 	if (name)
 		n = snprintf(buf, sz, "%s+0x%" PRIx64, name, off);

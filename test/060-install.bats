@@ -16,6 +16,7 @@ bct_make() {
     assert_success
     [ -x "$dest/usr/local/bin/bcctool" ] || fail "no binary"
     [ -f "$dest/usr/local/lib/bcctool/bcctool-cc.so" ] || fail "no compiler plugin"
+    [ -f "$dest/usr/local/lib/bcctool/bcctool-serve.so" ] || fail "no serve plugin"
     [ -f "$dest/usr/local/share/man/man8/bcctool.8" ] || fail "no bcctool.8"
     local t
     for t in $("$BCCTOOL" --list | awk '{print $1}'); do
