@@ -17,7 +17,7 @@ setup_file() {
     local tools
     mapfile -t tools <"$BATS_FILE_TMPDIR/tools"
     [ "${#tools[@]}" -gt 50 ] || fail "bcctool --list shows only ${#tools[@]} tools"
-    BCT_TIMEOUT=200 run_bct '?' check --load-all "${tools[@]}"
+    BCT_TIMEOUT=500 run_bct '?' check --load-all "${tools[@]}"
     echo "$output" >"$BATS_FILE_TMPDIR/out"
     # the verifier's refusals, each with its log (on stderr, in the output)
     refute_line --partial "REJECTED"
