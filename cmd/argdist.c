@@ -23,6 +23,7 @@
 #include "hist.h"
 #include "json.h"
 #include "log.h"
+#include "probespec.h"
 #include "prog.h"
 #include "signals.h"
 #include "src.h"
@@ -152,31 +153,13 @@ static const struct bct_tool_args args = {
 
 /* --- what `bcctool check argdist` shows ---------------------------------------------------- */
 
-static const struct bct_method tp_methods[] = {
-	{ .name = "tracepoint", .progs = BCT_PROGS(BCT_PROG("probe_0", "tracepoint")) },
-	{ NULL },
-};
-
-static const struct bct_method up_methods[] = {
-	{ .name = "uprobe", .progs = BCT_PROGS(BCT_PROG("probe_0", "uprobe")) },
-	{ NULL },
-};
-
-static const struct bct_hook tp_hooks[] = {
-	{ "tracepoints (t:CAT:EV())", tp_methods, false },
-	{ NULL, NULL, false },
-};
-
-static const struct bct_hook up_hooks[] = {
-	{ "user functions and USDT probes (p:LIB:FUNC(), r:LIB:FUNC(), u:LIB:PROBE())", up_methods,
-	  false },
-	{ NULL, NULL, false },
-};
+BCT_PROBESPEC_HOOKS("probe_0", "tracepoints (t:CAT:EV())", "probe_0",
+		    "user functions and USDT probes (p:LIB:FUNC(), r:LIB:FUNC(), u:LIB:PROBE())");
 
 const struct bct_needs needs_argdist = {
 	.src_name = "argdist.bpf.c",
 	.variants = (const struct bct_variant[]){ { "t:CAT:EV()", tp_hooks },
-						  { "p:LIB:FUNC(), u:LIB:PROBE()", up_hooks },
+						  { "p:LIB:FUNC(), u:LIB:PROBE()", uprobe_hooks },
 						  { NULL } },
 	.default_args = "-C t:sched:sched_process_exit()",
 };

@@ -93,7 +93,7 @@ static const struct bct_tool_args args = {
 
 /* --- attach methods: every program in bpf-src/funccount.bpf.c ---------------------------- */
 
-BCT_PROBESPEC_HOOKS("fc_tracepoint", "fc_uprobe",
+BCT_PROBESPEC_HOOKS("fc_tracepoint", "tracepoints (t:CAT:EV)", "fc_uprobe",
 		    "user functions and USDT probes (LIB:FUNC, u:LIB:PROBE)");
 
 const struct bct_needs needs_funccount = {

@@ -73,7 +73,8 @@ static const struct bct_tool_args args = {
 	.shared = { .pid = 'p', .duration = 'd', .timestamp = 'T' },
 };
 
-BCT_PROBESPEC_HOOKS("fi_tracepoint", "fi_uprobe", "user functions (LIB:FUNC)");
+BCT_PROBESPEC_HOOKS("fi_tracepoint", "tracepoints (t:CAT:EV)", "fi_uprobe",
+		    "user functions (LIB:FUNC)");
 
 const struct bct_needs needs_funcinterval = {
 	.src_name = "funcinterval.bpf.c",

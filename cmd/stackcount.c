@@ -100,7 +100,7 @@ static const struct bct_tool_args args = {
 	.shared = { .pid = 'p', .duration = 'D', .timestamp = 'T' },
 };
 
-BCT_PROBESPEC_HOOKS("sc_tracepoint", "sc_uprobe",
+BCT_PROBESPEC_HOOKS("sc_tracepoint", "tracepoints (t:CAT:EV)", "sc_uprobe",
 		    "user functions and USDT probes (LIB:FUNC, u:LIB:PROBE)");
 
 const struct bct_needs needs_stackcount = {

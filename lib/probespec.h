@@ -137,10 +137,11 @@ int bct_for_each_tracepoint(int (*fn)(const char *name, void *ctx), void *ctx);
 
 /*
  * The hooks of a tool that runs one program per kind of probe spec (funccount, stackcount,
- * funcinterval): TP_PROG on tracepoints, UP_PROG on uprobes, UP_WHAT naming what the uprobe hook
- * covers in `bcctool check`. Defines static tp_hooks[] and uprobe_hooks[] (needs lib/prog.h).
+ * funcinterval, trace, argdist): TP_PROG on tracepoints, UP_PROG on uprobes, TP_WHAT and UP_WHAT
+ * naming what each hook covers in `bcctool check`. Defines static tp_hooks[] and uprobe_hooks[]
+ * (needs lib/prog.h).
  */
-#define BCT_PROBESPEC_HOOKS(tp_prog, up_prog, up_what)                                         \
+#define BCT_PROBESPEC_HOOKS(tp_prog, tp_what, up_prog, up_what)                                \
 	static const struct bct_method tp_methods[] = {                                        \
 		{ .name = "tracepoint", .progs = BCT_PROGS(BCT_PROG(tp_prog, "tracepoint")) }, \
 		{ NULL },                                                                      \
@@ -150,7 +151,7 @@ int bct_for_each_tracepoint(int (*fn)(const char *name, void *ctx), void *ctx);
 		{ NULL },                                                                      \
 	};                                                                                     \
 	static const struct bct_hook tp_hooks[] = {                                            \
-		{ "tracepoints (t:CAT:EV)", tp_methods, false },                               \
+		{ tp_what, tp_methods, false },                                                \
 		{ NULL, NULL, false },                                                         \
 	};                                                                                     \
 	static const struct bct_hook uprobe_hooks[] = {                                        \
