@@ -14,6 +14,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,7 @@ struct job {
 	uint8_t key[BCT_HASH_SIZE];
 	char key_hex[BCT_HASH_HEX];
 	char pch_rel[128]; /* kernels/<btf>/<pch key>.pch */
+	bool pch_checked; /* get_pch() without a compiler found no sound PCH */
 	char vmlinux_rel[64]; /* kernels/<btf>/vmlinux.h */
 };
 
@@ -792,9 +794,10 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 	size_t i, nbase = sizeof(base_args) / sizeof(base_args[0]);
 	int err;
 
-	compute_pch_key(j);
 	if (!cache(j) || bct_cache__path(j->cache, j->pch_rel, path, sizeof(path)))
 		return NULL;
+	if (j->pch_checked)
+		goto build; /* check_headers() found none that is sound */
 	if (bct_cache__has(j->cache, j->pch_rel)) {
 		unsigned long long ino = inode_of(path);
 		void *data;
@@ -815,8 +818,9 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 				path);
 		bct_cache__remove(j->cache, j->pch_rel);
 	}
-	if (!cache(j))
+	if (!cc)
 		return NULL;
+build:
 	note_preparing(noted);
 	if (bct_cache__tmpname(j->cache, j->pch_rel, tmp, sizeof(tmp)))
 		return NULL;
@@ -858,6 +862,31 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 	return path;
 }
 
+/*
+ * The checks of the cached headers (mapping and hashing 19 MB) need no compiler: a thread
+ * does them while the child loads it (a dlopen of ~100 MB, mostly relocations and page
+ * faults), on the other CPU.
+ */
+struct check {
+	struct job *j;
+	bool noted;
+	int err;
+	const char *pch;
+};
+
+static void *check_headers(void *arg)
+{
+	struct check *c = arg;
+
+	c->err = get_vmlinux(c->j, &c->noted);
+	if (!c->err) {
+		compute_pch_key(c->j);
+		c->pch = get_pch(c->j, NULL, &c->noted);
+		c->j->pch_checked = true;
+	}
+	return NULL;
+}
+
 static int child_compile(struct job *j, void **obj, size_t *obj_sz)
 {
 	struct bct_cc_req req = {
@@ -872,14 +901,24 @@ static int child_compile(struct job *j, void **obj, size_t *obj_sz)
 	const char **args;
 	int err;
 
+	struct check chk = { .j = j };
+	pthread_t th;
+	bool threaded;
+
 	bct_test_pause("compile");
+	threaded = !pthread_create(&th, NULL, check_headers, &chk);
 	cc = load_plugin();
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		check_headers(&chk);
 	if (!cc)
 		return -ENOENT;
-	err = get_vmlinux(j, &noted);
+	noted = chk.noted;
+	err = chk.err;
 	if (err)
 		return err;
-	req.pch_in = get_pch(j, cc, &noted);
+	req.pch_in = chk.pch ?: get_pch(j, cc, &noted);
 	stub_kinds = j->opts->stub_kinds;
 	if (stub_kinds)
 		req.stub = stub_section;
