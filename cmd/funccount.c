@@ -377,6 +377,9 @@ int cmd_funccount(int argc, char **argv)
 			return err ? 1 : 0;
 		}
 	}
+	/* the perf events of the tracepoints open while the program compiles and loads */
+	if (spec.type == 't')
+		bct_targets_open_ahead(&m);
 	err = bct_session__start(&s);
 	if (err) {
 		bct_session__stop(&s);

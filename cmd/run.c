@@ -838,7 +838,6 @@ static int read_program(char **text, size_t *len, const char **name)
 
 static int kernel_defines(const char **defs, int n, char *buf, size_t sz)
 {
-	struct btf *vm = btf__load_vmlinux_btf();
 	int ncpu = libbpf_num_possible_cpus();
 	unsigned int a = 0, b = 0, c = 0;
 	struct utsname u;
@@ -853,9 +852,11 @@ static int kernel_defines(const char **defs, int n, char *buf, size_t sz)
 	len = snprintf(buf, sz, "LINUX_VERSION_CODE=%u",
 		       (a << 16) + (b << 8) + (c > 255 ? 255 : c));
 	defs[n++] = buf;
-	if (vm && btf__find_by_name_kind(vm, "shortname_store", BTF_KIND_UNION) > 0)
+	/* from the per-boot memo: parsing vmlinux BTF for it took ~100 ms of every start */
+	bct_probe_memo_load();
+	if (bct_btf_union_exists("shortname_store"))
 		defs[n++] = "BCT_HAVE_SHORTNAME_STORE";
-	btf__free(vm);
+	bct_probe_memo_save(); /* only when that was a new answer */
 	if (env.trace_pipe)
 		defs[n++] = "BCT_TRACE_PIPE";
 	defs[n] = NULL;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -383,12 +384,10 @@ static int quarantine(struct bct_cache *c, int pfd, const char *leaf, const char
 	return -ENOENT;
 }
 
-int bct_cache__read(struct bct_cache *c, const char *path, char **data, size_t *sz)
+/* Opens a file of the cache for reading after the ownership check; its size in *st. */
+static int open_file(struct bct_cache *c, const char *path, struct stat *st)
 {
 	const char *leaf;
-	struct stat st;
-	size_t len;
-	char *buf;
 	int pfd, fd, err;
 
 	pfd = open_parent(c, path, false, &leaf);
@@ -400,13 +399,26 @@ int bct_cache__read(struct bct_cache *c, const char *path, char **data, size_t *
 		close(pfd);
 		return err;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !safe_stat(&st)) {
+	if (fstat(fd, st) || !S_ISREG(st->st_mode) || !safe_stat(st)) {
 		close(fd);
 		err = quarantine(c, pfd, leaf, path);
 		close(pfd);
 		return err;
 	}
 	close(pfd);
+	return fd;
+}
+
+int bct_cache__read(struct bct_cache *c, const char *path, char **data, size_t *sz)
+{
+	struct stat st;
+	size_t len;
+	char *buf;
+	int fd, err;
+
+	fd = open_file(c, path, &st);
+	if (fd < 0)
+		return fd;
 	err = bct_read_fd(fd, st.st_size, &buf, &len);
 	close(fd);
 	if (err)
@@ -417,6 +429,30 @@ int bct_cache__read(struct bct_cache *c, const char *path, char **data, size_t *
 	}
 	*data = buf;
 	*sz = len;
+	return 0;
+}
+
+int bct_cache__map(struct bct_cache *c, const char *path, const char **data, size_t *sz)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct stat st;
+	void *m;
+	int fd;
+
+	fd = open_file(c, path, &st);
+	if (fd < 0)
+		return fd;
+	/* the NUL is the zero fill of the last page after the end of the file */
+	if (page <= 0 || st.st_size <= 0 || st.st_size % page == 0) {
+		close(fd);
+		return -ENODATA;
+	}
+	m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return -errno;
+	*data = m;
+	*sz = st.st_size;
 	return 0;
 }
 

@@ -100,6 +100,12 @@ void bct_cache__prune_kernels(struct bct_cache *c, const char *btf, const char *
  * *data is malloc()ed with a NUL after the last byte.
  */
 int bct_cache__read(struct bct_cache *c, const char *path, char **data, size_t *sz);
+/*
+ * The same file as a private read-only mapping (no copy: for the large kernel headers), with
+ * a NUL after the last byte; -ENODATA when the file fills its last page (no room for the NUL:
+ * read it). munmap(*data, *sz) when done.
+ */
+int bct_cache__map(struct bct_cache *c, const char *path, const char **data, size_t *sz);
 /* Writes path atomically (temporary file + rename), creating its directory. */
 int bct_cache__write(struct bct_cache *c, const char *path, const void *data, size_t sz);
 /* A temporary name next to path, for tools that write the file themselves (the PCH). */

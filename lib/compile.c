@@ -14,10 +14,12 @@
 #include <libgen.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -111,6 +113,7 @@ struct job {
 	uint8_t key[BCT_HASH_SIZE];
 	char key_hex[BCT_HASH_HEX];
 	char pch_rel[128]; /* kernels/<btf>/<pch key>.pch */
+	bool pch_checked; /* get_pch() without a compiler found no sound PCH */
 	char vmlinux_rel[64]; /* kernels/<btf>/vmlinux.h */
 };
 
@@ -699,15 +702,26 @@ static int get_vmlinux(struct job *j, bool *noted)
 	size_t btf_sz;
 	int err;
 
-	if (cache(j) && !bct_cache__read(j->cache, j->vmlinux_rel, &text, &len)) {
-		int ok = sound(j->cache, j->vmlinux_rel, text, len, 0);
+	if (cache(j)) {
+		/* 2.8 MB: mapped, not copied (the child reads it once and exits) */
+		const char *m = NULL;
+		int ok = 0;
 
-		if (ok > 0)
-			goto out;
+		if (!bct_cache__map(j->cache, j->vmlinux_rel, &m, &len)) {
+			ok = sound(j->cache, j->vmlinux_rel, m, len, 0);
+			if (ok > 0)
+				return add_file(j, VMLINUX_PATH, m, len);
+			munmap((void *)m, len);
+		} else if (!bct_cache__read(j->cache, j->vmlinux_rel, &text, &len)) {
+			ok = sound(j->cache, j->vmlinux_rel, text, len, 0);
+			if (ok > 0)
+				goto out;
+			free(text);
+			text = NULL;
+		}
 		if (ok < 0)
 			pr_warn("cached kernel headers '%s/%s' are corrupt; preparing them again",
 				bct_cache__dir(j->cache), j->vmlinux_rel);
-		free(text);
 	}
 	note_preparing(noted);
 	err = bct_btf_read(&btf, &btf_sz);
@@ -737,16 +751,29 @@ out:
 	return add_file(j, VMLINUX_PATH, text, len);
 }
 
-/* Reads a whole file (the PCH) by its full path. */
-static int read_path(const char *full, char **data, size_t *len)
+/*
+ * Maps a whole file (the PCH, 16 MB) by its full path, read-only: no copy into memory that
+ * each page faults in (~4 times the time of hashing it). munmap(*data, *len) when done.
+ */
+static int map_path(const char *full, void **data, size_t *len)
 {
-	int fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), err;
+	int fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	void *m;
 
 	if (fd < 0)
 		return -errno;
-	err = bct_read_fd(fd, 0, data, len);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+		close(fd);
+		return -EIO;
+	}
+	m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	close(fd);
-	return err;
+	if (m == MAP_FAILED)
+		return -errno;
+	*data = m;
+	*len = st.st_size;
+	return 0;
 }
 
 /* The PCH of the prelude for this kernel, built on first use. Returns its path or NULL. */
@@ -767,21 +794,22 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 	size_t i, nbase = sizeof(base_args) / sizeof(base_args[0]);
 	int err;
 
-	compute_pch_key(j);
 	if (!cache(j) || bct_cache__path(j->cache, j->pch_rel, path, sizeof(path)))
 		return NULL;
+	if (j->pch_checked)
+		goto build; /* check_headers() found none that is sound */
 	if (bct_cache__has(j->cache, j->pch_rel)) {
 		unsigned long long ino = inode_of(path);
-		char *data;
+		void *data;
 		size_t len;
 		int ok = 0;
 
-		if (ino && !read_path(path, &data, &len)) {
+		if (ino && !map_path(path, &data, &len)) {
 			ok = sound(j->cache, j->pch_rel, data, len, ino);
 			/* an older bcctool's: trusted as before, with a sum from now on */
 			if (!ok && !write_sum(j->cache, j->pch_rel, data, len, ino))
 				ok = 1;
-			free(data);
+			munmap(data, len);
 		}
 		if (ok > 0)
 			return path;
@@ -790,8 +818,9 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 				path);
 		bct_cache__remove(j->cache, j->pch_rel);
 	}
-	if (!cache(j))
+	if (!cc)
 		return NULL;
+build:
 	note_preparing(noted);
 	if (bct_cache__tmpname(j->cache, j->pch_rel, tmp, sizeof(tmp)))
 		return NULL;
@@ -805,14 +834,14 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 	err = cc(&req, NULL, NULL);
 	free(args);
 	if (!err) {
-		char *data;
+		void *data;
 		size_t len;
 
-		err = read_path(tmp, &data, &len);
+		err = map_path(tmp, &data, &len);
 		if (!err) {
 			/* the rename keeps the inode */
 			err = write_sum(j->cache, j->pch_rel, data, len, inode_of(tmp));
-			free(data);
+			munmap(data, len);
 		}
 		if (err)
 			unlink(tmp);
@@ -833,6 +862,31 @@ static const char *get_pch(struct job *j, bct_cc_compile_fn cc, bool *noted)
 	return path;
 }
 
+/*
+ * The checks of the cached headers (mapping and hashing 19 MB) need no compiler: a thread
+ * does them while the child loads it (a dlopen of ~100 MB, mostly relocations and page
+ * faults), on the other CPU.
+ */
+struct check {
+	struct job *j;
+	bool noted;
+	int err;
+	const char *pch;
+};
+
+static void *check_headers(void *arg)
+{
+	struct check *c = arg;
+
+	c->err = get_vmlinux(c->j, &c->noted);
+	if (!c->err) {
+		compute_pch_key(c->j);
+		c->pch = get_pch(c->j, NULL, &c->noted);
+		c->j->pch_checked = true;
+	}
+	return NULL;
+}
+
 static int child_compile(struct job *j, void **obj, size_t *obj_sz)
 {
 	struct bct_cc_req req = {
@@ -847,14 +901,24 @@ static int child_compile(struct job *j, void **obj, size_t *obj_sz)
 	const char **args;
 	int err;
 
+	struct check chk = { .j = j };
+	pthread_t th;
+	bool threaded;
+
 	bct_test_pause("compile");
+	threaded = !pthread_create(&th, NULL, check_headers, &chk);
 	cc = load_plugin();
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		check_headers(&chk);
 	if (!cc)
 		return -ENOENT;
-	err = get_vmlinux(j, &noted);
+	noted = chk.noted;
+	err = chk.err;
 	if (err)
 		return err;
-	req.pch_in = get_pch(j, cc, &noted);
+	req.pch_in = chk.pch ?: get_pch(j, cc, &noted);
 	stub_kinds = j->opts->stub_kinds;
 	if (stub_kinds)
 		req.stub = stub_section;

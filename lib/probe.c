@@ -419,6 +419,11 @@ bool bct_btf_func_exists(const char *func)
 	return btf_has("btf_func", func, BTF_KIND_FUNC);
 }
 
+bool bct_btf_union_exists(const char *name)
+{
+	return btf_has("btf_union", name, BTF_KIND_UNION);
+}
+
 bool bct_btf_tracepoint_exists(const char *name)
 {
 	char tname[160];

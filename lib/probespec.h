@@ -129,6 +129,12 @@ int bct_probespec_kernel_hint(const struct bct_probespec *spec, unsigned flags, 
  */
 struct bct_prog;
 struct bpf_program;
+/*
+ * Starts opening the perf events of m's tracepoints in a thread (while the program compiles
+ * and loads); bct_target_attach() then attaches each to the one opened ahead, and
+ * bct_targets_free(m) closes those never used. One m per process; m must not move.
+ */
+void bct_targets_open_ahead(const struct bct_targets *m);
 int bct_target_attach(struct bct_prog *p, struct bpf_program *prog, const struct bct_target *t,
 		      bool ret, pid_t pid, uint64_t cookie);
 

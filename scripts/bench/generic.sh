@@ -4,8 +4,10 @@
 #             wildcard t:syscalls:sys_enter_* (300+ tracepoints) against bpftrace's
 #             "tracepoint:syscalls:sys_enter_* { @[probe] = count(); }", and trace with a
 #             tracepoint and a format string against the same bpftrace printf one-liner.
-#             Ready = holding one perf event per tracepoint (attachwait -P: bpftrace attaches
-#             without BPF links), calibrated per tracer.
+#             Ready = holding one BPF link per tracepoint for bcctool, one perf event per
+#             tracepoint for bpftrace (attachwait -P: it attaches without BPF links), calibrated
+#             per tracer. bcctool opens its perf events ahead, while it compiles, and attaches
+#             each by a link: its perf events are no sign of tracing.
 #   uprobe    the CPU per call of a hot user function (usdtdemo's demo_work) untraced, under
 #             bcctool funccount and under bpftrace's count() on the same uprobe.
 # Medians over RUNS runs (default 5); ratios within the run, never absolute times.
@@ -24,16 +26,18 @@ export BCCTOOL_CACHE_DIR=$BENCH_TMP/cache
 mkdir -m 0700 "$BCCTOOL_CACHE_DIR"
 has_tool() { "$BCCTOOL" --list | awk '{ print $1 }' | grep -qx "$1"; }
 
-# ready_ms LABEL CMD...: median ms from exec until CMD holds its calibrated perf events
+# ready_ms LABEL CMD...: median ms from exec until CMD holds its calibrated BPF links (bpftrace:
+# perf events)
 declare -A MS
 ready_ms() {
-	local label=$1 k i
+	local label=$1 k i P=
 	shift
-	k=$("$W/attachwait" -P -- "$@" | sed -n 's/.* links=\([0-9]*\).*/\1/p')
+	[ "$1" = bpftrace ] && P=-P
+	k=$("$W/attachwait" $P -- "$@" | sed -n 's/.* links=\([0-9]*\).*/\1/p')
 	[ "${k:-0}" -gt 0 ] || { echo "bench: $label did not attach" >&2; return 0; }
 	: >"$BENCH_TMP/r"
 	for ((i = 0; i < RUNS; i++)); do
-		"$W/attachwait" -P -k "$k" -- "$@" | sed -n 's/^ready_us=\([0-9]*\).*/\1/p' >>"$BENCH_TMP/r"
+		"$W/attachwait" $P -k "$k" -- "$@" | sed -n 's/^ready_us=\([0-9]*\).*/\1/p' >>"$BENCH_TMP/r"
 		sleep 0.2
 	done
 	MS[$label]=$(awk '{ print $1 / 1000 }' "$BENCH_TMP/r" | median)
