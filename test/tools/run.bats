@@ -93,6 +93,55 @@ run_start() {
     [[ "$output" == *'e.ppid = BCT_PR(BCT_PR(task->real_parent)->tgid);'* ]]
 }
 
+@test "run: kernel pointers followed by type (static function, map values, *(&p->f), vmlinux.h's struct)" {
+    cp /bin/true "$T/$MARK"
+    bg_workload W syscaller -n 4 exec "$T/$MARK"
+    run_start "$FX/kptr.c"
+    go_workload "$W"
+    tracer_stop
+    head -1 "$OUT" | grep -Eq '^pid +ppid +pid2 +pid3 +mntns +pcomm$'
+    mnt=$(stat -L -c %i "/proc/$$/ns/mnt")
+    pcomm=$(cat "/proc/$W/comm" 2>/dev/null || echo syscaller)
+    # each exec by the marked syscaller: the same PID three ways, its parent, mount ns, comm
+    awk -v w="$W" '$2 == w' "$OUT" >"$T/mine"
+    cat "$T/mine"
+    [ "$(wc -l <"$T/mine")" -eq 4 ]
+    [ "$(awk -v m="$mnt" -v c="$pcomm" '$1 == $3 && $1 == $4 && $5 == m && $6 == c' "$T/mine" | wc -l)" -eq 4 ]
+    [ "$(awk '{print $1}' "$T/mine" | sort -u | wc -l)" -eq 4 ]
+    run_bct run --ebpf "$FX/kptr.c"
+    [[ "$output" == *'return BCT_PR(BCT_PR(t->real_parent)->tgid);'* ]]
+    [[ "$output" == *'e.pid2 = BCT_PR(vp->task->tgid);'* ]]
+    [[ "$output" == *'t2 = BCT_PR(*tp);'* ]]
+    [[ "$output" == *'e.pid = BCT_PRD((&task->tgid));'* ]]
+    [[ "$output" == *"struct mnt_namespace /* the kernel's, from vmlinux.h */;"* ]]
+}
+
+@test "run --load-only: BCC tool idioms (KFUNC_PROBE here, *ppos, ((u8 *)p)[i], literal copies, array members)" {
+    # KFUNC_PROBE: fentry, or a kprobe where fentry cannot load (this kernel: EPERM)
+    run_bct run --load-only -e 'BPF_ARRAY(n, u64, 1); KFUNC_PROBE(vfs_read, struct file *file) { u32 k = 0; if (file->f_inode->i_ino) n.atomic_increment(k); return 0; }'
+    run_bct run --ebpf -e 'KFUNC_PROBE(vfs_read) { return 0; }'
+    if [[ "$output" == *'#define BCT_NO_FENTRY'* ]]; then
+        [[ "$output" == *'(EPERM): KFUNC_PROBE is a kprobe'* || "$output" == *': KFUNC_PROBE is a kprobe'* ]]
+        [[ "$output" == *'SEC("kprobe/" #f)'* || "$output" == *'KFUNC_PROBE(vfs_read)'* ]]
+    fi
+    # a pointer parameter read through, a cast pointer indexed, a fixed-size copy of a literal
+    run_bct run --load-only -e '
+struct key_t { char op[8]; u64 n; };
+BPF_HASH(h, struct key_t);
+static int count(struct pt_regs *ctx, const char *op, struct sk_buff *skb)
+{
+    struct key_t key = {};
+    __builtin_memcpy(&key.op, op, sizeof(key.op));
+    key.n = ((u8 *)skb)[3] + skb->dev->ifindex;
+    bpf_probe_read_kernel_str(&key.op, sizeof(key.op), skb->dev->name);
+    h.increment(key);
+    return 0;
+}
+int a(struct pt_regs *ctx, struct file *f, char *buf, size_t len, loff_t *ppos) { struct key_t k = {}; k.n = *ppos; h.increment(k); return 0; }
+int b(struct pt_regs *ctx, struct sk_buff *skb) { char *op = "read"; return count(ctx, op, skb); }
+int c(struct pt_regs *ctx, struct sk_buff *skb) { char *op = "fsync"; return count(ctx, op, skb); }'
+}
+
 @test "run -a: a uprobe with parameters and a uretprobe on usdtdemo, -p, --json events" {
     bg_workload W usdtdemo 3
     run_start --json -p "$W" -a "on_work=u:$(workload usdtdemo):demo_work" \
