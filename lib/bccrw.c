@@ -11,8 +11,10 @@
 #include <bpf/btf.h>
 
 #include "bccrw.h"
+#include "elfsym.h"
 #include "probe.h"
 #include "tpformat.h"
+#include "usdt.h"
 #include "util.h"
 
 enum tok_kind { T_IDENT, T_NUM, T_STR, T_CHAR, T_PUNCT, T_PP };
@@ -25,9 +27,11 @@ struct tok {
 struct edit {
 	size_t s, e;
 	char *repl;
+	long seq; /* edits at the same place: in this order */
 };
 
 struct rw {
+	const char *name;
 	const char *src;
 	size_t len;
 	struct tok *t;
@@ -221,6 +225,7 @@ static int add_edit(struct rw *r, size_t s, size_t e, char *repl)
 	r->ed[r->ned].s = s;
 	r->ed[r->ned].e = e;
 	r->ed[r->ned].repl = repl;
+	r->ed[r->ned].seq = (long)r->ned;
 	r->ned++;
 	return 0;
 }
@@ -927,6 +932,184 @@ static int deref_pass(struct rw *r, struct taint *t, size_t from, size_t open, s
 	return err;
 }
 
+static int line_of(const struct rw *r, size_t pos)
+{
+	int line = 1;
+	size_t i;
+
+	for (i = 0; i < pos && i < r->len; i++)
+		line += r->src[i] == '\n';
+	return line;
+}
+
+/* ---- USDT (-a FUNC=U:LIB:PROBE) ------------------------------------------------------------ */
+
+static const char *usdt_type(const struct bct_usdt_arg *a)
+{
+	switch (a->size) {
+	case 1:
+		return a->is_signed ? "s8" : "u8";
+	case 2:
+		return a->is_signed ? "s16" : "u16";
+	case 4:
+		return a->is_signed ? "s32" : "u32";
+	default:
+		return a->is_signed ? "s64" : "u64";
+	}
+}
+
+/* A register of the probed process, as the uprobe's pt_regs holds it. */
+static void usdt_reg(FILE *f, const char *reg)
+{
+#if defined(__aarch64__)
+	if (reg[0] == 'x')
+		fprintf(f, "((struct user_pt_regs *)ctx)->regs[%d]", atoi(reg + 1));
+	else
+		fprintf(f, "((struct user_pt_regs *)ctx)->%s", reg);
+#else
+	fprintf(f, "ctx->%s", reg);
+#endif
+}
+
+/*
+ * The USDT probe of -a FUNC=U:LIB:[PROVIDER:]PROBE for the function fn defined from decl (body
+ * at brace): its locations and semaphore for the attach, and bpf_usdt_readarg(N, ctx, &v) and
+ * bpf_usdt_readarg_p(N, ctx, buf, len) in its body, read as the probe's notes say.
+ */
+static int usdt_func(struct rw *r, size_t decl, size_t brace, struct bct_rw_func *fn,
+		     const char *target)
+{
+	const char *c1 = strchr(target, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	char lib[4096], path[4096], prov[128] = "", pname[128];
+	struct bct_usdt_probe *pr = NULL, *first = NULL;
+	size_t n = 0, i, k, end = match(r, brace);
+	char *text = NULL;
+	size_t tlen;
+	FILE *f;
+	int err;
+
+	if (!c1) {
+		fail(r, r->t[decl].s, "invalid USDT spec '%s': want U:LIB:PROBE", target);
+		return 0;
+	}
+	snprintf(lib, sizeof(lib), "%.*s", (int)(c1 - target), target);
+	if (c2) {
+		snprintf(prov, sizeof(prov), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+		snprintf(pname, sizeof(pname), "%s", c2 + 1);
+	} else {
+		snprintf(pname, sizeof(pname), "%s", c1 + 1);
+	}
+	err = bct_elf_lib_path(lib, path, sizeof(path));
+	if (!err)
+		err = bct_usdt_read(path, &pr, &n);
+	if (err) {
+		fail(r, r->t[decl].s, "cannot read the USDT probes of %s: %s", lib, strerror(-err));
+		return 0;
+	}
+	fn->usdt_path = strdup(path);
+	if (!fn->usdt_path)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		if (strcmp(pr[i].name, pname) || (*prov && strcmp(pr[i].provider, prov)))
+			continue;
+		if (!first) {
+			first = &pr[i];
+		} else if (strcmp(first->provider, pr[i].provider)) {
+			fail(r, r->t[decl].s, "USDT probe %s is in providers %s and %s: say which",
+			     pname, first->provider, pr[i].provider);
+			goto out;
+		} else if (strcmp(first->args_text, pr[i].args_text)) {
+			fail(r, r->t[decl].s,
+			     "USDT probe %s:%s has locations with different arguments (%s, %s): "
+			     "not supported",
+			     first->provider, pname, first->args_text, pr[i].args_text);
+			goto out;
+		}
+		if (bct_grow((void **)&fn->usdt_offs, &(size_t){ fn->nusdt }, fn->nusdt + 1,
+			     sizeof(*fn->usdt_offs)))
+			goto nomem;
+		fn->usdt_offs[fn->nusdt++] = pr[i].offset;
+		fn->usdt_sema = pr[i].sema_offset;
+	}
+	if (!first) {
+		fail(r, r->t[decl].s, "no USDT probe %s%s%s in %s", prov, *prov ? ":" : "", pname,
+		     path);
+		goto out;
+	}
+	if (first->nargs < 0) {
+		fail(r, r->t[decl].s, "cannot read the arguments of USDT probe %s:%s (%s)",
+		     first->provider, pname, first->args_text);
+		goto out;
+	}
+	f = open_memstream(&text, &tlen);
+	if (!f)
+		goto nomem;
+	fprintf(f,
+		"static __always_inline long long bct_usdt_arg_%s(struct pt_regs *ctx, int n)\n"
+		"{\n\tswitch (n) {\n",
+		fn->name);
+	for (k = 0; k < (size_t)first->nargs; k++) {
+		const struct bct_usdt_arg *a = &first->args[k];
+		const char *ty = usdt_type(a);
+
+		fprintf(f, "\tcase %zu: {\n\t\t%s v = 0;\n\n\t\t", k + 1, ty);
+		if (a->kind == BCT_USDT_CONST) {
+			fprintf(f, "v = (%s)%lldLL;", ty, a->value);
+		} else if (a->kind == BCT_USDT_REG) {
+			fprintf(f, "v = (%s)", ty);
+			usdt_reg(f, a->base);
+			fprintf(f, ";");
+		} else if (a->ident[0]) {
+			fclose(f);
+			fail(r, r->t[decl].s,
+			     "USDT probe %s:%s argument %zu (%s) is a global variable: not supported",
+			     first->provider, pname, k + 1, first->args_text);
+			goto out;
+		} else {
+			fprintf(f, "bpf_probe_read_user(&v, sizeof(v), (const void *)(");
+			usdt_reg(f, a->base);
+			fprintf(f, " + (%lldLL)", a->value);
+			if (a->index[0]) {
+				fprintf(f, " + ");
+				usdt_reg(f, a->index);
+				fprintf(f, " * %d", a->scale);
+			}
+			fprintf(f, "));");
+		}
+		fprintf(f, "\n\t\treturn v;\n\t}\n");
+	}
+	fprintf(f,
+		"\t}\n\treturn 0;\n}\n"
+		"#define bct_usdt_readarg_%s(n, c, p) "
+		"({ *(p) = (__typeof__(*(p)))bct_usdt_arg_%s(c, n); 0; })\n"
+		"#define bct_usdt_readarg_p_%s(n, c, buf, len) "
+		"bpf_probe_read_user_str(buf, len, (const void *)bct_usdt_arg_%s(c, n))\n",
+		fn->name, fn->name, fn->name, fn->name);
+	fprintf(f, "#line %d \"%s\"\n", line_of(r, r->t[decl].s), r->name);
+	if (fclose(f))
+		goto nomem;
+	err = add_edit(r, r->t[decl].s, r->t[decl].s, text);
+	text = NULL;
+	if (!err)
+		r->ed[r->ned - 1].seq = -1; /* before the function's SEC() */
+	for (k = brace + 1; k < end && !err; k++)
+		if (is(r, k, "bpf_usdt_readarg") || is(r, k, "bpf_usdt_readarg_p"))
+			err = add_edit(r, r->t[k].s, r->t[k].e,
+				       fmt("bct_usdt_readarg%s_%s",
+					   is(r, k, "bpf_usdt_readarg_p") ? "_p" : "", fn->name));
+	bct_usdt_free(pr, n);
+	return err;
+nomem:
+	err = -ENOMEM;
+	free(text);
+	bct_usdt_free(pr, n);
+	return err;
+out:
+	free(text);
+	bct_usdt_free(pr, n);
+	return 0;
+}
+
 /* ---- probe functions --------------------------------------------------------------------- */
 
 static const struct bct_rw_spec *spec_of(const struct rw *r, const char *fn)
@@ -955,6 +1138,10 @@ static int add_func(struct rw *r, const char *name, char *sec, enum bct_rw_attac
 	o->funcs[o->nfuncs].sec = sec;
 	o->funcs[o->nfuncs].kind = kind;
 	o->funcs[o->nfuncs].target = target ? strdup(target) : NULL;
+	o->funcs[o->nfuncs].usdt_path = NULL;
+	o->funcs[o->nfuncs].usdt_offs = NULL;
+	o->funcs[o->nfuncs].nusdt = 0;
+	o->funcs[o->nfuncs].usdt_sema = 0;
 	o->nfuncs++;
 	return 0;
 }
@@ -1000,6 +1187,7 @@ static int probe_func(struct rw *r, size_t decl, size_t name_tok, size_t open, s
 		target = strdup(spec->target);
 		switch (kind) {
 		case BCT_RW_UPROBE:
+		case BCT_RW_USDT:
 			sec = strdup("uprobe");
 			break;
 		case BCT_RW_URETPROBE:
@@ -1055,6 +1243,8 @@ static int probe_func(struct rw *r, size_t decl, size_t name_tok, size_t open, s
 	if (!err)
 		err = add_func(r, name, sec, kind, target);
 	sec = NULL;
+	if (!err && kind == BCT_RW_USDT)
+		err = usdt_func(r, decl, brace, &r->out->funcs[r->out->nfuncs - 1], target);
 	if (!err) {
 		struct taint t = { .n = 0 };
 
@@ -1399,13 +1589,16 @@ static int cmp_edit(const void *a, const void *b)
 {
 	const struct edit *x = a, *y = b;
 
-	return x->s < y->s ? -1 : x->s > y->s;
+	if (x->s != y->s)
+		return x->s < y->s ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 int bct_rw_rewrite(const char *name, const char *src, size_t len, const struct bct_rw_spec *specs,
 		   size_t nspecs, struct bct_rw *out, char *err_buf, size_t err_sz)
 {
-	struct rw r = { .src = src,
+	struct rw r = { .name = name,
+			.src = src,
 			.len = len,
 			.out = out,
 			.specs = specs,
@@ -1503,6 +1696,8 @@ void bct_rw_free(struct bct_rw *rw)
 		free(rw->funcs[i].name);
 		free(rw->funcs[i].sec);
 		free(rw->funcs[i].target);
+		free(rw->funcs[i].usdt_path);
+		free(rw->funcs[i].usdt_offs);
 	}
 	free(rw->funcs);
 	free(rw->text);

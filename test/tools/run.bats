@@ -3,7 +3,8 @@
 # bcctool run: BCC-dialect programs (test/fixtures/run/*.c) with real, marked events: getpid()
 # calls of a marked syscaller counted in a hash keyed by command and in a histogram, execs of a
 # marked program as perf events and bpf_trace_printk() lines, a uprobe and a uretprobe given by
-# -a on usdtdemo's demo_work(); then the rewriter's output and its misuse errors.
+# -a on usdtdemo's demo_work(), its USDT probe by -a; kernel pointers the rewriter follows by
+# type; then the rewriter's output, BCC tool idioms through the verifier and misuse errors.
 load ../helpers
 
 BATS_NO_PARALLELIZE_WITHIN_FILE=true
@@ -158,6 +159,23 @@ int c(struct pt_regs *ctx, struct sk_buff *skb) { char *op = "fsync"; return cou
     # demo_work returns 5, 7, 9
     [ "$(jq -c 'select(.map == "dist") | .hist[] | select(.count > 0) | [.["interval-start"], .count]' "$OUT" | tr '\n' ' ')" = \
         '[4,2] [8,1] ' ]
+}
+
+@test "run -a U:PATH:PROBE: USDT arguments by bpf_usdt_readarg(_p), its semaphore set, -p" {
+    bg_workload W usdtdemo_sema 3
+    run_start -p "$W" -a "on_tick=U:$(workload usdtdemo_sema):demo:tick" "$FX/usdt.c"
+    go_workload "$W"
+    tracer_stop
+    cat "$OUT"
+    head -1 "$OUT" | grep -Eq '^n +tag$'
+    [ "$(grep -Ec '^[0-9]+ +item[0-9]+$' "$OUT")" -eq 3 ]
+    for i in 0 1 2; do grep -Eq "^$i +item$i\$" "$OUT"; done
+    # the probe's semaphore was counted up: the workload fired its probes
+    grep -qx 'sum=21 enabled=3' "$BATS_TEST_TMPDIR"/usdtdemo_sema.*
+    # the probe without its provider, and a probe that is not there
+    run_bct run --load-only -a "on_tick=U:$(workload usdtdemo_sema):tick" "$FX/usdt.c"
+    BCT_RUN_FLAGS=--separate-stderr run_bct 1 run --load-only -a "on_tick=U:$(workload usdtdemo_sema):nosuch" "$FX/usdt.c"
+    [[ "$stderr" == *"no USDT probe nosuch in "* ]]
 }
 
 @test "run --ebpf, -e and -: the rewritten program" {
