@@ -29,6 +29,7 @@
 #include "log.h"
 #include "probe.h"
 #include "prog.h"
+#include "runstack.h"
 #include "signals.h"
 #include "src.h"
 #include "tool.h"
@@ -796,6 +797,9 @@ static void print_maps(const struct bct_rw *rw, struct bpf_object *obj)
 			 !strcmp(rm->kind, "percpu_hash") || !strcmp(rm->kind, "percpu_array") ||
 			 !strcmp(rm->kind, "lru_hash") || !strcmp(rm->kind, "lru_percpu_hash"))
 			print_table(rm, map, btf);
+		else if (!strcmp(rm->kind, "stacktrace"))
+			bct_run_print_stacks(stdout, rm->name, bpf_map__fd(map), env.pid,
+					     env.kit.common.json);
 	}
 	fflush(stdout);
 }

@@ -178,6 +178,20 @@ int c(struct pt_regs *ctx, struct sk_buff *skb) { char *op = "fsync"; return cou
     [[ "$stderr" == *"no USDT probe nosuch in "* ]]
 }
 
+@test "run: a stack map printed at exit, its kernel stacks symbolized" {
+    nr=$(printf '#include <sys/syscall.h>\nSYS_getpid\n' | cpp -P | tail -1)
+    bg_workload W syscaller -n 3 getpid
+    run_start -p "$W" -D TGT="$W" -D NR="$nr" "$FX/stacks.c"
+    go_workload "$W"
+    tracer_stop
+    cat "$OUT"
+    grep -qx 'st:' "$OUT"
+    # two stacks (kernel, user), each taken 3 times; the kernel one is in the syscall path
+    [ "$(grep -Ec '^[0-9]+ = 3$' "$OUT")" -eq 2 ]
+    [ "$(grep -Ec '^stack [0-9]+:$' "$OUT")" -eq 2 ]
+    grep -qx '    do_syscall_64' "$OUT"
+}
+
 @test "run --ebpf, -e and -: the rewritten program" {
     run_bct run --ebpf "$FX/count.c"
     [[ "$output" == *'SEC("tracepoint/syscalls/sys_enter_getpid") int tracepoint__syscalls__sys_enter_getpid(struct tracepoint__syscalls__sys_enter_getpid *args)'* ]]
