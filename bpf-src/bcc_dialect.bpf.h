@@ -124,6 +124,11 @@
 #endif
 #define PAGE_OFFSET 0xff00000000000000ULL
 
+/* The kernel's inline helpers on a struct sk_buff (linux/skbuff.h), on the program's copy */
+#define skb_rx_queue_recorded(skb) ((skb)->queue_mapping != 0)
+#define skb_get_rx_queue(skb) ((u16)((skb)->queue_mapping - 1))
+#define skb_get_queue_mapping(skb) ((skb)->queue_mapping)
+
 /* Sizes taken from the kernel's own types (bcctool run defines the BCT_HAVE_ ones from BTF). */
 #ifdef BCT_HAVE_SHORTNAME_STORE
 #define DNAME_INLINE_LEN sizeof(union shortname_store)
@@ -131,7 +136,7 @@
 #define DNAME_INLINE_LEN sizeof(((struct dentry *)0)->d_iname)
 #endif
 #define DISK_NAME_LEN sizeof(((struct gendisk *)0)->disk_name)
-#define IFNAMSIZ sizeof(((struct net_device *)0)->name)
+#define IFNAMSIZ 16 /* uapi: fixed, and #if tests it */
 
 #ifndef PT_REGS_PARM6
 #if defined(__TARGET_ARCH_x86)
@@ -178,12 +183,29 @@
 #define inet_csk(sk) ((struct inet_connection_sock *)(sk))
 #define TCP_SKB_CB(skb) ((struct tcp_skb_cb *)&((skb)->cb[0]))
 
-/* an implicit dereference (lib/bccrw.c): the value of e, read with the legacy probe read */
-#define BCT_PR(e)                                                                \
-	({                                                                       \
-		__typeof__(e) ___t;                                              \
-		bpf_probe_read((void *)&___t, sizeof(___t), (const void *)&(e)); \
-		___t;                                                            \
+/*
+ * an implicit dereference (lib/bccrw.c): the value of e, read with the legacy probe read; an
+ * array member is not read, its address is the value (as the array decays in C)
+ */
+#define BCT_PR(e)                                                                              \
+	({                                                                                     \
+		__typeof__(((void)0, (e))) ___t;                                               \
+		if (__builtin_types_compatible_p(__typeof__(e), __typeof__(((void)0, (e))))) { \
+			bpf_probe_read((void *)&___t, sizeof(___t), (const void *)&(e));       \
+		} else {                                                                       \
+			const void *___a = &(e);                                               \
+			__builtin_memcpy(&___t, &___a,                                         \
+					 sizeof(___a) < sizeof(___t) ? sizeof(___a)            \
+								     : sizeof(___t));          \
+		}                                                                              \
+		___t;                                                                          \
+	})
+/* *(a), a an address computed from a kernel pointer (*(&p->f - 2)): read with a probe read */
+#define BCT_PRD(a)                                                              \
+	({                                                                      \
+		__typeof__(*(a)) ___d;                                          \
+		bpf_probe_read((void *)&___d, sizeof(___d), (const void *)(a)); \
+		___d;                                                           \
 	})
 
 /* ---- builtins ------------------------------------------------------------------------------ */
@@ -462,7 +484,12 @@ struct {
 #define bct_m_peek(m, v) bpf_map_peek_elem(&(m), v)
 
 /* ---- probe macros -------------------------------------------------------------------------- */
+#ifdef BCT_NO_FENTRY
+/* no fentry on this kernel (the rewriter says so): a kprobe, its parameters from the registers */
+#define KFUNC_PROBE(f, ...) SEC("kprobe/" #f) int BPF_KPROBE(kfunc__vmlinux__##f, ##__VA_ARGS__)
+#else
 #define KFUNC_PROBE(f, ...) SEC("fentry/" #f) int BPF_PROG(kfunc__vmlinux__##f, ##__VA_ARGS__)
+#endif
 #define KRETFUNC_PROBE(f, ...) SEC("fexit/" #f) int BPF_PROG(kretfunc__vmlinux__##f, ##__VA_ARGS__)
 #define MODULE_KFUNC_PROBE(mod, f, ...) \
 	SEC("fentry/" #f) int BPF_PROG(kfunc__##mod##__##f, ##__VA_ARGS__)

@@ -29,6 +29,7 @@
 #include "log.h"
 #include "probe.h"
 #include "prog.h"
+#include "runstack.h"
 #include "signals.h"
 #include "src.h"
 #include "tool.h"
@@ -74,9 +75,9 @@ static const struct bct_opt options[] = {
 	BCT_CUSTOM('D', "define", "NAME[=VALUE]", "define a macro for the program"),
 	BCT_CUSTOM('I', "include", "DIR", "search DIR for the program's #include files"),
 	BCT_CUSTOM('a', "attach", "FUNC=SPEC",
-		   "attach FUNC to SPEC: u:LIB:SYM (uprobe), r:LIB:SYM (uretprobe), t:CAT:EVENT, "
-		   "p::KFUNC, r::KFUNC"),
-	BCT_CUSTOM('p', "pid", "PID", "uprobes fire in process PID only"),
+		   "attach FUNC to SPEC: u:LIB:SYM (uprobe), r:LIB:SYM (uretprobe), U:LIB:PROBE "
+		   "(USDT), t:CAT:EVENT, p::KFUNC, r::KFUNC"),
+	BCT_CUSTOM('p', "pid", "PID", "uprobes and USDT probes fire in process PID only"),
 	BCT_CUSTOM('i', "interval", "SECONDS", "print the maps every SECONDS"),
 	BCT_FLAG(OPT_LOAD_ONLY, "load-only", &env.load_only,
 		 "load every function through the verifier, attach nothing, exit"),
@@ -195,7 +196,10 @@ static int parse_spec(const char *arg, struct bct_rw_spec *s, char **func, char 
 	if (!*func || !*target)
 		return -ENOMEM;
 	spec = *target;
-	if (!strncmp(spec, "t:", 2)) {
+	if (!strncmp(spec, "U:", 2)) {
+		s->kind = BCT_RW_USDT;
+		spec += 2;
+	} else if (!strncmp(spec, "t:", 2)) {
 		s->kind = BCT_RW_TRACEPOINT;
 		spec += 2;
 	} else if (!strncmp(spec, "p::", 3)) {
@@ -211,8 +215,8 @@ static int parse_spec(const char *arg, struct bct_rw_spec *s, char **func, char 
 		s->kind = BCT_RW_URETPROBE;
 		spec += 2;
 	} else {
-		pr_err("invalid attach spec '%s': use u:LIB:SYM, r:LIB:SYM, t:CAT:EVENT, p::FUNC "
-		       "or r::FUNC",
+		pr_err("invalid attach spec '%s': use u:LIB:SYM, r:LIB:SYM, U:LIB:PROBE, t:CAT:EVENT, "
+		       "p::FUNC or r::FUNC",
 		       *target);
 		return -EINVAL;
 	}
@@ -793,6 +797,9 @@ static void print_maps(const struct bct_rw *rw, struct bpf_object *obj)
 			 !strcmp(rm->kind, "percpu_hash") || !strcmp(rm->kind, "percpu_array") ||
 			 !strcmp(rm->kind, "lru_hash") || !strcmp(rm->kind, "lru_percpu_hash"))
 			print_table(rm, map, btf);
+		else if (!strcmp(rm->kind, "stacktrace"))
+			bct_run_print_stacks(stdout, rm->name, bpf_map__fd(map), env.pid,
+					     env.kit.common.json);
 	}
 	fflush(stdout);
 }
@@ -894,6 +901,33 @@ static struct bpf_link *attach_uprobe(struct bpf_program *prog, const struct bct
 					  env.pid > 0 ? env.pid : -1, path, off);
 }
 
+/* A USDT probe: a uprobe on each of its locations, its semaphore counted by the kernel. */
+static int attach_usdt(struct bpf_program *prog, const struct bct_rw_func *f,
+		       struct bpf_link ***links, size_t *nlinks, size_t *cap)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .ref_ctr_offset = f->usdt_sema);
+	struct bpf_link *link;
+	size_t i;
+	int err;
+
+	for (i = 0; i < f->nusdt; i++) {
+		link = bpf_program__attach_uprobe_opts(prog, env.pid > 0 ? env.pid : -1,
+						       f->usdt_path, f->usdt_offs[i], &opts);
+		if (!link) {
+			err = -errno;
+			pr_err("cannot attach %s to USDT probe %s: %s", f->name, f->target,
+			       strerror(-err));
+			return err;
+		}
+		if (bct_grow((void **)links, cap, *nlinks + 1, sizeof(**links))) {
+			bpf_link__destroy(link);
+			return -ENOMEM;
+		}
+		(*links)[(*nlinks)++] = link;
+	}
+	return 0;
+}
+
 /* The kernel function a kprobe__ name means here: sys_X is the syscall wrapper. */
 static void kprobe_target(const char *t, char *buf, size_t sz)
 {
@@ -938,6 +972,11 @@ static int attach_all(const struct bct_rw *rw, struct bpf_object *obj, struct bp
 			case BCT_RW_URETPROBE:
 				link = attach_uprobe(prog, f);
 				break;
+			case BCT_RW_USDT:
+				err = attach_usdt(prog, f, links, nlinks, &cap);
+				if (err)
+					return err;
+				continue;
 			case BCT_RW_KPROBE:
 			case BCT_RW_KRETPROBE:
 				kprobe_target(f->target, target, sizeof(target));

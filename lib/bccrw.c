@@ -3,12 +3,18 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/btf.h>
+
 #include "bccrw.h"
+#include "elfsym.h"
+#include "probe.h"
 #include "tpformat.h"
+#include "usdt.h"
 #include "util.h"
 
 enum tok_kind { T_IDENT, T_NUM, T_STR, T_CHAR, T_PUNCT, T_PP };
@@ -21,9 +27,11 @@ struct tok {
 struct edit {
 	size_t s, e;
 	char *repl;
+	long seq; /* edits at the same place: in this order */
 };
 
 struct rw {
+	const char *name;
 	const char *src;
 	size_t len;
 	struct tok *t;
@@ -35,6 +43,9 @@ struct rw {
 	struct bct_rw *out;
 	const struct bct_rw_spec *specs;
 	size_t nspecs;
+	size_t *utypes; /* name tokens of the program's own struct/union definitions */
+	size_t nut, utcap;
+	bool kfunc; /* has KFUNC_PROBE() */
 	char *err;
 	size_t err_sz;
 	int failed;
@@ -214,6 +225,7 @@ static int add_edit(struct rw *r, size_t s, size_t e, char *repl)
 	r->ed[r->ned].s = s;
 	r->ed[r->ned].e = e;
 	r->ed[r->ned].repl = repl;
+	r->ed[r->ned].seq = (long)r->ned;
 	r->ned++;
 	return 0;
 }
@@ -440,6 +452,188 @@ static int method_call(struct rw *r, size_t i, struct bct_rw_map *m, size_t fn_s
 	return err;
 }
 
+/* ---- types: which pointers point into the kernel ------------------------------------------ */
+
+static bool same_tok(const struct rw *r, size_t a, size_t b)
+{
+	return r->t[a].e - r->t[a].s == r->t[b].e - r->t[b].s &&
+	       !memcmp(r->src + r->t[a].s, r->src + r->t[b].s, r->t[a].e - r->t[a].s);
+}
+
+/*
+ * The program's own struct and union definitions (struct NAME {). A program may define its own
+ * copy of a kernel struct the kernel's headers keep private (struct nameidata, struct
+ * mnt_namespace): vmlinux.h has it, so the program's copy is left out (the kernel's own has the
+ * members at this kernel's offsets), and a pointer to it is a kernel pointer.
+ */
+static int collect_utypes(struct rw *r)
+{
+	struct btf *vm = NULL;
+	bool vm_tried = false;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i + 2 < r->nt && !err; i++) {
+		bool st = is(r, i, "struct");
+		char *name;
+
+		if (!(st || is(r, i, "union")) || r->t[i + 1].kind != T_IDENT || !is(r, i + 2, "{"))
+			continue;
+		if (!strncmp(r->src + r->t[i + 1].s, "tracepoint__", 12))
+			goto own;
+		if (!vm_tried) {
+			vm_tried = true;
+			vm = btf__load_vmlinux_btf();
+		}
+		name = tokdup(r, i + 1);
+		if (!name)
+			return -ENOMEM;
+		if (vm &&
+		    btf__find_by_name_kind(vm, name, st ? BTF_KIND_STRUCT : BTF_KIND_UNION) > 0) {
+			free(name);
+			err = add_edit(r, r->t[i + 2].s, r->t[match(r, i + 2)].e,
+				       strdup("/* the kernel's, from vmlinux.h */"));
+			continue;
+		}
+		free(name);
+own:
+		if (bct_grow((void **)&r->utypes, &r->utcap, r->nut + 1, sizeof(*r->utypes))) {
+			err = -ENOMEM;
+			break;
+		}
+		r->utypes[r->nut++] = i + 1;
+	}
+	btf__free(vm);
+	return err;
+}
+
+static size_t utype(const struct rw *r, size_t name)
+{
+	size_t k;
+
+	for (k = 0; k < r->nut; k++)
+		if (same_tok(r, r->utypes[k], name))
+			return k;
+	return SIZE_MAX;
+}
+
+/* Context types: a program reads them directly, never with a probe read. */
+static bool ctx_type(const struct rw *r, size_t name)
+{
+	static const char *const ctx[] = {
+		"pt_regs",	   "user_pt_regs",	  "__sk_buff",
+		"xdp_md",	   "bpf_perf_event_data", "bpf_sock_ops",
+		"sk_msg_md",	   "bpf_sock_addr",	  "bpf_sysctl",
+		"bpf_sockopt",	   "bpf_sk_lookup",	  "bpf_sock",
+		"sk_reuseport_md", "bpf_cgroup_dev_ctx",  "bpf_raw_tracepoint_args",
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(ctx) / sizeof(ctx[0]); k++)
+		if (is(r, name, ctx[k]))
+			return true;
+	return !strncmp(r->src + r->t[name].s, "trace_event_raw_", 16) ||
+	       !strncmp(r->src + r->t[name].s, "tracepoint__", 12);
+}
+
+/*
+ * The declaration of the declarator at d (tokens from from on): its struct or union name token
+ * (SIZE_MAX for another type) and its stars. False when d is not declared there.
+ */
+static bool decl_at(const struct rw *r, size_t d, size_t from, size_t *type, int *stars)
+{
+	size_t j = d;
+
+	*stars = 0;
+	*type = SIZE_MAX;
+	while (j > from && is(r, j - 1, "*")) {
+		j--;
+		(*stars)++;
+	}
+	if (j == from)
+		return false;
+	if (is(r, j - 1, ",") && !is(r, d + 1, ")")) {
+		/* struct x a = {}, *b: back to the start of the statement */
+		int depth = 0;
+
+		for (j--; j > from; j--) {
+			if (is(r, j - 1, ")") || is(r, j - 1, "}") || is(r, j - 1, "]")) {
+				depth++;
+			} else if (is(r, j - 1, "(") || is(r, j - 1, "{") || is(r, j - 1, "[")) {
+				if (!depth)
+					break;
+				depth--;
+			} else if (!depth && is(r, j - 1, ";")) {
+				break;
+			}
+		}
+		if (j == from || !(is(r, j - 1, "{") || is(r, j - 1, ";") || is(r, j - 1, "}")))
+			return false;
+		while (is(r, j, "const") || is(r, j, "volatile") || is(r, j, "static"))
+			j++;
+		if ((is(r, j, "struct") || is(r, j, "union")) && j + 1 < d &&
+		    r->t[j + 1].kind == T_IDENT)
+			*type = j + 1;
+		return r->t[j].kind == T_IDENT && !is(r, j, "return");
+	}
+	if (r->t[j - 1].kind != T_IDENT || is(r, j - 1, "return"))
+		return false;
+	if (j - 1 > from && (is(r, j - 2, "struct") || is(r, j - 2, "union")))
+		*type = j - 1;
+	return true;
+}
+
+/* The nearest declaration of identifier tok in tokens [from, before): its declarator, or SIZE_MAX. */
+static size_t find_decl(const struct rw *r, size_t tok, size_t from, size_t before, size_t *type,
+			int *stars)
+{
+	size_t i;
+
+	for (i = before; i-- > from;) {
+		if (r->t[i].kind != T_IDENT || !same_tok(r, i, tok))
+			continue;
+		if (!(is(r, i + 1, "=") || is(r, i + 1, ";") || is(r, i + 1, "[") ||
+		      is(r, i + 1, ",") || is(r, i + 1, ")") || is(r, i + 1, ":")))
+			continue;
+		if (decl_at(r, i, from, type, stars))
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+/* Declared as a pointer to a struct or union of the kernel's (not the program's, not a context). */
+static bool kernel_type(const struct rw *r, size_t d, size_t type, int stars)
+{
+	return !is(r, d + 1, "[") && type != SIZE_MAX && stars > 0 && utype(r, type) == SIZE_MAX &&
+	       !ctx_type(r, type);
+}
+
+static bool kernel_ptr(const struct rw *r, size_t tok, size_t from, size_t before)
+{
+	size_t type;
+	int stars;
+	size_t d = find_decl(r, tok, from, before, &type, &stars);
+
+	return d != SIZE_MAX && kernel_type(r, d, type, stars);
+}
+
+/* tok points to one of the program's structs: whether its member m is a kernel struct pointer. */
+static bool kernel_member(const struct rw *r, size_t tok, size_t from, size_t before, size_t m)
+{
+	size_t type, u, open, close, d = find_decl(r, tok, from, before, &type, &(int){ 0 });
+	int stars;
+
+	if (d == SIZE_MAX)
+		return false;
+	decl_at(r, d, from, &type, &stars);
+	if (stars != 1 || type == SIZE_MAX || (u = utype(r, type)) == SIZE_MAX)
+		return false;
+	open = r->utypes[u] + 1;
+	close = match(r, open);
+	d = find_decl(r, m, open + 1, close, &type, &stars);
+	return d != SIZE_MAX && kernel_type(r, d, type, stars);
+}
+
 /* ---- implicit dereferences ---------------------------------------------------------------- */
 
 #define MAX_TAINT 64
@@ -469,7 +663,10 @@ static void taint_add(const struct rw *r, struct taint *t, size_t i)
 }
 
 /* Whether the value of tokens [from, to) comes from untrusted memory (BCC's external roots). */
-static bool rhs_external(const struct rw *r, const struct taint *t, size_t from, size_t to)
+static bool kernel_ptr(const struct rw *r, size_t tok, size_t from, size_t before);
+
+static bool rhs_external(const struct rw *r, const struct taint *t, size_t dfrom, size_t from,
+			 size_t to)
 {
 	size_t i;
 
@@ -486,29 +683,32 @@ static bool rhs_external(const struct rw *r, const struct taint *t, size_t from,
 		    !strncmp(r->src + r->t[i].s, "PT_REGS_RC", 10) ||
 		    is(r, i, "bpf_get_current_task") ||
 		    ((is(r, i, "ctx") || is(r, i, "args")) && is(r, i + 1, "->")) ||
-		    (tainted(r, t, i) && !(i > from && (is(r, i - 1, ".") || is(r, i - 1, "->")))))
+		    ((tainted(r, t, i) || (is(r, i + 1, "->") && kernel_ptr(r, i, dfrom, i))) &&
+		     !(i > from && (is(r, i - 1, ".") || is(r, i - 1, "->")))))
 			return true;
 	}
 	return false;
 }
 
-/* Inside the arguments of an explicit bpf_probe_read*() (or of sizeof/typeof)? */
-static bool in_explicit_read(const struct rw *r, size_t body, size_t i)
+/* Inside the arguments of an explicit bpf_probe_read*() (1) or of sizeof/typeof (2)? */
+static int in_explicit_read(const struct rw *r, size_t body, size_t i)
 {
 	int depth = 0;
 
 	while (i-- > body) {
 		if (is(r, i, ")"))
 			depth++;
-		else if (is(r, i, "(") && depth-- == 0 && i > 0 && r->t[i - 1].kind == T_IDENT &&
-			 (!strncmp(r->src + r->t[i - 1].s, "bpf_probe_read", 14) ||
-			  is(r, i - 1, "sizeof") || is(r, i - 1, "typeof") ||
-			  is(r, i - 1, "__typeof__") || is(r, i - 1, "offsetof")))
-			return true;
-		else if (is(r, i, ";") || is(r, i, "{"))
-			return false;
+		else if (is(r, i, "(") && depth-- == 0 && i > 0 && r->t[i - 1].kind == T_IDENT) {
+			if (!strncmp(r->src + r->t[i - 1].s, "bpf_probe_read", 14))
+				return 1;
+			if (is(r, i - 1, "sizeof") || is(r, i - 1, "typeof") ||
+			    is(r, i - 1, "__typeof__") || is(r, i - 1, "offsetof"))
+				return 2;
+		} else if (is(r, i, ";") || is(r, i, "{")) {
+			return 0;
+		}
 	}
-	return false;
+	return 0;
 }
 
 static bool assign_op(const struct rw *r, size_t i)
@@ -532,21 +732,117 @@ static bool assign_op(const struct rw *r, size_t i)
 	return false;
 }
 
+/* Tokens (from i) of a postfix chain's tail: (.g | [i])* */
+static size_t chain_tail(const struct rw *r, size_t j, size_t close)
+{
+	while (j < close) {
+		if (is(r, j, ".") && j + 1 < close && r->t[j + 1].kind == T_IDENT)
+			j += 2;
+		else if (is(r, j, "["))
+			j = match(r, j) + 1;
+		else
+			break;
+	}
+	return j;
+}
+
+/* Whether tokens (open, close) hold &X-> with X a kernel pointer. */
+static bool addr_of_kernel(const struct rw *r, const struct taint *t, size_t from, size_t open,
+			   size_t close)
+{
+	size_t k;
+
+	for (k = open + 1; k + 2 < close; k++)
+		if (is(r, k, "&") && r->t[k + 1].kind == T_IDENT && is(r, k + 2, "->") &&
+		    (tainted(r, t, k + 1) || kernel_ptr(r, k + 1, from, k + 1)))
+			return true;
+	return false;
+}
+
 /*
- * BCC's rewriter in small: in the body (tokens (open, close)), each p->f chain on a pointer that
- * comes from the probed function's arguments, its registers, a raw tracepoint's args or
- * bpf_get_current_task() (and locals assigned from them) is read with bpf_probe_read(), one read
- * per "->" hop. Not rewritten: &p->f, writes through p, explicit bpf_probe_read*() arguments.
+ * *(...)(...) in unary position on an address computed from a kernel pointer
+ * (*(&p->f - 2), *(u8 *)((u64)&p->f - 3)): a probe read. Returns the last token, or 0.
  */
-static int deref_pass(struct rw *r, struct taint *t, size_t open, size_t close)
+static size_t deref_addr(struct rw *r, const struct taint *t, size_t from, size_t i, size_t close,
+			 int *err)
+{
+	size_t end = i + 1, last = 0;
+	bool hit = false;
+
+	if (!is(r, i, "*") || i == 0 || r->t[i - 1].kind == T_NUM || is(r, i - 1, "]") ||
+	    is(r, i - 1, "*") || (r->t[i - 1].kind == T_IDENT && !is(r, i - 1, "return")))
+		return 0;
+	/* *p, p a pointer into the kernel ((a) * b is a product) */
+	if (i + 1 < close && r->t[i + 1].kind == T_IDENT && !is(r, i - 1, ")") &&
+	    !is(r, i + 2, "->") && !is(r, i + 2, "[") && !is(r, i + 2, ".") && !is(r, i + 2, "(") &&
+	    !assign_op(r, i + 2) && in_explicit_read(r, from, i) != 2 &&
+	    (tainted(r, t, i + 1) || kernel_ptr(r, i + 1, from, i + 1))) {
+		*err = add_edit(r, r->t[i].s, r->t[i + 1].e,
+				fmt("BCT_PR(*%.*s)", (int)(r->t[i + 1].e - r->t[i + 1].s),
+				    r->src + r->t[i + 1].s));
+		return i + 1;
+	}
+	if (!is(r, i + 1, "("))
+		return 0;
+	while (end < close && is(r, end, "(")) {
+		last = match(r, end);
+		if (last >= close)
+			return 0;
+		hit |= addr_of_kernel(r, t, from, end, last);
+		end = last + 1;
+	}
+	if (!hit)
+		return 0;
+	*err = add_edit(
+		r, r->t[i].s, r->t[last].e,
+		fmt("BCT_PRD(%.*s)", (int)(r->t[last].e - r->t[i + 1].s), r->src + r->t[i + 1].s));
+	return last;
+}
+
+/*
+ * BCC's rewriter in small: in the body (tokens (open, close)) of the function declared from token
+ * from, each p->f chain on a pointer into the kernel is read with bpf_probe_read(), one read per
+ * "->" hop (or p[i] on such a pointer). A pointer into the kernel: a kernel struct or union
+ * pointer (the type is not the program's own), one that comes from the probed function's
+ * arguments, its registers, a raw tracepoint's args or bpf_get_current_task() (and locals
+ * assigned from them), or a member of the program's own struct declared as a kernel pointer.
+ * Not rewritten: the last hop of &p->f and of explicit bpf_probe_read*() arguments, writes
+ * through p. *(address computed from &p->f) is a probe read too.
+ */
+static int deref_pass(struct rw *r, struct taint *t, size_t from, size_t open, size_t close)
 {
 	size_t i;
 	int err = 0;
 
 	for (i = open + 1; i < close && !err; i++) {
-		size_t j, k, end;
+		size_t j, k, end, first, nhops = 0, last_hop = 0;
+		bool ext, addr;
 		char *cur;
 
+		if (is(r, i, "*")) {
+			size_t last = deref_addr(r, t, from, i, close, &err);
+
+			if (last)
+				i = last;
+			continue;
+		}
+		/* ((T *)p)[i], p a kernel pointer */
+		if (is(r, i, "(") && is(r, i + 1, "(") && !(i > 0 && r->t[i - 1].kind == T_IDENT)) {
+			size_t c = match(r, i + 1), m = match(r, i);
+
+			if (c + 2 == m && m + 1 < close && is(r, m + 1, "[") && is(r, c - 1, "*") &&
+			    r->t[c + 1].kind == T_IDENT &&
+			    (tainted(r, t, c + 1) || kernel_ptr(r, c + 1, from, c + 1)) &&
+			    !assign_op(r, match(r, m + 1) + 1)) {
+				size_t e = match(r, m + 1);
+
+				err = add_edit(r, r->t[i].s, r->t[e].e,
+					       fmt("BCT_PR(%.*s)", (int)(r->t[e].e - r->t[i].s),
+						   r->src + r->t[i].s));
+				i = e;
+				continue;
+			}
+		}
 		if (r->t[i].kind != T_IDENT || (i > 0 && (is(r, i - 1, ".") || is(r, i - 1, "->"))))
 			continue;
 		/* X = RHS: X is tainted when RHS is external */
@@ -561,34 +857,57 @@ static int deref_pass(struct rw *r, struct taint *t, size_t open, size_t close)
 				if (depth < 0 || (!depth && (is(r, end, ";") || is(r, end, ","))))
 					break;
 			}
-			if (rhs_external(r, t, i + 2, end))
+			if (rhs_external(r, t, from, i + 2, end))
 				taint_add(r, t, i);
 			continue;
 		}
-		if (!tainted(r, t, i) || !is(r, i + 1, "->"))
+		if (!is(r, i + 1, "->") && !is(r, i + 1, "["))
 			continue;
-		/* the chain: X (-> f (.g | [i])*)+ */
-		j = i + 1;
-		while (is(r, j, "->") && j + 1 < close && r->t[j + 1].kind == T_IDENT) {
-			j += 2;
-			while (j < close) {
-				if (is(r, j, ".") && j + 1 < close && r->t[j + 1].kind == T_IDENT)
-					j += 2;
-				else if (is(r, j, "["))
-					j = match(r, j) + 1;
-				else
-					break;
-			}
+		ext = tainted(r, t, i) || kernel_ptr(r, i, from, i);
+		first = i + 1;
+		if (!ext) {
+			/* p->m->...: p is the program's, m a kernel pointer */
+			if (!is(r, i + 1, "->") || i + 2 >= close || r->t[i + 2].kind != T_IDENT ||
+			    !is(r, i + 3, "->") || !kernel_member(r, i, from, i, i + 2))
+				continue;
+			first = i + 3;
+		} else if (is(r, i + 1, "[") && !kernel_ptr(r, i, from, i)) {
+			continue;
 		}
-		if ((i > 0 && (is(r, i - 1, "&") || is(r, i - 1, "++") ||
-			       (is(r, i - 1, "+") && i > 1 && is(r, i - 2, "+")) ||
-			       (is(r, i - 1, "-") && i > 1 && is(r, i - 2, "-")))) ||
-		    assign_op(r, j) || in_explicit_read(r, open, i) || is(r, j, "(")) {
+		/* the chain: X ([i] | -> f) (.g | [i])* (-> f (.g | [i])*)* */
+		j = first;
+		if (is(r, j, "[")) {
+			j = chain_tail(r, j, close);
+			nhops++;
+		}
+		while (is(r, j, "->") && j + 1 < close && r->t[j + 1].kind == T_IDENT) {
+			last_hop = j;
+			j = chain_tail(r, j + 2, close);
+			nhops++;
+		}
+		if (!nhops)
+			continue;
+		if ((i > 0 &&
+		     (is(r, i - 1, "++") || (is(r, i - 1, "+") && i > 1 && is(r, i - 2, "+")) ||
+		      (is(r, i - 1, "-") && i > 1 && is(r, i - 2, "-")))) ||
+		    assign_op(r, j) || is(r, j, "(")) {
 			i = j - 1;
 			continue;
 		}
-		cur = tokdup(r, i);
-		for (k = i + 1; k < j && cur;) {
+		if (in_explicit_read(r, open, i) == 2) {
+			i = j - 1;
+			continue;
+		}
+		addr = i > 0 && is(r, i - 1, "&");
+		if (addr) {
+			/* an address: every hop but the last is read */
+			if (nhops < 2 || !last_hop) {
+				i = j - 1;
+				continue;
+			}
+		}
+		cur = spandup(r, i, first);
+		for (k = first; k < (addr ? last_hop : j) && cur;) {
 			size_t hop_end = k + 2;
 			char *next;
 
@@ -600,10 +919,195 @@ static int deref_pass(struct rw *r, struct taint *t, size_t open, size_t close)
 			cur = next;
 			k = hop_end;
 		}
+		if (cur && addr) {
+			char *next = fmt("%s%.*s", cur, (int)(r->t[j - 1].e - r->t[last_hop].s),
+					 r->src + r->t[last_hop].s);
+
+			free(cur);
+			cur = next;
+		}
 		err = cur ? add_edit(r, r->t[i].s, r->t[j - 1].e, cur) : -ENOMEM;
 		i = j - 1;
 	}
 	return err;
+}
+
+static int line_of(const struct rw *r, size_t pos)
+{
+	int line = 1;
+	size_t i;
+
+	for (i = 0; i < pos && i < r->len; i++)
+		line += r->src[i] == '\n';
+	return line;
+}
+
+/* ---- USDT (-a FUNC=U:LIB:PROBE) ------------------------------------------------------------ */
+
+static const char *usdt_type(const struct bct_usdt_arg *a)
+{
+	switch (a->size) {
+	case 1:
+		return a->is_signed ? "s8" : "u8";
+	case 2:
+		return a->is_signed ? "s16" : "u16";
+	case 4:
+		return a->is_signed ? "s32" : "u32";
+	default:
+		return a->is_signed ? "s64" : "u64";
+	}
+}
+
+/* A register of the probed process, as the uprobe's pt_regs holds it. */
+static void usdt_reg(FILE *f, const char *reg)
+{
+#if defined(__aarch64__)
+	if (reg[0] == 'x')
+		fprintf(f, "((struct user_pt_regs *)ctx)->regs[%d]", atoi(reg + 1));
+	else
+		fprintf(f, "((struct user_pt_regs *)ctx)->%s", reg);
+#else
+	fprintf(f, "ctx->%s", reg);
+#endif
+}
+
+/*
+ * The USDT probe of -a FUNC=U:LIB:[PROVIDER:]PROBE for the function fn defined from decl (body
+ * at brace): its locations and semaphore for the attach, and bpf_usdt_readarg(N, ctx, &v) and
+ * bpf_usdt_readarg_p(N, ctx, buf, len) in its body, read as the probe's notes say.
+ */
+static int usdt_func(struct rw *r, size_t decl, size_t brace, struct bct_rw_func *fn,
+		     const char *target)
+{
+	const char *c1 = strchr(target, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	char lib[4096], path[4096], prov[128] = "", pname[128];
+	struct bct_usdt_probe *pr = NULL, *first = NULL;
+	size_t n = 0, i, k, end = match(r, brace);
+	char *text = NULL;
+	size_t tlen;
+	FILE *f;
+	int err;
+
+	if (!c1) {
+		fail(r, r->t[decl].s, "invalid USDT spec '%s': want U:LIB:PROBE", target);
+		return 0;
+	}
+	snprintf(lib, sizeof(lib), "%.*s", (int)(c1 - target), target);
+	if (c2) {
+		snprintf(prov, sizeof(prov), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+		snprintf(pname, sizeof(pname), "%s", c2 + 1);
+	} else {
+		snprintf(pname, sizeof(pname), "%s", c1 + 1);
+	}
+	err = bct_elf_lib_path(lib, path, sizeof(path));
+	if (!err)
+		err = bct_usdt_read(path, &pr, &n);
+	if (err) {
+		fail(r, r->t[decl].s, "cannot read the USDT probes of %s: %s", lib, strerror(-err));
+		return 0;
+	}
+	fn->usdt_path = strdup(path);
+	if (!fn->usdt_path)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		if (strcmp(pr[i].name, pname) || (*prov && strcmp(pr[i].provider, prov)))
+			continue;
+		if (!first) {
+			first = &pr[i];
+		} else if (strcmp(first->provider, pr[i].provider)) {
+			fail(r, r->t[decl].s, "USDT probe %s is in providers %s and %s: say which",
+			     pname, first->provider, pr[i].provider);
+			goto out;
+		} else if (strcmp(first->args_text, pr[i].args_text)) {
+			fail(r, r->t[decl].s,
+			     "USDT probe %s:%s has locations with different arguments (%s, %s): "
+			     "not supported",
+			     first->provider, pname, first->args_text, pr[i].args_text);
+			goto out;
+		}
+		if (bct_grow((void **)&fn->usdt_offs, &(size_t){ fn->nusdt }, fn->nusdt + 1,
+			     sizeof(*fn->usdt_offs)))
+			goto nomem;
+		fn->usdt_offs[fn->nusdt++] = pr[i].offset;
+		fn->usdt_sema = pr[i].sema_offset;
+	}
+	if (!first) {
+		fail(r, r->t[decl].s, "no USDT probe %s%s%s in %s", prov, *prov ? ":" : "", pname,
+		     path);
+		goto out;
+	}
+	if (first->nargs < 0) {
+		fail(r, r->t[decl].s, "cannot read the arguments of USDT probe %s:%s (%s)",
+		     first->provider, pname, first->args_text);
+		goto out;
+	}
+	f = open_memstream(&text, &tlen);
+	if (!f)
+		goto nomem;
+	fprintf(f,
+		"static __always_inline long long bct_usdt_arg_%s(struct pt_regs *ctx, int n)\n"
+		"{\n\tswitch (n) {\n",
+		fn->name);
+	for (k = 0; k < (size_t)first->nargs; k++) {
+		const struct bct_usdt_arg *a = &first->args[k];
+		const char *ty = usdt_type(a);
+
+		fprintf(f, "\tcase %zu: {\n\t\t%s v = 0;\n\n\t\t", k + 1, ty);
+		if (a->kind == BCT_USDT_CONST) {
+			fprintf(f, "v = (%s)%lldLL;", ty, a->value);
+		} else if (a->kind == BCT_USDT_REG) {
+			fprintf(f, "v = (%s)", ty);
+			usdt_reg(f, a->base);
+			fprintf(f, ";");
+		} else if (a->ident[0]) {
+			fclose(f);
+			fail(r, r->t[decl].s,
+			     "USDT probe %s:%s argument %zu (%s) is a global variable: not supported",
+			     first->provider, pname, k + 1, first->args_text);
+			goto out;
+		} else {
+			fprintf(f, "bpf_probe_read_user(&v, sizeof(v), (const void *)(");
+			usdt_reg(f, a->base);
+			fprintf(f, " + (%lldLL)", a->value);
+			if (a->index[0]) {
+				fprintf(f, " + ");
+				usdt_reg(f, a->index);
+				fprintf(f, " * %d", a->scale);
+			}
+			fprintf(f, "));");
+		}
+		fprintf(f, "\n\t\treturn v;\n\t}\n");
+	}
+	fprintf(f,
+		"\t}\n\treturn 0;\n}\n"
+		"#define bct_usdt_readarg_%s(n, c, p) "
+		"({ *(p) = (__typeof__(*(p)))bct_usdt_arg_%s(c, n); 0; })\n"
+		"#define bct_usdt_readarg_p_%s(n, c, buf, len) "
+		"bpf_probe_read_user_str(buf, len, (const void *)bct_usdt_arg_%s(c, n))\n",
+		fn->name, fn->name, fn->name, fn->name);
+	fprintf(f, "#line %d \"%s\"\n", line_of(r, r->t[decl].s), r->name);
+	if (fclose(f))
+		goto nomem;
+	err = add_edit(r, r->t[decl].s, r->t[decl].s, text);
+	text = NULL;
+	if (!err)
+		r->ed[r->ned - 1].seq = -1; /* before the function's SEC() */
+	for (k = brace + 1; k < end && !err; k++)
+		if (is(r, k, "bpf_usdt_readarg") || is(r, k, "bpf_usdt_readarg_p"))
+			err = add_edit(r, r->t[k].s, r->t[k].e,
+				       fmt("bct_usdt_readarg%s_%s",
+					   is(r, k, "bpf_usdt_readarg_p") ? "_p" : "", fn->name));
+	bct_usdt_free(pr, n);
+	return err;
+nomem:
+	err = -ENOMEM;
+	free(text);
+	bct_usdt_free(pr, n);
+	return err;
+out:
+	free(text);
+	bct_usdt_free(pr, n);
+	return 0;
 }
 
 /* ---- probe functions --------------------------------------------------------------------- */
@@ -634,6 +1138,10 @@ static int add_func(struct rw *r, const char *name, char *sec, enum bct_rw_attac
 	o->funcs[o->nfuncs].sec = sec;
 	o->funcs[o->nfuncs].kind = kind;
 	o->funcs[o->nfuncs].target = target ? strdup(target) : NULL;
+	o->funcs[o->nfuncs].usdt_path = NULL;
+	o->funcs[o->nfuncs].usdt_offs = NULL;
+	o->funcs[o->nfuncs].nusdt = 0;
+	o->funcs[o->nfuncs].usdt_sema = 0;
 	o->nfuncs++;
 	return 0;
 }
@@ -679,6 +1187,7 @@ static int probe_func(struct rw *r, size_t decl, size_t name_tok, size_t open, s
 		target = strdup(spec->target);
 		switch (kind) {
 		case BCT_RW_UPROBE:
+		case BCT_RW_USDT:
 			sec = strdup("uprobe");
 			break;
 		case BCT_RW_URETPROBE:
@@ -734,6 +1243,8 @@ static int probe_func(struct rw *r, size_t decl, size_t name_tok, size_t open, s
 	if (!err)
 		err = add_func(r, name, sec, kind, target);
 	sec = NULL;
+	if (!err && kind == BCT_RW_USDT)
+		err = usdt_func(r, decl, brace, &r->out->funcs[r->out->nfuncs - 1], target);
 	if (!err) {
 		struct taint t = { .n = 0 };
 
@@ -745,7 +1256,7 @@ static int probe_func(struct rw *r, size_t decl, size_t name_tok, size_t open, s
 					if (is(r, q, "*"))
 						taint_add(r, &t, end - 1);
 		}
-		err = deref_pass(r, &t, brace, match(r, brace));
+		err = deref_pass(r, &t, decl, brace, match(r, brace));
 	}
 	if (err || n <= 1 || !pt_regs)
 		goto out;
@@ -829,6 +1340,22 @@ static bool kernel_include(const char *pp, size_t len)
 	return false;
 }
 
+/* A kernel #include line as a comment (its own comment, if any, cut off: they do not nest). */
+static char *include_note(const struct rw *r, const struct tok *t)
+{
+	const char *p = r->src + t->s + 1;
+	size_t n = t->e - t->s - 1;
+	const char *c = memmem(p, n, "/*", 2), *c2 = memmem(p, n, "//", 2);
+
+	if (c2 && (!c || c2 < c))
+		c = c2;
+	if (c)
+		n = (size_t)(c - p);
+	while (n && isspace((unsigned char)p[n - 1]))
+		n--;
+	return fmt("/* %.*s: from BTF */", (int)n, p);
+}
+
 static int walk(struct rw *r)
 {
 	size_t i, decl = 0, fn_start = 0;
@@ -842,9 +1369,7 @@ static int walk(struct rw *r)
 
 		if (t->kind == T_PP) {
 			if (kernel_include(r->src + t->s, t->e - t->s))
-				err = add_edit(r, t->s, t->e,
-					       fmt("/* %.*s: from BTF */", (int)(t->e - t->s - 1),
-						   r->src + t->s + 1));
+				err = add_edit(r, t->s, t->e, include_note(r, t));
 			if (!depth)
 				decl = i + 1;
 			continue;
@@ -868,19 +1393,29 @@ static int walk(struct rw *r)
 
 					for (k = decl; k < open - 1; k++)
 						stat |= is(r, k, "static");
-					if (!stat && !is(r, open - 1, "TRACEPOINT_PROBE") &&
-					    !is(r, open - 1, "RAW_TRACEPOINT_PROBE") &&
-					    strncmp(r->src + r->t[open - 1].s, "KFUNC", 5) &&
-					    strncmp(r->src + r->t[open - 1].s, "KRETFUNC", 8) &&
-					    strncmp(r->src + r->t[open - 1].s, "MODULE_", 7) &&
-					    strncmp(r->src + r->t[open - 1].s, "LSM_PROBE", 9) &&
-					    strncmp(r->src + r->t[open - 1].s, "KMOD_RET", 8))
-						err = probe_func(r, decl, open - 1, open, close, i);
-					else if (is(r, open - 1, "TRACEPOINT_PROBE") ||
-						 is(r, open - 1, "RAW_TRACEPOINT_PROBE")) {
+					if (stat) {
 						struct taint t0 = { .n = 0 };
 
-						err = deref_pass(r, &t0, i, match(r, i));
+						err = deref_pass(r, &t0, decl, i, match(r, i));
+					} else if (!is(r, open - 1, "TRACEPOINT_PROBE") &&
+						   !is(r, open - 1, "RAW_TRACEPOINT_PROBE") &&
+						   strncmp(r->src + r->t[open - 1].s, "KFUNC", 5) &&
+						   strncmp(r->src + r->t[open - 1].s, "KRETFUNC",
+							   8) &&
+						   strncmp(r->src + r->t[open - 1].s, "MODULE_",
+							   7) &&
+						   strncmp(r->src + r->t[open - 1].s, "LSM_PROBE",
+							   9) &&
+						   strncmp(r->src + r->t[open - 1].s, "KMOD_RET",
+							   8))
+						err = probe_func(r, decl, open - 1, open, close, i);
+					else if (is(r, open - 1, "TRACEPOINT_PROBE") ||
+						 is(r, open - 1, "RAW_TRACEPOINT_PROBE") ||
+						 is(r, open - 1, "KFUNC_PROBE")) {
+						/* KFUNC_PROBE: it may become a kprobe */
+						struct taint t0 = { .n = 0 };
+
+						err = deref_pass(r, &t0, decl, i, match(r, i));
 					}
 				}
 			}
@@ -961,6 +1496,8 @@ static int walk(struct rw *r)
 			i = close;
 			continue;
 		}
+		if (!depth && is(r, i, "KFUNC_PROBE"))
+			r->kfunc = true;
 		if (!depth && (is(r, i, "BPF_TABLE") || is(r, i, "BPF_F_TABLE"))) {
 			err = table_macro(r, i, is(r, i, "BPF_F_TABLE"));
 			continue;
@@ -1052,13 +1589,16 @@ static int cmp_edit(const void *a, const void *b)
 {
 	const struct edit *x = a, *y = b;
 
-	return x->s < y->s ? -1 : x->s > y->s;
+	if (x->s != y->s)
+		return x->s < y->s ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 int bct_rw_rewrite(const char *name, const char *src, size_t len, const struct bct_rw_spec *specs,
 		   size_t nspecs, struct bct_rw *out, char *err_buf, size_t err_sz)
 {
-	struct rw r = { .src = src,
+	struct rw r = { .name = name,
+			.src = src,
 			.len = len,
 			.out = out,
 			.specs = specs,
@@ -1073,12 +1613,22 @@ int bct_rw_rewrite(const char *name, const char *src, size_t len, const struct b
 	err_buf[0] = '\0';
 	err = lex(&r);
 	if (!err)
+		err = collect_utypes(&r);
+	if (!err)
 		err = walk(&r);
 	if (!err && !r.failed) {
 		f = open_memstream(&out->text, &out->len);
 		if (!f) {
 			err = -ENOMEM;
 			goto out;
+		}
+		if (r.kfunc) {
+			char why[128];
+
+			if (!bct_attach_kind_available(BCT_ATTACH_FENTRY, why, sizeof(why)))
+				fprintf(f,
+					"#define BCT_NO_FENTRY /* %s: KFUNC_PROBE is a kprobe */\n",
+					why);
 		}
 		fprintf(f, "#include \"bcc_dialect.bpf.h\"\n");
 		for (i = 0; i < r.ntps && !r.failed; i++)
@@ -1098,6 +1648,19 @@ int bct_rw_rewrite(const char *name, const char *src, size_t len, const struct b
 			if (out->maps[i].event_type)
 				fprintf(f, "\n%s *___bct_ev_%s __attribute__((used));",
 					out->maps[i].event_type, out->maps[i].name);
+		/*
+		 * string literals are data the verifier bounds: BCC's programs copy a fixed size
+		 * from them (__builtin_memcpy(&key.op, "read", 8)), so the last one is followed by
+		 * a pad
+		 */
+		for (i = 0; i < r.nt; i++)
+			if (r.t[i].kind == T_STR) {
+				fprintf(f,
+					"\nconst char *const ___bct_strpad __attribute__((used)) = "
+					"\"%064d\";",
+					0);
+				break;
+			}
 		fprintf(f, "\n#ifndef BPF_LICENSE\n#define BPF_LICENSE GPL\n#endif\n"
 			   "char _license[] SEC(\"license\") = BCT_STR(BPF_LICENSE);\n");
 		if (fclose(f))
@@ -1112,6 +1675,7 @@ out:
 	for (i = 0; i < r.ntps; i++)
 		free(r.tps[i]);
 	free(r.tps);
+	free(r.utypes);
 	free(r.t);
 	if (err)
 		bct_rw_free(out);
@@ -1132,6 +1696,8 @@ void bct_rw_free(struct bct_rw *rw)
 		free(rw->funcs[i].name);
 		free(rw->funcs[i].sec);
 		free(rw->funcs[i].target);
+		free(rw->funcs[i].usdt_path);
+		free(rw->funcs[i].usdt_offs);
 	}
 	free(rw->funcs);
 	free(rw->text);

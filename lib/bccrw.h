@@ -23,13 +23,15 @@ enum bct_rw_attach {
 	BCT_RW_UPROBE,
 	BCT_RW_URETPROBE,
 	BCT_RW_OTHER, /* fentry, lsm, ...: libbpf attaches by SEC() */
+	BCT_RW_USDT, /* target "PATH:PROBE" or "PATH:PROVIDER:PROBE" */
 };
 
 /* -a FUNC=SPEC, given to the rewriter so it can give FUNC its SEC() */
 struct bct_rw_spec {
 	const char *func;
 	enum bct_rw_attach kind;
-	const char *target; /* kprobe: function; tracepoint: "cat:ev"; uprobe: "LIB:SYM" */
+	const char *target; /* kprobe: function; tracepoint: "cat:ev"; uprobe: "LIB:SYM"; USDT:
+			     * "LIB:PROBE" or "LIB:PROVIDER:PROBE" */
 };
 
 struct bct_rw_map {
@@ -43,6 +45,11 @@ struct bct_rw_func {
 	char *sec; /* its SEC() */
 	enum bct_rw_attach kind;
 	char *target; /* what it attaches to (see struct bct_rw_spec), or NULL */
+	/* USDT: the file, each location's file offset, the semaphore's (0: none) */
+	char *usdt_path;
+	unsigned long long *usdt_offs;
+	size_t nusdt;
+	unsigned long long usdt_sema;
 };
 
 struct bct_rw {

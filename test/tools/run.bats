@@ -3,7 +3,8 @@
 # bcctool run: BCC-dialect programs (test/fixtures/run/*.c) with real, marked events: getpid()
 # calls of a marked syscaller counted in a hash keyed by command and in a histogram, execs of a
 # marked program as perf events and bpf_trace_printk() lines, a uprobe and a uretprobe given by
-# -a on usdtdemo's demo_work(); then the rewriter's output and its misuse errors.
+# -a on usdtdemo's demo_work(), its USDT probe by -a; kernel pointers the rewriter follows by
+# type; then the rewriter's output, BCC tool idioms through the verifier and misuse errors.
 load ../helpers
 
 BATS_NO_PARALLELIZE_WITHIN_FILE=true
@@ -93,6 +94,55 @@ run_start() {
     [[ "$output" == *'e.ppid = BCT_PR(BCT_PR(task->real_parent)->tgid);'* ]]
 }
 
+@test "run: kernel pointers followed by type (static function, map values, *(&p->f), vmlinux.h's struct)" {
+    cp /bin/true "$T/$MARK"
+    bg_workload W syscaller -n 4 exec "$T/$MARK"
+    run_start "$FX/kptr.c"
+    go_workload "$W"
+    tracer_stop
+    head -1 "$OUT" | grep -Eq '^pid +ppid +pid2 +pid3 +mntns +pcomm$'
+    mnt=$(stat -L -c %i "/proc/$$/ns/mnt")
+    pcomm=$(cat "/proc/$W/comm" 2>/dev/null || echo syscaller)
+    # each exec by the marked syscaller: the same PID three ways, its parent, mount ns, comm
+    awk -v w="$W" '$2 == w' "$OUT" >"$T/mine"
+    cat "$T/mine"
+    [ "$(wc -l <"$T/mine")" -eq 4 ]
+    [ "$(awk -v m="$mnt" -v c="$pcomm" '$1 == $3 && $1 == $4 && $5 == m && $6 == c' "$T/mine" | wc -l)" -eq 4 ]
+    [ "$(awk '{print $1}' "$T/mine" | sort -u | wc -l)" -eq 4 ]
+    run_bct run --ebpf "$FX/kptr.c"
+    [[ "$output" == *'return BCT_PR(BCT_PR(t->real_parent)->tgid);'* ]]
+    [[ "$output" == *'e.pid2 = BCT_PR(vp->task->tgid);'* ]]
+    [[ "$output" == *'t2 = BCT_PR(*tp);'* ]]
+    [[ "$output" == *'e.pid = BCT_PRD((&task->tgid));'* ]]
+    [[ "$output" == *"struct mnt_namespace /* the kernel's, from vmlinux.h */;"* ]]
+}
+
+@test "run --load-only: BCC tool idioms (KFUNC_PROBE here, *ppos, ((u8 *)p)[i], literal copies, array members)" {
+    # KFUNC_PROBE: fentry, or a kprobe where fentry cannot load (this kernel: EPERM)
+    run_bct run --load-only -e 'BPF_ARRAY(n, u64, 1); KFUNC_PROBE(vfs_read, struct file *file) { u32 k = 0; if (file->f_inode->i_ino) n.atomic_increment(k); return 0; }'
+    run_bct run --ebpf -e 'KFUNC_PROBE(vfs_read) { return 0; }'
+    if [[ "$output" == *'#define BCT_NO_FENTRY'* ]]; then
+        [[ "$output" == *'(EPERM): KFUNC_PROBE is a kprobe'* || "$output" == *': KFUNC_PROBE is a kprobe'* ]]
+        [[ "$output" == *'SEC("kprobe/" #f)'* || "$output" == *'KFUNC_PROBE(vfs_read)'* ]]
+    fi
+    # a pointer parameter read through, a cast pointer indexed, a fixed-size copy of a literal
+    run_bct run --load-only -e '
+struct key_t { char op[8]; u64 n; };
+BPF_HASH(h, struct key_t);
+static int count(struct pt_regs *ctx, const char *op, struct sk_buff *skb)
+{
+    struct key_t key = {};
+    __builtin_memcpy(&key.op, op, sizeof(key.op));
+    key.n = ((u8 *)skb)[3] + skb->dev->ifindex;
+    bpf_probe_read_kernel_str(&key.op, sizeof(key.op), skb->dev->name);
+    h.increment(key);
+    return 0;
+}
+int a(struct pt_regs *ctx, struct file *f, char *buf, size_t len, loff_t *ppos) { struct key_t k = {}; k.n = *ppos; h.increment(k); return 0; }
+int b(struct pt_regs *ctx, struct sk_buff *skb) { char *op = "read"; return count(ctx, op, skb); }
+int c(struct pt_regs *ctx, struct sk_buff *skb) { char *op = "fsync"; return count(ctx, op, skb); }'
+}
+
 @test "run -a: a uprobe with parameters and a uretprobe on usdtdemo, -p, --json events" {
     bg_workload W usdtdemo 3
     run_start --json -p "$W" -a "on_work=u:$(workload usdtdemo):demo_work" \
@@ -109,6 +159,37 @@ run_start() {
     # demo_work returns 5, 7, 9
     [ "$(jq -c 'select(.map == "dist") | .hist[] | select(.count > 0) | [.["interval-start"], .count]' "$OUT" | tr '\n' ' ')" = \
         '[4,2] [8,1] ' ]
+}
+
+@test "run -a U:PATH:PROBE: USDT arguments by bpf_usdt_readarg(_p), its semaphore set, -p" {
+    bg_workload W usdtdemo_sema 3
+    run_start -p "$W" -a "on_tick=U:$(workload usdtdemo_sema):demo:tick" "$FX/usdt.c"
+    go_workload "$W"
+    tracer_stop
+    cat "$OUT"
+    head -1 "$OUT" | grep -Eq '^n +tag$'
+    [ "$(grep -Ec '^[0-9]+ +item[0-9]+$' "$OUT")" -eq 3 ]
+    for i in 0 1 2; do grep -Eq "^$i +item$i\$" "$OUT"; done
+    # the probe's semaphore was counted up: the workload fired its probes
+    grep -qx 'sum=21 enabled=3' "$BATS_TEST_TMPDIR"/usdtdemo_sema.*
+    # the probe without its provider, and a probe that is not there
+    run_bct run --load-only -a "on_tick=U:$(workload usdtdemo_sema):tick" "$FX/usdt.c"
+    BCT_RUN_FLAGS=--separate-stderr run_bct 1 run --load-only -a "on_tick=U:$(workload usdtdemo_sema):nosuch" "$FX/usdt.c"
+    [[ "$stderr" == *"no USDT probe nosuch in "* ]]
+}
+
+@test "run: a stack map printed at exit, its kernel stacks symbolized" {
+    nr=$(printf '#include <sys/syscall.h>\nSYS_getpid\n' | cpp -P | tail -1)
+    bg_workload W syscaller -n 3 getpid
+    run_start -p "$W" -D TGT="$W" -D NR="$nr" "$FX/stacks.c"
+    go_workload "$W"
+    tracer_stop
+    cat "$OUT"
+    grep -qx 'st:' "$OUT"
+    # two stacks (kernel, user), each taken 3 times; the kernel one is in the syscall path
+    [ "$(grep -Ec '^[0-9]+ = 3$' "$OUT")" -eq 2 ]
+    [ "$(grep -Ec '^stack [0-9]+:$' "$OUT")" -eq 2 ]
+    grep -qx '    do_syscall_64' "$OUT"
 }
 
 @test "run --ebpf, -e and -: the rewritten program" {
