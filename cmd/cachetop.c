@@ -318,8 +318,9 @@ static int after_load(struct bct_prog *p, void *ctx)
 }
 
 /* bcctool serve: the counters by command and user (no PIDs) */
-static bool serve_key(void *ctx, const void *key, char (*val)[BCT_SERVE_LABEL_LEN])
+static bool serve_key(void *ctx, const struct bct_hist_entry *e, char (*val)[BCT_SERVE_LABEL_LEN])
 {
+	const void *key = e->key;
 	const struct cachetop_key *k = key;
 	struct passwd *pw = getpwuid(k->uid);
 

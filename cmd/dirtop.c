@@ -270,8 +270,9 @@ static int add_defines(struct bct_prog *p, void *ctx)
 }
 
 /* bcctool serve: the counters by directory */
-static bool serve_key(void *ctx, const void *key, char (*val)[BCT_SERVE_LABEL_LEN])
+static bool serve_key(void *ctx, const struct bct_hist_entry *e, char (*val)[BCT_SERVE_LABEL_LEN])
 {
+	const void *key = e->key;
 	(void)ctx;
 	snprintf(val[0], BCT_SERVE_LABEL_LEN, "%s", dir_path(*(const uint64_t *)key));
 	return true;

@@ -205,8 +205,9 @@ static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n
 
 /* --- bcctool serve: counters by command, file type and name (no thread IDs) --------- */
 
-static bool serve_key(void *ctx, const void *key, char (*val)[BCT_SERVE_LABEL_LEN])
+static bool serve_key(void *ctx, const struct bct_hist_entry *e, char (*val)[BCT_SERVE_LABEL_LEN])
 {
+	const void *key = e->key;
 	struct row r = { .k = key };
 
 	(void)ctx;

@@ -54,20 +54,40 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } servable[] = {
-	{ "biolatency", cmd_biolatency }, { "biotop", cmd_biotop },
-	{ "bitesize", cmd_bitesize },	  { "cachestat", cmd_cachestat },
-	{ "cachetop", cmd_cachetop },	  { "cpudist", cmd_cpudist },
-	{ "dirtop", cmd_dirtop },	  { "filetop", cmd_filetop },
-	{ "fsdist", cmd_fsdist },	  { "hardirqs", cmd_hardirqs },
-	{ "pidpersec", cmd_pidpersec },	  { "runqlat", cmd_runqlat },
-	{ "runqlen", cmd_runqlen },	  { "slabratetop", cmd_slabratetop },
-	{ "softirqs", cmd_softirqs },	  { "syscount", cmd_syscount },
-	{ "tcprtt", cmd_tcprtt },	  { "tcpsynbl", cmd_tcpsynbl },
-	{ "tcptop", cmd_tcptop },	  { "vfsstat", cmd_vfsstat },
+	{ "biolatency", cmd_biolatency },
+	{ "biopattern", cmd_biopattern },
+	{ "biotop", cmd_biotop },
+	{ "bitesize", cmd_bitesize },
+	{ "cachestat", cmd_cachestat },
+	{ "cachetop", cmd_cachetop },
+	{ "cpudist", cmd_cpudist },
+	{ "dbstat", cmd_dbstat },
+	{ "dirtop", cmd_dirtop },
+	{ "filetop", cmd_filetop },
+	{ "fsdist", cmd_fsdist },
+	{ "funcinterval", cmd_funcinterval },
+	{ "funclatency", cmd_funclatency },
+	{ "futexctn", cmd_futexctn },
+	{ "hardirqs", cmd_hardirqs },
+	{ "kvmexit", cmd_kvmexit },
+	{ "numamove", cmd_numamove },
+	{ "pidpersec", cmd_pidpersec },
+	{ "readahead", cmd_readahead },
+	{ "runqlat", cmd_runqlat },
+	{ "runqlen", cmd_runqlen },
+	{ "slabratetop", cmd_slabratetop },
+	{ "softirqs", cmd_softirqs },
+	{ "syscount", cmd_syscount },
+	{ "tcpcong", cmd_tcpcong },
+	{ "tcprtt", cmd_tcprtt },
+	{ "tcpsubnet", cmd_tcpsubnet },
+	{ "tcpsynbl", cmd_tcpsynbl },
+	{ "tcptop", cmd_tcptop },
+	{ "vfsstat", cmd_vfsstat },
 	{ "wqlat", cmd_wqlat },
 };
 
-#define MAX_TOOLS 16
+#define MAX_TOOLS 40
 #define MAX_ENTRIES 10240 /* entries read per map per scrape at most */
 
 struct served {
@@ -124,7 +144,7 @@ static const char doc[] =
 	"Serve the histogram and counting tools' maps as Prometheus / OpenMetrics metrics\n"
 	"\v"
 	"TOOL [TOOL OPTIONS], separated by \",\": the tools to run and serve, each with its own "
-	"options. Servable: biolatency biotop bitesize cachestat cachetop cpudist dirtop filetop fsdist hardirqs pidpersec runqlat runqlen slabratetop softirqs syscount tcprtt tcpsynbl tcptop vfsstat wqlat.\n"
+	"options. Servable: biolatency biopattern biotop bitesize cachestat cachetop cpudist dbstat dirtop filetop fsdist funcinterval funclatency futexctn hardirqs kvmexit numamove pidpersec readahead runqlat runqlen slabratetop softirqs syscount tcpcong tcprtt tcpsubnet tcpsynbl tcptop vfsstat wqlat.\n"
 	"\n"
 	"examples:\n"
 	"    bcctool serve biolatency            # block I/O latency on 127.0.0.1:9435\n"
@@ -282,7 +302,7 @@ static void expose_groups(struct bct_expo *e, struct served *st, size_t n)
 		size_t len = 0;
 
 		memset(val, 0, BCT_SERVE_LABELS * BCT_SERVE_LABEL_LEN);
-		if (t->serve_key && !t->serve_key(st->s->ctx, st->v[i].key, val))
+		if (t->serve_key && !t->serve_key(st->s->ctx, &st->v[i], val))
 			continue;
 		if (!t->serve_key && nl)
 			memcpy(val[0], st->v[i].name,
@@ -345,7 +365,7 @@ static void expose_groups(struct bct_expo *e, struct served *st, size_t n)
 		}
 	}
 	if (!t->serve_counters) {
-		struct bct_serve_unit u = bct_serve_unit(t->unit);
+		struct bct_serve_unit u = bct_serve_unit(t->serve_unit ? t->serve_unit : t->unit);
 
 		snprintf(name, sizeof(name), "bcctool_%s%s%s", st->name, u.base ? "_" : "",
 			 u.base ? u.base : "");
@@ -416,7 +436,8 @@ out:
 static void expose_tool(struct bct_expo *e, struct served *st)
 {
 	const struct bct_hist_tool *t = st->t;
-	struct bct_serve_unit u = bct_serve_unit(t->unit), one = { NULL, 1, 0 };
+	struct bct_serve_unit u = bct_serve_unit(t->serve_unit ? t->serve_unit : t->unit),
+			      one = { NULL, 1, 0 };
 	const char *label = st->label[0] ? st->label : NULL;
 	size_t n = read_map(st), i;
 	char name[128], help[256], num[80];

@@ -259,8 +259,9 @@ static const struct bct_serve_counter serve_counters[] = {
 	{ NULL },
 };
 
-static bool serve_key(void *ctx, const void *key, char (*val)[BCT_SERVE_LABEL_LEN])
+static bool serve_key(void *ctx, const struct bct_hist_entry *e, char (*val)[BCT_SERVE_LABEL_LEN])
 {
+	const void *key = e->key;
 	const struct tcptop_key *k = key;
 
 	(void)ctx;

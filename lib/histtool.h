@@ -95,9 +95,11 @@ struct bct_hist_tool {
 	 */
 	const struct bct_serve_counter *serve_counters; /* ends with { NULL } */
 	const char *serve_labels[BCT_SERVE_LABELS];
-	bool (*serve_key)(void *ctx, const void *key, char (*val)[BCT_SERVE_LABEL_LEN]);
+	bool (*serve_key)(void *ctx, const struct bct_hist_entry *e,
+			  char (*val)[BCT_SERVE_LABEL_LEN]);
 	unsigned int serve_rows;
 	unsigned int serve_hist_slots;
+	const char *serve_unit; /* the histogram's unit when unit is BCC's words, not one */
 };
 
 /*

@@ -121,3 +121,64 @@ val() {
     [ "$(grep -v -e '^serving ' -e '^Considering ' "$T/serve.err")" = "" ] || fail "stderr: $(cat "$T/serve.err")"
     [ ! -s "$T/serve.out" ] || fail "stdout: $(cat "$T/serve.out")"
 }
+
+@test "serve biopattern, futexctn, funclatency, funcinterval, dbstat, tcpsubnet, readahead, numamove, kvmexit, tcpcong" {
+    command -v promtool >/dev/null || skip "promtool (Debian's prometheus) is not installed"
+    local fx us tw db m=srv$$ N=15
+    loop_dev
+    net_ns bct_srvm
+    ip -n "$NS" addr add 198.51.100.7/32 dev lo || fail "cannot add 198.51.100.7"
+    dd if=/dev/urandom of="$T/r.dat" bs=4096 count=64 status=none
+    bg_workload fx futexer -n "$N" -d 200 -N "${m}fx"
+    bg_workload us usdtdemo 4 2
+    "$(workload dbprobes)" -w 3 1 >"$T/db.out" &
+    db=$!
+    BG+=("$db")
+    wait_for "$db" 1000 grep -qx ready "$T/db.out" || fail "dbprobes never got ready"
+    ns_workload tw tcpto 198.51.100.7:5501:100000 198.51.100.7:5502:23
+    start_serve biopattern , futexctn -p "$fx" , funclatency -p "$us" \
+        't:syscalls:sys_enter_clock_nanosleep' , tcpsubnet 198.51.100.0/24,203.0.113.0/24 , \
+        readahead , numamove , kvmexit , tcpcong , \
+        funcinterval -p "$us" t:syscalls:sys_enter_clock_nanosleep , dbstat mysql -p "$db"
+    go_workload "$fx" "$us" "$db"
+    kill -USR1 "$tw"
+    wait "$tw" || fail "tcpto failed"
+    direct_io 11 6
+    "$(workload cacher)" -N "${m}ca" -n 1 -D "$T/r.dat"
+    scrape "$T/m.txt"
+    grep -v '^#' "$T/m.txt" | grep -E "$m|$DISK|198\.51|readahead|clock_nanosleep" || true
+
+    # biopattern: our disk's requests after the first (which has nothing to follow), by disk:
+    # the reads and the writes each in a row, one jump between them
+    [ "$(val "$T/m.txt" "bcctool_biopattern_sequential_total{disk=\"$DISK\"}")" = 15 ]
+    [ "$(val "$T/m.txt" "bcctool_biopattern_random_total{disk=\"$DISK\"}")" = 1 ]
+    [ "$(val "$T/m.txt" "bcctool_biopattern_bytes_total{disk=\"$DISK\"}")" = $((16 * 4096)) ]
+    # futexctn: N waits of the marked command, a histogram in seconds
+    grep -q '^# TYPE bcctool_futexctn_seconds histogram$' "$T/m.txt"
+    [ "$(val "$T/m.txt" "bcctool_futexctn_seconds_count{comm=\"${m}fx\"}")" = "$N" ]
+    [ "$(val "$T/m.txt" "bcctool_futexctn_seconds_bucket{comm=\"${m}fx\",le=\"+Inf\"}")" = "$N" ]
+    # funclatency: the 4 naps (2 ms each: the sum is at least 8 ms)
+    f='{function="syscalls:sys_enter_clock_nanosleep"}'
+    [ "$(val "$T/m.txt" "bcctool_funclatency_seconds_count$f")" = 4 ]
+    awk -v s="bcctool_funclatency_seconds_sum$f" 'index($0, s " ") == 1 { exit !($2 >= 0.008) }' "$T/m.txt"
+    # funcinterval: 3 intervals between the 4 naps; dbstat: the 3 queries, in seconds
+    [ "$(val "$T/m.txt" bcctool_funcinterval_seconds_count)" = 3 ]
+    [ "$(val "$T/m.txt" bcctool_dbstat_seconds_count)" = 3 ]
+    # tcpsubnet: exactly the bytes sent to that subnet, by subnet as given
+    [ "$(val "$T/m.txt" 'bcctool_tcpsubnet_sent_bytes_total{subnet="198.51.100.0/24"}')" = 100023 ]
+    [ "$(val "$T/m.txt" 'bcctool_tcpsubnet_sent_bytes_total{subnet="203.0.113.0/24"}')" = none ]
+    # readahead: the file read after its pages were dropped was read ahead
+    p=$(val "$T/m.txt" bcctool_readahead_pages_total)
+    u=$(val "$T/m.txt" bcctool_readahead_used_pages_total)
+    [ "$p" -gt 0 ] && [ "$u" -le "$p" ]
+    # numamove, kvmexit, tcpcong: their families (no NUMA, VM or congestion here to count)
+    grep -q '^# TYPE bcctool_numamove_migrations_total counter$' "$T/m.txt"
+    grep -q '^# TYPE bcctool_kvmexit_exits_total counter$' "$T/m.txt"
+    grep -q '^# TYPE bcctool_tcpcong_state_changes_total counter$' "$T/m.txt"
+
+    kill -INT "$SPID"
+    wait "$SPID"
+    BG=()
+    [ "$(grep -v '^serving ' "$T/serve.err")" = "" ] || fail "stderr: $(cat "$T/serve.err")"
+    [ ! -s "$T/serve.out" ] || fail "stdout: $(cat "$T/serve.out")"
+}
