@@ -99,6 +99,7 @@ struct served {
 	struct bct_session *s;
 	const struct bct_hist_tool *t;
 	int fd;
+	bool batch; /* bpf_map_lookup_batch() works on its map */
 	char label[64]; /* the label of its keys, a Prometheus label name; "" for none */
 	uint32_t key_size, value_size, cap;
 	void *keys;
@@ -159,30 +160,70 @@ static const struct bct_tool_args args = {
 
 /* --- the exposition ------------------------------------------------------------------- */
 
+/*
+ * Reads the entries of a tool's map in batches (a few syscalls per scrape, not two per key);
+ * -errno when the kernel cannot (then read_map() walks the keys).
+ */
+static int read_batch(struct served *st, size_t *np)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	size_t stride = st->value_size / sizeof(uint64_t), n = 0;
+	uint64_t in[16], out[16]; /* the batch position: a hash bucket, or a key */
+	bool first = true;
+	int err = 0;
+
+	if (st->key_size > sizeof(in))
+		return -EINVAL;
+	while (n < st->cap) {
+		__u32 count = st->cap - n;
+
+		err = bpf_map_lookup_batch(st->fd, first ? NULL : in, out,
+					   (char *)st->keys + n * st->key_size,
+					   st->values + n * stride, &count, &o);
+		if (err && err != -ENOENT)
+			return err;
+		n += count;
+		if (err == -ENOENT)
+			break;
+		memcpy(in, out, sizeof(in));
+		first = false;
+	}
+	*np = n;
+	return 0;
+}
+
 /* Reads every entry of a tool's map, without clearing it. Returns the number. */
 static size_t read_map(struct served *st)
 {
-	size_t stride = st->value_size / sizeof(uint64_t), nslots = stride - 2, n = 0;
+	size_t stride = st->value_size / sizeof(uint64_t), nslots = stride - 2, n = 0, i;
 	char *prev = NULL;
 
-	while (n < st->cap) {
+	if (st->batch && read_batch(st, &n)) {
+		st->batch = false; /* not for this map or kernel: walk it from now on */
+		n = 0;
+	}
+	while (!st->batch && n < st->cap) {
 		char *key = (char *)st->keys + n * st->key_size;
-		uint64_t *val = st->values + n * stride;
 
 		if (bpf_map_get_next_key(st->fd, prev, key))
 			break;
 		prev = key;
-		if (bpf_map_lookup_elem(st->fd, key, val))
+		if (bpf_map_lookup_elem(st->fd, key, st->values + n * stride))
 			continue; /* gone meanwhile: the next key from it still works */
-		st->v[n].key = key;
-		st->v[n].slots = val;
-		st->v[n].nslots = nslots;
-		st->v[n].total = val[nslots];
-		st->v[n].count = val[nslots + 1];
-		st->v[n].name[0] = '\0';
-		if (st->t->key_name)
-			st->t->key_name(st->s->ctx, key, st->v[n].name, sizeof(st->v[n].name));
 		n++;
+	}
+	for (i = 0; i < n; i++) {
+		const char *key = (char *)st->keys + i * st->key_size;
+		uint64_t *val = st->values + i * stride;
+
+		st->v[i].key = key;
+		st->v[i].slots = val;
+		st->v[i].nslots = nslots;
+		st->v[i].total = val[nslots];
+		st->v[i].count = val[nslots + 1];
+		st->v[i].name[0] = '\0';
+		if (st->t->key_name)
+			st->t->key_name(st->s->ctx, key, st->v[i].name, sizeof(st->v[i].name));
 	}
 	if (n > 1)
 		bct_hist_sort(st->t, st->v, n, st->key_size);
@@ -1060,6 +1101,7 @@ static int hook(struct bct_session *s, const struct bct_hist_tool *t)
 		return 1;
 	}
 	st->key_size = info.key_size;
+	st->batch = true;
 	st->value_size = info.value_size;
 	st->cap = info.max_entries < MAX_ENTRIES ? info.max_entries : MAX_ENTRIES;
 	st->keys = calloc(st->cap, st->key_size);

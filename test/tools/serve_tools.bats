@@ -73,7 +73,13 @@ val() {
     kill -USR1 "$tc"
     wait "$tc" || fail "tcpcs failed"
     direct_io 11 6
+    # a slow client sends half a request and stalls: the others are still served
+    exec {slow}<>"/dev/tcp/127.0.0.1/$SPORT"
+    printf 'GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n' >&"$slow"
+    run curl -sf -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SPORT/metrics"
+    assert_output 200
     scrape "$T/m.txt"
+    exec {slow}>&-
     cat "$T/m.txt" | grep -v '^#' | grep -E "$m|$DISK|filp|cachestat|/data" || true
 
     # filetop: the file's reads and writes, by command, type and name (no thread ID)
