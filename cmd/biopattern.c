@@ -128,6 +128,14 @@ static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n
 	}
 }
 
+/* bcctool serve: the completions classified, by disk (key_name) */
+static const struct bct_serve_counter serve_counters[] = {
+	{ "sequential", BIOPAT_SEQ, NULL, "I/O completions that started where the last ended" },
+	{ "random", BIOPAT_RND, NULL, "I/O completions that started elsewhere" },
+	{ "bytes", BIOPAT_BYTES, NULL, "bytes of the classified completions" },
+	{ NULL },
+};
+
 int cmd_biopattern(int argc, char **argv)
 {
 	struct bct_hist_tool tool = {
@@ -135,6 +143,8 @@ int cmd_biopattern(int argc, char **argv)
 		.banner = "TIME      DISK     %RND  %SEQ    COUNT     KBYTES",
 		.missed_what = "I/O completions",
 		.print = print,
+		.serve_counters = serve_counters,
+		.serve_label = "disk",
 	};
 	struct bct_session s = { 0 };
 	int rc = bct_tool_parse(&args, &env.kit, argc, argv);

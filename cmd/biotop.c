@@ -242,11 +242,42 @@ static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n
 	free(rows);
 }
 
+/* --- bcctool serve: counters by command, disk and direction (no PIDs) ---------------- */
+
+static const struct bct_serve_counter serve_counters[] = {
+	{ "bytes", BIOTOP_BYTES, NULL, "bytes of completed requests" },
+	{ "requests", BIOTOP_IO, NULL, "completed requests" },
+	{ "time_seconds", BIOTOP_US, "usecs", "time from issue to completion of the requests" },
+	{ NULL },
+};
+
+static bool serve_key(void *ctx, const struct bct_hist_entry *e, char (*val)[BCT_SERVE_LABEL_LEN])
+{
+	const void *key = e->key;
+	const struct biotop_key *k = key;
+	FILE *stats = fopen("/proc/diskstats", "re");
+
+	(void)ctx;
+	snprintf(val[0], BCT_SERVE_LABEL_LEN, "%.*s", BIOTOP_COMM_LEN, k->comm);
+	disk_lookup(stats, k->dev >> BCT_MINORBITS, k->dev & ((1U << BCT_MINORBITS) - 1), val[1],
+		    BCT_SERVE_LABEL_LEN);
+	snprintf(val[2], BCT_SERVE_LABEL_LEN, "%s", k->write ? "W" : "R");
+	if (stats)
+		fclose(stats);
+	return true;
+}
+
 /* --- set-up ------------------------------------------------------------------------------- */
 
 int cmd_biotop(int argc, char **argv)
 {
-	struct bct_hist_tool tool = { .missed_what = "I/O requests", .print = print };
+	struct bct_hist_tool tool = {
+		.missed_what = "I/O requests",
+		.print = print,
+		.serve_counters = serve_counters,
+		.serve_labels = { "comm", "disk", "rw" },
+		.serve_key = serve_key,
+	};
 	struct bct_session s = { 0 };
 	char banner[128];
 	int rc;
@@ -259,10 +290,11 @@ int cmd_biotop(int argc, char **argv)
 	snprintf(banner, sizeof(banner),
 		 "Tracing... Output every %" PRIu64 " secs. Hit Ctrl-C to end", env.kit.interval);
 	tool.banner = banner;
+	tool.serve_rows = env.maxrows > 0 ? (unsigned int)env.maxrows : 1;
 	if (bct_session__init(&s, &env.kit, &needs_biotop, NULL))
 		return 1;
 	rc = bct_hist_run(&s, &tool);
-	if (!rc && !env.kit.common.json && !env.kit.common.ebpf) {
+	if (!rc && !env.kit.common.json && !env.kit.common.ebpf && !bct_hist_serve_hook) {
 		printf("Detaching...\n");
 		fflush(stdout);
 	}

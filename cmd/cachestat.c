@@ -104,7 +104,11 @@ static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n
 
 int cmd_cachestat(int argc, char **argv)
 {
-	struct bct_hist_tool tool = { .missed_what = "page cache events", .print = print };
+	struct bct_hist_tool tool = {
+		.missed_what = "page cache events",
+		.print = print,
+		.serve_counters = page_cache_counters,
+	};
 	struct bct_session s = { 0 };
 	char header[128];
 	int rc;
@@ -122,7 +126,8 @@ int cmd_cachestat(int argc, char **argv)
 		return 1;
 	rc = bct_hist_run(&s, &tool);
 	/* BCC says "Detaching..." after Ctrl-C, not when its count ran out */
-	if (!rc && bct_exiting && !env.kit.common.json && !env.kit.common.ebpf) {
+	if (!rc && bct_exiting && !env.kit.common.json && !env.kit.common.ebpf &&
+	    !bct_hist_serve_hook) {
 		printf("Detaching...\n");
 		fflush(stdout);
 	}

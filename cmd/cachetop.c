@@ -317,9 +317,32 @@ static int after_load(struct bct_prog *p, void *ctx)
 	return 0;
 }
 
+/* bcctool serve: the counters by command and user (no PIDs) */
+static bool serve_key(void *ctx, const struct bct_hist_entry *e, char (*val)[BCT_SERVE_LABEL_LEN])
+{
+	const void *key = e->key;
+	const struct cachetop_key *k = key;
+	struct passwd *pw = getpwuid(k->uid);
+
+	(void)ctx;
+	snprintf(val[0], BCT_SERVE_LABEL_LEN, "%.16s", k->comm);
+	if (pw)
+		snprintf(val[1], BCT_SERVE_LABEL_LEN, "%s", pw->pw_name);
+	else
+		snprintf(val[1], BCT_SERVE_LABEL_LEN, "UNKNOWN(%" PRIu32 ")", k->uid);
+	return true;
+}
+
 int cmd_cachetop(int argc, char **argv)
 {
-	struct bct_hist_tool tool = { .missed_what = "page cache events", .print = print };
+	struct bct_hist_tool tool = {
+		.missed_what = "page cache events",
+		.print = print,
+		.serve_counters = page_cache_counters,
+		.serve_labels = { "comm", "user" },
+		.serve_key = serve_key,
+		.serve_rows = 20,
+	};
 	struct bct_session s = { .after_load = after_load };
 	int rc;
 
@@ -328,12 +351,13 @@ int cmd_cachetop(int argc, char **argv)
 		return rc;
 	if (!env.kit.interval)
 		env.kit.interval = 5;
-	env.screen = !env.kit.common.json && !env.kit.common.ebpf && isatty(STDOUT_FILENO);
+	env.screen = !env.kit.common.json && !env.kit.common.ebpf && !bct_hist_serve_hook &&
+		     isatty(STDOUT_FILENO);
 	if (bct_session__init(&s, &env.kit, &needs_cachetop, NULL))
 		return 1;
 	rc = bct_hist_run(&s, &tool);
 	screen_end();
-	if (!rc && !env.kit.common.json && !env.kit.common.ebpf) {
+	if (!rc && !env.kit.common.json && !env.kit.common.ebpf && !bct_hist_serve_hook) {
 		printf("Detaching...\n");
 		fflush(stdout);
 	}

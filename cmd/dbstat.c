@@ -157,6 +157,7 @@ int cmd_dbstat(int argc, char **argv)
 	env.kit.timestamp = true;
 	env.kit.interval = (uint64_t)env.interval;
 	tool.unit = env.us ? "query latency (us)" : "query latency (ms)";
+	tool.serve_unit = env.us ? "usecs" : "msecs"; /* bcctool_dbstat_seconds */
 	db_pids_list(&env.pids, list, sizeof(list));
 	snprintf(banner, sizeof(banner),
 		 "Tracing database queries for pids %s slower than %ld ms...", list,

@@ -120,7 +120,7 @@ const struct bct_needs needs_dirtop = {
  */
 static void find_dirs(void)
 {
-	FILE *info = env.kit.common.json ? stderr : stdout;
+	FILE *info = env.kit.common.json || bct_hist_serve_hook ? stderr : stdout;
 	char *list = strdup(env.rootdirs), *save = NULL, *pat;
 	int total = 0, i;
 	size_t k;
@@ -269,9 +269,24 @@ static int add_defines(struct bct_prog *p, void *ctx)
 	return bct_prog__define(p, "DIRTOP_INODES", "%s", list);
 }
 
+/* bcctool serve: the counters by directory */
+static bool serve_key(void *ctx, const struct bct_hist_entry *e, char (*val)[BCT_SERVE_LABEL_LEN])
+{
+	const void *key = e->key;
+	(void)ctx;
+	snprintf(val[0], BCT_SERVE_LABEL_LEN, "%s", dir_path(*(const uint64_t *)key));
+	return true;
+}
+
 int cmd_dirtop(int argc, char **argv)
 {
-	struct bct_hist_tool tool = { .missed_what = "reads and writes", .print = print };
+	struct bct_hist_tool tool = {
+		.missed_what = "reads and writes",
+		.print = print,
+		.serve_counters = bct_top_rw_counters,
+		.serve_labels = { "dir" },
+		.serve_key = serve_key,
+	};
 	struct bct_session s = { .add_defines = add_defines };
 	char banner[128];
 	int rc, i;
@@ -291,10 +306,11 @@ int cmd_dirtop(int argc, char **argv)
 	snprintf(banner, sizeof(banner),
 		 "Tracing... Output every %" PRIu64 " secs. Hit Ctrl-C to end", env.kit.interval);
 	tool.banner = banner;
+	tool.serve_rows = env.maxrows > 0 ? (unsigned int)env.maxrows : 1;
 	rc = 1;
 	if (!bct_session__init(&s, &env.kit, &needs_dirtop, NULL))
 		rc = bct_hist_run(&s, &tool);
-	if (!rc && !env.kit.common.json && !env.kit.common.ebpf) {
+	if (!rc && !env.kit.common.json && !env.kit.common.ebpf && !bct_hist_serve_hook) {
 		printf("Detaching...\n");
 		fflush(stdout);
 	}

@@ -203,6 +203,21 @@ static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n
 	free(rows);
 }
 
+/* --- bcctool serve: counters by command, file type and name (no thread IDs) --------- */
+
+static bool serve_key(void *ctx, const struct bct_hist_entry *e, char (*val)[BCT_SERVE_LABEL_LEN])
+{
+	const void *key = e->key;
+	struct row r = { .k = key };
+
+	(void)ctx;
+	row_name(&r);
+	snprintf(val[0], BCT_SERVE_LABEL_LEN, "%.16s", r.k->comm);
+	snprintf(val[1], BCT_SERVE_LABEL_LEN, "%c", r.k->type);
+	snprintf(val[2], BCT_SERVE_LABEL_LEN, "%s", r.name);
+	return true;
+}
+
 /* --- set-up ------------------------------------------------------------------------------- */
 
 static int add_defines(struct bct_prog *p, void *ctx)
@@ -212,7 +227,13 @@ static int add_defines(struct bct_prog *p, void *ctx)
 
 int cmd_filetop(int argc, char **argv)
 {
-	struct bct_hist_tool tool = { .missed_what = "reads and writes", .print = print };
+	struct bct_hist_tool tool = {
+		.missed_what = "reads and writes",
+		.print = print,
+		.serve_counters = bct_top_rw_counters,
+		.serve_labels = { "comm", "type", "file" },
+		.serve_key = serve_key,
+	};
 	struct bct_session s = { .add_defines = add_defines };
 	char banner[128];
 	int rc;
@@ -225,10 +246,11 @@ int cmd_filetop(int argc, char **argv)
 	snprintf(banner, sizeof(banner),
 		 "Tracing... Output every %" PRIu64 " secs. Hit Ctrl-C to end", env.kit.interval);
 	tool.banner = banner;
+	tool.serve_rows = env.maxrows > 0 ? (unsigned int)env.maxrows : 1;
 	if (bct_session__init(&s, &env.kit, &needs_filetop, NULL))
 		return 1;
 	rc = bct_hist_run(&s, &tool);
-	if (!rc && !env.kit.common.json && !env.kit.common.ebpf) {
+	if (!rc && !env.kit.common.json && !env.kit.common.ebpf && !bct_hist_serve_hook) {
 		printf("Detaching...\n");
 		fflush(stdout);
 	}

@@ -187,7 +187,7 @@ int cmd_funcinterval(int argc, char **argv)
 		return 1;
 	}
 	rc = bct_hist_run(&s, &tool);
-	if (!rc && !env.kit.common.ebpf && !env.kit.common.json)
+	if (!rc && !env.kit.common.ebpf && !env.kit.common.json && !bct_hist_serve_hook)
 		printf("Detaching...\n");
 	bct_targets_free(&env.m);
 	return rc;

@@ -325,7 +325,7 @@ int cmd_funclatency(int argc, char **argv)
 		return 1;
 	}
 	rc = bct_hist_run(&s, &tool);
-	if (!rc && !env.kit.common.ebpf && !env.kit.common.json)
+	if (!rc && !env.kit.common.ebpf && !env.kit.common.json && !bct_hist_serve_hook)
 		printf("Detaching...\n");
 	return rc;
 }

@@ -293,11 +293,24 @@ static int add_defines(struct bct_prog *p, void *ctx)
 	return err;
 }
 
+/* bcctool serve: the wait histograms added up by command (no thread, lock or stack) */
+static bool serve_key(void *ctx, const struct bct_hist_entry *e, char (*val)[BCT_SERVE_LABEL_LEN])
+{
+	(void)ctx;
+	memcpy(val[0], &e->slots[FUTEXCTN_COMM], FUTEXCTN_COMM_LEN);
+	val[0][FUTEXCTN_COMM_LEN] = '\0';
+	return true;
+}
+
 int cmd_futexctn(int argc, char **argv)
 {
 	struct bct_hist_tool tool = {
 		.missed_what = "futex waits",
 		.print = print,
+		.serve_labels = { "comm" },
+		.serve_key = serve_key,
+		.serve_hist = true,
+		.serve_hist_slots = FUTEXCTN_LOG2,
 	};
 	struct bct_session s = { .add_defines = add_defines, .after_load = after_load };
 	int rc;
@@ -305,6 +318,7 @@ int cmd_futexctn(int argc, char **argv)
 	rc = bct_tool_parse(&args, &env.kit, argc, argv);
 	if (rc)
 		return rc;
+	tool.unit = env.milliseconds ? "msecs" : "usecs"; /* bcctool serve's; print has its own */
 	if (bct_session__init(&s, &env.kit, &needs_futexctn, NULL))
 		return 1;
 	return bct_hist_run(&s, &tool);

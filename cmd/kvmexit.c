@@ -424,6 +424,24 @@ static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n
 	free(sorted);
 }
 
+/* bcctool serve: the exits by reason (no PID or TID) */
+static const struct bct_serve_counter serve_counters[] = {
+	{ "exits", 0, NULL, "KVM exits by exit reason" },
+	{ NULL },
+};
+
+static bool serve_key(void *ctx, const struct bct_hist_entry *e, char (*val)[BCT_SERVE_LABEL_LEN])
+{
+	const struct kvmexit_key *k = key_of(e);
+
+	(void)ctx;
+	if (k->reason >= KVMEXIT_REASONS)
+		snprintf(val[0], BCT_SERVE_LABEL_LEN, "%u", k->reason);
+	else
+		snprintf(val[0], BCT_SERVE_LABEL_LEN, "%s", reasons[k->reason]);
+	return true;
+}
+
 int cmd_kvmexit(int argc, char **argv)
 {
 	char banner[1200], what[1024];
@@ -431,6 +449,9 @@ int cmd_kvmexit(int argc, char **argv)
 		.banner = banner,
 		.missed_what = "VM exits",
 		.print = print,
+		.serve_counters = serve_counters,
+		.serve_labels = { "reason" },
+		.serve_key = serve_key,
 	};
 	struct bct_session s = { .add_defines = add_defines };
 	int rc;

@@ -75,6 +75,13 @@ static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n
 	fprintf(out, "%-10s %18" PRIu64 " %18" PRIu64 "\n", ts, count, ms);
 }
 
+/* bcctool serve: the migrations and their time */
+static const struct bct_serve_counter serve_counters[] = {
+	{ "migrations", BCT_SERVE_COUNT, NULL, "NUMA page migrations" },
+	{ "migration_seconds", BCT_SERVE_TOTAL, "nsecs", "time spent in NUMA page migrations" },
+	{ NULL },
+};
+
 int cmd_numamove(int argc, char **argv)
 {
 	char header[64];
@@ -82,6 +89,7 @@ int cmd_numamove(int argc, char **argv)
 		.banner = header,
 		.missed_what = "migrations",
 		.print = print,
+		.serve_counters = serve_counters,
 	};
 	struct bct_session s = { 0 };
 	int rc;

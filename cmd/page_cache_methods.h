@@ -7,7 +7,9 @@
 #ifndef BCT_CMD_PAGE_CACHE_METHODS_H
 #define BCT_CMD_PAGE_CACHE_METHODS_H
 
+#include "histtool.h"
 #include "prog.h"
+#include "page_cache.h"
 
 static const struct bct_method page_cache_access_methods[] = {
 	{ .name = "kprobe",
@@ -52,6 +54,15 @@ static const struct bct_hook page_cache_hooks[] = {
 	{ "page cache additions", page_cache_add_methods, false },
 	{ "dirtied pages", page_cache_dirty_methods, false },
 	{ "dirtied buffers", page_cache_buffer_methods, false },
+	{ NULL },
+};
+
+/* bcctool serve (cachestat, cachetop): the raw counters, BCC's four functions' calls */
+static const struct bct_serve_counter page_cache_counters[] = {
+	{ "page_accesses", PAGE_CACHE_ACCESSED, NULL, "page cache accesses (BCC's mpa)" },
+	{ "pages_added", PAGE_CACHE_ADDED, NULL, "pages added to the page cache (BCC's apcl)" },
+	{ "pages_dirtied", PAGE_CACHE_DIRTIED, NULL, "page cache pages dirtied (BCC's apd)" },
+	{ "buffers_dirtied", PAGE_CACHE_BUF_DIRTIED, NULL, "buffers dirtied (BCC's mbd)" },
 	{ NULL },
 };
 

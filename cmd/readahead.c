@@ -137,13 +137,30 @@ static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n
 	bct_hist_print_log2(out, age, nslots, "age (ms)", false);
 }
 
+/* bcctool serve: the pages read ahead and used (the age histogram is not served) */
+static const struct bct_serve_counter serve_counters[] = {
+	{ "pages", READAHEAD_BORN, NULL, "pages read ahead" },
+	{ "used_pages", READAHEAD_USED, NULL, "pages read ahead, then used" },
+	{ NULL },
+};
+
+static bool serve_key(void *ctx, const struct bct_hist_entry *e, char (*val)[BCT_SERVE_LABEL_LEN])
+{
+	(void)ctx, (void)val;
+	return *(const uint32_t *)e->key == READAHEAD_KEY_PAGES;
+}
+
 /* --- set-up ------------------------------------------------------------------------------- */
 
 int cmd_readahead(int argc, char **argv)
 {
-	struct bct_hist_tool tool = { .missed_what = "page cache events",
-				      .print = print,
-				      .banner = "Tracing... Hit Ctrl-C to end." };
+	struct bct_hist_tool tool = {
+		.missed_what = "page cache events",
+		.print = print,
+		.banner = "Tracing... Hit Ctrl-C to end.",
+		.serve_counters = serve_counters,
+		.serve_key = serve_key,
+	};
 	struct bct_session s = { 0 };
 	int rc;
 

@@ -54,16 +54,40 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } servable[] = {
-	{ "biolatency", cmd_biolatency }, { "bitesize", cmd_bitesize },
-	{ "cpudist", cmd_cpudist },	  { "fsdist", cmd_fsdist },
-	{ "hardirqs", cmd_hardirqs },	  { "pidpersec", cmd_pidpersec },
-	{ "runqlat", cmd_runqlat },	  { "runqlen", cmd_runqlen },
-	{ "softirqs", cmd_softirqs },	  { "syscount", cmd_syscount },
-	{ "tcprtt", cmd_tcprtt },	  { "tcpsynbl", cmd_tcpsynbl },
-	{ "vfsstat", cmd_vfsstat },	  { "wqlat", cmd_wqlat },
+	{ "biolatency", cmd_biolatency },
+	{ "biopattern", cmd_biopattern },
+	{ "biotop", cmd_biotop },
+	{ "bitesize", cmd_bitesize },
+	{ "cachestat", cmd_cachestat },
+	{ "cachetop", cmd_cachetop },
+	{ "cpudist", cmd_cpudist },
+	{ "dbstat", cmd_dbstat },
+	{ "dirtop", cmd_dirtop },
+	{ "filetop", cmd_filetop },
+	{ "fsdist", cmd_fsdist },
+	{ "funcinterval", cmd_funcinterval },
+	{ "funclatency", cmd_funclatency },
+	{ "futexctn", cmd_futexctn },
+	{ "hardirqs", cmd_hardirqs },
+	{ "kvmexit", cmd_kvmexit },
+	{ "numamove", cmd_numamove },
+	{ "pidpersec", cmd_pidpersec },
+	{ "readahead", cmd_readahead },
+	{ "runqlat", cmd_runqlat },
+	{ "runqlen", cmd_runqlen },
+	{ "slabratetop", cmd_slabratetop },
+	{ "softirqs", cmd_softirqs },
+	{ "syscount", cmd_syscount },
+	{ "tcpcong", cmd_tcpcong },
+	{ "tcprtt", cmd_tcprtt },
+	{ "tcpsubnet", cmd_tcpsubnet },
+	{ "tcpsynbl", cmd_tcpsynbl },
+	{ "tcptop", cmd_tcptop },
+	{ "vfsstat", cmd_vfsstat },
+	{ "wqlat", cmd_wqlat },
 };
 
-#define MAX_TOOLS 16
+#define MAX_TOOLS 40
 #define MAX_ENTRIES 10240 /* entries read per map per scrape at most */
 
 struct served {
@@ -75,6 +99,7 @@ struct served {
 	struct bct_session *s;
 	const struct bct_hist_tool *t;
 	int fd;
+	bool batch; /* bpf_map_lookup_batch() works on its map */
 	char label[64]; /* the label of its keys, a Prometheus label name; "" for none */
 	uint32_t key_size, value_size, cap;
 	void *keys;
@@ -120,8 +145,7 @@ static const char doc[] =
 	"Serve the histogram and counting tools' maps as Prometheus / OpenMetrics metrics\n"
 	"\v"
 	"TOOL [TOOL OPTIONS], separated by \",\": the tools to run and serve, each with its own "
-	"options. Servable: biolatency bitesize cpudist fsdist hardirqs pidpersec runqlat runqlen "
-	"softirqs syscount tcprtt tcpsynbl vfsstat wqlat.\n"
+	"options. Servable: biolatency biopattern biotop bitesize cachestat cachetop cpudist dbstat dirtop filetop fsdist funcinterval funclatency futexctn hardirqs kvmexit numamove pidpersec readahead runqlat runqlen slabratetop softirqs syscount tcpcong tcprtt tcpsubnet tcpsynbl tcptop vfsstat wqlat.\n"
 	"\n"
 	"examples:\n"
 	"    bcctool serve biolatency            # block I/O latency on 127.0.0.1:9435\n"
@@ -136,30 +160,70 @@ static const struct bct_tool_args args = {
 
 /* --- the exposition ------------------------------------------------------------------- */
 
+/*
+ * Reads the entries of a tool's map in batches (a few syscalls per scrape, not two per key);
+ * -errno when the kernel cannot (then read_map() walks the keys).
+ */
+static int read_batch(struct served *st, size_t *np)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	size_t stride = st->value_size / sizeof(uint64_t), n = 0;
+	uint64_t in[16], out[16]; /* the batch position: a hash bucket, or a key */
+	bool first = true;
+	int err = 0;
+
+	if (st->key_size > sizeof(in))
+		return -EINVAL;
+	while (n < st->cap) {
+		__u32 count = st->cap - n;
+
+		err = bpf_map_lookup_batch(st->fd, first ? NULL : in, out,
+					   (char *)st->keys + n * st->key_size,
+					   st->values + n * stride, &count, &o);
+		if (err && err != -ENOENT)
+			return err;
+		n += count;
+		if (err == -ENOENT)
+			break;
+		memcpy(in, out, sizeof(in));
+		first = false;
+	}
+	*np = n;
+	return 0;
+}
+
 /* Reads every entry of a tool's map, without clearing it. Returns the number. */
 static size_t read_map(struct served *st)
 {
-	size_t stride = st->value_size / sizeof(uint64_t), nslots = stride - 2, n = 0;
+	size_t stride = st->value_size / sizeof(uint64_t), nslots = stride - 2, n = 0, i;
 	char *prev = NULL;
 
-	while (n < st->cap) {
+	if (st->batch && read_batch(st, &n)) {
+		st->batch = false; /* not for this map or kernel: walk it from now on */
+		n = 0;
+	}
+	while (!st->batch && n < st->cap) {
 		char *key = (char *)st->keys + n * st->key_size;
-		uint64_t *val = st->values + n * stride;
 
 		if (bpf_map_get_next_key(st->fd, prev, key))
 			break;
 		prev = key;
-		if (bpf_map_lookup_elem(st->fd, key, val))
+		if (bpf_map_lookup_elem(st->fd, key, st->values + n * stride))
 			continue; /* gone meanwhile: the next key from it still works */
-		st->v[n].key = key;
-		st->v[n].slots = val;
-		st->v[n].nslots = nslots;
-		st->v[n].total = val[nslots];
-		st->v[n].count = val[nslots + 1];
-		st->v[n].name[0] = '\0';
-		if (st->t->key_name)
-			st->t->key_name(st->s->ctx, key, st->v[n].name, sizeof(st->v[n].name));
 		n++;
+	}
+	for (i = 0; i < n; i++) {
+		const char *key = (char *)st->keys + i * st->key_size;
+		uint64_t *val = st->values + i * stride;
+
+		st->v[i].key = key;
+		st->v[i].slots = val;
+		st->v[i].nslots = nslots;
+		st->v[i].total = val[nslots];
+		st->v[i].count = val[nslots + 1];
+		st->v[i].name[0] = '\0';
+		if (st->t->key_name)
+			st->t->key_name(st->s->ctx, key, st->v[i].name, sizeof(st->v[i].name));
 	}
 	if (n > 1)
 		bct_hist_sort(st->t, st->v, n, st->key_size);
@@ -219,13 +283,210 @@ static void json_tool(struct served *st, const char *metric, const char *label, 
 	fflush(stdout);
 }
 
+/* A label set of a tool with serve_key, and the sum of its keys' slots. */
+struct lset {
+	char *labels; /* the values, each ended by '\x1f' */
+	uint64_t *vals; /* the slots, total and count */
+	uint64_t rank;
+};
+
+static int cmp_labels(const void *a, const void *b)
+{
+	return strcmp(((const struct lset *)a)->labels, ((const struct lset *)b)->labels);
+}
+
+static int cmp_rank(const void *a, const void *b)
+{
+	const struct lset *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank > y->rank ? -1 : 1;
+	return strcmp(x->labels, y->labels);
+}
+
+static uint64_t counter_value(const struct bct_serve_counter *c, const uint64_t *vals,
+			      size_t nslots)
+{
+	if (c->slot == BCT_SERVE_COUNT)
+		return vals[nslots + 1];
+	if (c->slot == BCT_SERVE_TOTAL)
+		return vals[nslots];
+	return (size_t)c->slot < nslots ? vals[c->slot] : 0;
+}
+
+/* Tools with serve_key or serve_counters: label sets added up, the biggest served. */
+static void expose_groups(struct bct_expo *e, struct served *st, size_t n)
+{
+	const struct bct_hist_tool *t = st->t;
+	size_t stride = st->value_size / sizeof(uint64_t), nslots = stride - 2, nl = 0, ng = 0;
+	size_t i, k,
+		hslots = t->serve_hist_slots && t->serve_hist_slots < nslots ? t->serve_hist_slots
+									     : nslots;
+	const char *names[BCT_SERVE_LABELS], *pairs[2 * BCT_SERVE_LABELS + 1];
+	char(*val)[BCT_SERVE_LABEL_LEN] = calloc(BCT_SERVE_LABELS, BCT_SERVE_LABEL_LEN);
+	struct lset *g = calloc(n ? n : 1, sizeof(*g));
+	uint64_t *vals = calloc((n ? n : 1) * stride, sizeof(uint64_t));
+	const struct bct_serve_counter *c;
+	char name[128], help[256], num[80], ts[32];
+
+	if (t->serve_key)
+		while (nl < BCT_SERVE_LABELS && t->serve_labels[nl])
+			nl++;
+	else if (st->label[0])
+		names[nl++] = st->label;
+	for (i = 0; i < nl && t->serve_key; i++)
+		names[i] = t->serve_labels[i];
+	if (!val || !g || !vals)
+		goto out;
+	for (i = 0; i < n; i++) {
+		char joined[BCT_SERVE_LABELS * (BCT_SERVE_LABEL_LEN + 1) + 1];
+		size_t len = 0;
+
+		memset(val, 0, BCT_SERVE_LABELS * BCT_SERVE_LABEL_LEN);
+		if (t->serve_key && !t->serve_key(st->s->ctx, &st->v[i], val))
+			continue;
+		if (!t->serve_key && nl)
+			memcpy(val[0], st->v[i].name,
+			       strnlen(st->v[i].name, BCT_SERVE_LABEL_LEN - 1));
+		for (k = 0; k < nl; k++) {
+			char *p;
+
+			/* the separator cannot be part of a value */
+			for (p = val[k]; *p; p++)
+				if (*p == '\x1f')
+					*p = ' ';
+			len += snprintf(joined + len, sizeof(joined) - len, "%s\x1f", val[k]);
+		}
+		joined[len] = '\0';
+		g[ng].labels = strdup(joined);
+		if (!g[ng].labels)
+			goto out;
+		g[ng].vals = vals + ng * stride;
+		memcpy(g[ng].vals, st->v[i].slots, nslots * sizeof(uint64_t));
+		g[ng].vals[nslots] = st->v[i].total;
+		g[ng].vals[nslots + 1] = st->v[i].count;
+		ng++;
+	}
+	if (ng > 1)
+		qsort(g, ng, sizeof(*g), cmp_labels);
+	/* add up the keys of one label set */
+	for (i = 0, k = 0; i < ng; i++) {
+		if (k && !strcmp(g[k - 1].labels, g[i].labels)) {
+			for (size_t s = 0; s < stride; s++)
+				g[k - 1].vals[s] += g[i].vals[s];
+			free(g[i].labels);
+			continue;
+		}
+		g[k++] = g[i];
+	}
+	ng = k;
+	for (i = 0; i < ng; i++) {
+		if (t->serve_counters)
+			for (c = t->serve_counters; c->name; c++)
+				g[i].rank += counter_value(c, g[i].vals, nslots);
+		else
+			for (k = 0; k < hslots; k++)
+				g[i].rank += g[i].vals[k];
+	}
+	if (ng > 1)
+		qsort(g, ng, sizeof(*g), cmp_rank);
+	if (t->serve_rows && ng > t->serve_rows) {
+		for (i = t->serve_rows; i < ng; i++)
+			free(g[i].labels);
+		ng = t->serve_rows;
+	}
+	/* the values, cut into label pairs once for all families */
+	for (i = 0; i < ng; i++) {
+		char *p = g[i].labels;
+
+		for (k = 0; k < nl; k++) {
+			p = strchr(p, '\x1f');
+			if (p)
+				*p++ = '\0';
+		}
+	}
+	if (!t->serve_counters) {
+		struct bct_serve_unit u = bct_serve_unit(t->serve_unit ? t->serve_unit : t->unit);
+
+		snprintf(name, sizeof(name), "bcctool_%s%s%s", st->name, u.base ? "_" : "",
+			 u.base ? u.base : "");
+		snprintf(help, sizeof(help), "bcctool %s%s%s: its histogram%s%s", st->name,
+			 st->args[0] ? " " : "", st->args, u.base ? ", in " : "",
+			 u.base ? u.base : "");
+		bct_expo_family(e, name, "histogram", help);
+		for (i = 0; i < ng; i++)
+			bct_expo_hist(e, name, nl ? names[0] : NULL, g[i].labels, g[i].vals, hslots,
+				      t->linear, g[i].vals[nslots], &u);
+		goto json;
+	}
+	for (c = t->serve_counters; c->name; c++) {
+		struct bct_serve_unit u = bct_serve_unit(c->unit), one = { NULL, 1, 0 };
+
+		snprintf(name, sizeof(name), "bcctool_%s_%s_total", st->name, c->name);
+		snprintf(help, sizeof(help), "bcctool %s%s%s: %s", st->name, st->args[0] ? " " : "",
+			 st->args, c->help);
+		bct_expo_family(e, name, "counter", help);
+		for (i = 0; i < ng; i++) {
+			char *p = g[i].labels;
+
+			for (k = 0; k < nl; k++) {
+				pairs[2 * k] = names[k];
+				pairs[2 * k + 1] = p;
+				p += strlen(p) + 1;
+			}
+			pairs[2 * nl] = NULL;
+			bct_serve_number(num, sizeof(num), counter_value(c, g[i].vals, nslots),
+					 c->unit ? &u : &one, false);
+			bct_expo_sample(e, name, nl ? pairs : NULL, num);
+		}
+	}
+json:
+	if (env.kit.common.json) {
+		time_t now = time(NULL);
+
+		strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", localtime(&now));
+	}
+	for (i = 0; env.kit.common.json && i < ng; i++) {
+		struct bct_json j;
+		char *p = g[i].labels;
+
+		bct_json_begin(&j, stdout);
+		bct_json_str(&j, "ts", ts);
+		bct_json_str(&j, "tool", st->name);
+		for (k = 0; k < nl; k++) {
+			bct_json_str(&j, names[k], p);
+			p += strlen(p) + 1;
+		}
+		if (t->serve_counters)
+			for (c = t->serve_counters; c->name; c++)
+				bct_json_uint(&j, c->name, counter_value(c, g[i].vals, nslots));
+		else
+			bct_json_uint(&j, "count", g[i].rank);
+		bct_json_end(&j);
+	}
+	if (env.kit.common.json)
+		fflush(stdout);
+out:
+	for (i = 0; i < ng; i++)
+		free(g[i].labels);
+	free(g);
+	free(vals);
+	free(val);
+}
+
 static void expose_tool(struct bct_expo *e, struct served *st)
 {
 	const struct bct_hist_tool *t = st->t;
-	struct bct_serve_unit u = bct_serve_unit(t->unit), one = { NULL, 1, 0 };
+	struct bct_serve_unit u = bct_serve_unit(t->serve_unit ? t->serve_unit : t->unit),
+			      one = { NULL, 1, 0 };
 	const char *label = st->label[0] ? st->label : NULL;
 	size_t n = read_map(st), i;
 	char name[128], help[256], num[80];
+
+	if (t->serve_key || t->serve_counters) {
+		expose_groups(e, st, n);
+		return;
+	}
 
 	if (!t->serve_count) {
 		snprintf(name, sizeof(name), "bcctool_%s%s%s", st->name, u.base ? "_" : "",
@@ -825,7 +1086,7 @@ static int hook(struct bct_session *s, const struct bct_hist_tool *t)
 	__u32 len = sizeof(info);
 	int rc;
 
-	if (t->print && !t->serve_count && !t->serve_hist) {
+	if (t->print && !t->serve_count && !t->serve_hist && !t->serve_counters) {
 		pr_err("%s is not yet servable", st->name);
 		return 2;
 	}
@@ -840,6 +1101,7 @@ static int hook(struct bct_session *s, const struct bct_hist_tool *t)
 		return 1;
 	}
 	st->key_size = info.key_size;
+	st->batch = true;
 	st->value_size = info.value_size;
 	st->cap = info.max_entries < MAX_ENTRIES ? info.max_entries : MAX_ENTRIES;
 	st->keys = calloc(st->cap, st->key_size);

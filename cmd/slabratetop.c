@@ -157,11 +157,35 @@ static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n
 	free(rows);
 }
 
+/* --- bcctool serve: counters by slab cache ------------------------------------------ */
+
+static const struct bct_serve_counter serve_counters[] = {
+	{ "allocations", SLABRATETOP_ALLOCS, NULL, "kmem_cache_alloc() calls by slab cache" },
+	{ "bytes", SLABRATETOP_BYTES, NULL, "bytes allocated by slab cache" },
+	{ NULL },
+};
+
+static bool serve_key(void *ctx, const struct bct_hist_entry *e, char (*val)[BCT_SERVE_LABEL_LEN])
+{
+	const void *key = e->key;
+	const struct slabratetop_key *k = key;
+
+	(void)ctx;
+	snprintf(val[0], BCT_SERVE_LABEL_LEN, "%.*s", SLABRATETOP_NAME_LEN, k->name);
+	return true;
+}
+
 /* --- set-up ------------------------------------------------------------------------------- */
 
 int cmd_slabratetop(int argc, char **argv)
 {
-	struct bct_hist_tool tool = { .missed_what = "allocations", .print = print };
+	struct bct_hist_tool tool = {
+		.missed_what = "allocations",
+		.print = print,
+		.serve_counters = serve_counters,
+		.serve_labels = { "cache" },
+		.serve_key = serve_key,
+	};
 	struct bct_session s = { 0 };
 	char banner[128];
 	int rc;
@@ -174,10 +198,11 @@ int cmd_slabratetop(int argc, char **argv)
 	snprintf(banner, sizeof(banner),
 		 "Tracing... Output every %" PRIu64 " secs. Hit Ctrl-C to end", env.kit.interval);
 	tool.banner = banner;
+	tool.serve_rows = env.maxrows > 0 ? (unsigned int)env.maxrows : 1;
 	if (bct_session__init(&s, &env.kit, &needs_slabratetop, NULL))
 		return 1;
 	rc = bct_hist_run(&s, &tool);
-	if (!rc && !env.kit.common.json && !env.kit.common.ebpf) {
+	if (!rc && !env.kit.common.json && !env.kit.common.ebpf && !bct_hist_serve_hook) {
 		printf("Detaching...\n");
 		fflush(stdout);
 	}

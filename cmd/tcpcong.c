@@ -251,6 +251,32 @@ static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n
 	free(sorted);
 }
 
+/* --- bcctool serve: time in each state and changes, by connection --------------------- */
+
+static const struct bct_serve_counter serve_counters[] = {
+	{ "open_seconds", TCPCONG_OPEN, "usecs", "time in the open state, by connection" },
+	{ "disorder_seconds", TCPCONG_OPEN + 1, "usecs", "time in the disorder state" },
+	{ "cwr_seconds", TCPCONG_OPEN + 2, "usecs", "time in the cwr state" },
+	{ "recovery_seconds", TCPCONG_OPEN + 3, "usecs", "time in the recovery state" },
+	{ "loss_seconds", TCPCONG_OPEN + 4, "usecs", "time in the loss state" },
+	{ "state_changes", TCPCONG_CHANGES, NULL, "congestion state changes" },
+	{ NULL },
+};
+
+static bool serve_key(void *ctx, const struct bct_hist_entry *e, char (*val)[BCT_SERVE_LABEL_LEN])
+{
+	const struct tcpcong_flow *k = e->key;
+
+	(void)ctx;
+	if (!e->slots[TCPCONG_CHANGES])
+		return false; /* as the table: flows without a change are not shown */
+	bct_tcp_addr(k->family, k->saddr, val[0], BCT_SERVE_LABEL_LEN);
+	snprintf(val[1], BCT_SERVE_LABEL_LEN, "%u", k->lport);
+	bct_tcp_addr(k->family, k->daddr, val[2], BCT_SERVE_LABEL_LEN);
+	snprintf(val[3], BCT_SERVE_LABEL_LEN, "%u", k->dport);
+	return true;
+}
+
 /* --- set-up ------------------------------------------------------------------------------- */
 
 static int add_defines(struct bct_prog *p, void *ctx)
@@ -276,6 +302,7 @@ int cmd_tcpcong(int argc, char **argv)
 		.unit = "msecs",
 		.banner = "Tracing tcp congestion control status duration... Hit Ctrl-C to end.",
 		.missed_what = "congestion state changes",
+
 	};
 	struct bct_session s = { .add_defines = add_defines };
 	int rc;
@@ -290,6 +317,13 @@ int cmd_tcpcong(int argc, char **argv)
 			tool.unit = "usecs";
 	} else {
 		tool.print = print;
+		tool.serve_counters = serve_counters;
+		tool.serve_key = serve_key;
+		tool.serve_labels[0] = "laddr";
+		tool.serve_labels[1] = "lport";
+		tool.serve_labels[2] = "raddr";
+		tool.serve_labels[3] = "rport";
+		tool.serve_rows = 20;
 	}
 	if (bct_session__init(&s, &env.kit, &needs_tcpcong, NULL))
 		return 1;

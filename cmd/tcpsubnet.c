@@ -338,9 +338,30 @@ static void verbose_start(void)
 
 /* --- set-up ------------------------------------------------------------------------------- */
 
+/* bcctool serve: the bytes sent, by subnet as given */
+static const struct bct_serve_counter serve_counters[] = {
+	{ "sent_bytes", 0, NULL, "TCP bytes sent, by destination subnet" },
+	{ NULL },
+};
+
+static bool serve_key(void *ctx, const struct bct_hist_entry *e, char (*val)[BCT_SERVE_LABEL_LEN])
+{
+	uint32_t i = *(const uint32_t *)e->key;
+
+	(void)ctx;
+	snprintf(val[0], BCT_SERVE_LABEL_LEN, "%s", i < (uint32_t)env.n ? env.nets[i].name : "?");
+	return true;
+}
+
 int cmd_tcpsubnet(int argc, char **argv)
 {
-	struct bct_hist_tool tool = { .missed_what = "TCP sends", .print = print };
+	struct bct_hist_tool tool = {
+		.missed_what = "TCP sends",
+		.print = print,
+		.serve_counters = serve_counters,
+		.serve_labels = { "subnet" },
+		.serve_key = serve_key,
+	};
 	struct bct_session s = { 0 };
 	char banner[128];
 	long interval = 1;

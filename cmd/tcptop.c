@@ -251,11 +251,40 @@ static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n
 	free(rows);
 }
 
+/* --- bcctool serve: bytes by command and connection (no PIDs) ------------------------- */
+
+static const struct bct_serve_counter serve_counters[] = {
+	{ "sent_bytes", TCPTOP_TX, NULL, "TCP bytes sent, by command and connection" },
+	{ "received_bytes", TCPTOP_RX, NULL, "TCP bytes received, by command and connection" },
+	{ NULL },
+};
+
+static bool serve_key(void *ctx, const struct bct_hist_entry *e, char (*val)[BCT_SERVE_LABEL_LEN])
+{
+	const void *key = e->key;
+	const struct tcptop_key *k = key;
+
+	(void)ctx;
+	snprintf(val[0], BCT_SERVE_LABEL_LEN, "%.*s", TCPTOP_COMM_LEN, k->comm);
+	inet_ntop(k->family, k->laddr, val[1], BCT_SERVE_LABEL_LEN);
+	snprintf(val[2], BCT_SERVE_LABEL_LEN, "%u", k->lport);
+	inet_ntop(k->family, k->raddr, val[3], BCT_SERVE_LABEL_LEN);
+	snprintf(val[4], BCT_SERVE_LABEL_LEN, "%u", k->rport);
+	return true;
+}
+
 /* --- set-up ------------------------------------------------------------------------------- */
 
 int cmd_tcptop(int argc, char **argv)
 {
-	struct bct_hist_tool tool = { .missed_what = "TCP sends and receives", .print = print };
+	struct bct_hist_tool tool = {
+		.missed_what = "TCP sends and receives",
+		.print = print,
+		.serve_counters = serve_counters,
+		.serve_labels = { "comm", "laddr", "lport", "raddr", "rport" },
+		.serve_key = serve_key,
+		.serve_rows = 20,
+	};
 	struct bct_session s = { 0 };
 	char banner[128];
 	int rc;

@@ -36,6 +36,19 @@ struct bct_hist_entry {
 	uint64_t count;
 };
 
+#define BCT_SERVE_LABELS 6
+#define BCT_SERVE_LABEL_LEN 128
+#define BCT_SERVE_COUNT (-1) /* bct_serve_counter.slot: the entry's count */
+#define BCT_SERVE_TOTAL (-2) /* its total (BCT_HIST_SUM) */
+
+/* bcctool serve: a counter kept in a key's slots, served as bcctool_TOOL_<name>_total. */
+struct bct_serve_counter {
+	const char *name; /* "read_bytes", in base units */
+	int slot; /* its slot, or BCT_SERVE_COUNT / BCT_SERVE_TOTAL */
+	const char *unit; /* the slot's unit when not the base one ("usecs", "nsecs"); or NULL */
+	const char *help;
+};
+
 struct bct_hist_tool {
 	const char *map; /* the BPF map of struct bct_hist; "hists" when NULL */
 	const char *unit; /* BCC's val_type: "usecs", "msecs", "bytes"... */
@@ -73,6 +86,20 @@ struct bct_hist_tool {
 	const char *serve_total_unit;
 	const char *serve_label;
 	bool serve_hist; /* served as histograms although print is set (print only formats) */
+	/*
+	 * bcctool serve, top-style and table tools: serve_key gives a key's label values (one
+	 * per serve_labels name; false: the key is not served); keys with the same values are
+	 * added up, and the serve_rows biggest label sets (by the sum of their counters, or the count;
+	 * 0: all) are served, as histograms (the first label only; serve_hist_slots slots when
+	 * fewer than the map's) or, with serve_counters, as one counter family per counter.
+	 */
+	const struct bct_serve_counter *serve_counters; /* ends with { NULL } */
+	const char *serve_labels[BCT_SERVE_LABELS];
+	bool (*serve_key)(void *ctx, const struct bct_hist_entry *e,
+			  char (*val)[BCT_SERVE_LABEL_LEN]);
+	unsigned int serve_rows;
+	unsigned int serve_hist_slots;
+	const char *serve_unit; /* the histogram's unit when unit is BCC's words, not one */
 };
 
 /*

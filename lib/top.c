@@ -60,3 +60,11 @@ int bct_top_head(FILE *out, bool clear)
 	fprintf(out, "%-8s loadavg: %s\n", ts, line);
 	return 0;
 }
+
+const struct bct_serve_counter bct_top_rw_counters[] = {
+	{ "reads", 0, NULL, "reads" },
+	{ "writes", 1, NULL, "writes" },
+	{ "read_bytes", 2, NULL, "bytes read" },
+	{ "written_bytes", 3, NULL, "bytes written" },
+	{ NULL },
+};

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "histtool.h"
+
 /* -s: BCC's choices, in its order */
 enum bct_top_sort { BCT_TOP_ALL, BCT_TOP_READS, BCT_TOP_WRITES, BCT_TOP_RBYTES, BCT_TOP_WBYTES };
 
@@ -29,5 +31,11 @@ uint64_t bct_top_sort_value(enum bct_top_sort s, uint64_t reads, uint64_t writes
  * follow). 0 or -errno when /proc/loadavg cannot be read (the line is then left out).
  */
 int bct_top_head(FILE *out, bool clear);
+
+/*
+ * bcctool serve: reads, writes, read_bytes and written_bytes, kept in slots 0 to 3 (BCC's
+ * READS, WRITES, R_Kb and W_Kb columns, in bytes), for tools whose keys count them.
+ */
+extern const struct bct_serve_counter bct_top_rw_counters[];
 
 #endif
