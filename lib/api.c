@@ -102,6 +102,19 @@ static void install_sinks(void)
 	bct_log_set_prog("bcctool");
 }
 
+/* libbpf's messages during a call go to the caller's log callback: under the lock. */
+static libbpf_print_fn_t lock_engine(void)
+{
+	pthread_mutex_lock(&engine_lock);
+	return libbpf_set_print(libbpf_sink);
+}
+
+static void unlock_engine(libbpf_print_fn_t old)
+{
+	libbpf_set_print(old);
+	pthread_mutex_unlock(&engine_lock);
+}
+
 __attribute__((format(printf, 2, 3))) static int fail(int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -358,11 +371,9 @@ int bcctool_load(const char *text, size_t len, const struct bcctool_opts *opts,
 		free(b);
 		return err;
 	}
-	pthread_mutex_lock(&engine_lock);
-	old = libbpf_set_print(libbpf_sink);
+	old = lock_engine();
 	err = load_locked(b, text, len, &o);
-	libbpf_set_print(old);
-	pthread_mutex_unlock(&engine_lock);
+	unlock_engine(old);
 	if (err) {
 		bcctool_close(b);
 		return err;
@@ -469,16 +480,13 @@ static int attach_auto(struct bcctool *b, struct bpf_program *prog, bool all)
 	return err ? err : 1;
 }
 
-int bcctool_attach(struct bcctool *b, const char *func, const char *spec)
+static int attach_locked(struct bcctool *b, const char *func, const char *spec)
 {
 	struct bpf_program *prog;
 	enum bct_rw_attach kind;
 	const char *target;
 	int err, n = 0;
 
-	begin();
-	if (!b)
-		return fail(-EINVAL, "bcctool_attach: no program");
 	if (!func) {
 		if (spec)
 			return fail(-EINVAL, "bcctool_attach: a spec needs a function");
@@ -504,6 +512,20 @@ int bcctool_attach(struct bcctool *b, const char *func, const char *spec)
 		return err;
 	err = attach_one(b, prog, kind, target);
 	return err ? err : 1;
+}
+
+int bcctool_attach(struct bcctool *b, const char *func, const char *spec)
+{
+	libbpf_print_fn_t old;
+	int err;
+
+	begin();
+	if (!b)
+		return fail(-EINVAL, "bcctool_attach: no program");
+	old = lock_engine();
+	err = attach_locked(b, func, spec);
+	unlock_engine(old);
+	return err;
 }
 
 int bcctool_prog_fd(const struct bcctool *b, const char *func)
@@ -684,13 +706,12 @@ static void on_perf_lost(void *ctx, int cpu, __u64 n)
 	e->b->lost += n;
 }
 
-int bcctool_events_open(struct bcctool *b, const char *map, bcctool_event_fn fn, void *ctx)
+static int events_open_locked(struct bcctool *b, const char *map, bcctool_event_fn fn, void *ctx)
 {
 	struct api_events *e;
 	struct bpf_map *m;
 	int err;
 
-	begin();
 	if (!fn)
 		return fail(-EINVAL, "bcctool_events_open: no callback");
 	m = map_of(b, map);
@@ -733,6 +754,18 @@ int bcctool_events_open(struct bcctool *b, const char *map, bcctool_event_fn fn,
 	}
 	b->evs[b->nevs++] = e;
 	return 0;
+}
+
+int bcctool_events_open(struct bcctool *b, const char *map, bcctool_event_fn fn, void *ctx)
+{
+	libbpf_print_fn_t old;
+	int err;
+
+	begin();
+	old = lock_engine();
+	err = events_open_locked(b, map, fn, ctx);
+	unlock_engine(old);
+	return err;
 }
 
 static int consume(struct bcctool *b)
