@@ -10,8 +10,8 @@
  * getpid() calls itself (default 100); with -p, prints "ready" and waits until N events came
  * (at most 10 s). Prints the count read from the map and the number of events received. Then
  * writes, reads, iterates and deletes map entries, and without -p loads a plain CO-RE program
- * counting the same calls into an array, attached by a spec. Exits 0 when all went as
- * expected, 1 on a failure (the library's message on stderr), 2 on a usage error.
+ * counting the same calls into an array and a ring buffer, attached by a spec. Exits 0 when
+ * all went as expected, 1 on a failure (the library's message on stderr), 2 on a usage error.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -54,6 +54,10 @@ static const char core_prog[] = "struct {\n"
 				"	__type(key, __u32);\n"
 				"	__type(value, __u64);\n"
 				"} count SEC(\".maps\");\n"
+				"struct {\n"
+				"	__uint(type, BPF_MAP_TYPE_RINGBUF);\n"
+				"	__uint(max_entries, 64 * 1024);\n"
+				"} ring SEC(\".maps\");\n"
 				"\n"
 				"SEC(\"tracepoint\")\n"
 				"int on_getpid(void *ctx)\n"
@@ -66,6 +70,7 @@ static const char core_prog[] = "struct {\n"
 				"	n = bpf_map_lookup_elem(&count, &zero);\n"
 				"	if (n)\n"
 				"		__sync_fetch_and_add(n, 1);\n"
+				"	bpf_ringbuf_output(&ring, &zero, sizeof(zero), 0);\n"
 				"	return 0;\n"
 				"}\n"
 				"\n"
@@ -100,6 +105,15 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static int on_ring(void *ctx, const void *data, size_t size)
+{
+	unsigned long *n = ctx;
+
+	(void)data;
+	*n += size == sizeof(uint32_t);
+	return 0;
+}
+
 static int core_example(const char *define, unsigned long n)
 {
 	const char *defines[] = { define, NULL };
@@ -110,7 +124,8 @@ static int core_example(const char *define, unsigned long n)
 	struct bcctool *b;
 	uint32_t zero = 0;
 	uint64_t count = 0;
-	unsigned long i;
+	unsigned long i, events = 0;
+	struct bcctool_map_info info;
 	int err;
 
 	err = bcctool_load(core_prog, 0, &opts, &b);
@@ -121,14 +136,25 @@ static int core_example(const char *define, unsigned long n)
 		bcctool_close(b);
 		return failed("attach on_getpid", err);
 	}
+	err = bcctool_map_info(b, "ring", &info);
+	if (!err && info.kind != BCCTOOL_MAP_EVENTS)
+		err = -EINVAL;
+	if (!err)
+		err = bcctool_events_open(b, "ring", on_ring, &events);
+	if (err) {
+		bcctool_close(b);
+		return failed("open map ring", err);
+	}
 	for (i = 0; i < n; i++)
 		syscall(SYS_getpid);
+	while (events < n && (err = bcctool_poll(b, 1000)) > 0)
+		;
 	err = bcctool_map_lookup(b, "count", &zero, &count);
 	bcctool_close(b);
 	if (err)
 		return failed("read map count", err);
-	printf("core: getpid calls: %llu\n", (unsigned long long)count);
-	return count == n ? 0 : 1;
+	printf("core: getpid calls: %llu, ring events: %lu\n", (unsigned long long)count, events);
+	return count == n && events == n ? 0 : 1;
 }
 
 /* map_update/lookup/next_key/delete on the hash, with keys no process has */

@@ -62,7 +62,7 @@ expect_counts() {
 @test "capi: the example counts its own $N marked getpid() calls (BCC dialect, then CO-RE by spec)" {
     "$EX" -n "$N" >"$T/out" 2>"$T/err" || { cat "$T/out" "$T/err"; fail "example failed"; }
     expect_counts "$T/out" "$N"
-    grep -qx "core: getpid calls: $N" "$T/out"
+    grep -qx "core: getpid calls: $N, ring events: $N" "$T/out"
     # the library itself writes nothing: stdout is the example's lines, stderr is empty
     [ "$(wc -l <"$T/out")" -eq 5 ]
     [ ! -s "$T/err" ] || { cat "$T/err"; fail "the library wrote on stderr"; }
@@ -70,7 +70,7 @@ expect_counts() {
     BCCTOOL_CC_PLUGIN=$BCCTOOL_BUILD/bcctool-cc.so "$EX.static" -n 7 >"$T/out7" 2>"$T/err7" ||
         { cat "$T/out7" "$T/err7"; fail "static example failed"; }
     expect_counts "$T/out7" 7
-    grep -qx "core: getpid calls: 7" "$T/out7"
+    grep -qx "core: getpid calls: 7, ring events: 7" "$T/out7"
 }
 
 @test "capi: -p counts a syscaller workload's $N marked getpid() calls, and its events" {
