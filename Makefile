@@ -35,6 +35,7 @@ SANFLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer
 endif
 
 LLVM_VERSION := $(shell $(LLVM_CONFIG) --version 2>/dev/null)
+, := ,
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf libelf zlib 2>/dev/null)
 LIBBPF_LIBS := $(or $(shell $(PKG_CONFIG) --libs libbpf libelf zlib 2>/dev/null),-lbpf -lelf -lz)
 BPF_INCLUDE ?= /usr/include/bpf
@@ -188,6 +189,55 @@ $(O)/lib/%.pic.o: lib/%.cc $(O)/.flags
 $(CC_PLUGIN): $(CC_PLUGIN_SRCS:%.cc=$(O)/%.pic.o)
 	$(call msg,LINK,$@)
 	$(Q)$(CXX) -shared $(LDFLAGS) -o $@ $^ $(CC_PLUGIN_LIBS)
+
+# The C API (lib/bcctool.h, bcctool(3)): libbcctool.a, libbcctool.so.0 and bcctool.pc. The
+# lib/ objects again, position-independent and with hidden symbols: only lib/bcctool.h's
+# functions are exported (BCCTOOL_API; lib/bcctool.map for the shared library). The library
+# finds bcctool-cc.so beside itself or in bcctool/ beside it (lib/compile.c). In $(O),
+# bcctool-uninstalled.pc (pkg-config prefers it) points at the build tree: the tests' example.
+API_O := $(O)/pic
+API_OBJS := $(LIB_SRCS:%.c=$(API_O)/%.o) $(API_O)/gen/bpf_src.o
+API_SONAME := libbcctool.so.0
+API_LIBS := $(LIBBPF_LIBS) $(shell $(PKG_CONFIG) --libs libdw 2>/dev/null || echo -ldw) -ldl -lpthread
+API_OUT := $(O)/libbcctool.a $(O)/$(API_SONAME) $(O)/libbcctool.so $(O)/bcctool.pc \
+	$(O)/bcctool-uninstalled.pc
+API_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden
+all: $(API_OUT)
+
+$(API_O)/lib/%.o: lib/%.c $(O)/.flags
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(API_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(API_O)/lib/syscalls.o: $(O)/gen/syscall_names.h
+
+$(API_O)/gen/bpf_src.o: $(O)/gen/bpf_src.c $(O)/.flags
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(API_CFLAGS) -c -o $@ $<
+
+$(O)/libbcctool.a: $(API_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(O)/$(API_SONAME): $(API_OBJS) lib/bcctool.map
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -shared $(SANFLAGS) $(LDFLAGS) -Wl,-soname,$(API_SONAME) \
+		-Wl,--version-script=lib/bcctool.map -Wl,-z,defs -o $@ $(API_OBJS) $(API_LIBS)
+
+$(O)/libbcctool.so: $(O)/$(API_SONAME)
+	$(Q)ln -sf $(API_SONAME) $@
+
+API_PC = sed -e 's|@VERSION@|$(VERSION)|' -e 's|@PREFIX@|$(1)|' -e 's|@INCLUDEDIR@|$(2)|' \
+	-e 's|@LIBDIR@|$(3)|' -e 's|@RPATH@|$(4)|' $< >$@
+
+$(O)/bcctool.pc: lib/bcctool.pc.in $(O)/.flags
+	$(call msg,GEN,$@)
+	$(Q)$(call API_PC,$(PREFIX),$${prefix}/include,$${prefix}/lib,)
+
+$(O)/bcctool-uninstalled.pc: lib/bcctool.pc.in $(O)/.flags
+	$(call msg,GEN,$@)
+	$(Q)$(call API_PC,$(CURDIR),$(CURDIR)/lib,$(abspath $(O)),-Wl$(,)-rpath$(,)$${libdir} )
 
 # One symlink per visible tool, for argv[0] dispatch (tests and `make install-links`).
 $(O)/links: $(BIN) cmd/cmdlist.h
@@ -353,6 +403,12 @@ install: all
 	install -m 0755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/bcctool/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0644 man/man8/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -D -m 0644 lib/bcctool.h $(DESTDIR)$(PREFIX)/include/bcctool.h
+	install -D -m 0644 $(O)/libbcctool.a $(DESTDIR)$(PREFIX)/lib/libbcctool.a
+	install -D -m 0755 $(O)/$(API_SONAME) $(DESTDIR)$(PREFIX)/lib/$(API_SONAME)
+	ln -sf $(API_SONAME) $(DESTDIR)$(PREFIX)/lib/libbcctool.so
+	install -D -m 0644 $(O)/bcctool.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/bcctool.pc
+	install -D -m 0644 man/man3/bcctool.3 $(DESTDIR)$(PREFIX)/share/man/man3/bcctool.3
 	$(MAKE) --no-print-directory install-links
 
 install-links: $(BIN)
@@ -361,7 +417,10 @@ install-links: $(BIN)
 		ln -sf ../../bin/bcctool $(DESTDIR)$(PREFIX)/libexec/bcctool/$$t; done
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/bcctool
+	rm -f $(DESTDIR)$(PREFIX)/bin/bcctool $(DESTDIR)$(PREFIX)/include/bcctool.h \
+		$(DESTDIR)$(PREFIX)/lib/libbcctool.a $(DESTDIR)$(PREFIX)/lib/$(API_SONAME) \
+		$(DESTDIR)$(PREFIX)/lib/libbcctool.so $(DESTDIR)$(PREFIX)/lib/pkgconfig/bcctool.pc \
+		$(DESTDIR)$(PREFIX)/share/man/man3/bcctool.3
 	rm -rf $(DESTDIR)$(PREFIX)/lib/bcctool $(DESTDIR)$(PREFIX)/libexec/bcctool
 	for m in man/man8/*.8; do rm -f $(DESTDIR)$(PREFIX)/share/man/man8/$$(basename $$m); done
 
@@ -375,4 +434,4 @@ bench: all
 .PHONY: FORCE
 FORCE:
 
--include $(OBJS:.o=.d) $(wildcard $(O)/lib/*.pic.d) $(wildcard $(FUZZ_O)/lib/*.d)
+-include $(OBJS:.o=.d) $(wildcard $(API_O)/lib/*.d) $(wildcard $(O)/lib/*.pic.d) $(wildcard $(FUZZ_O)/lib/*.d)

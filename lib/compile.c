@@ -590,6 +590,30 @@ static int stub_section(const char *section)
 	return !bct_sec_parse(section, &s) && (stub_kinds & (1u << s.kind));
 }
 
+/*
+ * Linked into libbcctool.so (the C API, lib/bcctool.h): the plugin next to the library (a
+ * build tree) or in bcctool/ beside it (PREFIX/lib/libbcctool.so.0 and
+ * PREFIX/lib/bcctool/bcctool-cc.so). path is "" when neither exists.
+ */
+static void plugin_near_library(char *path, size_t sz)
+{
+	char dir[PATH_MAX], *d;
+	Dl_info info;
+
+	path[0] = '\0';
+	if (!dladdr((void *)plugin_near_library, &info) || !info.dli_fname ||
+	    !strchr(info.dli_fname, '/'))
+		return;
+	snprintf(dir, sizeof(dir), "%s", info.dli_fname);
+	d = dirname(dir);
+	snprintf(path, sz, "%s/%s", d, PLUGIN_NAME);
+	if (!access(path, R_OK))
+		return;
+	snprintf(path, sz, "%s/bcctool/%s", d, PLUGIN_NAME);
+	if (access(path, R_OK))
+		path[0] = '\0';
+}
+
 static bct_cc_compile_fn load_plugin(void)
 {
 	const char *env = getenv("BCCTOOL_CC_PLUGIN");
@@ -607,6 +631,8 @@ static bct_cc_compile_fn load_plugin(void)
 			exe[n] = '\0';
 			snprintf(path, sizeof(path), "%s/%s", dirname(exe), PLUGIN_NAME);
 		}
+		if (!path[0] || access(path, R_OK))
+			plugin_near_library(path, sizeof(path));
 		if (!path[0] || access(path, R_OK))
 			snprintf(path, sizeof(path), "%s/%s", BCT_LIBDIR, PLUGIN_NAME);
 	}

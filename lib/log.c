@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 
 #include "log.h"
@@ -13,6 +14,9 @@ static const char *prog_name = "bcctool";
 static int level = -1;
 static bool libbpf_debug_on;
 static struct timespec start; /* debug messages say how long after this they came */
+static bct_log_sink_fn sink;
+static void *sink_ctx;
+static pid_t sink_pid; /* a forked child (the compiler) writes on stderr */
 
 __attribute__((constructor)) static void mark_start(void)
 {
@@ -50,8 +54,26 @@ enum bct_log_level bct_log_level(void)
 	return level;
 }
 
+void bct_log_set_sink(bct_log_sink_fn fn, void *ctx)
+{
+	sink = fn;
+	sink_ctx = ctx;
+	sink_pid = getpid();
+}
+
 static void vlog(enum bct_log_level lvl, const char *fmt, va_list ap, bool add_newline)
 {
+	if (sink && getpid() == sink_pid) {
+		char msg[1024];
+		size_t n;
+
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		n = strlen(msg);
+		while (n && msg[n - 1] == '\n')
+			msg[--n] = '\0';
+		sink(sink_ctx, lvl, msg);
+		return;
+	}
 	if ((int)lvl > (int)bct_log_level())
 		return;
 	if (lvl == BCT_LOG_DEBUG) {

@@ -25,6 +25,13 @@ enum bct_log_level bct_log_level(void);
 void bct_log(enum bct_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "=== opensnoop: <stage>: <what> ===" on stderr, above a --debug dump; what may be NULL. */
 void bct_log_stage(const char *stage, const char *what);
+/*
+ * Hands every message (all levels, no newline) to fn instead of writing it on stderr: the C
+ * API (lib/api.c) keeps them as its callers' errors. fn NULL: stderr again. A forked child
+ * (the compiler, lib/compile.c) still writes on stderr, as its compiler diagnostics do.
+ */
+typedef void (*bct_log_sink_fn)(void *ctx, enum bct_log_level level, const char *msg);
+void bct_log_set_sink(bct_log_sink_fn fn, void *ctx);
 /* Routes libbpf's messages through bct_log; debug lines only when libbpf_debug is set. */
 void bct_log_install_libbpf(bool libbpf_debug);
 

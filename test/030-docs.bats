@@ -37,7 +37,7 @@ tools() {
 
 @test "every man page renders without warnings" {
     local p
-    for p in "$ROOT"/man/man8/*.8; do
+    for p in "$ROOT"/man/man8/*.8 "$ROOT"/man/man3/*.3; do
         run bash -c "LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l '$p' 2>&1 >/dev/null"
         assert_output ""
     done

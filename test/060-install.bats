@@ -32,6 +32,30 @@ bct_make() {
     assert_output --partial "Usage: reset-trace"
 }
 
+@test "make install puts the C API under DESTDIR/PREFIX: header, libraries, bcctool.pc, bcctool.3" {
+    local dest=$BATS_TEST_TMPDIR/root lib
+    run bct_make install DESTDIR="$dest" PREFIX=/usr/local
+    assert_success
+    lib=$dest/usr/local/lib
+    [ -f "$dest/usr/local/include/bcctool.h" ] || fail "no bcctool.h"
+    [ -f "$lib/libbcctool.a" ] || fail "no libbcctool.a"
+    [ -x "$lib/libbcctool.so.0" ] || fail "no libbcctool.so.0"
+    [ "$(readlink "$lib/libbcctool.so")" = libbcctool.so.0 ] || fail "libbcctool.so is no link"
+    [ -f "$dest/usr/local/share/man/man3/bcctool.3" ] || fail "no bcctool.3"
+    grep -qx 'prefix=/usr/local' "$lib/pkgconfig/bcctool.pc" || fail "bcctool.pc: wrong prefix"
+    # the example builds against the installed copy alone (pkg-config's sysroot is DESTDIR)
+    run env PKG_CONFIG_PATH="$lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$dest" \
+        pkg-config --cflags --libs bcctool
+    assert_success
+    assert_output --partial "-I$dest/usr/local/include "
+    assert_output --partial "-L$dest/usr/local/lib -lbcctool"
+    run ${CC:-cc} -Wall -Werror -o "$BATS_TEST_TMPDIR/example" \
+        "$BATS_TEST_DIRNAME/capi/example.c" $output
+    assert_success
+    run bash -c "LD_LIBRARY_PATH='$lib' ldd '$BATS_TEST_TMPDIR/example' | grep libbcctool"
+    assert_output --partial "$lib/libbcctool.so.0"
+}
+
 @test "make uninstall removes exactly what install added" {
     local dest=$BATS_TEST_TMPDIR/root
     mkdir -p "$dest/usr/local/bin" "$dest/usr/local/share/man/man8"
