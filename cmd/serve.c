@@ -315,6 +315,18 @@ static uint64_t counter_value(const struct bct_serve_counter *c, const uint64_t 
 }
 
 /* Tools with serve_key or serve_counters: label sets added up, the biggest served. */
+/* Declares a tool's histogram family, "bcctool_TOOL_UNIT", and writes its name to name. */
+static void hist_family(struct bct_expo *e, const struct served *st, const struct bct_serve_unit *u,
+			char *name, size_t sz)
+{
+	char help[sizeof(st->args) + 128];
+
+	snprintf(name, sz, "bcctool_%s%s%s", st->name, u->base ? "_" : "", u->base ? u->base : "");
+	snprintf(help, sizeof(help), "bcctool %s%s%s: its histogram%s%s", st->name,
+		 st->args[0] ? " " : "", st->args, u->base ? ", in " : "", u->base ? u->base : "");
+	bct_expo_family(e, name, "histogram", help);
+}
+
 static void expose_groups(struct bct_expo *e, struct served *st, size_t n)
 {
 	const struct bct_hist_tool *t = st->t;
@@ -408,12 +420,7 @@ static void expose_groups(struct bct_expo *e, struct served *st, size_t n)
 	if (!t->serve_counters) {
 		struct bct_serve_unit u = bct_serve_unit(t->serve_unit ? t->serve_unit : t->unit);
 
-		snprintf(name, sizeof(name), "bcctool_%s%s%s", st->name, u.base ? "_" : "",
-			 u.base ? u.base : "");
-		snprintf(help, sizeof(help), "bcctool %s%s%s: its histogram%s%s", st->name,
-			 st->args[0] ? " " : "", st->args, u.base ? ", in " : "",
-			 u.base ? u.base : "");
-		bct_expo_family(e, name, "histogram", help);
+		hist_family(e, st, &u, name, sizeof(name));
 		for (i = 0; i < ng; i++)
 			bct_expo_hist(e, name, nl ? names[0] : NULL, g[i].labels, g[i].vals, hslots,
 				      t->linear, g[i].vals[nslots], &u);
@@ -489,12 +496,7 @@ static void expose_tool(struct bct_expo *e, struct served *st)
 	}
 
 	if (!t->serve_count) {
-		snprintf(name, sizeof(name), "bcctool_%s%s%s", st->name, u.base ? "_" : "",
-			 u.base ? u.base : "");
-		snprintf(help, sizeof(help), "bcctool %s%s%s: its histogram%s%s", st->name,
-			 st->args[0] ? " " : "", st->args, u.base ? ", in " : "",
-			 u.base ? u.base : "");
-		bct_expo_family(e, name, "histogram", help);
+		hist_family(e, st, &u, name, sizeof(name));
 		if (env.kit.common.json)
 			json_tool(st, name, label, n);
 		for (i = 0; i < n; i++)

@@ -9,6 +9,7 @@
 # A second server runs with TLS and basic authentication from a web config (a self-signed
 # certificate made here by openssl), unprivileged after attaching.
 load ../helpers
+load ../serve
 
 BATS_NO_PARALLELIZE_WITHIN_FILE=true
 # password "s3cret", bcrypt with cost 4 (made with Python's crypt.crypt(), METHOD_BLOWFISH)
@@ -25,25 +26,6 @@ teardown() {
     for p in "${BG[@]}"; do stop_pid "$p" 5; done
     BG=()
     loop_dev_detach
-}
-
-# free_port: a TCP port no socket uses, below the kernel's ephemeral range
-free_port() {
-    local p
-    while :; do
-        p=$((20000 + RANDOM % 12000))
-        ss -Htan "sport = :$p" | grep -q . || { echo "$p"; return; }
-    done
-}
-
-# start_serve ARGS...: bcctool serve in the background (PID in SPID, stderr in $T/serve.err);
-# returns once it answers (URL in SURL, curl options in CURL_OPTS).
-start_serve() {
-    "$BCCTOOL" serve "$@" >"$T/serve.out" 2>"$T/serve.err" &
-    SPID=$!
-    BG+=("$SPID")
-    wait_for "$SPID" 3000 grep -q '^serving ' "$T/serve.err" ||
-        { cat "$T/serve.err"; fail "serve $* did not start"; }
 }
 
 prom_query() { # QUERY: the first result's value, or nothing (also while it starts)

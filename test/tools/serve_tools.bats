@@ -6,6 +6,7 @@
 # workloads' label sets (their command names are unique; the tools' own -p and -r keep other
 # processes' rows from pushing them out).
 load ../helpers
+load ../serve
 
 BATS_NO_PARALLELIZE_WITHIN_FILE=true
 
@@ -24,23 +25,10 @@ teardown() {
     net_ns_del
 }
 
-# free_port: a TCP port no socket uses, below the kernel's ephemeral range
-free_port() {
-    local p
-    while :; do
-        p=$((20000 + RANDOM % 12000))
-        ss -Htan "sport = :$p" | grep -q . || { echo "$p"; return; }
-    done
-}
-
-# start_serve ARGS...: bcctool serve in the background (PID in SPID), answering on SPORT
-start_serve() {
+# serve_local ARGS...: start_serve on a free loopback port (SPORT)
+serve_local() {
     SPORT=$(free_port)
-    "$BCCTOOL" serve --listen "127.0.0.1:$SPORT" "$@" >"$T/serve.out" 2>"$T/serve.err" &
-    SPID=$!
-    BG+=("$SPID")
-    wait_for "$SPID" 3000 grep -q '^serving ' "$T/serve.err" ||
-        { cat "$T/serve.err"; fail "serve $* did not start"; }
+    start_serve --listen "127.0.0.1:$SPORT" "$@"
 }
 
 scrape() { # FILE: one scrape, checked by promtool
@@ -66,7 +54,7 @@ val() {
     : >"$T/o"
     bg_workload op opener -n "$N" "$T/o"
     ns_workload tc tcpcs -n 1 -p 5413 -s 10240 -r 20480 -N "${m}tc"
-    start_serve filetop -p "$rw" , dirtop -d "$T/data" , biotop -r 100000 , \
+    serve_local filetop -p "$rw" , dirtop -d "$T/data" , biotop -r 100000 , \
         cachetop -p "$ca" , cachestat , slabratetop -r 100000 , tcptop -p "$tc"
     scrape "$T/m0.txt"
     go_workload "$rw" "$ca" "$op"
@@ -142,7 +130,7 @@ val() {
     BG+=("$db")
     wait_for "$db" 1000 grep -qx ready "$T/db.out" || fail "dbprobes never got ready"
     ns_workload tw tcpto 198.51.100.7:5501:100000 198.51.100.7:5502:23
-    start_serve biopattern , futexctn -p "$fx" , funclatency -p "$us" \
+    serve_local biopattern , futexctn -p "$fx" , funclatency -p "$us" \
         't:syscalls:sys_enter_clock_nanosleep' , tcpsubnet 198.51.100.0/24,203.0.113.0/24 , \
         readahead , numamove , kvmexit , tcpcong , \
         funcinterval -p "$us" t:syscalls:sys_enter_clock_nanosleep , dbstat mysql -p "$db"
