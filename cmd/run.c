@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -843,33 +842,6 @@ static int read_program(char **text, size_t *len, const char **name)
 	return err;
 }
 
-static int kernel_defines(const char **defs, int n, char *buf, size_t sz)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	unsigned int a = 0, b = 0, c = 0;
-	struct utsname u;
-	int len;
-
-	len = snprintf(buf, sz, "BCT_NUM_CPUS=%d", ncpu > 0 ? ncpu : 1);
-	defs[n++] = buf;
-	buf += len + 1;
-	sz -= len + 1;
-	if (!uname(&u))
-		sscanf(u.release, "%u.%u.%u", &a, &b, &c);
-	len = snprintf(buf, sz, "LINUX_VERSION_CODE=%u",
-		       (a << 16) + (b << 8) + (c > 255 ? 255 : c));
-	defs[n++] = buf;
-	/* from the per-boot memo: parsing vmlinux BTF for it took ~100 ms of every start */
-	bct_probe_memo_load();
-	if (bct_btf_union_exists("shortname_store"))
-		defs[n++] = "BCT_HAVE_SHORTNAME_STORE";
-	bct_probe_memo_save(); /* only when that was a new answer */
-	if (env.trace_pipe)
-		defs[n++] = "BCT_TRACE_PIPE";
-	defs[n] = NULL;
-	return n;
-}
-
 static const struct bct_rw_func *func_of(const struct bct_rw *rw, const char *name)
 {
 	size_t i;
@@ -1167,7 +1139,7 @@ int cmd_run(int argc, char **argv)
 	}
 	for (n = 0; n < env.ndefines; n++)
 		defs[n] = env.defines[n];
-	kernel_defines(defs, n, kbuf, sizeof(kbuf));
+	bct_rw_kernel_defines(defs, n, env.trace_pipe, kbuf, sizeof(kbuf));
 	opts.src_text = rw.text;
 	opts.src_len = rw.len;
 	if (env.file && strcmp(env.file, "-"))

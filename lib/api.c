@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -186,30 +185,6 @@ static int parse_spec(const char *spec, enum bct_rw_attach *kind, const char **t
 
 /* ---- load ---------------------------------------------------------------------------------- */
 
-static int kernel_defines(const char **defs, int n, bool trace_pipe, char *buf, size_t sz)
-{
-	struct btf *vm = btf__load_vmlinux_btf();
-	int ncpu = libbpf_num_possible_cpus(), len;
-	unsigned int a = 0, b = 0, c = 0;
-	struct utsname u;
-
-	len = snprintf(buf, sz, "BCT_NUM_CPUS=%d", ncpu > 0 ? ncpu : 1);
-	defs[n++] = buf;
-	buf += len + 1;
-	sz -= len + 1;
-	if (!uname(&u))
-		sscanf(u.release, "%u.%u.%u", &a, &b, &c);
-	snprintf(buf, sz, "LINUX_VERSION_CODE=%u", (a << 16) + (b << 8) + (c > 255 ? 255 : c));
-	defs[n++] = buf;
-	if (vm && btf__find_by_name_kind(vm, "shortname_store", BTF_KIND_UNION) > 0)
-		defs[n++] = "BCT_HAVE_SHORTNAME_STORE";
-	btf__free(vm);
-	if (trace_pipe)
-		defs[n++] = "BCT_TRACE_PIPE";
-	defs[n] = NULL;
-	return n;
-}
-
 static const struct bct_rw_func *func_of(const struct bcctool *b, const char *name)
 {
 	size_t i;
@@ -286,7 +261,7 @@ static int load_locked(struct bcctool *b, const char *text, size_t len,
 		defs[n] = o->defines[n];
 		n++;
 	}
-	kernel_defines(defs, n, o->trace_pipe, kbuf, sizeof(kbuf));
+	bct_rw_kernel_defines(defs, n, o->trace_pipe, kbuf, sizeof(kbuf));
 	if (b->bcc) {
 		err = rewrite(b, name, text, len, o->attach);
 		if (err)

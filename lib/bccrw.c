@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include "bccrw.h"
 #include "elfsym.h"
@@ -1702,4 +1704,31 @@ void bct_rw_free(struct bct_rw *rw)
 	free(rw->funcs);
 	free(rw->text);
 	memset(rw, 0, sizeof(*rw));
+}
+
+int bct_rw_kernel_defines(const char **defs, int n, bool trace_pipe, char *buf, size_t sz)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	unsigned int a = 0, b = 0, c = 0;
+	struct utsname u;
+	int len;
+
+	len = snprintf(buf, sz, "BCT_NUM_CPUS=%d", ncpu > 0 ? ncpu : 1);
+	defs[n++] = buf;
+	buf += len + 1;
+	sz -= len + 1;
+	if (!uname(&u))
+		sscanf(u.release, "%u.%u.%u", &a, &b, &c);
+	len = snprintf(buf, sz, "LINUX_VERSION_CODE=%u",
+		       (a << 16) + (b << 8) + (c > 255 ? 255 : c));
+	defs[n++] = buf;
+	/* from the per-boot memo: parsing vmlinux BTF for it took ~100 ms of every start */
+	bct_probe_memo_load();
+	if (bct_btf_union_exists("shortname_store"))
+		defs[n++] = "BCT_HAVE_SHORTNAME_STORE";
+	bct_probe_memo_save(); /* only when that was a new answer */
+	if (trace_pipe)
+		defs[n++] = "BCT_TRACE_PIPE";
+	defs[n] = NULL;
+	return n;
 }

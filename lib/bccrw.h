@@ -70,4 +70,12 @@ int bct_rw_rewrite(const char *name, const char *src, size_t len, const struct b
 		   size_t nspecs, struct bct_rw *out, char *err, size_t err_sz);
 void bct_rw_free(struct bct_rw *rw);
 
+/*
+ * The defines every BCC-dialect program is compiled with, describing this kernel
+ * (BCT_NUM_CPUS, LINUX_VERSION_CODE, BCT_HAVE_SHORTNAME_STORE; BCT_TRACE_PIPE when printk goes to
+ * the kernel's trace_pipe): added to defs from index n, their text in buf (128 bytes is enough),
+ * defs NULL-terminated. Returns the new count.
+ */
+int bct_rw_kernel_defines(const char **defs, int n, bool trace_pipe, char *buf, size_t sz);
+
 #endif
