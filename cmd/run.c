@@ -1181,6 +1181,11 @@ int cmd_run(int argc, char **argv)
 	}
 	if (nokprobe)
 		goto out;
+	err = bct_rw_pin_maps(&rw, obj, msg, sizeof(msg));
+	if (err) {
+		pr_err("%s", msg);
+		goto out;
+	}
 	err = bpf_object__load(obj);
 	if (err) {
 		pr_err("cannot load the program: %s", strerror(-err));

@@ -303,6 +303,13 @@ static int load_locked(struct bcctool *b, const char *text, size_t len,
 		if (f && f->kind == BCT_RW_NONE)
 			bpf_program__set_autoload(prog, false);
 	}
+	if (b->bcc) {
+		char msg[512];
+
+		err = bct_rw_pin_maps(&b->rw, b->obj, msg, sizeof(msg));
+		if (err)
+			return fail(err, "%s", msg);
+	}
 	err = bpf_object__load(b->obj);
 	bct_compile_reap();
 	if (err == -EPERM || err == -EACCES)

@@ -7,6 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
+#include <sys/stat.h>
+#include <limits.h>
 #include <sys/utsname.h>
 
 #include <bpf/btf.h>
@@ -348,9 +352,14 @@ static int add_map(struct rw *r, size_t name_tok, const char *kind)
 	return 0;
 }
 
-/* BPF_TABLE("type", K, V, name, N) at i (or BPF_F_TABLE): BCT_TABLE_type(K, V, name, N). */
-static int table_macro(struct rw *r, size_t i, bool flags)
+/*
+ * BPF_TABLE("type", K, V, name, N) at i (or BPF_F_TABLE): BCT_TABLE_type(K, V, name, N).
+ * BPF_TABLE_PINNED("type", K, V, name, N, "path"[, flags]): BCT_F_TABLE_type(K, V, name, N,
+ * flags or 0), the path kept for bct_rw_pin_maps().
+ */
+static int table_macro(struct rw *r, size_t i, bool flags, bool pinned)
 {
+	const char *macro = pinned ? "BPF_TABLE_PINNED" : flags ? "BPF_F_TABLE" : "BPF_TABLE";
 	size_t close, starts[8], n, k;
 	char type[64];
 	size_t tl;
@@ -371,15 +380,30 @@ static int table_macro(struct rw *r, size_t i, bool flags)
 	}
 	close = match(r, i + 1);
 	n = split_args(r, i + 1, close, starts, 8);
-	if (n < 5) {
-		fail(r, r->t[i].s, "%s needs a type, key, leaf, name and size",
-		     flags ? "BPF_F_TABLE" : "BPF_TABLE");
+	if (n < (pinned ? 6u : 5u)) {
+		fail(r, r->t[i].s, "%s needs a type, key, leaf, name and size%s", macro,
+		     pinned ? " and a path" : "");
 		return 0;
 	}
 	if (add_map(r, starts[3], type))
 		return -ENOMEM;
+	if (pinned) {
+		size_t path = starts[5];
+		struct bct_rw_map *m = &r->out->maps[r->out->nmaps - 1];
+
+		if (r->t[path].kind != T_STR) {
+			fail(r, r->t[path].s,
+			     "BPF_TABLE_PINNED: the path must be a string literal");
+			return 0;
+		}
+		m->pin_path = strndup(r->src + r->t[path].s + 1, r->t[path].e - r->t[path].s - 2);
+		/* the path goes; the flags, if any, take its place */
+		if (!m->pin_path ||
+		    add_edit(r, r->t[path - 1].s, r->t[path].e, fmt("%s", n > 6 ? "" : ", 0")))
+			return -ENOMEM;
+	}
 	return add_edit(r, r->t[i].s, r->t[i + 3].e,
-			fmt("%s_%s(", flags ? "BCT_F_TABLE" : "BCT_TABLE", type));
+			fmt("%s_%s(", flags || pinned ? "BCT_F_TABLE" : "BCT_TABLE", type));
 }
 
 /* The declared type of identifier tok, searched backwards from before (struct X / typedef). */
@@ -1500,8 +1524,10 @@ static int walk(struct rw *r)
 		}
 		if (!depth && is(r, i, "KFUNC_PROBE"))
 			r->kfunc = true;
-		if (!depth && (is(r, i, "BPF_TABLE") || is(r, i, "BPF_F_TABLE"))) {
-			err = table_macro(r, i, is(r, i, "BPF_F_TABLE"));
+		if (!depth && (is(r, i, "BPF_TABLE") || is(r, i, "BPF_F_TABLE") ||
+			       is(r, i, "BPF_TABLE_PINNED"))) {
+			err = table_macro(r, i, is(r, i, "BPF_F_TABLE"),
+					  is(r, i, "BPF_TABLE_PINNED"));
 			continue;
 		}
 		if (!depth && is(r, i + 1, "(")) {
@@ -1692,6 +1718,7 @@ void bct_rw_free(struct bct_rw *rw)
 		free(rw->maps[i].name);
 		free(rw->maps[i].kind);
 		free(rw->maps[i].event_type);
+		free(rw->maps[i].pin_path);
 	}
 	free(rw->maps);
 	for (i = 0; i < rw->nfuncs; i++) {
@@ -1731,4 +1758,69 @@ int bct_rw_kernel_defines(const char **defs, int n, bool trace_pipe, char *buf, 
 		defs[n++] = "BCT_TRACE_PIPE";
 	defs[n] = NULL;
 	return n;
+}
+
+/* mkdir -p of path's directory */
+static int make_parents(const char *path)
+{
+	char dir[PATH_MAX];
+	char *p;
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+		return -ENAMETOOLONG;
+	for (p = strchr(dir + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(dir, 0700) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+int bct_rw_pin_maps(const struct bct_rw *rw, struct bpf_object *obj, char *err, size_t err_sz)
+{
+	struct statfs fs;
+	struct bpf_map *map;
+	char dir[PATH_MAX], *slash;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < rw->nmaps; i++) {
+		const char *path = rw->maps[i].pin_path;
+
+		if (!path)
+			continue;
+		map = bpf_object__find_map_by_name(obj, rw->maps[i].name);
+		if (!map) {
+			snprintf(err, err_sz, "pinned table '%s' is not in the program",
+				 rw->maps[i].name);
+			return -ENOENT;
+		}
+		rc = make_parents(path);
+		snprintf(dir, sizeof(dir), "%s", path);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		if (!rc && statfs(slash ? dir : ".", &fs))
+			rc = -errno;
+		if (rc) {
+			snprintf(err, err_sz, "cannot pin table '%s' at %s: %s", rw->maps[i].name,
+				 path, strerror(-rc));
+			return rc;
+		}
+		if (fs.f_type != BPF_FS_MAGIC) {
+			snprintf(err, err_sz,
+				 "cannot pin table '%s' at %s: not on a BPF file system "
+				 "(mount -t bpf bpf /sys/fs/bpf)",
+				 rw->maps[i].name, path);
+			return -EINVAL;
+		}
+		rc = bpf_map__set_pin_path(map, path);
+		if (rc) {
+			snprintf(err, err_sz, "cannot pin table '%s' at %s: %s", rw->maps[i].name,
+				 path, strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
 }

@@ -38,6 +38,7 @@ struct bct_rw_map {
 	char *name;
 	char *kind; /* "hash", "array", "histogram", "perf_output", "ringbuf", ... */
 	char *event_type; /* perf_output/ringbuf: "struct data_t" or a typedef name; or NULL */
+	char *pin_path; /* BPF_TABLE_PINNED: the bpffs path it is shared at; or NULL */
 };
 
 struct bct_rw_func {
@@ -77,5 +78,14 @@ void bct_rw_free(struct bct_rw *rw);
  * defs NULL-terminated. Returns the new count.
  */
 int bct_rw_kernel_defines(const char **defs, int n, bool trace_pipe, char *buf, size_t sz);
+
+struct bpf_object;
+
+/*
+ * Before obj (compiled from rw) is loaded: each BPF_TABLE_PINNED map is given its path, its
+ * directories created, so that the load reuses the map pinned there or creates and pins it.
+ * Returns 0 or -errno, with the message in err.
+ */
+int bct_rw_pin_maps(const struct bct_rw *rw, struct bpf_object *obj, char *err, size_t err_sz);
 
 #endif

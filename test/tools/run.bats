@@ -21,6 +21,7 @@ setup() {
 
 teardown() {
     bg_kill
+    [ -z "${PIN_DIR-}" ] || rm -rf "$PIN_DIR"
 }
 
 # run_start ARGS...: "bcctool run ARGS" in the background; returns once its links are in
@@ -61,6 +62,33 @@ run_start() {
     [ "$(jq -c "select(.map == \"calls\" and .key.comm == \"$MARK\") | .value" "$OUT")" = "$N" ]
     [ "$(jq -c 'select(.map == "dist") | .hist[] | select(.count > 0)' "$OUT")" = \
         "{\"interval-start\":32,\"interval-end\":63,\"count\":$N}" ]
+}
+
+@test "run: BPF_TABLE_PINNED is shared at its path: a second run counts on from the first's" {
+    local pin run
+    PIN_DIR=/sys/fs/bpf/bcctool_test_$$_$BATS_TEST_NUMBER
+    pin=$PIN_DIR/dir/calls
+    cat >"$T/pinned.c" <<EOF
+BPF_TABLE_PINNED("hash", u32, u64, pcalls, 16, "$pin");
+TRACEPOINT_PROBE(syscalls, sys_enter_getpid)
+{
+	u32 key = 0;
+
+	if (bpf_get_current_pid_tgid() >> 32 == TGT)
+		pcalls.increment(key);
+	return 0;
+}
+EOF
+    for run in 1 2; do
+        bg_workload W syscaller -n "$N" getpid
+        run_start -D TGT="$W" "$T/pinned.c"
+        go_workload "$W"
+        tracer_stop
+        cat "$OUT"
+        [ "$(grep -cx "0 = $((run * N))" "$OUT")" -eq 1 ]
+    done
+    # BCC's pinned tables outlive the program: the map is still there, with both runs' counts
+    bpftool -j map dump pinned "$pin" | jq -e ".[0].formatted.value == $((2 * N))"
 }
 
 @test "run: perf events with the struct's fields as columns, bpf_trace_printk lines" {
