@@ -214,7 +214,7 @@ static int find_dispatch(void)
 		pr_err("cannot read %s: %s", env.path, strerror(-err));
 		return 1;
 	}
-	if (err <= 0) {
+	if (!err) {
 		pr_err("Can't find function 'dispatch_command' in %s", env.path);
 		return 1;
 	}
