@@ -159,6 +159,9 @@ $(O)/workloads/usdtdemo_sema: test/workloads/usdtdemo.c $(O)/.flags
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -DWITH_SEMA $(LDFLAGS) -o $@ $<
 
+# mysqlx57 is mysqlx56.c built for MySQL 5.7
+$(O)/workloads/mysqlx57: test/workloads/mysqlx56.c
+
 # the stack tools' workloads: their user stacks are walked by frame pointers
 FP_WORKLOADS := spinner wakeer stacker leaker hotspin lockorder funcdemo
 $(FP_WORKLOADS:%=$(O)/workloads/%): ALL_CFLAGS += -O0 -fno-omit-frame-pointer

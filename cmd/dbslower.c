@@ -4,9 +4,11 @@
  * the server's query__start and query__done USDT probes (MySQL, PostgreSQL).
  *
  * Interfaces of BCC's dbslower by Sasha Goldshtein and mysqld_qslower by Brendan Gregg;
- * written anew. dbslower's -x mode (uprobes on MySQL's dispatch_command) is not offered:
- * see the man page. Without -p, the servers are found as BCC finds them (pidof mysqld,
- * pidof postgres); when there is none, one line says so and the tool exits 1.
+ * written anew. Without -p, the servers are found as BCC finds them (pidof mysqld,
+ * pidof postgres); when there is none, one line says so and the tool exits 1. dbslower mysql
+ * -x PATH (without -p): a uprobe and a uretprobe on the first function of PATH whose name
+ * matches BCC's \w+dispatch_command\w+, in every process running PATH; a name holding
+ * COM_DATA is MySQL 5.7's, else 5.6's (bpf-src/db.bpf.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -21,10 +23,12 @@
 
 #include "db.h"
 #include "dbtool.h"
+#include "elfsym.h"
 #include "events.h"
 #include "log.h"
 #include "prog.h"
 #include "tool.h"
+#include "uprobe.h"
 
 static struct dbslower_env {
 	struct bct_env kit;
@@ -34,6 +38,8 @@ static struct dbslower_env {
 	double min_ms; /* mysqld_qslower */
 	const char *min_ms_text;
 	bool verbose, qslower, pid_opt;
+	char func[512]; /* -x: the dispatch_command found in path */
+	char exe[PATH_MAX]; /* -x: path as opened */
 } env = { .threshold_ms = 1 };
 
 static const struct bct_opt opts[] = {
@@ -51,7 +57,8 @@ static const char doc[] =
 	"    dbslower postgres            # trace PostgreSQL queries slower than 1ms\n"
 	"    dbslower postgres -p 188 322 # trace specific PostgreSQL processes\n"
 	"    dbslower mysql -p 480 -m 30  # trace MySQL queries slower than 30ms\n"
-	"    dbslower mysql -p 480 -v     # trace MySQL queries & print the BPF program\n";
+	"    dbslower mysql -p 480 -v     # trace MySQL queries & print the BPF program\n"
+	"    dbslower mysql -x $(which mysqld)  # trace MySQL queries with uprobes\n";
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
@@ -148,10 +155,76 @@ static const struct bct_hook hooks[] = {
 	{ NULL, NULL, false },
 };
 
+static const struct bct_method methods_x[] = {
+	{ .name = "uprobe",
+	  .progs = BCT_PROGS(BCT_PROG("db_query_start", "uprobe"),
+			     BCT_PROG("db_query_done", "uretprobe")) },
+	{ NULL },
+};
+
+static const struct bct_hook hooks_x[] = {
+	{ "MySQL dispatch_command entry and return", methods_x, false },
+	{ NULL, NULL, false },
+};
+
 const struct bct_needs needs_dbslower = {
 	.src_name = "db.bpf.c",
-	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
+	.variants = (const struct bct_variant[]){ { "", hooks }, { "-x PATH", hooks_x }, { NULL } },
 };
+
+/* BCC's re.match(r"\w+dispatch_command\w+", name): word characters, then the word inside */
+static bool word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+static int match_dispatch(const char *name, uint64_t off, void *ctx)
+{
+	static const char word[] = "dispatch_command";
+	const char *s;
+	size_t i;
+
+	(void)off;
+	(void)ctx;
+	for (s = strstr(name + 1, word); s; s = strstr(s + 1, word)) {
+		for (i = 0; name + i < s && word_char(name[i]); i++)
+			;
+		if (name + i == s && word_char(s[sizeof(word) - 1])) {
+			snprintf(env.func, sizeof(env.func), "%s", name);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* -x: the function and the mode, as BCC picks them; 0, or 1 after one line. */
+static int find_dispatch(void)
+{
+	int err;
+
+	/* a bare name is a file in the current directory, not a library name */
+	snprintf(env.exe, sizeof(env.exe), "%s%s", strchr(env.path, '/') ? "" : "./", env.path);
+	err = bct_elf_for_each_func(env.exe, match_dispatch, NULL);
+	if (err == -ENOEXEC) {
+		pr_err("cannot read %s: not an ELF file (give the path of mysqld)", env.path);
+		return 1;
+	}
+	if (err < 0) {
+		pr_err("cannot read %s: %s", env.path, strerror(-err));
+		return 1;
+	}
+	if (!err) {
+		pr_err("Can't find function 'dispatch_command' in %s", env.path);
+		return 1;
+	}
+	return 0;
+}
+
+static bool uprobe_mode(void)
+{
+	return env.func[0] != '\0';
+}
 
 static struct db_probes probes;
 
@@ -164,13 +237,26 @@ static int add_defines(struct bct_prog *p, void *ctx)
 	if (bct_prog__define(p, "THRESHOLD_NS", "%lluULL", (unsigned long long)ns) ||
 	    (env.qslower && bct_prog__define(p, "QUERY_MAX", "128")))
 		return -ENOMEM;
+	if (uprobe_mode())
+		return bct_prog__define(
+			p, strstr(env.func, "COM_DATA") ? "DB_MYSQL57" : "DB_MYSQL56", "1");
 	return db_define_args(p, &probes);
 }
 
 static int after_load(struct bct_prog *p, void *ctx)
 {
+	struct bct_uprobe u = { .prog = "db_query_start", .lib = env.exe, .sym = env.func };
+	int err;
+
 	(void)ctx;
-	return db_attach(p, &probes);
+	if (!uprobe_mode())
+		return db_attach(p, &probes);
+	err = bct_uprobe_attach(p, &u);
+	if (err)
+		return err;
+	u.prog = "db_query_done";
+	u.ret = true;
+	return bct_uprobe_attach(p, &u);
 }
 
 static struct bct_col cols[] = {
@@ -214,18 +300,24 @@ static int run(int argc, char **argv, bool qslower)
 	rc = bct_tool_parse(qslower ? &qs_args : &args, &env.kit, argc, argv);
 	if (rc)
 		return rc;
-	if (env.path && !qslower) {
-		pr_err("-x (uprobes on MySQL's dispatch_command) is not supported: trace the "
-		       "server's USDT probes with -p PID");
-		return 1;
+	if (env.path && !qslower && !env.pids.n && env.db) {
+		/* BCC: -x takes uprobes only without -p, and only for MySQL */
+		if (strcmp(env.db, "mysql")) {
+			pr_err("Sorry at the moment PostgreSQL supports only USDT");
+			return 1;
+		}
+		if (find_dispatch())
+			return 1;
 	}
-	if (!env.kit.common.ebpf || env.pids.n) {
+	if (uprobe_mode()) {
+		/* no servers to find: every process running PATH */
+	} else if (!env.kit.common.ebpf || env.pids.n) {
 		if (!env.pids.n && db_find_servers(qslower ? "mysql" : env.db, &env.pids))
 			return 1;
 		if (db_find_probes(&env.pids, &probes))
 			return 1;
 	}
-	if (bct_session__init(&s, &env.kit, &needs_dbslower, NULL)) {
+	if (bct_session__init(&s, &env.kit, &needs_dbslower, uprobe_mode() ? hooks_x : NULL)) {
 		db_probes_free(&probes);
 		return 1;
 	}
@@ -235,7 +327,11 @@ static int run(int argc, char **argv, bool qslower)
 		return 1;
 	}
 	db_pids_list(&env.pids, list, sizeof(list));
-	if (qslower)
+	if (uprobe_mode())
+		snprintf(banner, sizeof(banner),
+			 "Tracing database queries for application %s slower than %ld ms...",
+			 env.path, env.threshold_ms);
+	else if (qslower)
 		snprintf(banner, sizeof(banner),
 			 "Tracing MySQL server queries for PID %s slower than %s ms...", list,
 			 env.min_ms_text ? env.min_ms_text : "1");

@@ -292,7 +292,8 @@ static const char *c_type(int size, bool is_signed)
  * Readers of one USDT location's arguments: gen_NAME_argN(ctx), each the expression
  * lib/usdt_args.h makes of the operand (registers, constants, memory with base+index*scale).
  */
-static void usdt_readers(FILE *f, const struct bct_usdt_probe *l, const char *name)
+static void usdt_readers(FILE *f, const char *path, const struct bct_usdt_probe *l,
+			 const char *name)
 {
 	char text[64], expr[512];
 	int i;
@@ -300,13 +301,18 @@ static void usdt_readers(FILE *f, const struct bct_usdt_probe *l, const char *na
 	for (i = 0; i < l->nargs; i++) {
 		const struct bct_usdt_arg *a = &l->args[i];
 		const char *ty = c_type(a->size, a->is_signed);
+		struct bct_usdt_arg r;
 
 		fprintf(f, "/* %s argument %d: %s */\n", l->name, i + 1,
 			bct_usdt_arg_str(a, text, sizeof(text)));
 		fprintf(f, "static __always_inline %s %s_arg%d(struct pt_regs *ctx)\n{\n", ty, name,
 			i + 1);
-		if (bct_usdt_arg_expr(a, expr, sizeof(expr)))
-			fprintf(f, "\treturn 0; /* an operand naming a symbol: not supported */\n");
+		/* a global variable (sym(%rip)): its distance from the probe, from the file */
+		if (bct_usdt_resolve_arg(path, l, a, &r) ||
+		    bct_usdt_arg_expr(&r, expr, sizeof(expr)))
+			fprintf(f,
+				"\treturn 0; /* an operand naming a symbol %s does not define */\n",
+				path);
 		else
 			fprintf(f, "\treturn (%s)%s;\n", ty, expr);
 		fprintf(f, "}\n\n");
@@ -325,7 +331,7 @@ void bct_tgen_head(FILE *f, const struct bct_tgen_target *t, size_t loc, const c
 		return;
 	}
 	if (t->type == 'u')
-		usdt_readers(f, &t->locs[loc], name);
+		usdt_readers(f, t->path, &t->locs[loc], name);
 	fprintf(f, "SEC(\"%s\")\nint %s(struct pt_regs *ctx)\n{\n", ret ? "uretprobe" : "uprobe",
 		name);
 	/* parameters are registers at the entry only (a return probe has $entry()) */

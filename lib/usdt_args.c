@@ -4,10 +4,14 @@
  * attachment. See usdt_args.h.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
 #include <inttypes.h>
+#include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 
 #include "log.h"
@@ -140,6 +144,80 @@ int bct_usdt_arg_expr(const struct bct_usdt_arg *a, char *buf, size_t sz)
 	return n < 0 || (size_t)n >= sz ? -EINVAL : 0;
 }
 
+/* The link-time address of the defined symbol name in elf (.symtab, then .dynsym). */
+static int sym_addr_in(Elf *elf, const char *name, uint64_t *addr)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		Elf32_Word want = pass ? SHT_DYNSYM : SHT_SYMTAB;
+		Elf_Scn *scn = NULL;
+		GElf_Shdr sh;
+
+		while ((scn = elf_nextscn(elf, scn))) {
+			Elf_Data *d;
+			size_t i, n;
+
+			if (!gelf_getshdr(scn, &sh) || sh.sh_type != want || !sh.sh_entsize)
+				continue;
+			d = elf_getdata(scn, NULL);
+			n = d ? sh.sh_size / sh.sh_entsize : 0;
+			for (i = 0; i < n; i++) {
+				GElf_Sym sym;
+				const char *s;
+
+				if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
+					continue;
+				s = elf_strptr(elf, sh.sh_link, sym.st_name);
+				if (s && !strcmp(s, name)) {
+					*addr = sym.st_value;
+					return 0;
+				}
+			}
+		}
+	}
+	return -ENOENT;
+}
+
+int bct_usdt_sym_addr(const char *path, const char *name, uint64_t *addr)
+{
+	Elf *elf;
+	int fd, err;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF)
+		err = -ENOEXEC;
+	else
+		err = sym_addr_in(elf, name, addr);
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return err;
+}
+
+int bct_usdt_resolve_arg(const char *path, const struct bct_usdt_probe *loc,
+			 const struct bct_usdt_arg *a, struct bct_usdt_arg *out)
+{
+	uint64_t sym;
+	int err;
+
+	*out = *a;
+	if (a->kind != BCT_USDT_MEM || !a->ident[0])
+		return 0;
+	if (strcmp(a->base, "ip"))
+		return -EINVAL;
+	err = bct_usdt_sym_addr(path, a->ident, &sym);
+	if (err)
+		return err;
+	/* in the uprobe, ctx->ip is the probe's address: the symbol is as far from it as in the file */
+	out->value = (long long)(sym + (uint64_t)a->value - loc->addr);
+	out->ident[0] = '\0';
+	return 0;
+}
+
 int bct_usdt_define_args(struct bct_prog *p, const char *id, const struct bct_usdt_match *m)
 {
 	char name[128], expr[512];
@@ -162,7 +240,10 @@ int bct_usdt_define_args(struct bct_prog *p, const char *id, const struct bct_us
 		if (!f)
 			return -ENOMEM;
 		for (i = 0; i < m->n && !err; i++) {
-			err = bct_usdt_arg_expr(&m->locs[i].args[a], expr, sizeof(expr));
+			struct bct_usdt_arg r;
+
+			err = bct_usdt_resolve_arg(m->path, &m->locs[i], &m->locs[i].args[a], &r);
+			err = err ? -EINVAL : bct_usdt_arg_expr(&r, expr, sizeof(expr));
 			if (i + 1 < m->n)
 				fprintf(f, "((__u32)bpf_get_attach_cookie(ctx) == %zu ? %s : ", i,
 					expr);

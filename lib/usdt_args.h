@@ -40,11 +40,25 @@ void bct_usdt_match_free(struct bct_usdt_match *m);
 
 /*
  * Defines BCT_USDT_<id>_NARGS and BCT_USDT_<id>_ARG<n> for the probe (id: an identifier).
- * 0; -EINVAL when an argument cannot be expressed (an operand naming a symbol), or its
- * locations disagree on the number of arguments.
+ * 0; -EINVAL when an argument cannot be expressed (an operand naming a symbol the file does
+ * not define), or its locations disagree on the number of arguments.
  */
 int bct_usdt_define_args(struct bct_prog *p, const char *id, const struct bct_usdt_match *m);
-/* The C expression of one argument at one location (for --ebpf and tests); 0 or -EINVAL. */
+/*
+ * An operand naming a symbol ("8@sym+8(%rip)": a global variable) made relative to the probe:
+ * *out is a, with the symbol's address (from path's symbol table) turned into a displacement
+ * from the probe's address, which is ctx->ip when the uprobe fires (executables, PIE and shared
+ * libraries alike). Other operands are copied. 0; -ENOENT when path does not define the
+ * symbol; -ENOEXEC, -errno when it cannot be read; -EINVAL for a symbol not relative to ip.
+ */
+int bct_usdt_resolve_arg(const char *path, const struct bct_usdt_probe *loc,
+			 const struct bct_usdt_arg *a, struct bct_usdt_arg *out);
+/* The link-time address of the symbol name defined in the ELF file at path; 0 or -errno. */
+int bct_usdt_sym_addr(const char *path, const char *name, uint64_t *addr);
+/*
+ * The C expression of one argument at one location (for --ebpf and tests); 0 or -EINVAL (an
+ * operand naming a symbol: resolve it first).
+ */
 int bct_usdt_arg_expr(const struct bct_usdt_arg *a, char *buf, size_t sz);
 
 /*
