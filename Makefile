@@ -149,7 +149,7 @@ $(O)/%.o: %.c $(O)/.flags
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(O)/workloads/%: test/workloads/%.c $(O)/.flags
+$(O)/workloads/%: test/workloads/%.c test/workloads/wait_go.h $(O)/.flags
 	$(call msg,CC,$<)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lpthread

@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 static void wait_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -59,17 +61,8 @@ int main(int argc, char **argv)
 	ms = atoi(argv[optind + 1]);
 	if (n < 0 || ms < 0)
 		return 2;
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		sigwait(&set, &sig);
-	}
+	if (wait_go)
+		wl_wait_go();
 	for (int i = 0; i < n; i++) {
 		snprintf(q, sizeof(q), "SELECT dbmark_%d", i);
 		query(q, ms);

@@ -25,6 +25,8 @@
 #include <unistd.h>
 #include <sys/sdt.h>
 
+#include "wait_go.h"
+
 int fd_inner(int ms);
 int fd_outer(int i, int ms);
 
@@ -65,17 +67,8 @@ int main(int argc, char **argv)
 		linger = atoi(argv[optind + 2]);
 	if (n < 0 || ms < 0 || linger < 0)
 		return 2;
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		sigwait(&set, &sig);
-	}
+	if (wait_go)
+		wl_wait_go();
 	for (i = 0; i < n; i++)
 		fd_outer(i, ms);
 	sleep_ms(linger);

@@ -32,6 +32,8 @@ __extension__ unsigned short python_gc__start_semaphore __attribute__((section("
 __extension__ unsigned short python_gc__done_semaphore __attribute__((section(".probes")));
 #include <sys/sdt.h>
 
+#include "wait_go.h"
+
 static const char file[] = "/tmp/lp.py";
 
 __attribute__((noinline)) static void call(const char *fn, int line, int depth)
@@ -72,17 +74,8 @@ int main(int argc, char **argv)
 	g = atoi(argv[optind + 1]);
 	if (n < 0 || g < 0)
 		return 2;
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		sigwait(&set, &sig);
-	}
+	if (wait_go)
+		wl_wait_go();
 	for (int i = 0; i < n; i++)
 		call("lp_outer", 10, 1);
 	for (int i = 0; i < g; i++)

@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 enum { COM_INIT_DB = 2, COM_QUERY = 3 };
 
 struct com_query {
@@ -106,17 +108,8 @@ int main(int argc, char **argv)
 	ms = atoi(argv[optind + 2]);
 	if (n < 0 || m < 0 || ms < 0)
 		return 2;
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		sigwait(&set, &sig);
-	}
+	if (wait_go)
+		wl_wait_go();
 	delay_ms = ms;
 	for (int i = 0; i < n; i++) {
 		snprintf(q, sizeof(q), "SELECT xmark_%d", i);

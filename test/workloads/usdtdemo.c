@@ -36,6 +36,8 @@ __extension__ unsigned short demo_done_semaphore __attribute__((section(".probes
 #endif
 #include <sys/sdt.h>
 
+#include "wait_go.h"
+
 int demo_work(int i, const char *tag);
 int demo_nap(int ms);
 
@@ -70,17 +72,8 @@ int main(int argc, char **argv)
 		ms = atoi(argv[optind + 1]);
 	if (n < 0 || ms < 0)
 		return 2;
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		sigwait(&set, &sig);
-	}
+	if (wait_go)
+		wl_wait_go();
 	for (int i = 0; i < n; i++) {
 		char tag[32]; /* written just before the probe: a reader never meets an unmapped page */
 

@@ -23,6 +23,8 @@
 #include <sys/sdt.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 long usdtglobal_level;
 void usdtglobal_set(long v);
 
@@ -48,17 +50,8 @@ int main(int argc, char **argv)
 	n = atoi(argv[optind]);
 	if (n < 0)
 		return 2;
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		sigwait(&set, &sig);
-	}
+	if (wait_go)
+		wl_wait_go();
 	for (int i = 0; i < n; i++) {
 		usdtglobal_set(7000 + i);
 		DTRACE_PROBE1(glob, level, usdtglobal_level);
