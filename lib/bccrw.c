@@ -494,8 +494,7 @@ static bool same_tok(const struct rw *r, size_t a, size_t b)
  */
 static int collect_utypes(struct rw *r)
 {
-	struct btf *vm = NULL;
-	bool vm_tried = false;
+	bool memo = false;
 	size_t i;
 	int err = 0;
 
@@ -507,15 +506,15 @@ static int collect_utypes(struct rw *r)
 			continue;
 		if (!strncmp(r->src + r->t[i + 1].s, "tracepoint__", 12))
 			goto own;
-		if (!vm_tried) {
-			vm_tried = true;
-			vm = btf__load_vmlinux_btf();
+		if (!memo) {
+			/* the per-boot memo answers without parsing the kernel's BTF (~50 ms) */
+			memo = true;
+			bct_probe_memo_load();
 		}
 		name = tokdup(r, i + 1);
 		if (!name)
 			return -ENOMEM;
-		if (vm &&
-		    btf__find_by_name_kind(vm, name, st ? BTF_KIND_STRUCT : BTF_KIND_UNION) > 0) {
+		if (st ? bct_btf_struct_exists(name) : bct_btf_union_exists(name)) {
 			free(name);
 			err = add_edit(r, r->t[i + 2].s, r->t[match(r, i + 2)].e,
 				       strdup("/* the kernel's, from vmlinux.h */"));
@@ -529,7 +528,8 @@ own:
 		}
 		r->utypes[r->nut++] = i + 1;
 	}
-	btf__free(vm);
+	if (memo)
+		bct_probe_memo_save(); /* only when an answer was new */
 	return err;
 }
 

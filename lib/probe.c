@@ -424,6 +424,11 @@ bool bct_btf_union_exists(const char *name)
 	return btf_has("btf_union", name, BTF_KIND_UNION);
 }
 
+bool bct_btf_struct_exists(const char *name)
+{
+	return btf_has("btf_struct", name, BTF_KIND_STRUCT);
+}
+
 bool bct_btf_tracepoint_exists(const char *name)
 {
 	char tname[160];

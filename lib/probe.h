@@ -96,6 +96,7 @@ bool bct_func_traceable(const char *func);
 bool bct_btf_func_exists(const char *func);
 /* union name is in vmlinux BTF (memoized: no 5 MB BTF parse once answered). */
 bool bct_btf_union_exists(const char *name);
+bool bct_btf_struct_exists(const char *name);
 /* tracefs has events/<category>/<event> (mounts tracefs when needed). */
 bool bct_tracepoint_exists(const char *category, const char *event);
 /* vmlinux BTF has the btf_trace_<name> typedef, i.e. tp_btf/<name> can attach. */
