@@ -7,7 +7,8 @@
 #             Ready = holding one BPF link per tracepoint for bcctool, one perf event per
 #             tracepoint for bpftrace (attachwait -P: it attaches without BPF links), calibrated
 #             per tracer. bcctool opens its perf events ahead, while it compiles, and attaches
-#             each by a link: its perf events are no sign of tracing.
+#             each by a link: its perf events are no sign of tracing. `run` of a BCC-dialect
+#             program (test/fixtures/run/exec.c) against the same bpftrace printf one-liner.
 #   uprobe    the CPU per call of a hot user function (usdtdemo's demo_work) untraced, under
 #             bcctool funccount and under bpftrace's count() on the same uprobe.
 # Medians over RUNS runs (default 5); ratios within the run, never absolute times.
@@ -63,6 +64,16 @@ if has_tool trace; then
 		"${MS[bpftrace openat printf]:-0}") (target <= 0.3)"
 else
 	echo "bench: no trace command yet: its startup is not measured" >&2
+fi
+if has_tool run; then
+	# a BCC-dialect program (exec events with strings, perf output, printk) through run
+	prog=$(dirname "$0")/../../test/fixtures/run/exec.c
+	ready_ms "run exec.c (miss)" "$BCCTOOL" run --no-cache "$prog"
+	ready_ms "run exec.c (hit)" "$BCCTOOL" run "$prog"
+	ready_ms "bpftrace exec printf" bpftrace -e \
+		'tracepoint:sched:sched_process_exec { printf("%d %s %s\n", pid, comm, str(args->filename)); }'
+	echo "run miss/bpftrace: $(ratio "${MS[run exec.c (miss)]:-0}" \
+		"${MS[bpftrace exec printf]:-0}") (target <= 0.3)"
 fi
 echo
 
