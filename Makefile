@@ -46,12 +46,12 @@ CPPFLAGS += -Ilib -Icmd -Ibpf-src -I$(abspath $(O))/gen $(LIBBPF_CFLAGS) -D_GNU_
 	-DBCT_VERSION='"$(VERSION)"' -DBCT_LLVM_VERSION='"$(LLVM_VERSION)"' \
 	-DBCT_LIBDIR='"$(PREFIX)/lib/bcctool"'
 ALL_CFLAGS := -std=gnu11 $(WARN) $(SANFLAGS) $(CFLAGS) $(CPPFLAGS)
-NCURSES_LIBS := $(or $(shell $(PKG_CONFIG) --libs ncurses 2>/dev/null),-lncurses)
 # bcctool serve: HTTP and TLS (libmicrohttpd, GnuTLS), its web config (libyaml), privileges
 SERVE_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd yaml-0.1 libcap 2>/dev/null)
 SERVE_LIBS := $(or $(shell $(PKG_CONFIG) --libs libmicrohttpd yaml-0.1 libcap libcrypt 2>/dev/null),\
 	-lmicrohttpd -lyaml -lcap -lcrypt)
-LDLIBS := $(LIBBPF_LIBS) -ldl $(NCURSES_LIBS)
+# (ncurses, for cachetop's screen, and libdw are dlopen()ed: lib/cursesload.h, lib/dwload.h)
+LDLIBS := $(LIBBPF_LIBS) -ldl
 # Commands whose libraries no other tool needs are shared objects bcctool-NAME.so, dlopen()ed
 # when they run (lib/plugin.h): every other run maps fewer libraries (RSS). cmd/NAME.o is
 # built position-independent and linked alone with PLUGIN_LIBS_NAME; bcctool gets a stub
