@@ -187,11 +187,7 @@ static int interval_alloc(struct interval *iv, int fd)
 	iv->prev = calloc(iv->cap, info.value_size);
 	if (!iv->sums || !iv->prev)
 		return -ENOMEM;
-	/* what was counted before the first interval began (nothing, as a rule) is not in it */
-	return bct_map_percpu_sum(fd, iv->keys, iv->prev, iv->key_size, info.value_size, iv->cap) <
-			       0
-		       ? -EIO
-		       : 0;
+	return 0; /* the map is new: all it holds belongs to the first interval */
 }
 
 static void interval_free(struct interval *iv)
