@@ -47,12 +47,15 @@ CPPFLAGS += -Ilib -Icmd -Ibpf-src -I$(abspath $(O))/gen $(LIBBPF_CFLAGS) -D_GNU_
 	-DBCT_VERSION='"$(VERSION)"' -DBCT_LLVM_VERSION='"$(LLVM_VERSION)"' \
 	-DBCT_LIBDIR='"$(PREFIX)/lib/bcctool"'
 ALL_CFLAGS := -std=gnu11 $(WARN) $(SANFLAGS) $(CFLAGS) $(CPPFLAGS)
-NCURSES_LIBS := $(or $(shell $(PKG_CONFIG) --libs ncurses 2>/dev/null),-lncurses)
 # bcctool serve: HTTP and TLS (libmicrohttpd, GnuTLS), its web config (libyaml), privileges
 SERVE_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd yaml-0.1 libcap 2>/dev/null)
 SERVE_LIBS := $(or $(shell $(PKG_CONFIG) --libs libmicrohttpd yaml-0.1 libcap libcrypt 2>/dev/null),\
 	-lmicrohttpd -lyaml -lcap -lcrypt)
-LDLIBS := $(LIBBPF_LIBS) -ldl $(NCURSES_LIBS)
+# (ncurses, for cachetop's screen, and libdw are dlopen()ed: lib/cursesload.h, lib/dwload.h)
+LDLIBS := $(LIBBPF_LIBS) -ldl
+# bcctool itself is not position-independent: no relocations to apply at every start (~200 KiB
+# of .rela.dyn read, ~100 KiB of pointers written); the sanitizers want PIE. BIN_LDFLAGS= for PIE.
+BIN_LDFLAGS ?= $(if $(SAN),,-no-pie)
 # Commands whose libraries no other tool needs are shared objects bcctool-NAME.so, dlopen()ed
 # when they run (lib/plugin.h): every other run maps fewer libraries (RSS). cmd/NAME.o is
 # built position-independent and linked alone with PLUGIN_LIBS_NAME; bcctool gets a stub
@@ -111,8 +114,8 @@ all: $(BIN) $(if $(CC_PLUGIN_SRCS),$(CC_PLUGIN)) $(O)/links $(WORKLOADS)
 
 $(BIN): $(CMD_OBJS) $(LIB_OBJS) $(GEN_OBJS) $(O)/gen/plugin_cmds.o $(O)/gen/plugin.dyn | $(PLUGINS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(SANFLAGS) $(LDFLAGS) -Wl,--dynamic-list=$(O)/gen/plugin.dyn -o $@ \
-		$(filter %.o,$^) $(LDLIBS)
+	$(Q)$(CC) $(SANFLAGS) $(LDFLAGS) $(BIN_LDFLAGS) -Wl,--dynamic-list=$(O)/gen/plugin.dyn \
+		-o $@ $(filter %.o,$^) $(LDLIBS)
 
 $(O)/gen/plugin_cmds.c: Makefile
 	$(call msg,GEN,$@)

@@ -35,6 +35,19 @@ struct bct_hist {
 		__type(value, struct bct_hist);  \
 	} name SEC(".maps")
 
+/*
+ * A per-CPU array of struct bct_hist by __u32 index, for the hottest events: no hash lookup
+ * and no atomics (bct_hist_add_percpu()); lib/histtool.c sums the CPUs and prints each
+ * interval's differences. bcctool serve reads hashes: under BCT_HIST_SERVE keep BCT_HIST_MAP.
+ */
+#define BCT_HIST_PERCPU_MAP(name, max)                   \
+	struct {                                         \
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); \
+		__uint(max_entries, max);                \
+		__type(key, __u32);                      \
+		__type(value, struct bct_hist);          \
+	} name SEC(".maps")
+
 static const struct bct_hist bct_hist_zero;
 
 /* BCC's bpf_log2l(): 0 and 1 -> 1, 2..3 -> 2, 4..7 -> 3, ..., 2^63.. -> 64. */
@@ -84,6 +97,19 @@ static __always_inline void bct_hist_add(struct bct_hist *h, unsigned int slot, 
 #if defined(BCT_HIST_SUM) || defined(BCT_HIST_SERVE)
 	__sync_fetch_and_add(&h->total, value);
 	__sync_fetch_and_add(&h->count, 1);
+#endif
+}
+
+/* bct_hist_add() on a CPU's own histogram (BCT_HIST_PERCPU_MAP): plain increments. */
+static __always_inline void bct_hist_add_percpu(struct bct_hist *h, unsigned int slot, __u64 value)
+{
+	barrier_var(slot);
+	if (slot >= BCT_HIST_SLOTS)
+		slot = BCT_HIST_SLOTS - 1;
+	h->slots[slot]++;
+#if defined(BCT_HIST_SUM) || defined(BCT_HIST_SERVE)
+	h->total += value;
+	h->count++;
 #endif
 }
 

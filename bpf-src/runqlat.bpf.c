@@ -18,6 +18,8 @@
  *   RUNQLAT_PER_TID     -L: one histogram per thread (key: pid)
  *   RUNQLAT_PER_PIDNS   --pidnss: one histogram per PID namespace (key: its inode number)
  *   FILTER_PID          -p: this process only (bct_filter.bpf.h)
+ * tp_btf keeps the start times in task storage, raw_tp in a hash by thread ID; a single
+ * histogram is a per-CPU array (plain increments, summed by the user side), sections a hash.
  */
 #include "vmlinux.h"
 #include <bpf_helpers.h>
@@ -44,15 +46,30 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Runnable tasks, by thread ID: since when each has been waiting. */
+/* Runnable tasks, by thread ID: since when each has been waiting (raw_tp). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, RUNQLAT_MAX_START);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* empty unless raw_tp is the method */
 	__type(key, __u32);
 	__type(value, __u64);
 } start SEC(".maps");
 
+/* The same in each task's own storage (tp_btf: typed task pointers); 0: not waiting. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} start_task SEC(".maps");
+
+#if NR_HISTS == 1 && !defined(BCT_HIST_SERVE)
+/* One histogram: a per-CPU array, no hash lookup or atomics at every context switch */
+#define RUNQLAT_PERCPU
+BCT_HIST_PERCPU_MAP(hists, 1);
+#else
 BCT_HIST_MAP(hists, __u64, NR_HISTS);
+#endif
 
 /* Before 5.14 the state was a long named state. */
 struct task_struct___old {
@@ -65,12 +82,12 @@ struct task_struct___old {
  */
 #define TASK_READ(btf, t, field) ((btf) ? (t)->field : BPF_CORE_READ(t, field))
 
-static __always_inline long task_state(struct task_struct *t)
+static __always_inline long task_state(struct task_struct *t, bool btf)
 {
 	struct task_struct___old *old = (void *)t;
 
 	if (bpf_core_field_exists(t->__state))
-		return BPF_CORE_READ(t, __state);
+		return btf ? t->__state : BPF_CORE_READ(t, __state);
 	return BPF_CORE_READ(old, state);
 }
 
@@ -102,34 +119,77 @@ static __always_inline void enqueued(struct task_struct *p, bool btf)
 	__u32 pid = TASK_READ(btf, p, pid);
 	__u64 ts;
 
+	__u64 *tsp;
+
 	if (!traced(TASK_READ(btf, p, tgid), pid))
 		return;
 	ts = bpf_ktime_get_ns();
+	if (btf) {
+		tsp = bpf_task_storage_get(&start_task, p, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (tsp)
+			*tsp = ts;
+		else
+			bct_count_lost();
+		return;
+	}
 	if (bpf_map_update_elem(&start, &pid, &ts, BPF_ANY))
 		bct_count_lost();
+}
+
+/* When next began to wait (and it is no longer waiting), or 0: not since we started. */
+static __always_inline __u64 dequeued(struct task_struct *next, __u32 pid, bool btf)
+{
+	__u64 *tsp, ts;
+
+	if (btf) {
+		tsp = bpf_task_storage_get(&start_task, next, NULL, 0);
+		if (!tsp)
+			return 0;
+		ts = *tsp;
+		*tsp = 0;
+		return ts;
+	}
+	tsp = bpf_map_lookup_elem(&start, &pid);
+	if (!tsp)
+		return 0;
+	ts = *tsp;
+	bpf_map_delete_elem(&start, &pid);
+	return ts;
 }
 
 static __always_inline int switched(struct task_struct *prev, struct task_struct *next, bool btf)
 {
 	__u32 pid, tgid;
-	__u64 *tsp, hkey = 0;
+	__u64 ts;
 	__s64 delta;
+#ifdef RUNQLAT_PERCPU
+	struct bct_hist *h;
+	__u32 hkey = 0;
+#else
+	__u64 hkey = 0;
+#endif
 
 	/* preempted while runnable: waiting again from now */
-	if (task_state(prev) == TASK_RUNNING)
+	if (task_state(prev, btf) == TASK_RUNNING)
 		enqueued(prev, btf);
 
 	pid = TASK_READ(btf, next, pid);
 	tgid = TASK_READ(btf, next, tgid);
 	if (!traced(tgid, pid))
 		return 0;
-	tsp = bpf_map_lookup_elem(&start, &pid);
-	if (!tsp)
+	ts = dequeued(next, pid, btf);
+	if (!ts)
 		return 0; /* runnable since before we started */
-	delta = bpf_ktime_get_ns() - *tsp;
-	bpf_map_delete_elem(&start, &pid);
+	delta = bpf_ktime_get_ns() - ts;
 	if (delta < 0)
 		return 0;
+#ifdef RUNQLAT_PERCPU
+	h = bpf_map_lookup_elem(&hists, &hkey);
+	if (h)
+		bct_hist_add_percpu(h, bct_log2_slot((__u64)delta / RUNQLAT_FACTOR),
+				    (__u64)delta / RUNQLAT_FACTOR);
+	return 0;
+#endif
 #if defined(RUNQLAT_PER_TID)
 	hkey = pid;
 #elif defined(RUNQLAT_PER_PID)

@@ -15,6 +15,8 @@
  *   SYSCOUNT_ERRNO=e        -e: only calls that returned -e
  *   SYSCOUNT_SYSCALL=nr     --syscall: only this syscall number
  *   SYSCOUNT_PPID=pid       -c: only tasks whose parent is this process
+ * By syscall number the counts are a per-CPU array (plain increments, summed by the user
+ * side); by process (-P) or under bcctool serve, a hash.
  * Credit: the original BCC syscount is by Sasha Goldshtein.
  */
 #include "vmlinux.h"
@@ -32,7 +34,13 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+#if defined(SYSCOUNT_BY_PROCESS) || defined(BCT_HIST_SERVE)
 BCT_HIST_MAP(hists, __u32, SYSCOUNT_MAX_KEYS);
+#else
+/* By syscall number: a per-CPU array, no hash lookup or atomics on every syscall's exit */
+#define SYSCOUNT_PERCPU
+BCT_HIST_PERCPU_MAP(hists, SYSCOUNT_MAX_NR);
+#endif
 
 #ifdef SYSCOUNT_LATENCY
 /* When each thread's current syscall started. LRU: a thread that exits in a syscall
@@ -136,12 +144,24 @@ static __always_inline int on_exit(long nr, long ret)
 #else
 	key = nr;
 #endif
+#ifdef SYSCOUNT_PERCPU
+	h = bpf_map_lookup_elem(&hists, &key);
+	if (!h) {
+		bct_count_lost(); /* a number beyond SYSCOUNT_MAX_NR (x32's) */
+		return 0;
+	}
+	h->count++;
+#ifdef SYSCOUNT_LATENCY
+	h->total += delta;
+#endif
+#else
 	h = bct_hist_lookup(&hists, &key);
 	if (!h)
 		return 0;
 	__sync_fetch_and_add(&h->count, 1);
 #ifdef SYSCOUNT_LATENCY
 	__sync_fetch_and_add(&h->total, delta);
+#endif
 #endif
 #ifdef SYSCOUNT_BY_PROCESS
 	{

@@ -70,9 +70,9 @@ static __always_inline bool tcp_family_ok(__u16 family)
 #endif
 }
 
-/* The tracepoint's fields. false: not TCP. */
-static __always_inline bool tcp_change_tp(struct trace_event_raw_inet_sock_set_state *tp,
-					  struct tcp_change *c)
+/* The tracepoint's fields but the addresses (tcp_change_tp_addrs()). false: not TCP. */
+static __always_inline bool tcp_change_tp_head(struct trace_event_raw_inet_sock_set_state *tp,
+					       struct tcp_change *c)
 {
 	if (tp->protocol != K_IPPROTO_TCP)
 		return false;
@@ -82,6 +82,13 @@ static __always_inline bool tcp_change_tp(struct trace_event_raw_inet_sock_set_s
 	c->lport = tp->sport;
 	c->rport = tp->dport;
 	c->family = tp->family;
+	return true;
+}
+
+/* The tracepoint's addresses, for a change read by tcp_change_tp_head(). */
+static __always_inline void tcp_change_tp_addrs(struct trace_event_raw_inet_sock_set_state *tp,
+						struct tcp_change *c)
+{
 	/* copied with a helper: the verifier takes no loads at a computed offset into ctx */
 	if (c->family == K_AF_INET) {
 		__builtin_memset(c->saddr, 0, sizeof(c->saddr));
@@ -92,6 +99,15 @@ static __always_inline bool tcp_change_tp(struct trace_event_raw_inet_sock_set_s
 		bpf_probe_read_kernel(c->saddr, 16, tp->saddr_v6);
 		bpf_probe_read_kernel(c->daddr, 16, tp->daddr_v6);
 	}
+}
+
+/* The tracepoint's fields. false: not TCP. */
+static __always_inline bool tcp_change_tp(struct trace_event_raw_inet_sock_set_state *tp,
+					  struct tcp_change *c)
+{
+	if (!tcp_change_tp_head(tp, c))
+		return false;
+	tcp_change_tp_addrs(tp, c);
 	return true;
 }
 

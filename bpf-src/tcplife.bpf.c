@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * tcplife: one event per TCP session, at its close: its lifespan (from the first state before
- * FIN_WAIT1 seen, kept per socket in `birth`), the bytes it received and had acknowledged
- * (tcp_sock fields, read with CO-RE), and the process behind it: the one that connected
- * (SYN_SENT) or closed last (LAST_ACK), kept in `whoami`, else the task running at close.
+ * tcplife: one event per TCP session, at its close: its lifespan (from the last state before
+ * FIN_WAIT1 seen), the bytes it received and had acknowledged (tcp_sock fields, read with
+ * CO-RE), and the process behind it: the one that connected (SYN_SENT) or closed last
+ * (LAST_ACK), else the task running at close. Both are kept per socket in `lives`.
  *
  * Specialised by -D only: FILTER_PID (-p, the process kept above) and bpf-src/tcp_state.bpf.h's
  * TCP_LPORTS, TCP_RPORTS, TCP_FAMILY.
@@ -19,24 +19,20 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-struct ident {
-	__u32 pid;
+/* A session seen: since when (0: its start was not seen), and who connected or closed it. */
+struct life {
+	__u64 ts;
+	__u32 pid; /* 0: nobody yet */
 	char comm[16];
 };
 
+/* One map, by socket: one lookup per state change, an update only at a session's first */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
 	__type(key, struct sock *);
-	__type(value, __u64);
-} birth SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
-	__type(key, struct sock *);
-	__type(value, struct ident);
-} whoami SEC(".maps");
+	__type(value, struct life);
+} lives SEC(".maps");
 
 static __always_inline bool pid_ok(__u32 pid)
 {
@@ -47,44 +43,53 @@ static __always_inline bool pid_ok(__u32 pid)
 #endif
 }
 
-static __noinline int handle(void *ctx, struct tcp_change *c)
+/* tp: ctx is the tracepoint's record, whose addresses are copied only for an event. */
+static __noinline int handle(void *ctx, struct tcp_change *c, bool tp)
 {
 	__u32 pid = bpf_get_current_pid_tgid() >> 32;
 	struct sock *sk = c->sk;
-	struct tcp_sock *tp = (struct tcp_sock *)sk;
+	struct tcp_sock *tsk = (struct tcp_sock *)sk;
 	struct tcplife_event *e;
-	struct ident *who;
-	__u64 now, *tsp, span_us;
+	struct life *l, fresh = {};
+	__u64 now, span_us;
 
+	l = bpf_map_lookup_elem(&lives, &sk);
 	if (!tcp_lport_ok(c->lport) || !tcp_rport_ok(c->rport)) {
-		bpf_map_delete_elem(&birth, &sk);
+		if (l)
+			l->ts = 0;
 		return 0;
 	}
 	now = bpf_ktime_get_ns();
 	/* the start: any state before FIN_WAIT1, whoever runs (the process is known later) */
-	if (c->newstate < K_TCP_FIN_WAIT1)
-		bpf_map_update_elem(&birth, &sk, &now, BPF_ANY);
+	if (c->newstate < K_TCP_FIN_WAIT1) {
+		if (l) {
+			l->ts = now;
+		} else {
+			fresh.ts = now;
+			bpf_map_update_elem(&lives, &sk, &fresh, BPF_ANY);
+		}
+	}
 	if (c->newstate == K_TCP_SYN_SENT || c->newstate == K_TCP_LAST_ACK) {
-		struct ident me = { .pid = pid };
-
 		if (!pid_ok(pid))
 			return 0;
-		bpf_get_current_comm(me.comm, sizeof(me.comm));
-		bpf_map_update_elem(&whoami, &sk, &me, BPF_ANY);
+		if (!l)
+			l = bpf_map_lookup_elem(&lives, &sk);
+		if (l) {
+			l->pid = pid;
+			bpf_get_current_comm(l->comm, sizeof(l->comm));
+		} else {
+			fresh.pid = pid;
+			bpf_get_current_comm(fresh.comm, sizeof(fresh.comm));
+			bpf_map_update_elem(&lives, &sk, &fresh, BPF_ANY);
+		}
 	}
-	if (c->newstate != K_TCP_CLOSE)
+	if (c->newstate != K_TCP_CLOSE || !l)
 		return 0;
-
-	tsp = bpf_map_lookup_elem(&birth, &sk);
-	if (!tsp) {
-		bpf_map_delete_elem(&whoami, &sk); /* its start was not seen */
-		return 0;
-	}
-	span_us = (now - *tsp) / 1000;
-	bpf_map_delete_elem(&birth, &sk);
-	who = bpf_map_lookup_elem(&whoami, &sk);
-	if (who)
-		pid = who->pid;
+	if (!l->ts)
+		goto out; /* its start was not seen */
+	span_us = (now - l->ts) / 1000;
+	if (l->pid)
+		pid = l->pid;
 	if (!pid_ok(pid) || !tcp_family_ok(c->family))
 		goto out;
 
@@ -92,24 +97,25 @@ static __noinline int handle(void *ctx, struct tcp_change *c)
 	if (!e)
 		goto out;
 	__builtin_memset(e, 0, sizeof(*e));
+	if (tp)
+		tcp_change_tp_addrs(ctx, c);
 	e->ts = now;
 	e->span_us = span_us;
-	e->rx_bytes = BPF_CORE_READ(tp, bytes_received);
-	e->tx_bytes = BPF_CORE_READ(tp, bytes_acked);
+	e->rx_bytes = BPF_CORE_READ(tsk, bytes_received);
+	e->tx_bytes = BPF_CORE_READ(tsk, bytes_acked);
 	e->pid = pid;
 	e->lport = c->lport;
 	e->rport = c->rport;
 	e->family = c->family == K_AF_INET ? 4 : 6;
 	__builtin_memcpy(e->saddr, c->saddr, 16);
 	__builtin_memcpy(e->daddr, c->daddr, 16);
-	if (who)
-		__builtin_memcpy(e->comm, who->comm, sizeof(e->comm));
+	if (l->pid)
+		__builtin_memcpy(e->comm, l->comm, sizeof(e->comm));
 	else
 		bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bct_event_submit(e, sizeof(*e));
 out:
-	if (who)
-		bpf_map_delete_elem(&whoami, &sk);
+	bpf_map_delete_elem(&lives, &sk);
 	return 0;
 }
 
@@ -119,9 +125,9 @@ int tp_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 {
 	struct tcp_change c;
 
-	if (!tcp_change_tp(ctx, &c))
+	if (!tcp_change_tp_head(ctx, &c))
 		return 0;
-	return handle(ctx, &c);
+	return handle(ctx, &c, true);
 }
 
 /* Method "kprobe": tcp_set_state(sk, state), before the change */
@@ -131,5 +137,5 @@ int BPF_KPROBE(kp_set_state, struct sock *sk, int state)
 	struct tcp_change c;
 
 	tcp_change_sk(sk, state, &c);
-	return handle(ctx, &c);
+	return handle(ctx, &c, false);
 }

@@ -9,7 +9,6 @@
  * when standard output is a terminal (BCC's keys: < > sort column, r order, q quit), else as
  * plain tables, one per interval.
  */
-#include <curses.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <pwd.h>
@@ -21,6 +20,7 @@
 #include <linux/types.h>
 
 #include "cmd.h"
+#include "cursesload.h"
 #include "util.h"
 #include "histtool.h"
 #include "json.h"
@@ -29,6 +29,8 @@
 #include "signals.h"
 #include "cachetop.h"
 #include "page_cache_methods.h"
+
+#define C bct_curses /* ncurses, loaded for the screen only (lib/cursesload.h) */
 
 enum { F_PID, F_UID, F_CMD, F_HITS, F_MISSES, F_DIRTIES, F_READ_HIT, F_WRITE_HIT, NFIELDS };
 
@@ -204,7 +206,7 @@ static void read_keys(void)
 {
 	int c;
 
-	while ((c = getch()) != ERR) {
+	while ((c = C.wgetch(*C.stdscr_p)) != ERR) {
 		if (c == 'q')
 			bct_exiting = SIGINT;
 		else if (c == 'r')
@@ -219,45 +221,55 @@ static void read_keys(void)
 static int screen_start(void)
 {
 	/* not initscr(): it exits when the terminal type is unknown */
-	env.scr = newterm(NULL, stdout, stdin);
+	if (bct_curses_load())
+		return -ENOENT;
+	env.scr = C.newterm(NULL, stdout, stdin);
 	if (!env.scr)
 		return -EIO;
 	env.screen_up = true;
-	cbreak();
-	noecho();
-	nodelay(stdscr, TRUE);
-	curs_set(0);
+	C.cbreak();
+	C.noecho();
+	C.nodelay(*C.stdscr_p, TRUE);
+	C.curs_set(0);
 	return 0;
 }
 
 static void screen_end(void)
 {
 	if (env.screen_up) {
-		endwin();
-		delscreen(env.scr);
+		C.endwin();
+		C.delscreen(env.scr);
 	}
 	env.screen_up = false;
+}
+
+/* curses.h's mvwaddnstr() */
+static void put_line(WINDOW *w, int y, const char *line, int cols)
+{
+	if (C.wmove(w, y, 0) != ERR)
+		C.waddnstr(w, line, cols);
 }
 
 static void draw(const struct row *rows, size_t n)
 {
 	char line[256];
-	int height = getmaxy(stdscr);
+	WINDOW *w = *C.stdscr_p;
+	int height = *C.lines_p, cols = *C.cols_p;
 	size_t i;
 
-	erase();
+	C.werase(w);
 	head_line(line, sizeof(line));
-	mvaddnstr(0, 0, line, COLS);
+	put_line(w, 0, line, cols);
 	header_line(line, sizeof(line));
-	attron(A_REVERSE);
-	mvaddnstr(1, 0, line, COLS);
-	attroff(A_REVERSE);
+	C.wattr_on(w, A_REVERSE, NULL);
+	put_line(w, 1, line, cols);
+	C.wattr_off(w, A_REVERSE, NULL);
 	/* BCC's rows: as many as fit below the two head lines */
 	for (i = 0; i < n && (int)i + 2 < height; i++) {
 		row_line(line, sizeof(line), &rows[i]);
-		mvaddnstr((int)i + 2, 0, line, COLS);
+		put_line(w, (int)i + 2, line, cols);
 	}
-	refresh();
+	C.wrefresh(w);
 }
 
 static void print(void *ctx, FILE *out, const struct bct_hist_entry *v, size_t n)

@@ -211,7 +211,13 @@ static int add_defines(struct bct_prog *p, void *ctx)
 
 int cmd_tcplife(int argc, char **argv)
 {
-	struct bct_event_tool tool = { .cols = cols, .columns = columns, .on_event = on_event };
+	/*
+	 * 16 pages per CPU: a ring's pages are resident twice (libbpf maps them twice), and one
+	 * event per session (~100 bytes) at ~20k sessions/s fills 128 KiB in tens of milliseconds.
+	 */
+	struct bct_event_tool tool = {
+		.cols = cols, .columns = columns, .on_event = on_event, .ring_pages = 16
+	};
 	struct bct_session s = { .add_defines = add_defines };
 	int rc;
 

@@ -218,7 +218,7 @@ static bool provide(struct job *j, const char *path)
 /* Follows the #include lines of files[idx] the way clang will (quoted: includer's dir first). */
 static void scan_includes(struct job *j, size_t idx)
 {
-	const char *p = j->files[idx].text;
+	const char *p = bct_src_includes(j->files[idx].text);
 	char dir[PATH_MAX], path[PATH_MAX], name[256];
 	const char *const *d;
 

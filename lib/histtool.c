@@ -157,6 +157,9 @@ struct interval {
 	uint32_t key_size;
 	uint32_t cap; /* entries read at most: the map's size, up to MAX_HISTS */
 	size_t nslots; /* value = nslots slots, total, count */
+	/* a per-CPU array counts forever: each interval is its sums minus the last ones */
+	bool percpu;
+	uint64_t *sums, *prev;
 };
 
 static int interval_alloc(struct interval *iv, int fd)
@@ -175,7 +178,16 @@ static int interval_alloc(struct interval *iv, int fd)
 	iv->keys = calloc(iv->cap, info.key_size);
 	iv->values = calloc(iv->cap, info.value_size);
 	iv->v = calloc(iv->cap, sizeof(*iv->v));
-	return iv->keys && iv->values && iv->v ? 0 : -ENOMEM;
+	if (!iv->keys || !iv->values || !iv->v)
+		return -ENOMEM;
+	iv->percpu = info.type == BPF_MAP_TYPE_PERCPU_ARRAY;
+	if (!iv->percpu)
+		return 0;
+	iv->sums = calloc(iv->cap, info.value_size);
+	iv->prev = calloc(iv->cap, info.value_size);
+	if (!iv->sums || !iv->prev)
+		return -ENOMEM;
+	return 0; /* the map is new: all it holds belongs to the first interval */
 }
 
 static void interval_free(struct interval *iv)
@@ -183,6 +195,37 @@ static void interval_free(struct interval *iv)
 	free(iv->keys);
 	free(iv->values);
 	free(iv->v);
+	free(iv->sums);
+	free(iv->prev);
+}
+
+/*
+ * A per-CPU array's interval: the entries whose sums moved since the last one, as their
+ * differences, packed into keys and values as a drained hash map's. The number, or -errno.
+ */
+static int take_percpu(int fd, struct interval *iv)
+{
+	size_t stride = iv->nslots + 2, w;
+	int n, i, m = 0;
+
+	n = bct_map_percpu_sum(fd, iv->keys, iv->sums, iv->key_size, stride * sizeof(uint64_t),
+			       iv->cap);
+	for (i = 0; i < n; i++) {
+		uint64_t *cur = iv->sums + (size_t)i * stride, *old = iv->prev + (size_t)i * stride;
+		uint64_t *out = iv->values + (size_t)m * stride, moved = 0;
+
+		for (w = 0; w < stride; w++) {
+			out[w] = cur[w] - old[w];
+			moved |= out[w];
+			old[w] = cur[w];
+		}
+		if (!moved)
+			continue;
+		memmove((char *)iv->keys + (size_t)m * iv->key_size,
+			(char *)iv->keys + (size_t)i * iv->key_size, iv->key_size);
+		m++;
+	}
+	return n < 0 ? n : m;
 }
 
 /* Takes every histogram out of the map, named and sorted. The number, or -errno. */
@@ -191,8 +234,11 @@ static int drain(const struct bct_hist_tool *t, void *ctx, int fd, struct interv
 	size_t stride = iv->nslots + 2;
 	int n, i;
 
-	n = bct_map_drain(fd, iv->keys, iv->values, iv->key_size, stride * sizeof(uint64_t),
-			  iv->cap);
+	if (iv->percpu)
+		n = take_percpu(fd, iv);
+	else
+		n = bct_map_drain(fd, iv->keys, iv->values, iv->key_size, stride * sizeof(uint64_t),
+				  iv->cap);
 	for (i = 0; i < n; i++) {
 		struct bct_hist_entry *e = &iv->v[i];
 		const uint64_t *val = iv->values + i * stride;

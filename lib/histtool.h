@@ -7,9 +7,11 @@
  *   --ebpf: print the program and stop
  *   start the session (lib/tool.h), then the banner ("Tracing ... Hit Ctrl-C to end.")
  *   every interval (BCC's [interval [count]]; default: until Ctrl-C or -d): drain the
- *   histograms (read and deleted in one step, so nothing counted meanwhile is lost), sort them
- *   by section, print BCC's text (an optional -T time, then per section "\nsection = name"
- *   and the histogram) or strict JSON (one object per histogram per line)
+ *   histograms (read and deleted in one step, so nothing counted meanwhile is lost; a
+ *   per-CPU array, BCT_HIST_PERCPU_MAP, is summed over the CPUs and its entries' growth since
+ *   the last interval taken, entries that did not grow left out), sort them by section,
+ *   print BCC's text (an optional -T time, then per section "\nsection = name" and the
+ *   histogram) or strict JSON (one object per histogram per line)
  *   at exit: runs the kernel skipped or the BPF side could not record, on stderr
  *   one cleanup; exit 0 (also for a closed pipe), or 1 after a failure was reported
  *

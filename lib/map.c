@@ -2,7 +2,10 @@
 /* Draining BPF hash maps: batch operations where the kernel has them, else key by key. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "map.h"
 
@@ -82,4 +85,73 @@ int bct_map_drain(int fd, void *keys, void *values, uint32_t key_size, uint32_t 
 		in = token;
 	}
 	return n;
+}
+
+/* Adds the per-CPU copies of n values (ncpus copies each, value_size bytes) into sums. */
+static void add_cpus(uint64_t *sums, const uint64_t *raw, uint32_t n, uint32_t value_size,
+		     int ncpus)
+{
+	size_t words = value_size / sizeof(uint64_t), i, w;
+	int c;
+
+	memset(sums, 0, (size_t)n * value_size);
+	for (i = 0; i < n; i++)
+		for (c = 0; c < ncpus; c++)
+			for (w = 0; w < words; w++)
+				sums[i * words + w] += raw[(i * ncpus + c) * words + w];
+}
+
+int bct_map_percpu_sum(int fd, void *keys, uint64_t *sums, uint32_t key_size, uint32_t value_size,
+		       uint32_t cap)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	uint64_t token[8], *raw;
+	char *k = keys;
+	void *in = NULL;
+	uint32_t n = 0;
+	int err = 0;
+
+	if (ncpus < 0)
+		return ncpus;
+	if (value_size % sizeof(uint64_t) || key_size > sizeof(token))
+		return -EINVAL;
+	raw = calloc((size_t)cap * ncpus, value_size);
+	if (!raw)
+		return -ENOMEM;
+	while (n < cap) {
+		uint32_t count = cap - n;
+
+		err = bpf_map_lookup_batch(fd, in, token, k + (size_t)n * key_size,
+					   (char *)raw + (size_t)n * ncpus * value_size, &count,
+					   NULL);
+		err = err ? -errno : 0;
+		if (err && err != -ENOENT)
+			break;
+		n += count;
+		if (err == -ENOENT || !count)
+			break;
+		in = token;
+	}
+	if (err == -ENOENT)
+		err = 0;
+	if (err && no_batch(err) && !n) {
+		/* no batch operations: key by key */
+		err = 0;
+		for (in = NULL; n < cap; n++) {
+			char *kp = k + (size_t)n * key_size;
+
+			if (bpf_map_get_next_key(fd, in, kp))
+				break;
+			if (bpf_map_lookup_elem(fd, kp,
+						(char *)raw + (size_t)n * ncpus * value_size)) {
+				err = -errno;
+				break;
+			}
+			in = kp;
+		}
+	}
+	if (!err)
+		add_cpus(sums, raw, n, value_size, ncpus);
+	free(raw);
+	return err ?: (int)n;
 }

@@ -21,5 +21,13 @@ int bct_map_drain(int fd, void *keys, void *values, uint32_t key_size, uint32_t 
  */
 int bct_map_drain_by_key(int fd, void *keys, void *values, uint32_t key_size, uint32_t value_size,
 			 uint32_t cap);
+/*
+ * Per-CPU maps (counters kept without atomics on hot paths): reads the first cap entries
+ * (all of an array), each value the sum over the possible CPUs of its u64 words; value_size
+ * is the map's (a multiple of 8). Nothing is cleared: callers that want intervals subtract
+ * the previous sums. Returns the number of entries read, or -errno.
+ */
+int bct_map_percpu_sum(int fd, void *keys, uint64_t *sums, uint32_t key_size, uint32_t value_size,
+		       uint32_t cap);
 
 #endif

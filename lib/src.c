@@ -114,3 +114,13 @@ const struct bct_src *bct_src_get(const char *name)
 	errno = ENOENT;
 	return NULL;
 }
+
+const char *bct_src_includes(const char *text)
+{
+	unsigned int i;
+
+	for (i = 0; i < bct_nsrcs; i++)
+		if (bct_srcs[i].text == text)
+			return bct_srcs[i].includes ? bct_srcs[i].includes : text;
+	return text;
+}

@@ -9,6 +9,7 @@ struct bct_src {
 	const char *name; /* basename: "opensnoop.bpf.c", "bpf_helpers.h" */
 	const char *text; /* NUL-terminated */
 	size_t len;
+	const char *includes; /* embedded files: their #include lines alone; else NULL */
 };
 
 extern const struct bct_src bct_srcs[];
@@ -25,5 +26,11 @@ const struct bct_src *bct_src_get(const char *name);
  * the compiler find it before any embedded file of that name. 0 or -ENOMEM.
  */
 int bct_src_set(const char *name, const char *text);
+
+/*
+ * What an include scan of text needs to read: an embedded file's #include lines (found at
+ * build time, so that a cache hit does not page in ~200 KiB of libbpf headers), else text.
+ */
+const char *bct_src_includes(const char *text);
 
 #endif

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Writes a C file embedding each FILE as a NUL-terminated array, and a sorted table of them:
-#   const struct bct_src bct_srcs[] = { { "name", data, size }, ... };
+#   const struct bct_src bct_srcs[] = { { "name", data, size, include_lines }, ... };
 # Usage: embed-src.sh OUT FILE...   (names are the files' basenames; headers included)
 set -eu
 out=$1; shift
@@ -16,10 +16,21 @@ tmp=$out.tmp
 		echo '0x00 };'
 		i=$((i + 1))
 	done
+	# their #include lines alone, what the compiler's include scan reads on a cache hit: all
+	# together after the texts, so that reading them pages in none of the texts
+	i=0
+	for f in "$@"; do
+		printf 'static const char inc_%d[] = {\n' "$i"
+		grep -E '^[[:space:]]*#[[:space:]]*include' "$f" | od -An -v -tx1 |
+			sed -e 's/  */ /g' -e 's/^ //' -e '/^$/d' -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'
+		echo '0x00 };'
+		i=$((i + 1))
+	done
 	echo 'const struct bct_src bct_srcs[] = {'
 	i=0
 	for f in "$@"; do
-		printf '\t{ "%s", src_%d, sizeof(src_%d) - 1 },\n' "$(basename "$f")" "$i" "$i"
+		printf '\t{ "%s", src_%d, sizeof(src_%d) - 1, inc_%d },\n' "$(basename "$f")" "$i" "$i" \
+			"$i"
 		i=$((i + 1))
 	done
 	echo '};'

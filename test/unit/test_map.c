@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "map.h"
 #include "unit.h"
@@ -126,4 +127,41 @@ UNIT_TEST(map_drain_bad_fd_is_an_error)
 
 	CHECK_INT(bct_map_drain(-1, &key, &v, sizeof(key), sizeof(v), 1), -EBADF);
 	CHECK_INT(bct_map_drain_by_key(-1, &key, &v, sizeof(key), sizeof(v), 1), -EBADF);
+}
+
+/* A per-CPU array: each entry's words summed over the CPUs, nothing cleared. */
+UNIT_TEST(map_percpu_sum_adds_the_cpus)
+{
+	int ncpus = libbpf_num_possible_cpus(), fd, c;
+	uint32_t keys[4], i, w;
+	struct value sums[4], *per;
+
+	fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "bct_unit_pcpu", sizeof(uint32_t),
+			    sizeof(struct value), 4, NULL);
+	if (fd < 0) {
+		unit_skip(errno == EPERM ? "creating a BPF map needs root (CAP_BPF)"
+					 : "this kernel cannot create a per-CPU array");
+		return;
+	}
+	CHECK(ncpus > 0);
+	per = calloc(ncpus, sizeof(*per));
+	CHECK(per != NULL);
+	for (i = 0; per && i < 4; i++) {
+		for (c = 0; c < ncpus; c++)
+			for (w = 0; w < 8; w++)
+				per[c].slots[w] = (i + 1) * (w + 1) + c;
+		CHECK_INT(bpf_map_update_elem(fd, &i, per, BPF_ANY), 0);
+	}
+	for (i = 0; i < 2; i++) /* twice: reading clears nothing */
+		CHECK_INT(bct_map_percpu_sum(fd, keys, sums[0].slots, sizeof(keys[0]),
+					     sizeof(sums[0]), 4),
+			  4);
+	for (i = 0; i < 4; i++) {
+		CHECK_INT(keys[i], i);
+		for (w = 0; w < 8; w++)
+			CHECK_INT(sums[i].slots[w], (uint64_t)ncpus * (i + 1) * (w + 1) +
+							    (uint64_t)ncpus * (ncpus - 1) / 2);
+	}
+	free(per);
+	close(fd);
 }
