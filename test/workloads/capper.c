@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 int main(int argc, char **argv)
 {
 	long n = 100, ok = 0, failed = 0, i;
@@ -54,18 +56,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: capper [-n N] [-N COMM] [-w] [-l MS]\n");
 		return 2;
 	}
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		if (sigwait(&set, &sig))
-			return 1;
-	}
+	if (wait_go && wl_wait_go())
+		return 1;
 	for (i = 0; i < n; i++) {
 		if (chroot(".") == 0)
 			ok++;

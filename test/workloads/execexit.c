@@ -36,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: execexit [-n N] [-N COMM] [-w] exec|fail PATH [ARG...] | "
@@ -137,18 +139,8 @@ int main(int argc, char **argv)
 	    strcmp(action, "signal") && strcmp(action, "threads"))
 		return usage();
 
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		if (sigwait(&set, &sig))
-			return 1;
-	}
+	if (wait_go && wl_wait_go())
+		return 1;
 	for (long i = 0; i < n; i++) {
 		pid_t pid = fork();
 		int st;

@@ -29,6 +29,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 union ctl {
 	char buf[CMSG_SPACE(sizeof(int))];
 	struct cmsghdr align;
@@ -125,18 +127,8 @@ int main(int argc, char **argv)
 	    fclose(f))
 		return 1;
 
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		if (sigwait(&set, &sig))
-			return 1;
-	}
+	if (wait_go && wl_wait_go())
+		return 1;
 
 	if (write(go[1], &byte, 1) != 1)
 		return 1;

@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 static const char *dir = ".";
 static long n = 10;
 static long age_ms = 100;
@@ -189,18 +191,8 @@ int main(int argc, char **argv)
 		if (prepare(argv[i]))
 			return 1;
 
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		if (sigwait(&set, &sig))
-			return 1;
-	}
+	if (wait_go && wl_wait_go())
+		return 1;
 
 	for (i = optind + 1; i < argc; i++)
 		if (act(argv[i]))

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 int main(int argc, char **argv)
 {
 	static char buf[1000];
@@ -43,18 +45,8 @@ int main(int argc, char **argv)
 		goto usage;
 	memset(buf, 'x', sizeof(buf));
 
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		if (sigwait(&set, &sig))
-			return 1;
-	}
+	if (wait_go && wl_wait_go())
+		return 1;
 
 	for (i = 0; i < nopen; i++) {
 		if (fd >= 0)

@@ -24,6 +24,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 int main(int argc, char **argv)
 {
 	long mb = 4096, i;
@@ -46,18 +48,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		if (sigwait(&set, &sig))
-			return 1;
-	}
+	if (wait_go && wl_wait_go())
+		return 1;
 	for (i = 0; i < mb; i++) {
 		char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 			       -1, 0);

@@ -29,6 +29,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 #define K_FSOPEN_CLOEXEC 1
 #define K_FSCONFIG_SET_STRING 1
 #define K_FSCONFIG_CMD_CREATE 6
@@ -84,18 +86,8 @@ int main(int argc, char **argv)
 	dir = argv[optind + 1];
 	if (strcmp(how, "old") && strcmp(how, "new"))
 		goto usage;
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		if (sigwait(&set, &sig))
-			return 1;
-	}
+	if (wait_go && wl_wait_go())
+		return 1;
 	for (long i = 0; i < n; i++) {
 		if (!strcmp(how, "new")) {
 			if (new_api(dir))

@@ -27,6 +27,8 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 int main(int argc, char **argv)
 {
 	long n = 10;
@@ -53,18 +55,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		if (sigwait(&set, &sig))
-			return 1;
-	}
+	if (wait_go && wl_wait_go())
+		return 1;
 	for (long i = 0; i < n; i++) {
 		int id = shmget(key, 4096, IPC_CREAT | 0600);
 		void *addr;

@@ -26,6 +26,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: sigsender [-n N] [-N COMM] [-w] [-m kill|tkill|tgkill] "
@@ -63,18 +65,8 @@ int main(int argc, char **argv)
 	if (strcmp(method, "kill") && strcmp(method, "tkill") && strcmp(method, "tgkill"))
 		return usage();
 
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		if (sigwait(&set, &sig))
-			return 1;
-	}
+	if (wait_go && wl_wait_go())
+		return 1;
 
 	for (i = optind; i < argc; i += 2) {
 		long pid = strtol(argv[i], NULL, 10);

@@ -37,6 +37,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 #ifndef IP_BIND_ADDRESS_NO_PORT
 #define IP_BIND_ADDRESS_NO_PORT 24
 #endif
@@ -181,18 +183,8 @@ int main(int argc, char **argv)
 		sl = sizeof(*a);
 	}
 
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		if (sigwait(&set, &sig))
-			return 1;
-	}
+	if (wait_go && wl_wait_go())
+		return 1;
 
 	if (!strcmp(mode, "synbl")) {
 		if (n < 0)

@@ -26,6 +26,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: stater [-n N] [-N COMM] [-w] stat|lstat|statx|statfs PATH\n");
@@ -65,18 +67,8 @@ int main(int argc, char **argv)
 	    strcmp(call, "statfs"))
 		return usage();
 
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		if (sigwait(&set, &sig))
-			return 1;
-	}
+	if (wait_go && wl_wait_go())
+		return 1;
 	for (long i = 0; i < n; i++) {
 		if (!strcmp(call, "stat"))
 			(void)stat(path, &st);

@@ -25,6 +25,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: syncer [-n N] [-N COMM] [-w] FILE "
@@ -97,18 +99,8 @@ int main(int argc, char **argv)
 	if (map == MAP_FAILED)
 		return 1;
 
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		if (sigwait(&set, &sig))
-			return 1;
-	}
+	if (wait_go && wl_wait_go())
+		return 1;
 
 	for (i = optind + 1; i < argc; i++)
 		for (long j = 0; j < n; j++)

@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: syscaller [-n N] [-N COMM] [-w] "
@@ -154,18 +156,8 @@ int main(int argc, char **argv)
 	action = argv[optind];
 	arg = optind + 1 < argc ? argv[optind + 1] : NULL;
 
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		if (sigwait(&set, &sig))
-			return 1;
-	}
+	if (wait_go && wl_wait_go())
+		return 1;
 
 	if (!strcmp(action, "getpid")) {
 		for (long i = 0; i < n; i++)

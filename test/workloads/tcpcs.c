@@ -32,6 +32,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 static char buf[65536];
 
 static int usage(void)
@@ -134,18 +136,8 @@ int main(int argc, char **argv)
 	if (listen(lfd, 16))
 		return die("listen");
 
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		if (sigwait(&set, &sig))
-			return 1;
-	}
+	if (wait_go && wl_wait_go())
+		return 1;
 
 	for (i = 0; i < n; i++) {
 		int cfd = socket(ss.ss_family, SOCK_STREAM, 0), sfd;

@@ -24,6 +24,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 static char buf[65536];
 
 static int die(const char *what)
@@ -83,18 +85,8 @@ int main(int argc, char **argv)
 			return usage();
 		if (lfd < 0)
 			return die("listen");
-		if (wait_go && i == optind) {
-			sigset_t set;
-			int sig;
-
-			sigemptyset(&set);
-			sigaddset(&set, SIGUSR1);
-			sigprocmask(SIG_BLOCK, &set, NULL);
-			printf("ready\n");
-			fflush(stdout);
-			if (sigwait(&set, &sig))
-				return 1;
-		}
+		if (wait_go && i == optind && wl_wait_go())
+			return 1;
 		cfd = socket(AF_INET, SOCK_STREAM, 0);
 		if (cfd < 0 || connect(cfd, (struct sockaddr *)&a, sizeof(a)))
 			return die("connect");

@@ -25,6 +25,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 struct pty {
 	int master;
 	int slave;
@@ -87,18 +89,8 @@ int main(int argc, char **argv)
 	if (!f || fprintf(f, "%s %s\n", a.path, b.path) < 0 || fclose(f))
 		return 1;
 
-	if (wait_go) {
-		sigset_t set;
-		int sig;
-
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		printf("ready\n");
-		fflush(stdout);
-		if (sigwait(&set, &sig))
-			return 1;
-	}
+	if (wait_go && wl_wait_go())
+		return 1;
 
 	for (long i = 0; i < n; i++) {
 		struct iovec iov[3] = {

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The workloads' -w: say "ready", then wait for the test's SIGUSR1 before starting. */
+/*
+ * The workloads' -w: say "ready", then wait for the test's SIGUSR1 before starting. Returns 0,
+ * or sigwait()'s error.
+ */
 #ifndef WL_WAIT_GO_H
 #define WL_WAIT_GO_H
 
 #include <signal.h>
 #include <stdio.h>
 
-static inline void wl_wait_go(void)
+static inline int wl_wait_go(void)
 {
 	sigset_t set;
 	int sig;
@@ -16,7 +19,7 @@ static inline void wl_wait_go(void)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	printf("ready\n");
 	fflush(stdout);
-	sigwait(&set, &sig);
+	return sigwait(&set, &sig);
 }
 
 #endif
