@@ -8,7 +8,7 @@
 load ../helpers
 
 BATS_NO_PARALLELIZE_WITHIN_FILE=true
-N=40     # sleeps of the sleeper
+N=200    # sleeps of the sleeper (a few of them wait long: enough to see one)
 MIN=100  # threshold, us
 
 setup() {
