@@ -149,6 +149,8 @@ one_case() {
         done
         kill -KILL "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
+        # the reader holds the fifo open both ways: it never sees an end by itself
+        [ -z "$reader" ] || { kill "$reader"; wait "$reader" 2>/dev/null || true; }
         if grep -q 'nothing to trace\|cannot run here\|not in this kernel' "$err"; then
             echo "$tool: skipped: $(head -1 "$err")"
             return 0
