@@ -595,7 +595,7 @@ static int stub_section(const char *section)
  * build tree) or in bcctool/ beside it (PREFIX/lib/libbcctool.so.0 and
  * PREFIX/lib/bcctool/bcctool-cc.so). path is "" when neither exists.
  */
-static void plugin_near_library(char *path, size_t sz)
+__attribute__((nonnull)) static void plugin_near_library(char *path, size_t sz)
 {
 	char dir[PATH_MAX], *d;
 	Dl_info info;

@@ -304,3 +304,9 @@ lang_names_refuse() {
         run_bct 2 "$name" --no-such-option "$sp"
     done
 }
+
+# lines_ge PATTERN FILE N: FILE has at least N lines matching PATTERN (for wait_for: counted on
+# each try)
+lines_ge() {
+    [ "$(grep -c -- "$1" "$2" 2>/dev/null)" -ge "$3" ]
+}

@@ -35,7 +35,7 @@ line() {
 @test "TCP and UDP binds with options: BCC's banner, header and exact lines" {
     local a b c
     tracer_start bindsnoop
-    wait_for "$TRACER" 300 test "$(wc -l <"$OUT")" -ge 2
+    wait_for "$TRACER" 300 lines_ge '' "$OUT" 2
     assert_equal "$(sed -n 1p "$OUT")" "Tracing binds ... Hit Ctrl-C to end"
     printf -v want '%8s %-12.12s %-4s %-15s %-5s %5s %2s' PID COMM PROT ADDR PORT OPTS IF
     assert_equal "$(sed -n 2p "$OUT")" "$want"
@@ -105,7 +105,7 @@ line() {
     nobody=$(id -u nobody)
     tracer_start bindsnoop -t -U -u "$nobody"
     printf -v want '%-9s %6s %s' 'TIME(s)' UID "$(printf '%8s %-12.12s %-4s %-15s %-5s %5s %2s' PID COMM PROT ADDR PORT OPTS IF)"
-    wait_for "$TRACER" 300 test "$(wc -l <"$OUT")" -ge 2
+    wait_for "$TRACER" 300 lines_ge '' "$OUT" 2
     assert_equal "$(sed -n 2p "$OUT")" "$want"
     ns_workload a sockops -N "$MARK" -p 5209 -n 2 bind
     b=$BATS_TEST_TMPDIR/nobody.out

@@ -42,7 +42,7 @@ usecs() {
     tracer_start biolatpcts -i -1 "$DISK"
     direct_io "$NR" "$NW"
     kill -USR2 "$TRACER"
-    wait_for "$TRACER" 300 test "$(grep -c '^read' "$OUT")" -ge 2 || fail "no report on SIGUSR2"
+    wait_for "$TRACER" 300 lines_ge '^read' "$OUT" 2 || fail "no report on SIGUSR2"
     tracer_stop
     kill -INT "$snoop"
     wait "$snoop"

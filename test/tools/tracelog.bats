@@ -24,11 +24,6 @@ reads_trace_pipe() {
     return 1
 }
 
-# lines_ge TEXT FILE N: FILE has at least N lines with TEXT
-lines_ge() {
-    [ "$(grep -c "$1" "$2")" -ge "$3" ]
-}
-
 @test "tracelog: bpf_trace_printk lines of run --trace-pipe, text and --json" {
     local json
     for json in "" --json; do
