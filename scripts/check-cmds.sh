@@ -1,8 +1,7 @@
 #!/bin/sh
 # The registry (cmd/cmdlist.h) is the one list of commands. Checks that it is sorted without
 # duplicates, that every cmd/*.c command is registered, that each visible command has a man
-# page and a test file (an alias: a test in its tool's file), and that each cmd object exports
-# exactly its cmd_<name> symbol.
+# page and a test file, and that each cmd object exports exactly its cmd_<name> symbol.
 # Usage: check-cmds.sh BUILD_DIR
 set -eu
 build=${1:?usage: check-cmds.sh BUILD_DIR}
@@ -19,13 +18,7 @@ while read -r name fn; do
 	[ -f "cmd/$fn.c" ] || err "'$name' is registered but cmd/$fn.c does not exist"
 	if grep -q "^BCT_CMD(\"$name\",.*BCT_HIDDEN" cmd/cmdlist.h; then continue; fi
 	[ -f "man/man8/bcctool-$name.8" ] || err "'$name' has no man page man/man8/bcctool-$name.8"
-	if grep -q "^BCT_CMD(\"$name\",.*BCT_ALIAS" cmd/cmdlist.h; then
-		# a tool's other name (pythoncalls: ucalls -l python) is tested in its tool's file
-		grep -qw -- "$name" "test/tools/$fn.bats" 2>/dev/null ||
-			err "alias '$name' is not tested in its tool's file test/tools/$fn.bats"
-	else
-		[ -f "test/tools/$name.bats" ] || err "'$name' has no test file test/tools/$name.bats"
-	fi
+	[ -f "test/tools/$name.bats" ] || err "'$name' has no test file test/tools/$name.bats"
 done <<EOF
 $entries
 EOF

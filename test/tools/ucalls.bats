@@ -85,16 +85,3 @@ row() {
     run_bct 2 ucalls -l python -T x 1
     run_bct 2 ucalls -l python 1 2 3
 }
-
-# BCC's language names run this tool with their language: on a process without the runtime's
-# probes each refuses in one line naming its language's probe (traced runs above use some).
-@test "BCC's language names: javacalls perlcalls phpcalls pythoncalls rubycalls tclcalls" {
-    lang_names_refuse <<EOF
-        javacalls java method__entry
-        perlcalls perl sub__entry
-        phpcalls php function__entry
-        pythoncalls python function__entry
-        rubycalls ruby method__entry
-        tclcalls tcl proc__entry
-EOF
-}

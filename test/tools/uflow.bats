@@ -69,16 +69,3 @@ teardown() {
     run_bct 2 uflow -l python
     run_bct 2 uflow -l python 1 2
 }
-
-# BCC's language names run this tool with their language: on a process without the runtime's
-# probes each refuses in one line naming its language's probe (traced runs above use some).
-@test "BCC's language names: javaflow perlflow phpflow pythonflow rubyflow tclflow" {
-    lang_names_refuse <<EOF
-        javaflow java method__entry
-        perlflow perl sub__entry
-        phpflow php function__entry
-        pythonflow python function__entry
-        rubyflow ruby method__entry
-        tclflow tcl proc__args
-EOF
-}

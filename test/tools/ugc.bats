@@ -114,14 +114,3 @@ JAVA
     run_bct 2 ugc -l python
     run_bct 2 ugc -l python -M x "$p"
 }
-
-# BCC's language names run this tool with their language: on a process without the runtime's
-# probes each refuses in one line naming its language's probe (traced runs above use some).
-@test "BCC's language names: javagc nodegc pythongc rubygc" {
-    lang_names_refuse <<EOF
-        javagc java mem__pool__gc__begin
-        nodegc node gc__start
-        pythongc python gc__start
-        rubygc ruby gc__mark__begin
-EOF
-}

@@ -108,13 +108,3 @@ JAVA
     run_bct 2 uobjnew -l c -C x "$p"
     run_bct 2 uobjnew -l c "$p" 1 2
 }
-
-# BCC's language names run this tool with their language: on a process without the runtime's
-# probes each refuses in one line naming its language's probe (traced runs above use some).
-@test "BCC's language names: javaobjnew rubyobjnew tclobjnew" {
-    lang_names_refuse <<EOF
-        javaobjnew java object__alloc
-        rubyobjnew ruby object__create
-        tclobjnew tcl obj__create
-EOF
-}

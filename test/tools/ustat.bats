@@ -99,39 +99,3 @@ sum() {
     run_bct 2 ustat 1 2 3
     run_bct 2 pythonstat -x
 }
-
-# BCC's language names: each *stat finds its runtime's processes by command name (the workload
-# copied under each runtime's name, waiting), and only those.
-@test "BCC's language names: javastat nodestat perlstat phpstat pythonstat rubystat tclstat" {
-    local name comm d=$BATS_TEST_TMPDIR/rt p want
-    local -A pid
-    while read -r name comm; do
-        mkdir -p "$d/$name"
-        cp "$(workload langprobes)" "$d/$name/$comm"
-        "$d/$name/$comm" -w 0 0 >"$d/$name.out" &
-        pid[$name]=$!
-        BG+=("$!")
-    done <<EOF
-        javastat java
-        nodestat node
-        perlstat perl
-        phpstat php
-        pythonstat python
-        rubystat ruby
-        tclstat tclsh
-EOF
-    for name in "${!pid[@]}"; do
-        wait_for "${pid[$name]}" 1000 grep -qx ready "$d/$name.out" || fail "$name's runtime never got ready"
-    done
-    for name in "${!pid[@]}"; do
-        run_bct 0 "$name" -C 1 1
-        [[ "$output" == *"Tracing... Output every 1 secs. Hit Ctrl-C to end"* ]]
-        for p in "${!pid[@]}"; do
-            want=0
-            [ "$p" != "$name" ] || want=1
-            [ "$(printf '%s\n' "${lines[@]}" | awk -v p="${pid[$p]}" '$1 == p' | wc -l)" -eq "$want" ] ||
-                fail "$name: $p's process: $output"
-        done
-    done
-    run_bct 2 javastat --no-such-option
-}

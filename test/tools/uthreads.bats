@@ -110,11 +110,3 @@ JAVA
     run_bct 2 uthreads -l none x
     run_bct 2 javathreads "$p" 12
 }
-
-# BCC's language names run this tool with their language: on a process without the runtime's
-# probes each refuses in one line naming its language's probe (traced runs above use some).
-@test "BCC's language names: javathreads" {
-    lang_names_refuse <<EOF
-        javathreads java thread__start
-EOF
-}
