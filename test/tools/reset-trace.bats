@@ -18,10 +18,16 @@ setup() {
     if grep -qv '^#' "$D/uprobe_events"; then
         skip "uprobe_events holds another session's probes"
     fi
+    # The kernel enables bpf_trace/bpf_trace_printk whenever a program calling bpf_trace_printk
+    # loads (earlier tests load some) and never disables it: off for the test, back in teardown.
+    saved_printk=
+    if [ "$(grep -l . "$D"/events/*/enable | xargs grep -Lx 0)" = "$D/events/bpf_trace/enable" ]; then
+        saved_printk=$(cat "$D/events/bpf_trace/enable")
+        echo 0 >"$D/events/bpf_trace/enable"
+    fi
     if [ "$saved_tracer" != nop ] || [ "$saved_thresh" != 0 ] || [ "$saved_on" != 1 ] ||
         [ "$(cat "$D/events/enable")" != 0 ]; then
-        skip "tracing is in use: current_tracer=$saved_tracer tracing_thresh=$saved_thresh" \
-            "tracing_on=$saved_on events/enable=$(cat "$D/events/enable")"
+        skip "tracing is in use: current_tracer=$saved_tracer tracing_thresh=$saved_thresh tracing_on=$saved_on events/enable=$(cat "$D/events/enable")"
     fi
     # Events a previous run left in the buffer would make every run "Needed to reset trace".
     : >"$D/trace"
@@ -47,6 +53,7 @@ teardown() {
     echo "$saved_tracer" >"$D/current_tracer" 2>/dev/null || true
     echo "$saved_thresh" >"$D/tracing_thresh" 2>/dev/null || true
     echo "$saved_on" >"$D/tracing_on" 2>/dev/null || true
+    [ -z "${saved_printk-}" ] || echo "$saved_printk" >"$D/events/bpf_trace/enable" 2>/dev/null || true
 }
 
 # Adds a uprobe on the first instruction of /bin/true's .text (a file offset).

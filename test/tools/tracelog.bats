@@ -47,10 +47,12 @@ reads_trace_pipe() {
         [ ! -s "$T/err" ]
         # the run itself printed nothing: its messages went to trace_pipe
         [ ! -s "$T/run.out" ]
+        # The task is the kernel's: "<...>" when trace_pipe was read before the task's comm
+        # reached the kernel's saved_cmdlines (it is saved at the task's next switch).
         if [ -z "$json" ]; then
-            [ "$(grep -Ec "^ *syscaller-$W +\[[0-9]{3}\] .* [0-9]+\.[0-9]{6}: bpf_trace_printk: tlog $W\$" "$T/log")" -eq "$N" ]
+            [ "$(grep -Ec "^ *(syscaller|<\.\.\.>)-$W +\[[0-9]{3}\] .* [0-9]+\.[0-9]{6}: bpf_trace_printk: tlog $W\$" "$T/log")" -eq "$N" ]
         else
-            [ "$(jq -c "select(.msg == \"tlog $W\" and .pid == $W and .task == \"syscaller\" and .func == \"bpf_trace_printk\")" "$T/log--json" | wc -l)" -eq "$N" ]
+            [ "$(jq -c "select(.msg == \"tlog $W\" and .pid == $W and (.task == \"syscaller\" or .task == \"<...>\") and .func == \"bpf_trace_printk\")" "$T/log--json" | wc -l)" -eq "$N" ]
         fi
     done
 }
