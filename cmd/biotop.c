@@ -48,16 +48,9 @@ static const char doc[] = "Block device (disk) I/O by process\n"
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-	long long v;
-
 	switch (key) {
 	case 'r':
-		errno = 0;
-		v = strtoll(arg, &end, 10);
-		if (!*arg || *end || errno)
-			argp_error(state, "argument -r/--maxrows: invalid int value: '%s'", arg);
-		env.maxrows = v;
+		bct_top_arg_maxrows(state, arg, &env.maxrows);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -54,25 +54,12 @@ static const char doc[] =
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-	long long v;
-	int s;
-
 	switch (key) {
 	case 'r':
-		errno = 0;
-		v = strtoll(arg, &end, 10);
-		if (!*arg || *end || errno)
-			argp_error(state, "argument -r/--maxrows: invalid int value: '%s'", arg);
-		env.maxrows = v;
+		bct_top_arg_maxrows(state, arg, &env.maxrows);
 		break;
 	case 's':
-		s = bct_top_sort_parse(arg);
-		if (s < 0)
-			argp_error(state,
-				   "argument -s/--sort: invalid choice: '%s' (choose from %s)", arg,
-				   bct_top_sort_choices);
-		env.sort = s;
+		bct_top_arg_sort(state, arg, &env.sort);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

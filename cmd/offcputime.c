@@ -22,55 +22,23 @@
 #include "prog.h"
 #include "signals.h"
 #include "stack.h"
+#include "stackopts.h"
 #include "tool.h"
-
-enum { K_STORAGE = 0x100, K_STATE };
 
 static struct offcpu_env {
 	struct bct_env kit; /* --json... */
 	uint64_t tgid; /* -p */
 	uint64_t pid; /* -t */
-	bool have_tgid, have_pid;
-	bool user_threads;
-	bool kernel_threads;
-	bool user_only;
-	bool kernel_only;
-	bool delimited;
-	bool folded;
-	const char *svg; /* --svg FILE */
-	uint64_t storage;
-	uint64_t min_us;
-	uint64_t max_us;
-	bool have_state;
-	uint64_t state;
-	uint64_t duration;
-} env = { .storage = 1024, .min_us = 1, .max_us = UINT64_MAX };
+	struct bct_stackopts so;
+} env = { .so = BCT_STACKOPTS_INIT };
 
 static const struct bct_opt opts[] = {
 	BCT_CUSTOM('p', "pid", "PID", "trace this PID only"),
 	BCT_CUSTOM('t', "tid", "TID", "trace this TID only"),
-	BCT_FLAG('u', "user-threads-only", &env.user_threads,
-		 "user threads only (no kernel threads)"),
-	BCT_FLAG('k', "kernel-threads-only", &env.kernel_threads,
-		 "kernel threads only (no user threads)"),
-	BCT_FLAG('U', "user-stacks-only", &env.user_only,
-		 "show stacks from user space only (no kernel space stacks)"),
-	BCT_FLAG('K', "kernel-stacks-only", &env.kernel_only,
-		 "show stacks from kernel space only (no user space stacks)"),
-	BCT_FLAG('d', "delimited", &env.delimited, "insert delimiter between kernel/user stacks"),
-	BCT_FLAG('f', "folded", &env.folded, "output folded format"),
-	BCT_STACK_SVG_OPT(&env.svg),
-	BCT_CUSTOM(K_STORAGE, "stack-storage-size", "STACK_STORAGE_SIZE",
-		   "the number of unique stack traces that can be stored and displayed "
-		   "(default 1024)"),
-	BCT_CUSTOM('m', "min-block-time", "MIN_BLOCK_TIME",
-		   "the amount of time in microseconds over which we store traces (default 1)"),
-	BCT_CUSTOM('M', "max-block-time", "MAX_BLOCK_TIME",
-		   "the amount of time in microseconds under which we store traces (default "
-		   "U64_MAX)"),
-	BCT_CUSTOM(K_STATE, "state", "STATE",
-		   "filter on this thread state bitmask (eg, 2 == TASK_UNINTERRUPTIBLE) see "
-		   "include/linux/sched.h"),
+	BCT_STACKOPTS_THREADS(&env.so),
+	BCT_STACKOPTS_OUTPUT(&env.so),
+	BCT_STACKOPTS_LIMITS,
+	BCT_STACKOPTS_STATE,
 	{ 0 },
 };
 
@@ -91,75 +59,21 @@ static const char doc[] =
 	"    offcputime -K          # only show kernel space stacks (no user)\n"
 	"    offcputime --json 5    # one JSON object per stack\n";
 
-/* BCC's mutually exclusive group -p/-t/-u/-k: the option given before key, if any. */
-static const char *thread_opt(int key)
-{
-	if (key != 'p' && env.have_tgid)
-		return "-p/--pid";
-	if (key != 't' && env.have_pid)
-		return "-t/--tid";
-	if (key != 'u' && env.user_threads)
-		return "-u/--user-threads-only";
-	if (key != 'k' && env.kernel_threads)
-		return "-k/--kernel-threads-only";
-	return NULL;
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	static bool have_duration;
-	const char *other;
-	uint64_t v;
-
 	switch (key) {
 	case 'p':
-		if ((other = thread_opt('p')))
-			argp_error(state, "argument -p/--pid: not allowed with argument %s", other);
+		bct_stackopts_exclusive(&env.so, 'p', state);
 		bct_stack_arg_int(state, "-p/--pid", arg, false, UINT32_MAX, &env.tgid);
-		env.have_tgid = true;
+		env.so.have_tgid = true;
 		break;
 	case 't':
-		if ((other = thread_opt('t')))
-			argp_error(state, "argument -t/--tid: not allowed with argument %s", other);
+		bct_stackopts_exclusive(&env.so, 't', state);
 		bct_stack_arg_int(state, "-t/--tid", arg, false, UINT32_MAX, &env.pid);
-		env.have_pid = true;
-		break;
-	case K_STORAGE:
-		bct_stack_arg_int(state, "--stack-storage-size", arg, true, 1 << 24, &env.storage);
-		break;
-	case 'm':
-		bct_stack_arg_int(state, "-m/--min-block-time", arg, true, INT64_MAX, &env.min_us);
-		break;
-	case 'M':
-		bct_stack_arg_int(state, "-M/--max-block-time", arg, true, INT64_MAX, &env.max_us);
-		break;
-	case K_STATE:
-		bct_stack_arg_int(state, "--state", arg, false, UINT32_MAX, &env.state);
-		env.have_state = true;
-		break;
-	case ARGP_KEY_ARG:
-		if (have_duration)
-			argp_error(state, "unrecognized arguments: %s", arg);
-		have_duration = true;
-		bct_stack_arg_int(state, "duration", arg, true, UINT32_MAX, &v);
-		env.duration = v;
-		break;
-	case ARGP_KEY_END:
-		if (env.user_threads && (other = thread_opt('u')))
-			argp_error(state,
-				   "argument -u/--user-threads-only: not allowed with argument %s",
-				   other);
-		if (env.kernel_threads && (other = thread_opt('k')))
-			argp_error(
-				state,
-				"argument -k/--kernel-threads-only: not allowed with argument %s",
-				other);
-		if (env.user_only && env.kernel_only)
-			argp_error(state, "argument -K/--kernel-stacks-only: not allowed with "
-					  "argument -U/--user-stacks-only");
+		env.so.have_pid = true;
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return bct_stackopts_parse(&env.so, true, key, arg, state);
 	}
 	return 0;
 }
@@ -199,22 +113,22 @@ static int add_defines(struct bct_prog *p, void *ctx)
 	int err;
 
 	(void)ctx;
-	err = bct_prog__define(p, "BCT_STACK_STORAGE", "%" PRIu64, env.storage);
-	err = err ?: bct_prog__define(p, "OFFCPU_MIN_US", "%" PRIu64 "ULL", env.min_us);
-	err = err ?: bct_prog__define(p, "OFFCPU_MAX_US", "%" PRIu64 "ULL", env.max_us);
-	if (env.have_tgid)
+	err = bct_prog__define(p, "BCT_STACK_STORAGE", "%" PRIu64, env.so.storage);
+	err = err ?: bct_prog__define(p, "OFFCPU_MIN_US", "%" PRIu64 "ULL", env.so.min_us);
+	err = err ?: bct_prog__define(p, "OFFCPU_MAX_US", "%" PRIu64 "ULL", env.so.max_us);
+	if (env.so.have_tgid)
 		err = err ?: bct_prog__define(p, "OFFCPU_TGID", "%" PRIu64, env.tgid);
-	else if (env.have_pid)
+	else if (env.so.have_pid)
 		err = err ?: bct_prog__define(p, "OFFCPU_PID", "%" PRIu64, env.pid);
-	else if (env.user_threads)
+	else if (env.so.user_threads)
 		err = err ?: bct_prog__define(p, "OFFCPU_USER_THREADS", NULL);
-	else if (env.kernel_threads)
+	else if (env.so.kernel_threads)
 		err = err ?: bct_prog__define(p, "OFFCPU_KERNEL_THREADS", NULL);
-	if (env.have_state)
-		err = err ?: bct_prog__define(p, "OFFCPU_STATE", "%" PRIu64, env.state);
-	if (env.user_only)
+	if (env.so.have_state)
+		err = err ?: bct_prog__define(p, "OFFCPU_STATE", "%" PRIu64, env.so.state);
+	if (env.so.user_only)
 		err = err ?: bct_prog__define(p, "BCT_STACK_NO_KERNEL", NULL);
-	if (env.kernel_only)
+	if (env.so.kernel_only)
 		err = err ?: bct_prog__define(p, "BCT_STACK_NO_USER", NULL);
 	return err;
 }
@@ -224,11 +138,11 @@ static int add_defines(struct bct_prog *p, void *ctx)
 static int print_stacks(struct bct_session *s)
 {
 	struct bct_stack_fmt fmt = {
-		.user_only = env.user_only,
-		.kernel_only = env.kernel_only,
-		.delimited = env.delimited,
-		.folded = env.folded,
-		.svg = env.svg,
+		.user_only = env.so.user_only,
+		.kernel_only = env.so.kernel_only,
+		.delimited = env.so.delimited,
+		.folded = env.so.folded,
+		.svg = env.so.svg,
 		.svg_title = "Off-CPU Time Flame Graph",
 		.svg_unit = "us",
 		.json = env.kit.common.json,
@@ -296,53 +210,32 @@ int cmd_offcputime(int argc, char **argv)
 	rc = bct_tool_parse(&args, &env.kit, argc, argv);
 	if (rc)
 		return rc;
-	if (env.kernel_threads && env.user_only) {
+	if (env.so.kernel_threads && env.so.user_only) {
 		fprintf(stderr, "ERROR: Displaying user stacks for kernel threads doesn't make "
 				"sense.\n");
 		return 2;
 	}
-	env.kit.duration_ms = env.duration * 1000;
-	if (bct_session__init(&s, &env.kit, &needs_offcputime, NULL))
-		return 1;
-	if (env.kit.common.ebpf) {
-		err = bct_session__print_source(&s);
-		bct_session__stop(&s);
-		return err ? 1 : 0;
-	}
-	if (env.svg && bct_flame_check_path(env.svg)) {
-		bct_session__stop(&s);
-		return 1;
-	}
-	err = bct_session__start(&s);
-	if (!err)
-		err = bct_session__go(&s);
-	if (err) {
-		bct_session__stop(&s);
-		return err == -EINTR && bct_exiting ? 0 : 1;
-	}
-	if (!env.folded && !env.kit.common.json) {
-		if (env.have_tgid)
+	if (!bct_stackopts_start(&env.so, &s, &env.kit, &needs_offcputime, &rc))
+		return rc;
+	if (!env.so.folded && !env.kit.common.json) {
+		if (env.so.have_tgid)
 			snprintf(what, sizeof(what), "PID %" PRIu64, env.tgid);
-		else if (env.have_pid)
+		else if (env.so.have_pid)
 			snprintf(what, sizeof(what), "TID %" PRIu64, env.pid);
-		else if (env.user_threads)
+		else if (env.so.user_threads)
 			snprintf(what, sizeof(what), "user threads");
-		else if (env.kernel_threads)
+		else if (env.so.kernel_threads)
 			snprintf(what, sizeof(what), "kernel threads");
 		else
 			snprintf(what, sizeof(what), "all threads");
 		printf("Tracing off-CPU time (us) of %s by %s stack", what,
-		       env.user_only	 ? "user"
-		       : env.kernel_only ? "kernel"
-					 : "user + kernel");
-		if (env.duration)
-			printf(" for %" PRIu64 " secs.\n", env.duration);
-		else
-			printf("... Hit Ctrl-C to end.\n");
-		fflush(stdout);
+		       env.so.user_only	    ? "user"
+		       : env.so.kernel_only ? "kernel"
+					    : "user + kernel");
+		bct_stackopts_head_end(&env.so);
 	}
 	bct_stack_wait(env.kit.duration_ms);
-	if (!env.folded && !env.kit.common.json)
+	if (!env.so.folded && !env.kit.common.json)
 		putchar('\n');
 	err = print_stacks(&s);
 	bct_session__stop(&s);

@@ -22,57 +22,25 @@
 #include "prog.h"
 #include "signals.h"
 #include "stack.h"
+#include "stackopts.h"
 #include "tool.h"
-
-enum { K_STORAGE = 0x100, K_STATE };
 
 static struct offwake_env {
 	struct bct_env kit; /* --json... */
 	uint64_t ids[OFFWAKE_MAX_IDS]; /* -p or -t */
 	int n_ids;
-	bool have_tgid, have_pid;
-	bool user_threads;
-	bool kernel_threads;
-	bool user_only;
-	bool kernel_only;
-	bool delimited;
-	bool folded;
-	const char *svg; /* --svg FILE */
-	uint64_t storage;
-	uint64_t min_us;
-	uint64_t max_us;
-	bool have_state;
-	uint64_t state;
-	uint64_t duration;
-} env = { .storage = 1024, .min_us = 1, .max_us = UINT64_MAX };
+	struct bct_stackopts so;
+} env = { .so = BCT_STACKOPTS_INIT };
 
 static const struct bct_opt opts[] = {
 	BCT_CUSTOM('p', "pid", "PIDS",
 		   "trace these PIDS only. Can be a comma separated list of PIDS."),
 	BCT_CUSTOM('t', "tid", "TIDS",
 		   "trace these TIDS only. Can be a comma separated list of TIDS."),
-	BCT_FLAG('u', "user-threads-only", &env.user_threads,
-		 "user threads only (no kernel threads)"),
-	BCT_FLAG('k', "kernel-threads-only", &env.kernel_threads,
-		 "kernel threads only (no user threads)"),
-	BCT_FLAG('U', "user-stacks-only", &env.user_only,
-		 "show stacks from user space only (no kernel space stacks)"),
-	BCT_FLAG('K', "kernel-stacks-only", &env.kernel_only,
-		 "show stacks from kernel space only (no user space stacks)"),
-	BCT_FLAG('d', "delimited", &env.delimited, "insert delimiter between kernel/user stacks"),
-	BCT_FLAG('f', "folded", &env.folded, "output folded format"),
-	BCT_STACK_SVG_OPT(&env.svg),
-	BCT_CUSTOM(K_STORAGE, "stack-storage-size", "STACK_STORAGE_SIZE",
-		   "the number of unique stack traces that can be stored and displayed "
-		   "(default 1024)"),
-	BCT_CUSTOM('m', "min-block-time", "MIN_BLOCK_TIME",
-		   "the amount of time in microseconds over which we store traces (default 1)"),
-	BCT_CUSTOM('M', "max-block-time", "MAX_BLOCK_TIME",
-		   "the amount of time in microseconds under which we store traces (default "
-		   "U64_MAX)"),
-	BCT_CUSTOM(K_STATE, "state", "STATE",
-		   "filter on this thread state bitmask (eg, 2 == TASK_UNINTERRUPTIBLE) see "
-		   "include/linux/sched.h"),
+	BCT_STACKOPTS_THREADS(&env.so),
+	BCT_STACKOPTS_OUTPUT(&env.so),
+	BCT_STACKOPTS_LIMITS,
+	BCT_STACKOPTS_STATE,
 	{ 0 },
 };
 
@@ -93,20 +61,6 @@ static const char doc[] =
 	"    offwaketime -K          # only show kernel space stacks (no user)\n"
 	"    offwaketime --json 5    # one JSON object per target and waker stack pair\n";
 
-/* BCC's mutually exclusive group -p/-t/-u/-k: the option given before key, if any. */
-static const char *thread_opt(int key)
-{
-	if (key != 'p' && env.have_tgid)
-		return "-p/--pid";
-	if (key != 't' && env.have_pid)
-		return "-t/--tid";
-	if (key != 'u' && env.user_threads)
-		return "-u/--user-threads-only";
-	if (key != 'k' && env.kernel_threads)
-		return "-k/--kernel-threads-only";
-	return NULL;
-}
-
 /* BCC's list of up to 5 IDs: "185" or "185,186"; the ones after the fifth are ignored. */
 static void parse_ids(struct argp_state *state, const char *what, char *arg)
 {
@@ -122,59 +76,19 @@ static void parse_ids(struct argp_state *state, const char *what, char *arg)
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	static bool have_duration;
-	const char *other;
-	uint64_t v;
-
 	switch (key) {
 	case 'p':
-		if ((other = thread_opt('p')))
-			argp_error(state, "argument -p/--pid: not allowed with argument %s", other);
+		bct_stackopts_exclusive(&env.so, 'p', state);
 		parse_ids(state, "-p/--pid", arg);
-		env.have_tgid = true;
+		env.so.have_tgid = true;
 		break;
 	case 't':
-		if ((other = thread_opt('t')))
-			argp_error(state, "argument -t/--tid: not allowed with argument %s", other);
+		bct_stackopts_exclusive(&env.so, 't', state);
 		parse_ids(state, "-t/--tid", arg);
-		env.have_pid = true;
-		break;
-	case K_STORAGE:
-		bct_stack_arg_int(state, "--stack-storage-size", arg, true, 1 << 24, &env.storage);
-		break;
-	case 'm':
-		bct_stack_arg_int(state, "-m/--min-block-time", arg, true, INT64_MAX, &env.min_us);
-		break;
-	case 'M':
-		bct_stack_arg_int(state, "-M/--max-block-time", arg, true, INT64_MAX, &env.max_us);
-		break;
-	case K_STATE:
-		bct_stack_arg_int(state, "--state", arg, false, UINT32_MAX, &env.state);
-		env.have_state = true;
-		break;
-	case ARGP_KEY_ARG:
-		if (have_duration)
-			argp_error(state, "unrecognized arguments: %s", arg);
-		have_duration = true;
-		bct_stack_arg_int(state, "duration", arg, true, UINT32_MAX, &v);
-		env.duration = v;
-		break;
-	case ARGP_KEY_END:
-		if (env.user_threads && (other = thread_opt('u')))
-			argp_error(state,
-				   "argument -u/--user-threads-only: not allowed with argument %s",
-				   other);
-		if (env.kernel_threads && (other = thread_opt('k')))
-			argp_error(
-				state,
-				"argument -k/--kernel-threads-only: not allowed with argument %s",
-				other);
-		if (env.user_only && env.kernel_only)
-			argp_error(state, "argument -K/--kernel-stacks-only: not allowed with "
-					  "argument -U/--user-stacks-only");
+		env.so.have_pid = true;
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return bct_stackopts_parse(&env.so, true, key, arg, state);
 	}
 	return 0;
 }
@@ -223,22 +137,22 @@ static int add_defines(struct bct_prog *p, void *ctx)
 	for (i = 0; i < env.n_ids; i++)
 		off += snprintf(list + off, sizeof(list) - off, "%s%" PRIu64, i ? "," : "",
 				env.ids[i]);
-	err = bct_prog__define(p, "BCT_STACK_STORAGE", "%" PRIu64, env.storage);
-	err = err ?: bct_prog__define(p, "OFFWAKE_MIN_US", "%" PRIu64 "ULL", env.min_us);
-	err = err ?: bct_prog__define(p, "OFFWAKE_MAX_US", "%" PRIu64 "ULL", env.max_us);
-	if (env.have_tgid)
+	err = bct_prog__define(p, "BCT_STACK_STORAGE", "%" PRIu64, env.so.storage);
+	err = err ?: bct_prog__define(p, "OFFWAKE_MIN_US", "%" PRIu64 "ULL", env.so.min_us);
+	err = err ?: bct_prog__define(p, "OFFWAKE_MAX_US", "%" PRIu64 "ULL", env.so.max_us);
+	if (env.so.have_tgid)
 		err = err ?: bct_prog__define(p, "OFFWAKE_TGIDS", "%s", list);
-	else if (env.have_pid)
+	else if (env.so.have_pid)
 		err = err ?: bct_prog__define(p, "OFFWAKE_PIDS", "%s", list);
-	else if (env.user_threads)
+	else if (env.so.user_threads)
 		err = err ?: bct_prog__define(p, "OFFWAKE_USER_THREADS", NULL);
-	else if (env.kernel_threads)
+	else if (env.so.kernel_threads)
 		err = err ?: bct_prog__define(p, "OFFWAKE_KERNEL_THREADS", NULL);
-	if (env.have_state)
-		err = err ?: bct_prog__define(p, "OFFWAKE_STATE", "%" PRIu64, env.state);
-	if (env.user_only)
+	if (env.so.have_state)
+		err = err ?: bct_prog__define(p, "OFFWAKE_STATE", "%" PRIu64, env.so.state);
+	if (env.so.user_only)
 		err = err ?: bct_prog__define(p, "BCT_STACK_NO_KERNEL", NULL);
-	if (env.kernel_only)
+	if (env.so.kernel_only)
 		err = err ?: bct_prog__define(p, "BCT_STACK_NO_USER", NULL);
 	return err;
 }
@@ -331,19 +245,19 @@ static void print_json(struct out *o, const struct rec *r)
 	bct_json_str(&j, "target", k->target);
 	bct_json_uint(&j, "pid", k->t_tgid);
 	bct_json_uint(&j, "tid", k->t_pid);
-	if (!env.user_only)
+	if (!env.so.user_only)
 		json_frames(&j, "target_kernel_stack", &o->tk, k->t_k_stack_id,
 			    "[Missed Kernel Stack]");
-	if (!env.kernel_only)
+	if (!env.so.kernel_only)
 		json_frames(&j, "target_user_stack", &o->tu, k->t_u_stack_id,
 			    "[Missed User Stack]");
 	bct_json_str(&j, "waker", k->waker);
 	bct_json_uint(&j, "waker_pid", k->w_tgid);
 	bct_json_uint(&j, "waker_tid", k->w_pid);
-	if (!env.user_only)
+	if (!env.so.user_only)
 		json_frames(&j, "waker_kernel_stack", &o->wk, k->w_k_stack_id,
 			    "[Missed Kernel Stack]");
-	if (!env.kernel_only)
+	if (!env.so.kernel_only)
 		json_frames(&j, "waker_user_stack", &o->wu, k->w_u_stack_id, "[Missed User Stack]");
 	bct_json_uint(&j, "total_us", r->us);
 	bct_json_end(&j);
@@ -364,7 +278,7 @@ static void folded_frames(struct out *o, const struct rec *r, bool delim)
 
 	o->nfr = 0;
 	push(o, k->target, BCT_FLAME_PROC);
-	if (!env.kernel_only) {
+	if (!env.so.kernel_only) {
 		if (id_err(k->t_u_stack_id)) {
 			snprintf(o->missed, sizeof(o->missed), "[Missed User Stack] %" PRId32,
 				 k->t_u_stack_id);
@@ -374,7 +288,7 @@ static void folded_frames(struct out *o, const struct rec *r, bool delim)
 				push(o, o->tu.name[i], BCT_FLAME_USER);
 		}
 	}
-	if (!env.user_only) {
+	if (!env.so.user_only) {
 		if (delim && k->t_k_stack_id >= 0 && k->t_u_stack_id >= 0)
 			push(o, "-", BCT_FLAME_SEP);
 		if (id_err(k->t_k_stack_id))
@@ -384,14 +298,14 @@ static void folded_frames(struct out *o, const struct rec *r, bool delim)
 				push(o, o->tk.name[i], BCT_FLAME_KERNEL);
 	}
 	push(o, "--", BCT_FLAME_SEP);
-	if (!env.user_only) {
+	if (!env.so.user_only) {
 		if (id_err(k->w_k_stack_id))
 			push(o, "[Missed Kernel Stack]", BCT_FLAME_OTHER);
 		else
 			for (i = 0; i < o->wk.n; i++)
 				push(o, o->wk.name[i], BCT_FLAME_KERNEL);
 	}
-	if (!env.kernel_only) {
+	if (!env.so.kernel_only) {
 		if (delim && k->w_u_stack_id >= 0 && k->w_k_stack_id >= 0)
 			push(o, "-", BCT_FLAME_SEP);
 		if (id_err(k->w_u_stack_id))
@@ -419,14 +333,14 @@ static void print_text(struct out *o, const struct rec *r, bool delim)
 	int i;
 
 	printf("    %-16s %s %" PRIu32 "\n", "waker:", k->waker, k->w_pid);
-	if (!env.kernel_only) {
+	if (!env.so.kernel_only) {
 		if (id_err(k->w_u_stack_id))
 			printf("    [Missed User Stack] %" PRId32 "\n", k->w_u_stack_id);
 		else
 			for (i = o->wu.n - 1; i >= 0; i--)
 				printf("    %s\n", o->wu.name[i]);
 	}
-	if (!env.user_only) {
+	if (!env.so.user_only) {
 		if (delim && k->w_u_stack_id >= 0 && k->w_k_stack_id >= 0)
 			printf("    -\n");
 		if (id_err(k->w_k_stack_id))
@@ -436,14 +350,14 @@ static void print_text(struct out *o, const struct rec *r, bool delim)
 				printf("    %s\n", o->wk.name[i]);
 	}
 	printf("    %-16s %s\n", "--", "--");
-	if (!env.user_only) {
+	if (!env.so.user_only) {
 		if (id_err(k->t_k_stack_id))
 			printf("    [Missed Kernel Stack]\n");
 		else
 			for (i = 0; i < o->tk.n; i++)
 				printf("    %s\n", o->tk.name[i]);
 	}
-	if (!env.kernel_only) {
+	if (!env.so.kernel_only) {
 		if (delim && k->t_u_stack_id >= 0 && k->t_k_stack_id >= 0)
 			printf("    -\n");
 		if (id_err(k->t_u_stack_id))
@@ -465,7 +379,7 @@ static int cmp_rec(const void *a, const void *b)
 
 static int print_stacks(struct bct_session *s)
 {
-	bool delim = env.delimited && !env.kernel_only && !env.user_only;
+	bool delim = env.so.delimited && !env.so.kernel_only && !env.so.user_only;
 	int counts = bct_prog__map_fd(s->prog, "counts");
 	struct offwake_key key, next;
 	struct rec *recs = NULL;
@@ -481,17 +395,17 @@ static int print_stacks(struct bct_session *s)
 		goto out;
 	}
 	o->stacks = bct_prog__map_fd(s->prog, "stack_traces");
-	if (env.svg) {
+	if (env.so.svg) {
 		o->flame = bct_flame_new();
 		if (!o->flame) {
 			err = -ENOMEM;
-			pr_err("cannot build the flame graph for %s: %s", env.svg,
+			pr_err("cannot build the flame graph for %s: %s", env.so.svg,
 			       strerror(ENOMEM));
 			goto out;
 		}
 	}
 	o->usyms = bct_usyms_new();
-	if (!env.user_only) {
+	if (!env.so.user_only) {
 		o->ksyms = bct_ksyms_load(NULL);
 		if (!o->ksyms) {
 			err = -errno;
@@ -515,29 +429,29 @@ static int print_stacks(struct bct_session *s)
 	for (i = 0; i < n; i++) {
 		const struct offwake_key *k = &recs[i].key;
 
-		if (!env.user_only) {
+		if (!env.so.user_only) {
 			count_missing(o, k->w_k_stack_id);
 			count_missing(o, k->t_k_stack_id);
 			frames_get(o, k->w_k_stack_id, true, 0, true, &o->wk);
 			frames_get(o, k->t_k_stack_id, true, 0, false, &o->tk);
 		}
-		if (!env.kernel_only) {
+		if (!env.so.kernel_only) {
 			count_missing(o, k->w_u_stack_id);
 			count_missing(o, k->t_u_stack_id);
 			frames_get(o, k->w_u_stack_id, false, k->w_tgid, true, &o->wu);
 			frames_get(o, k->t_u_stack_id, false, k->t_tgid, false, &o->tu);
 		}
-		if (env.folded || o->flame)
+		if (env.so.folded || o->flame)
 			folded_frames(o, &recs[i], delim);
 		if (o->flame && bct_flame_add(o->flame, o->fr, o->nfr, recs[i].us)) {
 			err = -ENOMEM;
-			pr_err("cannot build the flame graph for %s: %s", env.svg,
+			pr_err("cannot build the flame graph for %s: %s", env.so.svg,
 			       strerror(ENOMEM));
 			goto out;
 		}
 		if (env.kit.common.json)
 			print_json(o, &recs[i]);
-		else if (env.folded)
+		else if (env.so.folded)
 			print_folded(o, &recs[i]);
 		else
 			print_text(o, &recs[i], delim);
@@ -550,7 +464,7 @@ static int print_stacks(struct bct_session *s)
 	if (o->flame) {
 		struct bct_flame_opts fo = { .title = "Off-Wake Time Flame Graph", .unit = "us" };
 
-		err = bct_flame_write_file(o->flame, env.svg, &fo);
+		err = bct_flame_write_file(o->flame, env.so.svg, &fo);
 	}
 out:
 	if (o) {
@@ -572,36 +486,15 @@ int cmd_offwaketime(int argc, char **argv)
 	rc = bct_tool_parse(&args, &env.kit, argc, argv);
 	if (rc)
 		return rc;
-	text = !env.folded && !env.kit.common.json;
-	env.kit.duration_ms = env.duration * 1000;
-	if (bct_session__init(&s, &env.kit, &needs_offwaketime, NULL))
-		return 1;
-	if (env.kit.common.ebpf) {
-		err = bct_session__print_source(&s);
-		bct_session__stop(&s);
-		return err ? 1 : 0;
-	}
-	if (env.svg && bct_flame_check_path(env.svg)) {
-		bct_session__stop(&s);
-		return 1;
-	}
-	err = bct_session__start(&s);
-	if (!err)
-		err = bct_session__go(&s);
-	if (err) {
-		bct_session__stop(&s);
-		return err == -EINTR && bct_exiting ? 0 : 1;
-	}
+	text = !env.so.folded && !env.kit.common.json;
+	if (!bct_stackopts_start(&env.so, &s, &env.kit, &needs_offwaketime, &rc))
+		return rc;
 	if (text) {
 		printf("Tracing blocked time (us) by %s off-CPU and waker stack",
-		       env.user_only	 ? "user"
-		       : env.kernel_only ? "kernel"
-					 : "user + kernel");
-		if (env.duration)
-			printf(" for %" PRIu64 " secs.\n", env.duration);
-		else
-			printf("... Hit Ctrl-C to end.\n");
-		fflush(stdout);
+		       env.so.user_only	    ? "user"
+		       : env.so.kernel_only ? "kernel"
+					    : "user + kernel");
+		bct_stackopts_head_end(&env.so);
 	}
 	bct_stack_wait(env.kit.duration_ms);
 	if (text)

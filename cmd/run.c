@@ -22,11 +22,11 @@
 #include "bct.h"
 #include "cmd.h"
 #include "compile.h"
-#include "elfsym.h"
 #include "hist.h"
 #include "json.h"
 #include "log.h"
 #include "probe.h"
+#include "rwattach.h"
 #include "prog.h"
 #include "runstack.h"
 #include "signals.h"
@@ -194,36 +194,8 @@ static int parse_spec(const char *arg, struct bct_rw_spec *s, char **func, char 
 	*func = strndup(fn, fnlen);
 	if (!*func || !*target)
 		return -ENOMEM;
-	spec = *target;
-	if (!strncmp(spec, "U:", 2)) {
-		s->kind = BCT_RW_USDT;
-		spec += 2;
-	} else if (!strncmp(spec, "t:", 2)) {
-		s->kind = BCT_RW_TRACEPOINT;
-		spec += 2;
-	} else if (!strncmp(spec, "p::", 3)) {
-		s->kind = BCT_RW_KPROBE;
-		spec += 3;
-	} else if (!strncmp(spec, "r::", 3)) {
-		s->kind = BCT_RW_KRETPROBE;
-		spec += 3;
-	} else if (!strncmp(spec, "u:", 2) || !strncmp(spec, "p:", 2)) {
-		s->kind = BCT_RW_UPROBE;
-		spec += 2;
-	} else if (!strncmp(spec, "r:", 2)) {
-		s->kind = BCT_RW_URETPROBE;
-		spec += 2;
-	} else {
-		pr_err("invalid attach spec '%s': use u:LIB:SYM, r:LIB:SYM, U:LIB:PROBE, t:CAT:EVENT, "
-		       "p::FUNC or r::FUNC",
-		       *target);
+	if (bct_rw_attach_spec(*target, true, &s->kind, &spec))
 		return -EINVAL;
-	}
-	if (!*spec || !strchr(spec, ':') ? s->kind != BCT_RW_KPROBE && s->kind != BCT_RW_KRETPROBE
-					 : false) {
-		pr_err("invalid attach spec '%s': want TYPE:WHERE:WHAT", *target);
-		return -EINVAL;
-	}
 	s->func = *func;
 	s->target = spec;
 	return 0;
@@ -852,27 +824,6 @@ static const struct bct_rw_func *func_of(const struct bct_rw *rw, const char *na
 	return NULL;
 }
 
-static struct bpf_link *attach_uprobe(struct bpf_program *prog, const struct bct_rw_func *f)
-{
-	char lib[4096], path[4096];
-	const char *sym = strrchr(f->target, ':');
-	uint64_t off;
-	int err;
-
-	snprintf(lib, sizeof(lib), "%.*s", (int)(sym - f->target), f->target);
-	sym++;
-	err = bct_elf_lib_path(lib, path, sizeof(path));
-	if (!err)
-		err = bct_elf_sym_offset(path, sym, &off);
-	if (err) {
-		pr_err("cannot attach %s to %s:%s: %s", f->name, lib, sym, strerror(-err));
-		errno = -err;
-		return NULL;
-	}
-	return bpf_program__attach_uprobe(prog, f->kind == BCT_RW_URETPROBE,
-					  env.pid > 0 ? env.pid : -1, path, off);
-}
-
 /* A USDT probe: a uprobe on each of its locations, its semaphore counted by the kernel. */
 static int attach_usdt(struct bpf_program *prog, const struct bct_rw_func *f,
 		       struct bpf_link ***links, size_t *nlinks, size_t *cap)
@@ -900,15 +851,6 @@ static int attach_usdt(struct bpf_program *prog, const struct bct_rw_func *f,
 	return 0;
 }
 
-/* The kernel function a kprobe__ name means here: sys_X is the syscall wrapper. */
-static void kprobe_target(const char *t, char *buf, size_t sz)
-{
-	if (!strncmp(t, "sys_", 4))
-		snprintf(buf, sz, "__x64_%s", t);
-	else
-		snprintf(buf, sz, "%s", t);
-}
-
 static int attach_all(const struct bct_rw *rw, struct bpf_object *obj, struct bpf_link ***links,
 		      size_t *nlinks)
 {
@@ -919,7 +861,7 @@ static int attach_all(const struct bct_rw *rw, struct bpf_object *obj, struct bp
 	bpf_object__for_each_program(prog, obj) {
 		const struct bct_rw_func *f = func_of(rw, bpf_program__name(prog));
 		struct bpf_link *link = NULL;
-		char target[256];
+		bool said;
 
 		if (!bpf_program__autoload(prog))
 			continue;
@@ -928,32 +870,19 @@ static int attach_all(const struct bct_rw *rw, struct bpf_object *obj, struct bp
 			link = bpf_program__attach(prog);
 		} else {
 			switch (f->kind) {
-			case BCT_RW_TRACEPOINT: {
-				char cat[128];
-				const char *colon = strchr(f->target, ':');
-
-				snprintf(cat, sizeof(cat), "%.*s", (int)(colon - f->target),
-					 f->target);
-				link = bpf_program__attach_tracepoint(prog, cat, colon + 1);
-				break;
-			}
-			case BCT_RW_RAW_TP:
-				link = bpf_program__attach_raw_tracepoint(prog, f->target);
-				break;
-			case BCT_RW_UPROBE:
-			case BCT_RW_URETPROBE:
-				link = attach_uprobe(prog, f);
-				break;
 			case BCT_RW_USDT:
 				err = attach_usdt(prog, f, links, nlinks, &cap);
 				if (err)
 					return err;
 				continue;
+			case BCT_RW_TRACEPOINT:
+			case BCT_RW_RAW_TP:
+			case BCT_RW_UPROBE:
+			case BCT_RW_URETPROBE:
 			case BCT_RW_KPROBE:
 			case BCT_RW_KRETPROBE:
-				kprobe_target(f->target, target, sizeof(target));
-				link = bpf_program__attach_kprobe(prog, f->kind == BCT_RW_KRETPROBE,
-								  target);
+				link = bct_rw_attach_target(prog, f->kind, f->target, env.pid,
+							    &said);
 				break;
 			default:
 				continue;

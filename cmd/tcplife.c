@@ -7,8 +7,6 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
-#include <time.h>
 #include <linux/types.h>
 
 #include "cmd.h"
@@ -20,20 +18,12 @@
 
 static struct tcplife_env {
 	struct bct_env kit;
-	bool time; /* -T */
-	bool timestamp; /* -t */
-	bool wide;
-	bool csv;
+	struct bct_tcp_view view; /* -T -t -w -s */
 	struct bct_tcp_opts tcp; /* -4/-6 and the port lists (lib/tcp.h) */
-	uint64_t first_ts;
-	bool have_first;
 } env;
 
 static const struct bct_opt opts[] = {
-	BCT_FLAG('T', "time", &env.time, "include time column on output (HH:MM:SS)"),
-	BCT_FLAG('t', "timestamp", &env.timestamp, "include timestamp on output (seconds)"),
-	BCT_FLAG('w', "wide", &env.wide, "wide column output (fits IPv6 addresses)"),
-	BCT_FLAG('s', "csv", &env.csv, "comma separated values output"),
+	BCT_TCP_VIEW_OPTS(&env.view),
 	BCT_STRING('L', "localport", "LOCALPORT", &env.tcp.lports_arg,
 		   "comma-separated list of local ports to trace."),
 	BCT_STRING('D', "remoteport", "REMOTEPORT", &env.tcp.rports_arg,
@@ -76,23 +66,11 @@ static const struct bct_tool_args args = {
 	.shared = { .pid = 'p' },
 };
 
-/* --- attach methods: every program in bpf-src/tcplife.bpf.c ------------------------------- */
-
-static const struct bct_method methods[] = {
-	{ .name = "tracepoint",
-	  .progs = BCT_PROGS({ "tp_set_state", "tracepoint/sock/inet_sock_set_state" }) },
-	{ .name = "kprobe", .progs = BCT_PROGS({ "kp_set_state", "kprobe/tcp_set_state" }) },
-	{ NULL },
-};
-
-static const struct bct_hook hooks[] = {
-	{ "TCP state changes", methods, false },
-	{ NULL, NULL, false },
-};
+/* --- attach methods: lib/tcp.c's bct_tcp_state_hooks, programs in bpf-src/tcplife.bpf.c --- */
 
 const struct bct_needs needs_tcplife = {
 	.src_name = "tcplife.bpf.c",
-	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
+	.variants = (const struct bct_variant[]){ { "", bct_tcp_state_hooks }, { NULL } },
 };
 
 /* --- output ------------------------------------------------------------------------------- */
@@ -100,13 +78,10 @@ const struct bct_needs needs_tcplife = {
 /*
  * BCC's "%-5d %-10.10s %s%-15s %-5d %-15s %-5d %5d %5d %.2f", after "%-8s " (-T) and
  * "%-9.6f " (-t); -w widens COMM, the addresses and the byte counts and shows IP; -s joins the
- * values with commas, unpadded. Widths are set by set_widths().
+ * values with commas, unpadded. Widths are set by bct_tcp_view_widths().
  */
 static struct bct_col cols[] = {
-	{ "TS", "ts", 0, BCT_COL_UINT, BCT_COL_JSON_ONLY, 0 },
-	{ "TIME", "time", 8, BCT_COL_STR, BCT_COL_LEFT | BCT_COL_HIDDEN | BCT_COL_TEXT_ONLY, 0 },
-	{ "TIME(s)", "time_s", 9, BCT_COL_DOUBLE, BCT_COL_LEFT | BCT_COL_HIDDEN | BCT_COL_TEXT_ONLY,
-	  6 },
+	BCT_TCP_VIEW_COLS,
 	{ "PID", "pid", 5, BCT_COL_UINT, BCT_COL_LEFT, 0 },
 	{ "COMM", "comm", 10, BCT_COL_STR, BCT_COL_LEFT, 0 },
 	{ "IP", "ip", 2, BCT_COL_UINT, BCT_COL_LEFT | BCT_COL_HIDDEN, 0 },
@@ -122,71 +97,26 @@ static struct bct_col cols[] = {
 	{ NULL },
 };
 
-static void set_width(const char *key, int width)
-{
-	struct bct_col *c;
-
-	for (c = cols; c->name; c++)
-		if (!strcmp(c->key, key))
-			c->width = width;
-}
-
-/* The widths of -w and -s, before the output is made. */
-static void set_widths(void)
-{
-	struct bct_col *c;
-
-	if (env.csv) {
-		for (c = cols; c->name; c++)
-			c->width = 0;
-		return;
-	}
-	if (env.wide) {
-		set_width("comm", 16);
-		set_width("laddr", 26);
-		set_width("raddr", 26);
-		set_width("tx_kb", 6);
-		set_width("rx_kb", 6);
-	}
-}
+/* -w also widens the byte counts. */
+static const struct bct_tcp_width wide[] = { { "tx_kb", 6 }, { "rx_kb", 6 }, { NULL } };
 
 static void columns(void *ctx, struct bct_out *out)
 {
-	if (bct_out__json(out)) {
-		bct_out__show(out, "ip", true);
-		return;
-	}
-	bct_out__show(out, "time", env.time);
-	bct_out__show(out, "time_s", env.timestamp);
-	bct_out__show(out, "ip", env.wide || env.csv);
+	bct_tcp_view_columns(&env.view, out);
 }
 
 static int on_event(void *ctx, struct bct_out *out, const void *data, size_t size)
 {
 	const struct tcplife_event *e = data;
-	char laddr[64], raddr[64], hms[16];
-	size_t comm_max = sizeof(e->comm);
-	struct tm tm;
-	time_t now;
+	char laddr[64], raddr[64];
+	size_t comm_max;
 
 	if (size < sizeof(*e))
 		return 0;
-	if (!env.have_first) {
-		env.first_ts = e->ts;
-		env.have_first = true;
-	}
-	now = time(NULL);
-	localtime_r(&now, &tm);
-	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
 	bct_tcp_addr(e->family, e->saddr, laddr, sizeof(laddr));
 	bct_tcp_addr(e->family, e->daddr, raddr, sizeof(raddr));
-	if (!bct_out__json(out) && !env.csv && !env.wide)
-		comm_max = 10; /* BCC's "%-10.10s" */
 
-	bct_out__uint(out, e->ts);
-	bct_out__str(out, hms);
-	/* BCC counts from the first event, in whole microseconds */
-	bct_out__double(out, (double)(int64_t)(e->ts / 1000 - env.first_ts / 1000) / 1e6);
+	comm_max = bct_tcp_view_begin(&env.view, out, e->ts, sizeof(e->comm));
 	bct_out__uint(out, e->pid);
 	bct_out__strn(out, e->comm, comm_max);
 	bct_out__uint(out, e->family);
@@ -224,8 +154,8 @@ int cmd_tcplife(int argc, char **argv)
 	rc = bct_tool_parse(&args, &env.kit, argc, argv);
 	if (rc)
 		return rc;
-	set_widths();
-	if (env.csv)
+	bct_tcp_view_widths(&env.view, cols, wide);
+	if (env.view.csv)
 		tool.sep = ",";
 	if (bct_session__init(&s, &env.kit, &needs_tcplife, NULL))
 		return 1;

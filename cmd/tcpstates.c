@@ -7,8 +7,6 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
-#include <time.h>
 #include <linux/types.h>
 
 #include "cmd.h"
@@ -21,21 +19,13 @@
 
 static struct tcpstates_env {
 	struct bct_env kit;
-	bool time; /* -T */
-	bool timestamp; /* -t */
-	bool wide;
-	bool csv;
+	struct bct_tcp_view view; /* -T -t -w -s */
 	bool journal;
 	struct bct_tcp_opts tcp; /* -4/-6 and the port lists (lib/tcp.h) */
-	uint64_t first_ts;
-	bool have_first;
 } env;
 
 static const struct bct_opt opts[] = {
-	BCT_FLAG('T', "time", &env.time, "include time column on output (HH:MM:SS)"),
-	BCT_FLAG('t', "timestamp", &env.timestamp, "include timestamp on output (seconds)"),
-	BCT_FLAG('w', "wide", &env.wide, "wide column output (fits IPv6 addresses)"),
-	BCT_FLAG('s', "csv", &env.csv, "comma separated values output"),
+	BCT_TCP_VIEW_OPTS(&env.view),
 	BCT_STRING('L', "localport", "LOCALPORT", &env.tcp.lports_arg,
 		   "comma-separated list of local ports to trace."),
 	BCT_STRING('D', "remoteport", "REMOTEPORT", &env.tcp.rports_arg,
@@ -79,23 +69,11 @@ static const struct bct_tool_args args = {
 	.doc = doc,
 };
 
-/* --- attach methods: every program in bpf-src/tcpstates.bpf.c ---------------------------- */
-
-static const struct bct_method methods[] = {
-	{ .name = "tracepoint",
-	  .progs = BCT_PROGS({ "tp_set_state", "tracepoint/sock/inet_sock_set_state" }) },
-	{ .name = "kprobe", .progs = BCT_PROGS({ "kp_set_state", "kprobe/tcp_set_state" }) },
-	{ NULL },
-};
-
-static const struct bct_hook hooks[] = {
-	{ "TCP state changes", methods, false },
-	{ NULL, NULL, false },
-};
+/* --- attach methods: lib/tcp.c's bct_tcp_state_hooks, programs in bpf-src/tcpstates.bpf.c --- */
 
 const struct bct_needs needs_tcpstates = {
 	.src_name = "tcpstates.bpf.c",
-	.variants = (const struct bct_variant[]){ { "", hooks }, { NULL } },
+	.variants = (const struct bct_variant[]){ { "", bct_tcp_state_hooks }, { NULL } },
 };
 
 /* --- output ------------------------------------------------------------------------------- */
@@ -103,13 +81,10 @@ const struct bct_needs needs_tcpstates = {
 /*
  * BCC's "%-16x %-5d %-10.10s %s%-15s %-5d %-15s %-5d %-11s -> %-11s %.3f", after "%-8s " (-T)
  * and "%-9.6f " (-t); -w widens COMM and the addresses and shows IP; -s joins the values
- * with commas, unpadded. Widths are set by columns().
+ * with commas, unpadded. Widths are set by bct_tcp_view_widths().
  */
 static struct bct_col cols[] = {
-	{ "TS", "ts", 0, BCT_COL_UINT, BCT_COL_JSON_ONLY, 0 },
-	{ "TIME", "time", 8, BCT_COL_STR, BCT_COL_LEFT | BCT_COL_HIDDEN | BCT_COL_TEXT_ONLY, 0 },
-	{ "TIME(s)", "time_s", 9, BCT_COL_DOUBLE, BCT_COL_LEFT | BCT_COL_HIDDEN | BCT_COL_TEXT_ONLY,
-	  6 },
+	BCT_TCP_VIEW_COLS,
 	{ "SKADDR", "skaddr", 16, BCT_COL_STR, BCT_COL_LEFT, 0 },
 	{ "C-PID", "pid", 5, BCT_COL_UINT, BCT_COL_LEFT, 0 },
 	{ "C-COMM", "comm", 10, BCT_COL_STR, BCT_COL_LEFT, 0 },
@@ -125,74 +100,27 @@ static struct bct_col cols[] = {
 	{ NULL },
 };
 
-static void set_width(const char *key, int width)
-{
-	struct bct_col *c;
-
-	for (c = cols; c->name; c++)
-		if (!strcmp(c->key, key))
-			c->width = width;
-}
-
 static void columns(void *ctx, struct bct_out *out)
 {
-	if (bct_out__json(out)) {
-		bct_out__show(out, "ip", true);
-		return;
-	}
-	bct_out__show(out, "time", env.time);
-	bct_out__show(out, "time_s", env.timestamp);
-	bct_out__show(out, "ip", env.wide || env.csv);
-	bct_out__show(out, "arrow", !env.csv);
-}
-
-/* The widths of -w and -s, before the output is made. */
-static void set_widths(void)
-{
-	struct bct_col *c;
-
-	if (env.csv) {
-		for (c = cols; c->name; c++)
-			c->width = 0;
-		return;
-	}
-	if (env.wide) {
-		set_width("comm", 16);
-		set_width("laddr", 26);
-		set_width("raddr", 26);
-	}
+	if (!bct_tcp_view_columns(&env.view, out))
+		bct_out__show(out, "arrow", !env.view.csv);
 }
 
 static int on_event(void *ctx, struct bct_out *out, const void *data, size_t size)
 {
 	const struct tcpstates_event *e = data;
-	char skaddr[24], laddr[64], raddr[64], hms[16], b1[16], b2[16];
+	char skaddr[24], laddr[64], raddr[64], b1[16], b2[16];
 	const char *olds, *news;
-	size_t comm_max = sizeof(e->comm);
-	struct tm tm;
-	time_t now;
+	size_t comm_max;
 
 	if (size < sizeof(*e))
 		return 0;
-	if (!env.have_first) {
-		env.first_ts = e->ts;
-		env.have_first = true;
-	}
-	now = time(NULL);
-	localtime_r(&now, &tm);
-	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
 	snprintf(skaddr, sizeof(skaddr), "%" PRIx64, (uint64_t)e->skaddr);
 	bct_tcp_addr(e->family, e->saddr, laddr, sizeof(laddr));
 	bct_tcp_addr(e->family, e->daddr, raddr, sizeof(raddr));
 	olds = bct_tcp_state_name(e->oldstate, b1, sizeof(b1));
 	news = bct_tcp_state_name(e->newstate, b2, sizeof(b2));
-	if (!bct_out__json(out) && !env.csv && !env.wide)
-		comm_max = 10; /* BCC's "%-10.10s" */
-
-	bct_out__uint(out, e->ts);
-	bct_out__str(out, hms);
-	/* BCC counts from the first event, in whole microseconds */
-	bct_out__double(out, (double)(int64_t)(e->ts / 1000 - env.first_ts / 1000) / 1e6);
+	comm_max = bct_tcp_view_begin(&env.view, out, e->ts, sizeof(e->comm));
 	bct_out__str(out, skaddr);
 	bct_out__uint(out, e->pid);
 	bct_out__strn(out, e->comm, comm_max);
@@ -236,8 +164,8 @@ int cmd_tcpstates(int argc, char **argv)
 		printf("ERROR: Journal logging requires the systemd.journal module\n");
 		return 1;
 	}
-	set_widths();
-	if (env.csv)
+	bct_tcp_view_widths(&env.view, cols, NULL);
+	if (env.view.csv)
 		tool.sep = ",";
 	if (bct_session__init(&s, &env.kit, &needs_tcpstates, NULL))
 		return 1;

@@ -22,10 +22,9 @@
 #include "prog.h"
 #include "signals.h"
 #include "stack.h"
+#include "stackopts.h"
 #include "tool.h"
 #include "wakeuptime.h"
-
-enum { K_STORAGE = 0x100 };
 
 static struct wakeup_env {
 	struct bct_env kit; /* --json... */
@@ -33,28 +32,15 @@ static struct wakeup_env {
 	bool have_pid;
 	uint64_t pid;
 	bool verbose;
-	bool folded;
-	const char *svg; /* --svg FILE */
-	uint64_t storage;
-	uint64_t min_us;
-	uint64_t max_us;
-	uint64_t duration;
-} env = { .storage = 1024, .min_us = 1, .max_us = UINT64_MAX };
+	struct bct_stackopts so;
+} env = { .so = BCT_STACKOPTS_INIT };
 
 static const struct bct_opt opts[] = {
 	BCT_FLAG('u', "useronly", &env.user_only, "user threads only (no kernel threads)"),
 	BCT_CUSTOM('p', "pid", "PID", "trace this PID only"),
 	BCT_FLAG('v', "verbose", &env.verbose, "show raw addresses"),
-	BCT_FLAG('f', "folded", &env.folded, "output folded format"),
-	BCT_STACK_SVG_OPT(&env.svg),
-	BCT_CUSTOM(K_STORAGE, "stack-storage-size", "STACK_STORAGE_SIZE",
-		   "the number of unique stack traces that can be stored and displayed "
-		   "(default 1024)"),
-	BCT_CUSTOM('m', "min-block-time", "MIN_BLOCK_TIME",
-		   "the amount of time in microseconds over which we store traces (default 1)"),
-	BCT_CUSTOM('M', "max-block-time", "MAX_BLOCK_TIME",
-		   "the amount of time in microseconds under which we store traces (default "
-		   "U64_MAX)"),
+	BCT_STACKOPTS_OUTPUT(&env.so),
+	BCT_STACKOPTS_LIMITS,
 	{ 0 },
 };
 
@@ -70,37 +56,18 @@ static const char doc[] = "Summarize sleep to wakeup time by waker kernel stack\
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	static bool have_duration;
-	uint64_t v;
-
 	switch (key) {
 	case 'p':
 		bct_stack_arg_int(state, "-p/--pid", arg, false, UINT32_MAX, &env.pid);
 		/* BCC tests "if args.pid": -p 0 is no filter */
 		env.have_pid = env.pid != 0;
 		break;
-	case K_STORAGE:
-		bct_stack_arg_int(state, "--stack-storage-size", arg, true, 1 << 24, &env.storage);
-		break;
-	case 'm':
-		bct_stack_arg_int(state, "-m/--min-block-time", arg, true, INT64_MAX, &env.min_us);
-		break;
-	case 'M':
-		bct_stack_arg_int(state, "-M/--max-block-time", arg, true, INT64_MAX, &env.max_us);
-		break;
-	case ARGP_KEY_ARG:
-		if (have_duration)
-			argp_error(state, "unrecognized arguments: %s", arg);
-		have_duration = true;
-		bct_stack_arg_int(state, "duration", arg, true, UINT32_MAX, &v);
-		env.duration = v;
-		break;
 	case ARGP_KEY_END:
 		if (env.have_pid && env.user_only)
 			argp_error(state, "use either -p or -u.");
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return bct_stackopts_parse(&env.so, false, key, arg, state);
 	}
 	return 0;
 }
@@ -142,9 +109,9 @@ static int add_defines(struct bct_prog *p, void *ctx)
 	int err;
 
 	(void)ctx;
-	err = bct_prog__define(p, "BCT_STACK_STORAGE", "%" PRIu64, env.storage);
-	err = err ?: bct_prog__define(p, "WAKEUP_MIN_US", "%" PRIu64 "ULL", env.min_us);
-	err = err ?: bct_prog__define(p, "WAKEUP_MAX_US", "%" PRIu64 "ULL", env.max_us);
+	err = bct_prog__define(p, "BCT_STACK_STORAGE", "%" PRIu64, env.so.storage);
+	err = err ?: bct_prog__define(p, "WAKEUP_MIN_US", "%" PRIu64 "ULL", env.so.min_us);
+	err = err ?: bct_prog__define(p, "WAKEUP_MAX_US", "%" PRIu64 "ULL", env.so.max_us);
 	if (env.have_pid)
 		err = err ?: bct_prog__define(p, "WAKEUP_TGID", "%" PRIu64, env.pid);
 	else if (env.user_only)
@@ -214,7 +181,7 @@ static void print_rec(const struct rec *r, struct bct_ksyms *ksyms, int stacks)
 		bct_json_arr_close(&j);
 		bct_json_uint(&j, "total_us", r->us);
 		bct_json_end(&j);
-	} else if (env.folded) {
+	} else if (env.so.folded) {
 		/* waker;frames leaf first;target */
 		fputs(r->key.waker, stdout);
 		for (i = 0; i < n; i++)
@@ -253,12 +220,12 @@ static int print_stacks(struct bct_session *s)
 		pr_err("cannot read the stacks: %s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	if (env.svg) {
+	if (env.so.svg) {
 		flame = bct_flame_new();
 		if (!flame) {
 			free(recs);
 			bct_ksyms_free(ksyms);
-			pr_err("cannot build the flame graph for %s: %s", env.svg,
+			pr_err("cannot build the flame graph for %s: %s", env.so.svg,
 			       strerror(ENOMEM));
 			return -ENOMEM;
 		}
@@ -290,11 +257,11 @@ static int print_stacks(struct bct_session *s)
 	err = 0;
 	if (flame && flame_err) {
 		err = -ENOMEM;
-		pr_err("cannot build the flame graph for %s: %s", env.svg, strerror(ENOMEM));
+		pr_err("cannot build the flame graph for %s: %s", env.so.svg, strerror(ENOMEM));
 	} else if (flame) {
 		struct bct_flame_opts fo = { .title = "Wakeup Time Flame Graph", .unit = "us" };
 
-		err = bct_flame_write_file(flame, env.svg, &fo);
+		err = bct_flame_write_file(flame, env.so.svg, &fo);
 	}
 	bct_flame_free(flame);
 	flame = NULL;
@@ -312,33 +279,12 @@ int cmd_wakeuptime(int argc, char **argv)
 	rc = bct_tool_parse(&args, &env.kit, argc, argv);
 	if (rc)
 		return rc;
-	text = !env.folded && !env.kit.common.json;
-	env.kit.duration_ms = env.duration * 1000;
-	if (bct_session__init(&s, &env.kit, &needs_wakeuptime, NULL))
-		return 1;
-	if (env.kit.common.ebpf) {
-		err = bct_session__print_source(&s);
-		bct_session__stop(&s);
-		return err ? 1 : 0;
-	}
-	if (env.svg && bct_flame_check_path(env.svg)) {
-		bct_session__stop(&s);
-		return 1;
-	}
-	err = bct_session__start(&s);
-	if (!err)
-		err = bct_session__go(&s);
-	if (err) {
-		bct_session__stop(&s);
-		return err == -EINTR && bct_exiting ? 0 : 1;
-	}
+	text = !env.so.folded && !env.kit.common.json;
+	if (!bct_stackopts_start(&env.so, &s, &env.kit, &needs_wakeuptime, &rc))
+		return rc;
 	if (text) {
 		printf("Tracing blocked time (us) by kernel stack");
-		if (env.duration)
-			printf(" for %" PRIu64 " secs.\n", env.duration);
-		else
-			printf("... Hit Ctrl-C to end.\n");
-		fflush(stdout);
+		bct_stackopts_head_end(&env.so);
 	}
 	bct_stack_wait(env.kit.duration_ms);
 	if (text)

@@ -24,9 +24,9 @@
 
 #include "bccrw.h"
 #include "compile.h"
-#include "elfsym.h"
 #include "log.h"
 #include "probe.h"
+#include "rwattach.h"
 #include "util.h"
 
 #define ERR_LEN 512
@@ -148,41 +148,6 @@ const char *bcctool_version(void)
 	return BCT_VERSION;
 }
 
-/* ---- specs: FUNC=SPEC and SPEC ------------------------------------------------------------- */
-
-/* SPEC into kind and target (kept inside spec): t:CAT:EV, p::F, r::F, u:LIB:SYM, r:LIB:SYM */
-static int parse_spec(const char *spec, enum bct_rw_attach *kind, const char **target)
-{
-	const char *t = spec;
-
-	if (!strncmp(t, "t:", 2)) {
-		*kind = BCT_RW_TRACEPOINT;
-		t += 2;
-	} else if (!strncmp(t, "p::", 3)) {
-		*kind = BCT_RW_KPROBE;
-		t += 3;
-	} else if (!strncmp(t, "r::", 3)) {
-		*kind = BCT_RW_KRETPROBE;
-		t += 3;
-	} else if (!strncmp(t, "u:", 2) || !strncmp(t, "p:", 2)) {
-		*kind = BCT_RW_UPROBE;
-		t += 2;
-	} else if (!strncmp(t, "r:", 2)) {
-		*kind = BCT_RW_URETPROBE;
-		t += 2;
-	} else {
-		return fail(-EINVAL,
-			    "invalid attach spec '%s': use t:CAT:EVENT, u:LIB:SYM, r:LIB:SYM, "
-			    "p::FUNC or r::FUNC",
-			    spec);
-	}
-	if (!*t || ((*kind != BCT_RW_KPROBE && *kind != BCT_RW_KRETPROBE) && !strchr(t, ':')) ||
-	    t[strlen(t) - 1] == ':' || *t == ':')
-		return fail(-EINVAL, "invalid attach spec '%s': want TYPE:WHERE:WHAT", spec);
-	*target = t;
-	return 0;
-}
-
 /* ---- load ---------------------------------------------------------------------------------- */
 
 static const struct bct_rw_func *func_of(const struct bcctool *b, const char *name)
@@ -227,7 +192,7 @@ static int rewrite(struct bcctool *b, const char *name, const char *text, size_t
 			err = fail(-ENOMEM, "out of memory");
 			goto out;
 		}
-		err = parse_spec(eq + 1, &specs[i].kind, &specs[i].target);
+		err = bct_rw_attach_spec(eq + 1, false, &specs[i].kind, &specs[i].target);
 		if (err)
 			goto out;
 		specs[i].func = funcs[i];
@@ -376,53 +341,15 @@ static int keep_link(struct bcctool *b, struct bpf_link *link)
 	return 0;
 }
 
-static struct bpf_link *attach_uprobe(struct bcctool *b, struct bpf_program *prog, bool ret,
-				      const char *target)
-{
-	const char *sym = strrchr(target, ':');
-	char lib[4096], path[4096];
-	uint64_t off;
-	int err;
-
-	snprintf(lib, sizeof(lib), "%.*s", (int)(sym - target), target);
-	sym++;
-	err = bct_elf_lib_path(lib, path, sizeof(path));
-	if (!err)
-		err = bct_elf_sym_offset(path, sym, &off);
-	if (err) {
-		fail(err, "cannot attach %s to %s:%s: %s", bpf_program__name(prog), lib, sym,
-		     strerror(-err));
-		errno = -err;
-		return NULL;
-	}
-	return bpf_program__attach_uprobe(prog, ret, b->pid > 0 ? b->pid : -1, path, off);
-}
-
 /* Attaches prog to kind:target; kind BCT_RW_OTHER: by its section. */
 static int attach_one(struct bcctool *b, struct bpf_program *prog, enum bct_rw_attach kind,
 		      const char *target)
 {
 	const char *name = bpf_program__name(prog);
 	struct bpf_link *link = NULL;
-	char buf[256];
+	bool said;
 
 	switch (kind) {
-	case BCT_RW_TRACEPOINT: {
-		const char *colon = strchr(target, ':');
-
-		snprintf(buf, sizeof(buf), "%.*s", (int)(colon - target), target);
-		link = bpf_program__attach_tracepoint(prog, buf, colon + 1);
-		break;
-	}
-	case BCT_RW_RAW_TP:
-		link = bpf_program__attach_raw_tracepoint(prog, target);
-		break;
-	case BCT_RW_UPROBE:
-	case BCT_RW_URETPROBE:
-		link = attach_uprobe(b, prog, kind == BCT_RW_URETPROBE, target);
-		if (!link && last_err[0])
-			return -errno;
-		break;
 	case BCT_RW_KPROBE:
 	case BCT_RW_KRETPROBE:
 		if (!bct_has_kprobes())
@@ -430,10 +357,14 @@ static int attach_one(struct bcctool *b, struct bpf_program *prog, enum bct_rw_a
 				    "cannot attach %s to %s %s: kprobes are not supported by this "
 				    "kernel",
 				    name, kind == BCT_RW_KPROBE ? "kprobe" : "kretprobe", target);
-		/* BCC's sys_X is the syscall wrapper */
-		snprintf(buf, sizeof(buf), "%s%s", strncmp(target, "sys_", 4) ? "" : "__x64_",
-			 target);
-		link = bpf_program__attach_kprobe(prog, kind == BCT_RW_KRETPROBE, buf);
+		/* fallthrough */
+	case BCT_RW_TRACEPOINT:
+	case BCT_RW_RAW_TP:
+	case BCT_RW_UPROBE:
+	case BCT_RW_URETPROBE:
+		link = bct_rw_attach_target(prog, kind, target, b->pid, &said);
+		if (!link && said)
+			return -errno;
 		break;
 	default:
 		link = bpf_program__attach(prog);
@@ -489,7 +420,7 @@ static int attach_locked(struct bcctool *b, const char *func, const char *spec)
 		err = attach_auto(b, prog, false);
 		return err ? err : fail(-ENOENT, "function '%s' has no place to attach", func);
 	}
-	err = parse_spec(spec, &kind, &target);
+	err = bct_rw_attach_spec(spec, false, &kind, &target);
 	if (err)
 		return err;
 	err = attach_one(b, prog, kind, target);

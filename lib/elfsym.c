@@ -240,29 +240,30 @@ static int value_offset(Elf *elf, const GElf_Sym *s, uint64_t *off)
 	return 0;
 }
 
-static int find_sym(Elf *elf, const struct want *w, uint64_t *off)
+/* Whether s is a function defined in a section of the file (ifunc: STT_GNU_IFUNC too). */
+static bool defined_func(const GElf_Sym *s, bool ifunc)
 {
-	Elf_Scn *scn = NULL, *versym = NULL, *verdef = NULL;
-	Elf_Data *vdata = NULL;
-	int found_hidden = -ENOENT;
-	uint64_t hidden_off = 0;
-	int pass;
+	int type = GELF_ST_TYPE(s->st_info);
 
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
+	return (type == STT_FUNC || (ifunc && type == STT_GNU_IFUNC)) && s->st_shndx != SHN_UNDEF &&
+	       s->st_shndx < SHN_LORESERVE && s->st_value;
+}
 
-		if (!gelf_getshdr(scn, &sh))
-			continue;
-		if (sh.sh_type == SHT_GNU_versym)
-			versym = scn;
-		else if (sh.sh_type == SHT_GNU_verdef)
-			verdef = scn;
-	}
-	if (versym)
-		vdata = elf_getdata(versym, NULL);
-	/* .symtab first (it names local functions too), then .dynsym */
+/*
+ * One symbol of a walk: its entry, its name (never NULL), its index in its table and whether
+ * the table is .dynsym. A nonzero return ends the walk with that value.
+ */
+typedef int (*sym_fn)(Elf *elf, const GElf_Sym *s, const char *name, size_t ndx, bool dyn,
+		      void *ctx);
+
+/* Calls fn for every named symbol of .symtab, then of .dynsym; fn's first nonzero, else 0. */
+static int walk_syms(Elf *elf, sym_fn fn, void *ctx)
+{
+	int pass, err;
+
 	for (pass = 0; pass < 2; pass++) {
 		Elf32_Word want_type = pass ? SHT_DYNSYM : SHT_SYMTAB;
+		Elf_Scn *scn;
 
 		for (scn = NULL; (scn = elf_nextscn(elf, scn));) {
 			Elf_Data *data;
@@ -274,39 +275,114 @@ static int find_sym(Elf *elf, const struct want *w, uint64_t *off)
 				continue;
 			n = sh.sh_size / sh.sh_entsize;
 			for (i = 1; i < n; i++) {
-				GElf_Sym s;
-				GElf_Versym vs = 0;
 				const char *sname;
-				enum match m;
-				uint64_t o;
+				GElf_Sym s;
 
-				if (!gelf_getsym(data, (int)i, &s) ||
-				    GELF_ST_TYPE(s.st_info) != STT_FUNC ||
-				    s.st_shndx == SHN_UNDEF || s.st_shndx >= SHN_LORESERVE ||
-				    !s.st_value)
+				if (!gelf_getsym(data, (int)i, &s))
 					continue;
 				sname = elf_strptr(elf, sh.sh_link, s.st_name);
 				if (!sname)
 					continue;
-				if (pass && vdata && !gelf_getversym(vdata, (int)i, &vs))
-					vs = 0;
-				m = sym_match(elf, verdef, w, sname, pass ? vs : 0);
-				if (m == NO_MATCH || value_offset(elf, &s, &o))
-					continue;
-				if (m == MATCH) {
-					*off = o;
-					return 0;
-				}
-				if (found_hidden) {
-					found_hidden = 0;
-					hidden_off = o;
-				}
+				err = fn(elf, &s, sname, i, pass, ctx);
+				if (err)
+					return err;
 			}
 		}
 	}
-	if (!found_hidden)
-		*off = hidden_off; /* only a non-default version exists: take it */
-	return found_hidden;
+	return 0;
+}
+
+/* Runs fn on the ELF file at path: fn's return; -ENOEXEC when not ELF, -errno, -EINVAL. */
+static int with_elf_file(const char *path, int (*fn)(Elf *elf, void *ctx), void *ctx)
+{
+	Elf *elf;
+	int fd, err;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	err = !elf || elf_kind(elf) != ELF_K_ELF ? -ENOEXEC : fn(elf, ctx);
+	elf_end(elf);
+	close(fd);
+	return err;
+}
+
+/* The same on an ELF image in memory. */
+static int with_elf_mem(void *image, size_t sz, int (*fn)(Elf *elf, void *ctx), void *ctx)
+{
+	Elf *elf;
+	int err;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	elf = elf_memory(image, sz);
+	err = !elf || elf_kind(elf) != ELF_K_ELF ? -ENOEXEC : fn(elf, ctx);
+	elf_end(elf);
+	return err;
+}
+
+/* --- by name: the file offset of a function -------------------------------------------------- */
+
+struct find {
+	struct want w;
+	Elf_Scn *verdef;
+	Elf_Data *vdata; /* .gnu.version */
+	int found_hidden; /* 0 once a non-default version matched */
+	uint64_t hidden_off, off;
+};
+
+static int find_one(Elf *elf, const GElf_Sym *s, const char *sname, size_t ndx, bool dyn, void *ctx)
+{
+	struct find *f = ctx;
+	GElf_Versym vs = 0;
+	enum match m;
+	uint64_t o;
+
+	if (!defined_func(s, false))
+		return 0;
+	if (dyn && f->vdata && !gelf_getversym(f->vdata, (int)ndx, &vs))
+		vs = 0;
+	m = sym_match(elf, f->verdef, &f->w, sname, dyn ? vs : 0);
+	if (m == NO_MATCH || value_offset(elf, s, &o))
+		return 0;
+	if (m == MATCH) {
+		f->off = o;
+		return 1;
+	}
+	if (f->found_hidden) {
+		f->found_hidden = 0;
+		f->hidden_off = o;
+	}
+	return 0;
+}
+
+static int find_sym(Elf *elf, void *ctx)
+{
+	struct find *f = ctx;
+	Elf_Scn *scn = NULL, *versym = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		if (sh.sh_type == SHT_GNU_versym)
+			versym = scn;
+		else if (sh.sh_type == SHT_GNU_verdef)
+			f->verdef = scn;
+	}
+	if (versym)
+		f->vdata = elf_getdata(versym, NULL);
+	f->found_hidden = -ENOENT;
+	/* .symtab first (it names local functions too), then .dynsym */
+	if (walk_syms(elf, find_one, f))
+		return 0;
+	if (!f->found_hidden)
+		f->off = f->hidden_off; /* only a non-default version exists: take it */
+	return f->found_hidden;
 }
 
 /* Sets w from "name", "name@VERSION" or "name@@VERSION"; -ENOENT for an empty name. */
@@ -326,191 +402,140 @@ static int want_parse(struct want *w, const char *sym)
 	return 0;
 }
 
-static int sym_offset_in(Elf *elf, const struct want *w, uint64_t *off)
-{
-	if (!elf || elf_kind(elf) != ELF_K_ELF)
-		return -ENOEXEC;
-	return find_sym(elf, w, off);
-}
-
 int bct_elf_sym_offset(const char *path, const char *sym, uint64_t *off)
 {
-	struct want w = { 0 };
-	Elf *elf;
-	int fd, err;
+	struct find f = { 0 };
+	int err;
 
-	err = want_parse(&w, sym);
-	if (err)
-		return err;
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	err = sym_offset_in(elf, &w, off);
-	elf_end(elf);
-	close(fd);
+	err = want_parse(&f.w, sym);
+	if (!err)
+		err = with_elf_file(path, find_sym, &f);
+	if (!err)
+		*off = f.off;
 	return err;
 }
 
 int bct_elf_sym_offset_mem(void *image, size_t sz, const char *sym, uint64_t *off)
 {
-	struct want w = { 0 };
-	Elf *elf;
+	struct find f = { 0 };
 	int err;
 
-	err = want_parse(&w, sym);
-	if (err)
-		return err;
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -EINVAL;
-	elf = elf_memory(image, sz);
-	err = sym_offset_in(elf, &w, off);
-	elf_end(elf);
+	err = want_parse(&f.w, sym);
+	if (!err)
+		err = with_elf_mem(image, sz, find_sym, &f);
+	if (!err)
+		*off = f.off;
 	return err;
 }
 
-/* The best function in one symbol table for file offset off; 1 when found, else 0. */
-static int each_func_in(Elf *elf, int (*fn)(const char *, uint64_t, void *), void *ctx)
+/* --- by name: the link-time address of any defined symbol ------------------------------------ */
+
+struct vaddr {
+	const char *name;
+	uint64_t addr;
+};
+
+static int vaddr_one(Elf *elf, const GElf_Sym *s, const char *sname, size_t ndx, bool dyn,
+		     void *ctx)
 {
-	int pass;
+	struct vaddr *v = ctx;
 
-	if (!elf || elf_kind(elf) != ELF_K_ELF)
-		return -ENOEXEC;
-	for (pass = 0; pass < 2; pass++) {
-		Elf32_Word want_type = pass ? SHT_DYNSYM : SHT_SYMTAB;
-		Elf_Scn *scn;
+	if (s->st_shndx == SHN_UNDEF || strcmp(sname, v->name))
+		return 0;
+	v->addr = s->st_value;
+	return 1;
+}
 
-		for (scn = NULL; (scn = elf_nextscn(elf, scn));) {
-			Elf_Data *data;
-			GElf_Shdr sh;
-			size_t i, n;
+static int vaddr_in(Elf *elf, void *ctx)
+{
+	return walk_syms(elf, vaddr_one, ctx) ? 0 : -ENOENT;
+}
 
-			if (!gelf_getshdr(scn, &sh) || sh.sh_type != want_type || !sh.sh_entsize ||
-			    !(data = elf_getdata(scn, NULL)))
-				continue;
-			n = sh.sh_size / sh.sh_entsize;
-			for (i = 1; i < n; i++) {
-				const char *sname;
-				GElf_Sym s;
-				uint64_t o;
-				int type, err;
+int bct_elf_sym_vaddr(const char *path, const char *sym, uint64_t *addr)
+{
+	struct vaddr v = { .name = sym };
+	int err;
 
-				if (!gelf_getsym(data, (int)i, &s))
-					continue;
-				type = GELF_ST_TYPE(s.st_info);
-				if ((type != STT_FUNC && type != STT_GNU_IFUNC) ||
-				    s.st_shndx == SHN_UNDEF || s.st_shndx >= SHN_LORESERVE ||
-				    !s.st_value)
-					continue;
-				sname = elf_strptr(elf, sh.sh_link, s.st_name);
-				if (!sname || !*sname || value_offset(elf, &s, &o))
-					continue;
-				err = fn(sname, o, ctx);
-				if (err)
-					return err;
-			}
-		}
-	}
-	return 0;
+	err = with_elf_file(path, vaddr_in, &v);
+	if (!err)
+		*addr = v.addr;
+	return err;
+}
+
+/* --- every function ------------------------------------------------------------------------- */
+
+struct each {
+	int (*fn)(const char *name, uint64_t off, void *ctx);
+	void *ctx;
+};
+
+static int each_one(Elf *elf, const GElf_Sym *s, const char *sname, size_t ndx, bool dyn, void *ctx)
+{
+	struct each *e = ctx;
+	uint64_t o;
+
+	if (!defined_func(s, true) || !*sname || value_offset(elf, s, &o))
+		return 0;
+	return e->fn(sname, o, e->ctx);
+}
+
+static int each_func_in(Elf *elf, void *ctx)
+{
+	return walk_syms(elf, each_one, ctx);
 }
 
 int bct_elf_for_each_func(const char *path, int (*fn)(const char *name, uint64_t off, void *ctx),
 			  void *ctx)
 {
-	Elf *elf;
-	int fd, err;
+	struct each e = { fn, ctx };
 
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	err = each_func_in(elf, fn, ctx);
-	elf_end(elf);
-	close(fd);
-	return err;
+	return with_elf_file(path, each_func_in, &e);
 }
 
-static int sym_at_in(Elf *elf, Elf32_Word type, uint64_t off, char *name, size_t sz,
-		     uint64_t *delta)
+/* --- by offset: the function that holds it -------------------------------------------------- */
+
+struct at {
+	uint64_t off;
+	char *name;
+	size_t sz;
+	uint64_t *delta;
+};
+
+static int at_one(Elf *elf, const GElf_Sym *s, const char *sname, size_t ndx, bool dyn, void *ctx)
 {
-	Elf_Scn *scn = NULL;
+	struct at *a = ctx;
+	uint64_t o;
 
-	while ((scn = elf_nextscn(elf, scn))) {
-		Elf_Data *data;
-		GElf_Shdr sh;
-		size_t i, n;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != type || !sh.sh_entsize ||
-		    !(data = elf_getdata(scn, NULL)))
-			continue;
-		n = sh.sh_size / sh.sh_entsize;
-		for (i = 1; i < n; i++) {
-			const char *sname;
-			GElf_Sym s;
-			uint64_t o;
-
-			if (!gelf_getsym(data, (int)i, &s) || GELF_ST_TYPE(s.st_info) != STT_FUNC ||
-			    s.st_shndx == SHN_UNDEF || s.st_shndx >= SHN_LORESERVE || !s.st_value)
-				continue;
-			if (value_offset(elf, &s, &o) || off < o)
-				continue;
-			if (s.st_size ? off - o >= s.st_size : off != o)
-				continue;
-			sname = elf_strptr(elf, sh.sh_link, s.st_name);
-			if (!sname || !*sname)
-				continue;
-			snprintf(name, sz, "%s", sname);
-			if (delta)
-				*delta = off - o;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static int sym_at_elf(Elf *elf, uint64_t off, char *name, size_t sz, uint64_t *delta)
-{
-	if (!elf || elf_kind(elf) != ELF_K_ELF)
-		return -ENOEXEC;
-	if (sym_at_in(elf, SHT_SYMTAB, off, name, sz, delta) ||
-	    sym_at_in(elf, SHT_DYNSYM, off, name, sz, delta))
+	if (!defined_func(s, false) || value_offset(elf, s, &o) || a->off < o)
 		return 0;
-	return -ENOENT;
+	if (s->st_size ? a->off - o >= s->st_size : a->off != o)
+		return 0;
+	if (!*sname)
+		return 0;
+	snprintf(a->name, a->sz, "%s", sname);
+	if (a->delta)
+		*a->delta = a->off - o;
+	return 1;
+}
+
+static int sym_at_elf(Elf *elf, void *ctx)
+{
+	return walk_syms(elf, at_one, ctx) ? 0 : -ENOENT;
 }
 
 int bct_elf_sym_at(const char *path, uint64_t off, char *name, size_t sz, uint64_t *delta)
 {
-	Elf *elf;
-	int fd, err;
+	struct at a = { off, name, sz, delta };
 
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	err = sym_at_elf(elf, off, name, sz, delta);
-	elf_end(elf);
-	close(fd);
-	return err;
+	return with_elf_file(path, sym_at_elf, &a);
 }
 
 int bct_elf_sym_at_mem(void *image, size_t sz, uint64_t off, char *name, size_t name_sz,
 		       uint64_t *delta)
 {
-	Elf *elf;
-	int err;
+	struct at a = { off, name, name_sz, delta };
 
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -EINVAL;
-	elf = elf_memory(image, sz);
-	err = sym_at_elf(elf, off, name, name_sz, delta);
-	elf_end(elf);
-	return err;
+	return with_elf_mem(image, sz, sym_at_elf, &a);
 }
 
 /*

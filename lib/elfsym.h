@@ -36,6 +36,12 @@ int bct_elf_lib_path(const char *name, char *buf, size_t sz);
 int bct_elf_sym_offset(const char *path, const char *sym, uint64_t *off);
 /* The same on an ELF image in memory (libelf may rewrite it in place: pass a private copy). */
 int bct_elf_sym_offset_mem(void *image, size_t sz, const char *sym, uint64_t *off);
+/*
+ * The link-time address (st_value) of the defined symbol named exactly sym, of any type (a
+ * variable too), from .symtab, else .dynsym. 0 with *addr set; -ENOENT, -ENOEXEC, -errno as
+ * above.
+ */
+int bct_elf_sym_vaddr(const char *path, const char *sym, uint64_t *addr);
 
 /*
  * Calls fn(name, file offset, ctx) for every defined function (STT_FUNC and STT_GNU_IFUNC) of

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "opt.h"
+#include "out.h"
 #include "prog.h"
 #include "tcp.h"
 
@@ -112,4 +114,78 @@ int bct_tcp_opts_define(struct bct_prog *p, const struct bct_tcp_opts *o)
 	if (o->ipv6)
 		err = err ?: bct_prog__define(p, "TCP_FAMILY", "10");
 	return err;
+}
+
+/* --- tcplife and tcpstates ------------------------------------------------------------------ */
+
+static const struct bct_method state_methods[] = {
+	{ .name = "tracepoint",
+	  .progs = BCT_PROGS({ "tp_set_state", "tracepoint/sock/inet_sock_set_state" }) },
+	{ .name = "kprobe", .progs = BCT_PROGS({ "kp_set_state", "kprobe/tcp_set_state" }) },
+	{ NULL },
+};
+
+const struct bct_hook bct_tcp_state_hooks[] = {
+	{ "TCP state changes", state_methods, false },
+	{ NULL, NULL, false },
+};
+
+static void set_width(struct bct_col *cols, const char *key, int width)
+{
+	struct bct_col *c;
+
+	for (c = cols; c->name; c++)
+		if (!strcmp(c->key, key))
+			c->width = width;
+}
+
+void bct_tcp_view_widths(const struct bct_tcp_view *v, struct bct_col *cols,
+			 const struct bct_tcp_width *wide)
+{
+	struct bct_col *c;
+
+	if (v->csv) {
+		for (c = cols; c->name; c++)
+			c->width = 0;
+		return;
+	}
+	if (!v->wide)
+		return;
+	set_width(cols, "comm", 16);
+	set_width(cols, "laddr", 26);
+	set_width(cols, "raddr", 26);
+	for (; wide && wide->key; wide++)
+		set_width(cols, wide->key, wide->width);
+}
+
+bool bct_tcp_view_columns(const struct bct_tcp_view *v, struct bct_out *out)
+{
+	if (bct_out__json(out)) {
+		bct_out__show(out, "ip", true);
+		return true;
+	}
+	bct_out__show(out, "time", v->time);
+	bct_out__show(out, "time_s", v->timestamp);
+	bct_out__show(out, "ip", v->wide || v->csv);
+	return false;
+}
+
+size_t bct_tcp_view_begin(struct bct_tcp_view *v, struct bct_out *out, uint64_t ts, size_t comm_sz)
+{
+	char hms[16];
+	struct tm tm;
+	time_t now;
+
+	if (!v->have_first) {
+		v->first_ts = ts;
+		v->have_first = true;
+	}
+	now = time(NULL);
+	localtime_r(&now, &tm);
+	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	bct_out__uint(out, ts);
+	bct_out__str(out, hms);
+	/* BCC counts from the first event, in whole microseconds */
+	bct_out__double(out, (double)(int64_t)(ts / 1000 - v->first_ts / 1000) / 1e6);
+	return !bct_out__json(out) && !v->csv && !v->wide ? 10 : comm_sz;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The head of a top-like tool's screen and its -s sort keys (lib/top.h). */
+#include <argp.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -18,6 +20,28 @@ int bct_top_sort_parse(const char *arg)
 		if (!strcmp(arg, sort_names[i]))
 			return (int)i;
 	return -EINVAL;
+}
+
+void bct_top_arg_maxrows(struct argp_state *state, const char *arg, int64_t *maxrows)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(arg, &end, 10);
+	if (!*arg || *end || errno)
+		argp_error(state, "argument -r/--maxrows: invalid int value: '%s'", arg);
+	*maxrows = v;
+}
+
+void bct_top_arg_sort(struct argp_state *state, const char *arg, enum bct_top_sort *sort)
+{
+	int s = bct_top_sort_parse(arg);
+
+	if (s < 0)
+		argp_error(state, "argument -s/--sort: invalid choice: '%s' (choose from %s)", arg,
+			   bct_top_sort_choices);
+	*sort = s;
 }
 
 uint64_t bct_top_sort_value(enum bct_top_sort s, uint64_t reads, uint64_t writes, uint64_t rbytes,

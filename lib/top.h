@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * What BCC's top-like tools (filetop, dirtop) share besides their rows: the head of each
- * interval's screen and the -s sort keys.
+ * What BCC's top-like tools (filetop, dirtop, biotop, slabratetop) share besides their rows: the
+ * head of each interval's screen, -r and the -s sort keys.
  */
 #ifndef BCT_TOP_H
 #define BCT_TOP_H
@@ -20,6 +20,12 @@ int bct_top_sort_parse(const char *arg);
 
 /* BCC's argparse message for a bad -s: "invalid choice: 'x' (choose from 'all', ...)". */
 extern const char bct_top_sort_choices[];
+
+struct argp_state;
+/* -r/--maxrows N (BCC's int: any sign); a bad value is BCC's usage error (argp_error, exit 2). */
+void bct_top_arg_maxrows(struct argp_state *state, const char *arg, int64_t *maxrows);
+/* -s/--sort WORD, one of BCC's choices; else BCC's usage error. */
+void bct_top_arg_sort(struct argp_state *state, const char *arg, enum bct_top_sort *sort);
 
 /* The value a row sorts by: for BCT_TOP_ALL the sum of the four counters, as BCC adds them. */
 uint64_t bct_top_sort_value(enum bct_top_sort s, uint64_t reads, uint64_t writes, uint64_t rbytes,

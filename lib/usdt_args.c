@@ -4,16 +4,14 @@
  * attachment. See usdt_args.h.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <gelf.h>
 #include <inttypes.h>
-#include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
+#include "elfsym.h"
 #include "log.h"
 #include "prog.h"
 #include "usdt_args.h"
@@ -144,58 +142,9 @@ int bct_usdt_arg_expr(const struct bct_usdt_arg *a, char *buf, size_t sz)
 	return n < 0 || (size_t)n >= sz ? -EINVAL : 0;
 }
 
-/* The link-time address of the defined symbol name in elf (.symtab, then .dynsym). */
-static int sym_addr_in(Elf *elf, const char *name, uint64_t *addr)
-{
-	for (int pass = 0; pass < 2; pass++) {
-		Elf32_Word want = pass ? SHT_DYNSYM : SHT_SYMTAB;
-		Elf_Scn *scn = NULL;
-		GElf_Shdr sh;
-
-		while ((scn = elf_nextscn(elf, scn))) {
-			Elf_Data *d;
-			size_t i, n;
-
-			if (!gelf_getshdr(scn, &sh) || sh.sh_type != want || !sh.sh_entsize)
-				continue;
-			d = elf_getdata(scn, NULL);
-			n = d ? sh.sh_size / sh.sh_entsize : 0;
-			for (i = 0; i < n; i++) {
-				GElf_Sym sym;
-				const char *s;
-
-				if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
-					continue;
-				s = elf_strptr(elf, sh.sh_link, sym.st_name);
-				if (s && !strcmp(s, name)) {
-					*addr = sym.st_value;
-					return 0;
-				}
-			}
-		}
-	}
-	return -ENOENT;
-}
-
 int bct_usdt_sym_addr(const char *path, const char *name, uint64_t *addr)
 {
-	Elf *elf;
-	int fd, err;
-
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF)
-		err = -ENOEXEC;
-	else
-		err = sym_addr_in(elf, name, addr);
-	if (elf)
-		elf_end(elf);
-	close(fd);
-	return err;
+	return bct_elf_sym_vaddr(path, name, addr);
 }
 
 int bct_usdt_resolve_arg(const char *path, const struct bct_usdt_probe *loc,

@@ -53,7 +53,7 @@ int bct_usdt_define_args(struct bct_prog *p, const char *id, const struct bct_us
  */
 int bct_usdt_resolve_arg(const char *path, const struct bct_usdt_probe *loc,
 			 const struct bct_usdt_arg *a, struct bct_usdt_arg *out);
-/* The link-time address of the symbol name defined in the ELF file at path; 0 or -errno. */
+/* The link-time address of the symbol name defined in the ELF file at path: bct_elf_sym_vaddr(). */
 int bct_usdt_sym_addr(const char *path, const char *name, uint64_t *addr);
 /*
  * The C expression of one argument at one location (for --ebpf and tests); 0 or -EINVAL (an
