@@ -1224,26 +1224,31 @@ fail:
 
 /*
  * Until a stop signal: the event tools' buffers drained (their events counted) while the HTTP
- * server answers on its own thread; one tool waits in its poll, several are drained in turn
- * every 10 ms (each buffer holds thousands of events). 0, or -errno of a read error (logged).
+ * server answers on its own thread. One tool waits in its poll, several are drained in turn
+ * every 10 ms (as often as a buffer drains itself, lib/buf.h); after a drain that found events,
+ * 2 ms pass before the next one, so that under load each drain serves a batch, as the tools'
+ * own loop does (lib/events.c). 0, or -errno of a read error (logged).
  */
 static int poll_events(void)
 {
 	struct bct_buf *bufs[MAX_TOOLS];
-	int i, n = 0, rc = 0;
+	int i, n = 0, got, rc;
 
 	for (i = 0; i < ntools; i++)
 		if (tools[i].ev)
 			bufs[n++] = tools[i].ev->buf;
 	while (!bct_exiting) {
-		struct timespec ts = { 0, n > 1 ? 10000000 : 100000000 };
+		struct timespec ts = { 0, 0 };
 
-		for (i = 0; i < n && rc >= 0; i++)
+		for (i = 0, got = 0; i < n; i++) {
 			rc = bct_buf__poll(bufs[i], n == 1 ? 100 : 0);
-		if (rc < 0)
-			return rc;
-		if (n != 1)
-			nanosleep(&ts, NULL);
+			if (rc < 0)
+				return rc;
+			got += rc;
+		}
+		ts.tv_nsec = got ? 2000000 : (n == 1 ? 0 : n ? 10000000 : 100000000);
+		if (ts.tv_nsec)
+			nanosleep(&ts, NULL); /* a signal ends it early */
 	}
 	return 0;
 }

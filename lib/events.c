@@ -230,13 +230,14 @@ static int run_counted(struct bct_session *s, const struct bct_event_tool *t)
 	}
 	if (!err) {
 		bct_buf__set_lost_fn(c.buf, count_lost, &c);
-		bct_buf__quiet(c.buf);
 		err = bct_session__go(s);
 	}
 	if (!err)
 		rc = bct_events_serve_hook(s, t, &c);
 	else if (err == -EINTR && bct_exiting)
 		rc = 0; /* stopped before attaching: a clean stop */
+	if (c.buf)
+		bct_buf__quiet(c.buf); /* the loss was served, not printed */
 	bct_buf__free(c.buf);
 	bct_session__stop(s);
 	bct_out__free(c.out);

@@ -100,23 +100,31 @@ until_val() {
     [ "$(jq -rs "[.[] | select(.tool == \"funccount\" and .func == \"fd_inner\")] | last | .calls" "$T/serve.out")" = "$C" ]
 }
 
-@test "serve killsnoop alone: its signals counted; event tools listed; non-event modes refused" {
+@test "serve opensnoop -b 1 alone: a flood overflows its buffer; events and lost events add up to the opens" {
     command -v promtool >/dev/null || skip "promtool (Debian's prometheus) is not installed"
-    local K=6 sg
+    local N=30000 op m=sevb$$
     run_bct serve --help
     assert_output --partial "Event tools (their event and lost-event counts):"
     assert_output --regexp "counts\\):.* opensnoop .*execsnoop"
-    run_bct 2 serve memleak
-    assert_output --partial "'memleak' is not a servable tool"
-    bg_workload sg sigsender -n "$K" -N "ks$$" "$$" 0
-    serve_local killsnoop -p "$sg"
-    go_workload "$sg"
-    until_val bcctool_killsnoop_events_total "$K" || fail "killsnoop never counted $K"
+    : >"$T/o"
+    bg_workload op opener -n "$N" -N "$m" "$T/o"
+    # one page per CPU: a few dozen opens fill it, and the opens come faster than a drain
+    serve_local opensnoop -b 1 -n "$m"
+    go_workload "$op"
+    # the loss is reported within a second of it
+    wait_for "$SPID" 300 sh -c "curl -sf 'http://127.0.0.1:$SPORT/metrics' | awk '
+        /^bcctool_opensnoop_(lost_)?events_total / { n += \$2 } END { exit n != $N }'" ||
+        fail "events and lost events never added up to $N"
     scrape "$T/m.txt"
-    [ "$(val "$T/m.txt" bcctool_killsnoop_events_total)" = "$K" ]
-    [ "$(val "$T/m.txt" bcctool_killsnoop_lost_events_total)" = 0 ]
+    grep '^bcctool_opensnoop' "$T/m.txt"
+    e=$(val "$T/m.txt" bcctool_opensnoop_events_total)
+    l=$(val "$T/m.txt" bcctool_opensnoop_lost_events_total)
+    [ "$((e + l))" = "$N" ]
+    [ "$l" -gt 0 ]
+    [ "$e" -gt 0 ]
     kill -TERM "$SPID"
     wait "$SPID"
     BG=()
+    [ "$(grep -v '^serving ' "$T/serve.err")" = "" ] || fail "stderr: $(cat "$T/serve.err")"
     [ ! -s "$T/serve.out" ] || fail "stdout: $(cat "$T/serve.out")"
 }
