@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * serve: the histogram and counting tools' maps as a Prometheus / OpenMetrics endpoint.
+ * serve: the histogram and counting tools' maps, and the event tools' event counts, as a
+ * Prometheus / OpenMetrics endpoint.
  *
  *	bcctool serve [--listen ADDR:PORT] [--web-config FILE] [--user USER] [--max-series N]
  *		TOOL [TOOL OPTIONS] [, TOOL [TOOL OPTIONS]]...
@@ -9,7 +10,10 @@
  * point where it would print its first interval; there bct_hist_serve_hook() takes over: the
  * session is recorded, the next tool is started from inside the hook (so every tool's state
  * stays on its own stack frame), and after the last one the endpoint serves until SIGINT or
- * SIGTERM. The maps are read at each scrape and never cleared. HTTP and TLS are
+ * SIGTERM. The maps are read at each scrape and never cleared. Event tools (lib/events.h)
+ * are recorded the same way by bct_events_serve_hook, with their events counted, not printed,
+ * while the main thread drains their buffers; funccount by bct_serve_table_hook
+ * (lib/servetable.h). HTTP and TLS are
  * libmicrohttpd's (GnuTLS), gzip is zlib's, the web config is read with libyaml, passwords are
  * checked with crypt(3) (bcrypt), and the process drops to an unprivileged user without any
  * capability after attaching, keeping its BPF file descriptors.
