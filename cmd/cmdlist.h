@@ -104,7 +104,7 @@ BCT_CMD("run", run, "Run a BCC-dialect BPF program: print its events and maps", 
 BCT_CMD("runqlat", runqlat, "Summarize run queue (scheduler) latency as a histogram", BCT_NEEDS_BPF)
 BCT_CMD("runqlen", runqlen, "Summarize scheduler run queue length as a histogram", BCT_NEEDS_BPF)
 BCT_CMD("runqslower", runqslower, "Trace high run queue latency", BCT_NEEDS_BPF)
-BCT_CMD("serve", serve, "Serve the histogram and counting tools' maps as Prometheus metrics", 0)
+BCT_CMD("serve", serve, "Serve the tools' histograms, counters and event counts as Prometheus metrics", 0)
 BCT_CMD("shmsnoop", shmsnoop, "Trace shm*() syscalls", BCT_NEEDS_BPF)
 BCT_CMD("sigsnoop", sigsnoop, "Trace standard and real-time signals", BCT_NEEDS_BPF)
 BCT_CMD("slabratetop", slabratetop, "Kernel SLAB/SLUB memory cache allocation rate top", BCT_NEEDS_BPF)

@@ -23,6 +23,7 @@
 #include "probe.h"
 #include "prog.h"
 #include "probespec.h"
+#include "servetable.h"
 #include "signals.h"
 #include "tool.h"
 
@@ -356,6 +357,47 @@ static int run(struct bct_session *s)
 	return 0;
 }
 
+/* bcctool serve: each probe's count so far, by name (the map is never cleared there). */
+static void serve_read(void *ctx, bct_serve_row_fn row, void *arg)
+{
+	int fd = *(int *)ctx, ncpus = libbpf_num_possible_cpus();
+	uint64_t *vals = ncpus > 0 ? calloc((size_t)ncpus, sizeof(*vals)) : NULL;
+	const char **names = calloc(m.nslots ? m.nslots : 1, sizeof(*names));
+	uint32_t k;
+	size_t i;
+
+	for (i = 0; vals && names && i < m.n; i++)
+		names[m.t[i].slot] = m.t[i].name;
+	for (k = 0; vals && names && k < m.nslots; k++) {
+		uint64_t sum = 0;
+
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue;
+		for (int c = 0; c < ncpus; c++)
+			sum += vals[c];
+		if (sum && names[k])
+			row(arg, names[k], sum);
+	}
+	free(vals);
+	free(names);
+}
+
+static int serve(struct bct_session *s)
+{
+	int fd = bct_prog__map_fd(s->prog, "counts");
+	const struct bct_serve_table t = {
+		.counter = "calls",
+		.label = "func",
+		.help = "calls of each matched function or tracepoint",
+		.read = serve_read,
+		.ctx = &fd,
+	};
+
+	if (fd < 0)
+		return 1;
+	return bct_serve_table_hook(s, &t);
+}
+
 int cmd_funccount(int argc, char **argv)
 {
 	struct bct_session s = { .add_defines = add_defines, .after_load = after_load };
@@ -385,7 +427,7 @@ int cmd_funccount(int argc, char **argv)
 		bct_session__stop(&s);
 		return err == -EINTR ? 0 : 1;
 	}
-	rc = run(&s);
+	rc = bct_serve_table_hook ? serve(&s) : run(&s);
 	bct_session__stop(&s);
 	return rc;
 }

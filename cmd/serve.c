@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * serve: the histogram and counting tools' maps as a Prometheus / OpenMetrics endpoint.
+ * serve: the histogram and counting tools' maps, and the event tools' event counts, as a
+ * Prometheus / OpenMetrics endpoint.
  *
  *	bcctool serve [--listen ADDR:PORT] [--web-config FILE] [--user USER] [--max-series N]
  *		TOOL [TOOL OPTIONS] [, TOOL [TOOL OPTIONS]]...
@@ -9,7 +10,10 @@
  * point where it would print its first interval; there bct_hist_serve_hook() takes over: the
  * session is recorded, the next tool is started from inside the hook (so every tool's state
  * stays on its own stack frame), and after the last one the endpoint serves until SIGINT or
- * SIGTERM. The maps are read at each scrape and never cleared. HTTP and TLS are
+ * SIGTERM. The maps are read at each scrape and never cleared. Event tools (lib/events.h)
+ * are recorded the same way by bct_events_serve_hook, with their events counted, not printed,
+ * while the main thread drains their buffers; funccount by bct_serve_table_hook
+ * (lib/servetable.h). HTTP and TLS are
  * libmicrohttpd's (GnuTLS), gzip is zlib's, the web config is read with libyaml, passwords are
  * checked with crypt(3) (bcrypt), and the process drops to an unprivileged user without any
  * capability after attaching, keeping its BPF file descriptors.
@@ -18,6 +22,7 @@
 #include <ctype.h>
 #include <crypt.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
 #include <netdb.h>
@@ -36,53 +41,105 @@
 #include <yaml.h>
 #include <zlib.h>
 
+#include "buf.h"
 #include "cmd.h"
+#include "events.h"
 #include "hist.h"
 #include "histtool.h"
 #include "json.h"
 #include "log.h"
 #include "prog.h"
 #include "serve.h"
+#include "servetable.h"
 #include "signals.h"
 
 #define BCT_CMD(name, fn, summary, flags) int cmd_##fn(int argc, char **argv);
 #include "cmdlist.h"
 #undef BCT_CMD
 
-/* The tools serve can run: histogram tools, and counting tools that name their counters. */
+/*
+ * The tools serve can run: histogram tools, counting tools that name their counters, funccount
+ * (lib/servetable.h), and the event tools of lib/events.h (their events counted, not printed).
+ */
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } servable[] = {
+	{ "bashreadline", cmd_bashreadline },
+	{ "bindsnoop", cmd_bindsnoop },
 	{ "biolatency", cmd_biolatency },
 	{ "biopattern", cmd_biopattern },
+	{ "biosnoop", cmd_biosnoop },
 	{ "biotop", cmd_biotop },
 	{ "bitesize", cmd_bitesize },
 	{ "cachestat", cmd_cachestat },
 	{ "cachetop", cmd_cachetop },
+	{ "capable", cmd_capable },
+	{ "compactsnoop", cmd_compactsnoop },
 	{ "cpudist", cmd_cpudist },
+	{ "dbslower", cmd_dbslower },
 	{ "dbstat", cmd_dbstat },
 	{ "dirtop", cmd_dirtop },
+	{ "drsnoop", cmd_drsnoop },
+	{ "execsnoop", cmd_execsnoop },
+	{ "exitsnoop", cmd_exitsnoop },
+	{ "filegone", cmd_filegone },
+	{ "filelife", cmd_filelife },
+	{ "fileslower", cmd_fileslower },
 	{ "filetop", cmd_filetop },
 	{ "fsdist", cmd_fsdist },
+	{ "fsslower", cmd_fsslower },
+	{ "funccount", cmd_funccount },
 	{ "funcinterval", cmd_funcinterval },
 	{ "funclatency", cmd_funclatency },
+	{ "funcslower", cmd_funcslower },
 	{ "futexctn", cmd_futexctn },
+	{ "gethostlatency", cmd_gethostlatency },
 	{ "hardirqs", cmd_hardirqs },
+	{ "killsnoop", cmd_killsnoop },
 	{ "kvmexit", cmd_kvmexit },
+	{ "mdflush", cmd_mdflush },
+	{ "mountsnoop", cmd_mountsnoop },
 	{ "numamove", cmd_numamove },
+	{ "numasched", cmd_numasched },
+	{ "oomkill", cmd_oomkill },
+	{ "opensnoop", cmd_opensnoop },
 	{ "pidpersec", cmd_pidpersec },
 	{ "readahead", cmd_readahead },
 	{ "runqlat", cmd_runqlat },
 	{ "runqlen", cmd_runqlen },
+	{ "runqslower", cmd_runqslower },
+	{ "shmsnoop", cmd_shmsnoop },
+	{ "sigsnoop", cmd_sigsnoop },
 	{ "slabratetop", cmd_slabratetop },
+	{ "sofdsnoop", cmd_sofdsnoop },
 	{ "softirqs", cmd_softirqs },
+	{ "softirqslower", cmd_softirqslower },
+	{ "solisten", cmd_solisten },
+	{ "sslsniff", cmd_sslsniff },
+	{ "statsnoop", cmd_statsnoop },
+	{ "syncsnoop", cmd_syncsnoop },
 	{ "syscount", cmd_syscount },
+	{ "tcpaccept", cmd_tcpaccept },
 	{ "tcpcong", cmd_tcpcong },
+	{ "tcpconnect", cmd_tcpconnect },
+	{ "tcpconnlat", cmd_tcpconnlat },
+	{ "tcpdrop", cmd_tcpdrop },
+	{ "tcplife", cmd_tcplife },
+	{ "tcppktlat", cmd_tcppktlat },
+	{ "tcpretrans", cmd_tcpretrans },
 	{ "tcprtt", cmd_tcprtt },
+	{ "tcpstates", cmd_tcpstates },
 	{ "tcpsubnet", cmd_tcpsubnet },
 	{ "tcpsynbl", cmd_tcpsynbl },
 	{ "tcptop", cmd_tcptop },
+	{ "tcptracer", cmd_tcptracer },
+	{ "threadsnoop", cmd_threadsnoop },
+	{ "trace", cmd_trace },
+	{ "ttysnoop", cmd_ttysnoop },
+	{ "uflow", cmd_uflow },
+	{ "ugc", cmd_ugc },
+	{ "uthreads", cmd_uthreads },
 	{ "vfsstat", cmd_vfsstat },
 	{ "wqlat", cmd_wqlat },
 };
@@ -105,6 +162,8 @@ struct served {
 	void *keys;
 	uint64_t *values;
 	struct bct_hist_entry *v;
+	struct bct_events_count *ev; /* an event tool: its counts (lib/events.h) */
+	const struct bct_serve_table *table; /* a tool counting per name (lib/servetable.h) */
 };
 
 static struct serve_env {
@@ -142,14 +201,17 @@ static const struct bct_opt opts[] = {
 };
 
 static const char doc[] =
-	"Serve the histogram and counting tools' maps as Prometheus / OpenMetrics metrics\n"
+	"Serve the histogram and counting tools' maps, and the event tools' event counts, as "
+	"Prometheus / OpenMetrics metrics\n"
 	"\v"
 	"TOOL [TOOL OPTIONS], separated by \",\": the tools to run and serve, each with its own "
-	"options. Servable: biolatency biopattern biotop bitesize cachestat cachetop cpudist dbstat dirtop filetop fsdist funcinterval funclatency futexctn hardirqs kvmexit numamove pidpersec readahead runqlat runqlen slabratetop softirqs syscount tcpcong tcprtt tcpsubnet tcpsynbl tcptop vfsstat wqlat.\n"
+	"options. Histograms and counters: biolatency biopattern biotop bitesize cachestat cachetop cpudist dbstat dirtop filetop fsdist funccount funcinterval funclatency futexctn hardirqs kvmexit numamove pidpersec readahead runqlat runqlen slabratetop softirqs syscount tcpcong tcprtt tcpsubnet tcpsynbl tcptop vfsstat wqlat.\n"
+	"Event tools (their event and lost-event counts): bashreadline bindsnoop biosnoop capable compactsnoop dbslower drsnoop execsnoop exitsnoop filegone filelife fileslower fsslower funcslower gethostlatency killsnoop mdflush mountsnoop numasched oomkill opensnoop runqslower shmsnoop sigsnoop sofdsnoop softirqslower solisten sslsniff statsnoop syncsnoop tcpaccept tcpconnect tcpconnlat tcpdrop tcplife tcppktlat tcpretrans tcpstates tcptracer threadsnoop trace ttysnoop uflow ugc uthreads.\n"
 	"\n"
 	"examples:\n"
 	"    bcctool serve biolatency            # block I/O latency on 127.0.0.1:9435\n"
 	"    bcctool serve biolatency -D , runqlat , syscount\n"
+	"    bcctool serve opensnoop -n nginx , execsnoop , funccount 'c:malloc'\n"
 	"    bcctool serve --listen :9435 --web-config web.yml hardirqs , softirqs\n";
 
 static const struct bct_tool_args args = {
@@ -531,6 +593,128 @@ static void expose_tool(struct bct_expo *e, struct served *st)
 	}
 }
 
+/* --- event tools and per-name counters (registered by hook_events / hook_table) -------- */
+
+static void json_ts(char *ts, size_t sz)
+{
+	time_t now = time(NULL);
+
+	strftime(ts, sz, "%Y-%m-%d %H:%M:%S", localtime(&now));
+}
+
+/* An event tool: bcctool_TOOL_events_total and bcctool_TOOL_lost_events_total. */
+static void expose_events(struct bct_expo *e, struct served *st)
+{
+	static const char *const what[] = { "events", "lost_events" };
+	static const char *const helps[] = {
+		"events traced (the rows it would print)",
+		"events lost: the BPF side found its buffer full (counted within a second)"
+	};
+	uint64_t v[2] = { __atomic_load_n(&st->ev->events, __ATOMIC_RELAXED),
+			  __atomic_load_n(&st->ev->lost, __ATOMIC_RELAXED) };
+	char name[128], help[sizeof(st->args) + 160], num[32], ts[32];
+	struct bct_json j;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		snprintf(name, sizeof(name), "bcctool_%s_%s_total", st->name, what[k]);
+		snprintf(help, sizeof(help), "bcctool %s%s%s: %s", st->name, st->args[0] ? " " : "",
+			 st->args, helps[k]);
+		bct_expo_family(e, name, "counter", help);
+		snprintf(num, sizeof(num), "%" PRIu64, v[k]);
+		bct_expo_sample(e, name, NULL, num);
+	}
+	if (!env.kit.common.json)
+		return;
+	json_ts(ts, sizeof(ts));
+	bct_json_begin(&j, stdout);
+	bct_json_str(&j, "ts", ts);
+	bct_json_str(&j, "tool", st->name);
+	bct_json_uint(&j, "events", v[0]);
+	bct_json_uint(&j, "lost_events", v[1]);
+	bct_json_end(&j);
+	fflush(stdout);
+}
+
+struct trow {
+	char *name;
+	uint64_t count;
+};
+
+struct trows {
+	struct trow *r;
+	size_t n, cap;
+};
+
+static void add_row(void *arg, const char *name, uint64_t count)
+{
+	struct trows *t = arg;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64;
+		struct trow *r = realloc(t->r, cap * sizeof(*r));
+
+		if (!r)
+			return;
+		t->r = r;
+		t->cap = cap;
+	}
+	t->r[t->n].name = strdup(name);
+	t->r[t->n].count = count;
+	if (t->r[t->n].name)
+		t->n++;
+}
+
+/* The biggest counts first (kept under --max-series), then by name. */
+static int cmp_trow(const void *a, const void *b)
+{
+	const struct trow *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* A tool counting per name: bcctool_TOOL_<counter>_total{<label>="name"}. */
+static void expose_table(struct bct_expo *e, struct served *st)
+{
+	const struct bct_serve_table *t = st->table;
+	char name[128], help[sizeof(st->args) + 160], num[32], ts[32];
+	struct trows rows = { 0 };
+	size_t i;
+
+	t->read(t->ctx, add_row, &rows);
+	if (rows.n > 1)
+		qsort(rows.r, rows.n, sizeof(*rows.r), cmp_trow);
+	snprintf(name, sizeof(name), "bcctool_%s_%s_total", st->name, t->counter);
+	snprintf(help, sizeof(help), "bcctool %s%s%s: %s", st->name, st->args[0] ? " " : "",
+		 st->args, t->help);
+	bct_expo_family(e, name, "counter", help);
+	for (i = 0; i < rows.n; i++) {
+		const char *labels[] = { t->label, rows.r[i].name, NULL };
+
+		snprintf(num, sizeof(num), "%" PRIu64, rows.r[i].count);
+		bct_expo_sample(e, name, labels, num);
+	}
+	if (env.kit.common.json)
+		json_ts(ts, sizeof(ts));
+	for (i = 0; env.kit.common.json && i < rows.n; i++) {
+		struct bct_json j;
+
+		bct_json_begin(&j, stdout);
+		bct_json_str(&j, "ts", ts);
+		bct_json_str(&j, "tool", st->name);
+		bct_json_str(&j, t->label, rows.r[i].name);
+		bct_json_uint(&j, t->counter, rows.r[i].count);
+		bct_json_end(&j);
+	}
+	if (env.kit.common.json)
+		fflush(stdout);
+	for (i = 0; i < rows.n; i++)
+		free(rows.r[i].name);
+	free(rows.r);
+}
+
 static bool bpf_stats_enabled(void)
 {
 	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "re");
@@ -619,7 +803,12 @@ static char *scrape(bool om, size_t *len)
 	if (!e.out)
 		return NULL;
 	for (i = 0; i < ntools; i++)
-		expose_tool(&e, &tools[i]);
+		if (tools[i].ev)
+			expose_events(&e, &tools[i]);
+		else if (tools[i].table)
+			expose_table(&e, &tools[i]);
+		else
+			expose_tool(&e, &tools[i]);
 	expose_self(&e, &start);
 	bct_expo_end(&e);
 	if (fclose(e.out)) {
@@ -1037,12 +1226,62 @@ fail:
 
 /* --- running --------------------------------------------------------------------------- */
 
+/*
+ * Until a stop signal: the event tools' buffers drained (their events counted) while the HTTP
+ * server answers on its own thread. One tool waits in its poll, several are drained in turn
+ * every 10 ms (as often as a buffer drains itself, lib/buf.h); after a drain that found events,
+ * 2 ms pass before the next one, so that under load each drain serves a batch, as the tools'
+ * own loop does (lib/events.c). 0, or -errno of a read error (logged).
+ */
+static int poll_events(void)
+{
+	struct bct_buf *bufs[MAX_TOOLS];
+	int i, n = 0, got, rc;
+
+	for (i = 0; i < ntools; i++)
+		if (tools[i].ev)
+			bufs[n++] = tools[i].ev->buf;
+	while (!bct_exiting) {
+		struct timespec ts = { 0, 0 };
+
+		for (i = 0, got = 0; i < n; i++) {
+			rc = bct_buf__poll(bufs[i], n == 1 ? 100 : 0);
+			if (rc < 0)
+				return rc;
+			got += rc;
+		}
+		ts.tv_nsec = got ? 2000000 : (n == 1 ? 0 : n ? 10000000 : 100000000);
+		if (ts.tv_nsec)
+			nanosleep(&ts, NULL); /* a signal ends it early */
+	}
+	return 0;
+}
+
+/* Event tools print nothing under serve; what some write beside their rows is discarded. */
+static void quiet_stdout(void)
+{
+	int i, nfd;
+
+	for (i = 0; i < ntools && !tools[i].ev; i++)
+		;
+	if (i == ntools || env.kit.common.json)
+		return;
+	fflush(stdout);
+	nfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (nfd >= 0) {
+		dup2(nfd, STDOUT_FILENO);
+		close(nfd);
+	}
+}
+
 static int serve_forever(void)
 {
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 	struct MHD_Daemon *d;
 	bool v6 = false;
-	int fd;
+	int fd, rc;
+
+	quiet_stdout();
 
 	fd = listen_on(env.listen, &v6);
 	if (fd < 0)
@@ -1070,14 +1309,26 @@ static int serve_forever(void)
 	}
 	fprintf(stderr, "serving %d tool%s on %s://%s/metrics\n", ntools, ntools > 1 ? "s" : "",
 		web.cert ? "https" : "http", env.listen);
-	while (!bct_exiting) {
-		struct timespec ts = { 0, 100000000 };
-
-		nanosleep(&ts, NULL);
-	}
+	rc = poll_events();
 	MHD_stop_daemon(d);
 	close(fd);
-	return 0;
+	return rc ? 1 : 0;
+}
+
+/* The tool just attached is recorded: starts the next one, or serves after the last one. */
+static int start_next(void)
+{
+	int rc;
+
+	nstarted++;
+	if (bct_exiting)
+		return 0;
+	if (nstarted < ntools) {
+		rc = tools[nstarted].fn(tools[nstarted].argc, tools[nstarted].argv);
+		/* a tool that stopped before attaching (or failed) never called the hook */
+		return nstarted == ntools || rc || bct_exiting ? rc : 1;
+	}
+	return serve_forever();
 }
 
 /* bct_hist_run() of the tool being started calls this once it is attached. */
@@ -1086,7 +1337,6 @@ static int hook(struct bct_session *s, const struct bct_hist_tool *t)
 	struct served *st = &tools[nstarted];
 	struct bpf_map_info info;
 	__u32 len = sizeof(info);
-	int rc;
 
 	if (t->print && !t->serve_count && !t->serve_hist && !t->serve_counters) {
 		pr_err("%s is not yet servable", st->name);
@@ -1113,15 +1363,25 @@ static int hook(struct bct_session *s, const struct bct_hist_tool *t)
 		pr_err("%s: %s", st->name, strerror(ENOMEM));
 		return 1;
 	}
-	nstarted++;
-	if (bct_exiting)
-		return 0;
-	if (nstarted < ntools) {
-		rc = tools[nstarted].fn(tools[nstarted].argc, tools[nstarted].argv);
-		/* a tool that stopped before attaching (or failed) never called the hook */
-		return nstarted == ntools || rc || bct_exiting ? rc : 1;
-	}
-	return serve_forever();
+	return start_next();
+}
+
+/* bct_events_run() of the event tool being started calls this once it is attached. */
+static int hook_events(struct bct_session *s, const struct bct_event_tool *t,
+		       struct bct_events_count *c)
+{
+	(void)t;
+	tools[nstarted].s = s;
+	tools[nstarted].ev = c;
+	return start_next();
+}
+
+/* A tool counting per name (funccount) calls this once it is attached. */
+static int hook_table(struct bct_session *s, const struct bct_serve_table *t)
+{
+	tools[nstarted].s = s;
+	tools[nstarted].table = t;
+	return start_next();
 }
 
 /* Splits argv after serve's own options at "," into tools; 0 or an exit code. */
@@ -1226,7 +1486,11 @@ int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	bct_hist_serve_hook = hook;
+	bct_events_serve_hook = hook_events;
+	bct_serve_table_hook = hook_table;
 	rc = tools[0].fn(tools[0].argc, tools[0].argv);
 	bct_hist_serve_hook = NULL;
+	bct_events_serve_hook = NULL;
+	bct_serve_table_hook = NULL;
 	return rc;
 }

@@ -177,6 +177,75 @@ static int size_ring(struct bct_session *s, uint64_t pages)
 		       ?: bct_prog__set_const(s->prog, "bct_events_log2", log2);
 }
 
+int (*bct_events_serve_hook)(struct bct_session *s, const struct bct_event_tool *t,
+			     struct bct_events_count *c);
+
+static ssize_t discard(void *cookie, const char *buf, size_t size)
+{
+	(void)cookie, (void)buf;
+	return (ssize_t)size;
+}
+
+/* One event through the tool's callback into the discarding output: its rows count. */
+static int count_sample(void *ctx, const void *data, size_t size)
+{
+	struct bct_events_count *c = ctx;
+
+	c->t->on_event(c->s->ctx, c->out, data, size);
+	__atomic_store_n(&c->events, bct_out__rows(c->out), __ATOMIC_RELAXED);
+	return 0; /* nothing is printed: a failure to print does not stop the count */
+}
+
+static void count_lost(void *ctx, uint64_t lost)
+{
+	struct bct_events_count *c = ctx;
+
+	__atomic_fetch_add(&c->lost, lost, __ATOMIC_RELAXED);
+}
+
+/* The session started with its events counted, then the serve hook. */
+static int run_counted(struct bct_session *s, const struct bct_event_tool *t)
+{
+	cookie_io_functions_t io = { .write = discard };
+	struct bct_events_count c = { .s = s, .t = t };
+	FILE *null = fopencookie(NULL, "w", io);
+	int err, rc = 1;
+
+	err = null ? bct_session__start(s) : -errno;
+	if (!null)
+		pr_err("cannot count the events: %s", strerror(-err));
+	if (!err) {
+		struct bct_out_opts oo = { .file = null, .cols = t->cols, .sep = t->sep };
+
+		c.out = bct_out__new(&oo);
+		err = c.out ? 0 : -errno;
+		if (err)
+			pr_err("cannot count the events: %s", strerror(-err));
+	}
+	if (!err && t->columns)
+		t->columns(s->ctx, c.out);
+	if (!err) {
+		c.buf = bct_buf__new(s->prog, count_sample, &c);
+		err = c.buf ? 0 : -errno;
+	}
+	if (!err) {
+		bct_buf__set_lost_fn(c.buf, count_lost, &c);
+		err = bct_session__go(s);
+	}
+	if (!err)
+		rc = bct_events_serve_hook(s, t, &c);
+	else if (err == -EINTR && bct_exiting)
+		rc = 0; /* stopped before attaching: a clean stop */
+	if (c.buf)
+		bct_buf__quiet(c.buf); /* the loss was served, not printed */
+	bct_buf__free(c.buf);
+	bct_session__stop(s);
+	bct_out__free(c.out);
+	if (null)
+		fclose(null);
+	return rc;
+}
+
 int bct_events_run(struct bct_session *s, const struct bct_event_tool *t)
 {
 	struct run r = { .s = s, .t = t };
@@ -188,6 +257,8 @@ int bct_events_run(struct bct_session *s, const struct bct_event_tool *t)
 		bct_session__stop(s);
 		return 1;
 	}
+	if (bct_events_serve_hook && !s->env->common.ebpf)
+		return run_counted(s, t);
 	if (s->env->common.ebpf) {
 		err = bct_session__print_source(s);
 	} else {

@@ -57,4 +57,27 @@ uint64_t bct_events_max_pages(void);
  */
 int bct_events_run(struct bct_session *s, const struct bct_event_tool *t);
 
+/*
+ * bcctool serve: an event tool's events counted, not printed. Each event still goes through
+ * the tool's on_event (so filters it applies in user space still apply), into an output that
+ * discards it; each row it would have printed counts as one event.
+ */
+struct bct_events_count {
+	struct bct_buf *buf; /* poll it with bct_buf__poll() (lib/buf.h) */
+	/* written by the poller, read anywhere with __atomic_load_n(..., __ATOMIC_RELAXED) */
+	uint64_t events;
+	uint64_t lost; /* as the buffer reports them: within a second of the loss */
+	struct bct_session *s;
+	const struct bct_event_tool *t;
+	struct bct_out *out;
+};
+
+/*
+ * When set, bct_events_run() starts the session with its events counted (above) and calls
+ * this instead of printing them; the session is stopped once it returns, and its return is
+ * the tool's exit code.
+ */
+extern int (*bct_events_serve_hook)(struct bct_session *s, const struct bct_event_tool *t,
+				    struct bct_events_count *c);
+
 #endif

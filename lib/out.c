@@ -28,6 +28,7 @@ struct bct_out {
 	char *line;
 	size_t len, cap;
 	bool failed;
+	uint64_t rows;
 };
 
 static char stdout_buf[STDOUT_BUF];
@@ -582,6 +583,7 @@ int bct_out__end(struct bct_out *o)
 	o->glue = false;
 	o->fcol = NULL;
 	o->group = false;
+	o->rows++;
 	return write_line(o);
 }
 
@@ -642,4 +644,9 @@ void bct_out_lost(void *out, uint64_t lost)
 	errno = 0;
 	if (fwrite(buf, 1, n, o->file) != (size_t)n)
 		write_error(o);
+}
+
+uint64_t bct_out__rows(const struct bct_out *o)
+{
+	return o ? o->rows : 0;
 }

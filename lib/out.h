@@ -126,6 +126,8 @@ int bct_out__text(struct bct_out *o, const char *line);
 /* Flushes the file; 0, or -EPIPE / -errno as bct_out__end(). */
 int bct_out__flush(struct bct_out *o);
 bool bct_out__json(const struct bct_out *o);
+/* The rows ended so far (bct_out__end() calls). */
+uint64_t bct_out__rows(const struct bct_out *o);
 /* A bct_buf_lost_fn (lib/buf.h): {"lost_events":N} under --json, else the stderr warning. */
 void bct_out_lost(void *out, uint64_t lost);
 void bct_out__free(struct bct_out *o);

@@ -46,8 +46,8 @@ prom_wait() { # QUERY VALUE: until Prometheus answers VALUE (10 s at most)
 @test "serve: bad command lines exit 2 with one line" {
     run_bct 2 serve
     assert_output --partial "no tool given"
-    run_bct 2 serve opensnoop
-    assert_line --index 0 "serve: 'opensnoop' is not a servable tool (see 'bcctool serve --help')"
+    run_bct 2 serve memleak
+    assert_line --index 0 "serve: 'memleak' is not a servable tool (see 'bcctool serve --help')"
     run_bct 2 serve runqlat ,
     assert_output --partial "a tool name is missing after ','"
     run_bct 2 serve runqlat , runqlat
