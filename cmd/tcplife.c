@@ -79,6 +79,7 @@ static const struct bct_tool_args args = {
 /* --- attach methods: every program in bpf-src/tcplife.bpf.c ------------------------------- */
 
 static const struct bct_method methods[] = {
+	{ .name = "tp_btf", .progs = BCT_PROGS({ "btf_set_state", "tp_btf/inet_sock_set_state" }) },
 	{ .name = "tracepoint",
 	  .progs = BCT_PROGS({ "tp_set_state", "tracepoint/sock/inet_sock_set_state" }) },
 	{ .name = "kprobe", .progs = BCT_PROGS({ "kp_set_state", "kprobe/tcp_set_state" }) },
