@@ -17,9 +17,10 @@
  *   RUNQLAT_PER_PID     -P: one histogram per process (key: tgid)
  *   RUNQLAT_PER_TID     -L: one histogram per thread (key: pid)
  *   RUNQLAT_PER_PIDNS   --pidnss: one histogram per PID namespace (key: its inode number)
+ *   RUNQLAT_PID_MAX     the kernel's pid_max: entries of the start-time array
  *   FILTER_PID          -p: this process only (bct_filter.bpf.h)
- * tp_btf keeps the start times in task storage, raw_tp in a hash by thread ID; a single
- * histogram is a per-CPU array (plain increments, summed by the user side), sections a hash.
+ * Start times are an array by thread ID; a single histogram is a per-CPU array (plain
+ * increments, summed by the user side), sections a hash.
  */
 #include "vmlinux.h"
 #include <bpf_helpers.h>
@@ -31,6 +32,10 @@
 #include "bct_filter.bpf.h"
 #include "bct_hist.bpf.h"
 #include "runqlat.h"
+
+#ifndef RUNQLAT_PID_MAX
+#define RUNQLAT_PID_MAX RUNQLAT_MAX_START
+#endif
 
 #ifndef RUNQLAT_FACTOR
 #define RUNQLAT_FACTOR 1000
@@ -46,22 +51,19 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Runnable tasks, by thread ID: since when each has been waiting (raw_tp). */
+/*
+ * Runnable tasks: since when each has been waiting, 0 if it is not, indexed by thread ID. A
+ * preallocated array as large as the kernel's pid_max: its lookup is a bounds check and an
+ * add that the verifier inlines (a hash update or a task storage get is a helper call that
+ * costs more than the rest of the program). A thread ID is never reused while its task waits:
+ * a task runs before it exits, and running empties its slot.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, RUNQLAT_MAX_START);
-	__uint(map_flags, BPF_F_NO_PREALLOC); /* empty unless raw_tp is the method */
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RUNQLAT_PID_MAX);
 	__type(key, __u32);
 	__type(value, __u64);
 } start SEC(".maps");
-
-/* The same in each task's own storage (tp_btf: typed task pointers); 0: not waiting. */
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, __u64);
-} start_task SEC(".maps");
 
 #if NR_HISTS == 1 && !defined(BCT_HIST_SERVE)
 /* One histogram: a per-CPU array, no hash lookup or atomics at every context switch */
@@ -114,53 +116,42 @@ static __always_inline bool traced(__u32 tgid, __u32 pid)
 	return true;
 }
 
-static __always_inline void enqueued(struct task_struct *p, bool btf)
+/* The task p is runnable from now on: returns now (a bpf_ktime_get_ns() read), or 0. */
+static __always_inline __u64 enqueued(struct task_struct *p, bool btf)
 {
 	__u32 pid = TASK_READ(btf, p, pid);
-	__u64 ts;
-
-	__u64 *tsp;
+	__u64 *tsp, now;
 
 	if (!traced(TASK_READ(btf, p, tgid), pid))
-		return;
-	ts = bpf_ktime_get_ns();
-	if (btf) {
-		tsp = bpf_task_storage_get(&start_task, p, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (tsp)
-			*tsp = ts;
-		else
-			bct_count_lost();
-		return;
+		return 0;
+	tsp = bpf_map_lookup_elem(&start, &pid);
+	if (!tsp) {
+		bct_count_lost(); /* a thread ID above pid_max: cannot happen */
+		return 0;
 	}
-	if (bpf_map_update_elem(&start, &pid, &ts, BPF_ANY))
-		bct_count_lost();
+	now = bpf_ktime_get_ns();
+	*tsp = now;
+	return now;
 }
 
 /* When next began to wait (and it is no longer waiting), or 0: not since we started. */
-static __always_inline __u64 dequeued(struct task_struct *next, __u32 pid, bool btf)
+static __always_inline __u64 dequeued(__u32 pid)
 {
-	__u64 *tsp, ts;
+	__u64 *tsp = bpf_map_lookup_elem(&start, &pid);
+	__u64 ts;
 
-	if (btf) {
-		tsp = bpf_task_storage_get(&start_task, next, NULL, 0);
-		if (!tsp)
-			return 0;
-		ts = *tsp;
-		*tsp = 0;
-		return ts;
-	}
-	tsp = bpf_map_lookup_elem(&start, &pid);
 	if (!tsp)
 		return 0;
 	ts = *tsp;
-	bpf_map_delete_elem(&start, &pid);
+	if (ts)
+		*tsp = 0;
 	return ts;
 }
 
 static __always_inline int switched(struct task_struct *prev, struct task_struct *next, bool btf)
 {
 	__u32 pid, tgid;
-	__u64 ts;
+	__u64 ts, now = 0;
 	__s64 delta;
 #ifdef RUNQLAT_PERCPU
 	struct bct_hist *h;
@@ -169,18 +160,20 @@ static __always_inline int switched(struct task_struct *prev, struct task_struct
 	__u64 hkey = 0;
 #endif
 
-	/* preempted while runnable: waiting again from now */
+	/* preempted while runnable: waiting again from now (one clock read serves both tasks) */
 	if (task_state(prev, btf) == TASK_RUNNING)
-		enqueued(prev, btf);
+		now = enqueued(prev, btf);
 
 	pid = TASK_READ(btf, next, pid);
 	tgid = TASK_READ(btf, next, tgid);
 	if (!traced(tgid, pid))
 		return 0;
-	ts = dequeued(next, pid, btf);
+	ts = dequeued(pid);
 	if (!ts)
 		return 0; /* runnable since before we started */
-	delta = bpf_ktime_get_ns() - ts;
+	if (!now)
+		now = bpf_ktime_get_ns();
+	delta = now - ts;
 	if (delta < 0)
 		return 0;
 #ifdef RUNQLAT_PERCPU

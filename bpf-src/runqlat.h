@@ -10,6 +10,7 @@
 #define RUNQLAT_H
 
 #define RUNQLAT_MAX_HISTS 10240 /* processes, threads or namespaces per interval */
-#define RUNQLAT_MAX_START 32768 /* tasks waiting on a run queue at once */
+#define RUNQLAT_MAX_START 32768 /* start-time array entries when pid_max cannot be read */
+#define RUNQLAT_PID_LIMIT 4194304 /* the kernel's PID_MAX_LIMIT on 64-bit */
 
 #endif

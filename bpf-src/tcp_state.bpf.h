@@ -111,15 +111,9 @@ static __always_inline bool tcp_change_tp(struct trace_event_raw_inet_sock_set_s
 	return true;
 }
 
-/* tcp_set_state(sk, state): the same fields, read from the socket before it changes. */
-static __always_inline void tcp_change_sk(struct sock *sk, int state, struct tcp_change *c)
+/* A socket's addresses, as the tracepoint records them (for tcp_change_sk(), _btf_head()). */
+static __always_inline void tcp_change_sk_addrs(struct sock *sk, struct tcp_change *c)
 {
-	c->sk = sk;
-	c->oldstate = BPF_CORE_READ(sk, __sk_common.skc_state);
-	c->newstate = state;
-	c->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
-	c->rport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
-	c->family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	__builtin_memset(c->saddr, 0, sizeof(c->saddr));
 	__builtin_memset(c->daddr, 0, sizeof(c->daddr));
 	if (c->family == K_AF_INET) {
@@ -129,6 +123,38 @@ static __always_inline void tcp_change_sk(struct sock *sk, int state, struct tcp
 		BPF_CORE_READ_INTO((struct in6_addr *)c->saddr, sk, __sk_common.skc_v6_rcv_saddr);
 		BPF_CORE_READ_INTO((struct in6_addr *)c->daddr, sk, __sk_common.skc_v6_daddr);
 	}
+}
+
+/* tcp_set_state(sk, state): the same fields, read from the socket before it changes. */
+static __always_inline void tcp_change_sk(struct sock *sk, int state, struct tcp_change *c)
+{
+	c->sk = sk;
+	c->oldstate = BPF_CORE_READ(sk, __sk_common.skc_state);
+	c->newstate = state;
+	c->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	c->rport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	c->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	tcp_change_sk_addrs(sk, c);
+}
+
+/*
+ * The tracepoint as a BTF-typed one (tp_btf): its arguments are the socket and both states,
+ * and the fields its record would hold are read from the socket as the kernel fills them
+ * (sport from inet_sport, not skc_num: 0 at SYN_SENT, before connect() picks the port). The
+ * addresses: tcp_change_sk_addrs(). false: not TCP.
+ */
+static __always_inline bool tcp_change_btf_head(struct sock *sk, int oldstate, int newstate,
+						struct tcp_change *c)
+{
+	if (BPF_CORE_READ_BITFIELD(sk, sk_protocol) != K_IPPROTO_TCP)
+		return false;
+	c->sk = sk;
+	c->oldstate = oldstate;
+	c->newstate = newstate;
+	c->lport = __builtin_bswap16(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
+	c->rport = __builtin_bswap16(sk->__sk_common.skc_dport);
+	c->family = sk->__sk_common.skc_family;
+	return true;
 }
 
 #endif

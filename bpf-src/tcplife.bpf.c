@@ -43,8 +43,11 @@ static __always_inline bool pid_ok(__u32 pid)
 #endif
 }
 
-/* tp: ctx is the tracepoint's record, whose addresses are copied only for an event. */
-static __noinline int handle(void *ctx, struct tcp_change *c, bool tp)
+/* Where handle() finds the addresses, which it copies only for an event. */
+enum { FROM_CHANGE, FROM_RECORD, FROM_SOCKET };
+
+/* FROM_RECORD: ctx is the tracepoint's record; FROM_SOCKET: read them from c->sk. */
+static __noinline int handle(void *ctx, struct tcp_change *c, int addrs)
 {
 	__u32 pid = bpf_get_current_pid_tgid() >> 32;
 	struct sock *sk = c->sk;
@@ -59,9 +62,9 @@ static __noinline int handle(void *ctx, struct tcp_change *c, bool tp)
 			l->ts = 0;
 		return 0;
 	}
-	now = bpf_ktime_get_ns();
 	/* the start: any state before FIN_WAIT1, whoever runs (the process is known later) */
 	if (c->newstate < K_TCP_FIN_WAIT1) {
+		now = bpf_ktime_get_ns(); /* only when needed: a costly clock read in a guest */
 		if (l) {
 			l->ts = now;
 		} else {
@@ -87,6 +90,7 @@ static __noinline int handle(void *ctx, struct tcp_change *c, bool tp)
 		return 0;
 	if (!l->ts)
 		goto out; /* its start was not seen */
+	now = bpf_ktime_get_ns();
 	span_us = (now - l->ts) / 1000;
 	if (l->pid)
 		pid = l->pid;
@@ -97,8 +101,10 @@ static __noinline int handle(void *ctx, struct tcp_change *c, bool tp)
 	if (!e)
 		goto out;
 	__builtin_memset(e, 0, sizeof(*e));
-	if (tp)
+	if (addrs == FROM_RECORD)
 		tcp_change_tp_addrs(ctx, c);
+	else if (addrs == FROM_SOCKET)
+		tcp_change_sk_addrs(sk, c);
 	e->ts = now;
 	e->span_us = span_us;
 	e->rx_bytes = BPF_CORE_READ(tsk, bytes_received);
@@ -119,6 +125,20 @@ out:
 	return 0;
 }
 
+/*
+ * Method "tp_btf": the same tracepoint, BTF-typed (Linux 5.5 and later): the program gets the
+ * socket and the states, and the kernel builds and copies no record at every change.
+ */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(btf_set_state, struct sock *sk, int oldstate, int newstate)
+{
+	struct tcp_change c;
+
+	if (!tcp_change_btf_head(sk, oldstate, newstate, &c))
+		return 0;
+	return handle(ctx, &c, FROM_SOCKET);
+}
+
 /* Method "tracepoint" (Linux 4.16 and later) */
 SEC("tracepoint/sock/inet_sock_set_state")
 int tp_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
@@ -127,7 +147,7 @@ int tp_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 
 	if (!tcp_change_tp_head(ctx, &c))
 		return 0;
-	return handle(ctx, &c, true);
+	return handle(ctx, &c, FROM_RECORD);
 }
 
 /* Method "kprobe": tcp_set_state(sk, state), before the change */
@@ -137,5 +157,5 @@ int BPF_KPROBE(kp_set_state, struct sock *sk, int state)
 	struct tcp_change c;
 
 	tcp_change_sk(sk, state, &c);
-	return handle(ctx, &c, false);
+	return handle(ctx, &c, FROM_CHANGE);
 }

@@ -66,6 +66,18 @@ static __noinline int handle(void *ctx, struct tcp_change *c)
 	return 0;
 }
 
+/* Method "tp_btf": the tracepoint's arguments, its record's fields read from the socket */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(btf_set_state, struct sock *sk, int oldstate, int newstate)
+{
+	struct tcp_change c;
+
+	if (!tcp_change_btf_head(sk, oldstate, newstate, &c))
+		return 0;
+	tcp_change_sk_addrs(sk, &c);
+	return handle(ctx, &c);
+}
+
 /* Method "tracepoint" (Linux 4.16 and later) */
 SEC("tracepoint/sock/inet_sock_set_state")
 int tp_set_state(struct trace_event_raw_inet_sock_set_state *ctx)

@@ -75,9 +75,23 @@ static void key_name(void *ctx, const void *key, char *buf, size_t sz)
 	snprintf(buf, sz, "%" PRIu64, *(const uint64_t *)key);
 }
 
+/* The kernel's pid_max (thread IDs are below it): the start-time array's size. */
+static unsigned long pid_max(void)
+{
+	unsigned long n = RUNQLAT_MAX_START;
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
+
+	if (f) {
+		if (fscanf(f, "%lu", &n) != 1 || !n || n > RUNQLAT_PID_LIMIT)
+			n = RUNQLAT_MAX_START;
+		fclose(f);
+	}
+	return n;
+}
+
 static int add_defines(struct bct_prog *p, void *ctx)
 {
-	int err = 0;
+	int err = bct_prog__define(p, "RUNQLAT_PID_MAX", "%lu", pid_max());
 
 	if (env.milliseconds)
 		err = err ?: bct_prog__define(p, "RUNQLAT_FACTOR", "1000000");

@@ -119,6 +119,7 @@ int bct_tcp_opts_define(struct bct_prog *p, const struct bct_tcp_opts *o)
 /* --- tcplife and tcpstates ------------------------------------------------------------------ */
 
 static const struct bct_method state_methods[] = {
+	{ .name = "tp_btf", .progs = BCT_PROGS({ "btf_set_state", "tp_btf/inet_sock_set_state" }) },
 	{ .name = "tracepoint",
 	  .progs = BCT_PROGS({ "tp_set_state", "tracepoint/sock/inet_sock_set_state" }) },
 	{ .name = "kprobe", .progs = BCT_PROGS({ "kp_set_state", "kprobe/tcp_set_state" }) },

@@ -199,6 +199,30 @@ on_port() {
         'select(.lport == $p and .pid == $a and .comm == $c and .ip == 4 and .laddr == "127.0.0.1" and .tx_bytes == $r and .rx_bytes == $s and .tx_kb == 5 and .rx_kb == 30 and .ms >= 0)' "$OUT" | wc -l)" "$N"
 }
 
+# normalized P: on_port P's lines with the PID, the ports and the time made run-independent
+normalized() {
+    on_port "$1" | awk -v p="$1" -v a="$2" '{ print ($1 == a ? "A" : $1), $2, $3,
+        ($4 == p ? "S" : "E"), $5, ($6 == p ? "S" : "E"), $7, $8 }' | sort
+}
+
+@test "the tracepoint method (tp_btf disabled) gives the same lines as tp_btf" {
+    local a b
+    run env BCCTOOL_DISABLE_ATTACH=tp_btf "$BCCTOOL" check tcplife
+    assert_output --regexp '^tcplife +tracepoint$'
+    BCCTOOL_DISABLE_ATTACH=tp_btf start_trace
+    sessions a -n "$N" -p "$PORT"
+    go_workload "$a"
+    stop_trace
+    local tp
+    tp=$(normalized "$PORT" "$a")
+    start_trace
+    sessions b -n "$N" -p "$PORT2"
+    go_workload "$b"
+    stop_trace
+    assert_equal "$(wc -l <<<"$tp")" $((2 * N))
+    assert_equal "$(normalized "$PORT2" "$b")" "$tp"
+}
+
 @test "bad options: -4 with -6, a bad port list, a bad PID" {
     run_bct 2 tcplife -4 -6
     assert_output --partial "not allowed with"
