@@ -17,7 +17,7 @@
  *   RUNQLAT_PER_PID     -P: one histogram per process (key: tgid)
  *   RUNQLAT_PER_TID     -L: one histogram per thread (key: pid)
  *   RUNQLAT_PER_PIDNS   --pidnss: one histogram per PID namespace (key: its inode number)
- *   RUNQLAT_PID_MAX     the kernel's pid_max: entries of the start-time array
+ *   RUNQLAT_PID_MAX     the kernel's pid_max: thread IDs are below it
  *   FILTER_PID          -p: this process only (bct_filter.bpf.h)
  * Start times are an array by thread ID; a single histogram is a per-CPU array (plain
  * increments, summed by the user side), sections a hash.
@@ -53,17 +53,34 @@ char LICENSE[] SEC("license") = "GPL";
 
 /*
  * Runnable tasks: since when each has been waiting, 0 if it is not, indexed by thread ID. A
- * preallocated array as large as the kernel's pid_max: its lookup is a bounds check and an
- * add that the verifier inlines (a hash update or a task storage get is a helper call that
- * costs more than the rest of the program). A thread ID is never reused while its task waits:
- * a task runs before it exits, and running empties its slot.
+ * preallocated array (as large as the kernel's pid_max, at most RUNQLAT_ARRAY_MAX entries):
+ * its lookup is a bounds check and an add that the verifier inlines (a hash update or a task
+ * storage get is a helper call that costs more than the rest of the program). A thread ID is
+ * never reused while its task waits: a task runs before it exits, and running empties its
+ * slot. Thread IDs above the array, where pid_max is larger, go to a hash.
  */
+#if RUNQLAT_PID_MAX > RUNQLAT_ARRAY_MAX
+#define RUNQLAT_ARRAY_SLOTS RUNQLAT_ARRAY_MAX
+#define RUNQLAT_HIGH_TIDS
+#else
+#define RUNQLAT_ARRAY_SLOTS RUNQLAT_PID_MAX
+#endif
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, RUNQLAT_PID_MAX);
+	__uint(max_entries, RUNQLAT_ARRAY_SLOTS);
 	__type(key, __u32);
 	__type(value, __u64);
 } start SEC(".maps");
+
+#ifdef RUNQLAT_HIGH_TIDS
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RUNQLAT_MAX_START);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, __u64);
+} start_high SEC(".maps");
+#endif
 
 #if NR_HISTS == 1 && !defined(BCT_HIST_SERVE)
 /* One histogram: a per-CPU array, no hash lookup or atomics at every context switch */
@@ -124,6 +141,14 @@ static __always_inline __u64 enqueued(struct task_struct *p, bool btf)
 
 	if (!traced(TASK_READ(btf, p, tgid), pid))
 		return 0;
+#ifdef RUNQLAT_HIGH_TIDS
+	if (pid >= RUNQLAT_ARRAY_SLOTS) {
+		now = bpf_ktime_get_ns();
+		if (bpf_map_update_elem(&start_high, &pid, &now, BPF_ANY))
+			bct_count_lost();
+		return now;
+	}
+#endif
 	tsp = bpf_map_lookup_elem(&start, &pid);
 	if (!tsp) {
 		bct_count_lost(); /* a thread ID above pid_max: cannot happen */
@@ -137,9 +162,19 @@ static __always_inline __u64 enqueued(struct task_struct *p, bool btf)
 /* When next began to wait (and it is no longer waiting), or 0: not since we started. */
 static __always_inline __u64 dequeued(__u32 pid)
 {
-	__u64 *tsp = bpf_map_lookup_elem(&start, &pid);
-	__u64 ts;
+	__u64 *tsp, ts;
 
+#ifdef RUNQLAT_HIGH_TIDS
+	if (pid >= RUNQLAT_ARRAY_SLOTS) {
+		tsp = bpf_map_lookup_elem(&start_high, &pid);
+		if (!tsp)
+			return 0;
+		ts = *tsp;
+		bpf_map_delete_elem(&start_high, &pid);
+		return ts;
+	}
+#endif
+	tsp = bpf_map_lookup_elem(&start, &pid);
 	if (!tsp)
 		return 0;
 	ts = *tsp;
