@@ -292,6 +292,7 @@ struct lset {
 	char *labels; /* the values, each ended by '\x1f' */
 	uint64_t *vals; /* the slots, total and count */
 	uint64_t rank;
+	size_t pos; /* its place in the order of the labels */
 };
 
 static int cmp_labels(const void *a, const void *b)
@@ -303,9 +304,10 @@ static int cmp_rank(const void *a, const void *b)
 {
 	const struct lset *x = a, *y = b;
 
+	/* the labels' order, as sorted once already (no string compared again) */
 	if (x->rank != y->rank)
 		return x->rank > y->rank ? -1 : 1;
-	return strcmp(x->labels, y->labels);
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
 static uint64_t counter_value(const struct bct_serve_counter *c, const uint64_t *vals,
@@ -411,6 +413,7 @@ static void expose_groups(struct bct_expo *e, struct served *st, size_t n)
 	}
 	ng = k;
 	for (i = 0; i < ng; i++) {
+		g[i].pos = i;
 		if (t->serve_counters)
 			for (c = t->serve_counters; c->name; c++)
 				g[i].rank += counter_value(c, g[i].vals, nslots);
