@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -164,6 +165,7 @@ struct served {
 	struct bct_hist_entry *v;
 	struct bct_events_count *ev; /* an event tool: its counts (lib/events.h) */
 	const struct bct_serve_table *table; /* a tool counting per name (lib/servetable.h) */
+	struct bct_hist_entry **order; /* v in the tool's order */
 };
 
 static struct serve_env {
@@ -278,6 +280,7 @@ static size_t read_map(struct served *st)
 		const char *key = (char *)st->keys + i * st->key_size;
 		uint64_t *val = st->values + i * stride;
 
+		st->order[i] = &st->v[i];
 		st->v[i].key = key;
 		st->v[i].slots = val;
 		st->v[i].nslots = nslots;
@@ -287,8 +290,9 @@ static size_t read_map(struct served *st)
 		if (st->t->key_name)
 			st->t->key_name(st->s->ctx, key, st->v[i].name, sizeof(st->v[i].name));
 	}
-	if (n > 1)
-		bct_hist_sort(st->t, st->v, n, st->key_size);
+	/* label sets are ordered by their own values (expose_groups) */
+	if (n > 1 && !st->t->serve_key && !st->t->serve_counters)
+		bct_hist_sort_ptrs(st->t, st->order, n, st->key_size);
 	return n;
 }
 
@@ -325,19 +329,20 @@ static void json_tool(struct served *st, const char *metric, const char *label, 
 		bct_json_str(&j, "tool", st->name);
 		bct_json_str(&j, "metric", metric);
 		if (label)
-			bct_json_str(&j, label, st->v[i].name);
-		bct_json_uint(&j, "count", st->v[i].count);
-		bct_json_uint(&j, "total", st->v[i].total);
+			bct_json_str(&j, label, st->order[i]->name);
+		bct_json_uint(&j, "count", st->order[i]->count);
+		bct_json_uint(&j, "total", st->order[i]->total);
 		if (!t->serve_count) {
 			bct_json_str(&j, "val_type", t->unit ? t->unit : "");
 			if (t->linear) {
 				/* linear: the count of each value, 0 up */
 				bct_json_arr_open(&j, "data");
-				for (size_t k = 0; k < st->v[i].nslots; k++)
-					bct_json_uint(&j, NULL, st->v[i].slots[k]);
+				for (size_t k = 0; k < st->order[i]->nslots; k++)
+					bct_json_uint(&j, NULL, st->order[i]->slots[k]);
 				bct_json_arr_close(&j);
 			} else {
-				bct_hist_json_log2(&j, "data", st->v[i].slots, st->v[i].nslots);
+				bct_hist_json_log2(&j, "data", st->order[i]->slots,
+						   st->order[i]->nslots);
 			}
 		}
 		bct_json_end(&j);
@@ -350,6 +355,7 @@ struct lset {
 	char *labels; /* the values, each ended by '\x1f' */
 	uint64_t *vals; /* the slots, total and count */
 	uint64_t rank;
+	size_t pos; /* its place in the order of the labels */
 };
 
 static int cmp_labels(const void *a, const void *b)
@@ -361,9 +367,10 @@ static int cmp_rank(const void *a, const void *b)
 {
 	const struct lset *x = a, *y = b;
 
+	/* the labels' order, as sorted once already (no string compared again) */
 	if (x->rank != y->rank)
 		return x->rank > y->rank ? -1 : 1;
-	return strcmp(x->labels, y->labels);
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
 static uint64_t counter_value(const struct bct_serve_counter *c, const uint64_t *vals,
@@ -399,7 +406,10 @@ static void expose_groups(struct bct_expo *e, struct served *st, size_t n)
 	const char *names[BCT_SERVE_LABELS], *pairs[2 * BCT_SERVE_LABELS + 1];
 	char(*val)[BCT_SERVE_LABEL_LEN] = calloc(BCT_SERVE_LABELS, BCT_SERVE_LABEL_LEN);
 	struct lset *g = calloc(n ? n : 1, sizeof(*g));
-	uint64_t *vals = calloc((n ? n : 1) * stride, sizeof(uint64_t));
+	uint64_t *vals = malloc((n ? n : 1) * stride * sizeof(uint64_t));
+	/* the label values of all keys, one after the other (offsets until it stops growing) */
+	size_t alen = 0, acap = 0;
+	char *arena = NULL;
 	const struct bct_serve_counter *c;
 	char name[128], help[256], num[80], ts[32];
 
@@ -423,24 +433,36 @@ static void expose_groups(struct bct_expo *e, struct served *st, size_t n)
 			memcpy(val[0], st->v[i].name,
 			       strnlen(st->v[i].name, BCT_SERVE_LABEL_LEN - 1));
 		for (k = 0; k < nl; k++) {
+			size_t vl = strnlen(val[k], BCT_SERVE_LABEL_LEN - 1);
 			char *p;
 
 			/* the separator cannot be part of a value */
 			for (p = val[k]; *p; p++)
 				if (*p == '\x1f')
 					*p = ' ';
-			len += snprintf(joined + len, sizeof(joined) - len, "%s\x1f", val[k]);
+			memcpy(joined + len, val[k], vl);
+			len += vl;
+			joined[len++] = '\x1f';
 		}
 		joined[len] = '\0';
-		g[ng].labels = strdup(joined);
-		if (!g[ng].labels)
-			goto out;
+		if (alen + len + 1 > acap) {
+			char *a = realloc(arena, acap = 2 * acap + len + 4096);
+
+			if (!a)
+				goto out;
+			arena = a;
+		}
+		memcpy(arena + alen, joined, len + 1);
+		g[ng].labels = (char *)(uintptr_t)alen;
+		alen += len + 1;
 		g[ng].vals = vals + ng * stride;
 		memcpy(g[ng].vals, st->v[i].slots, nslots * sizeof(uint64_t));
 		g[ng].vals[nslots] = st->v[i].total;
 		g[ng].vals[nslots + 1] = st->v[i].count;
 		ng++;
 	}
+	for (i = 0; i < ng; i++)
+		g[i].labels = arena + (uintptr_t)g[i].labels;
 	if (ng > 1)
 		qsort(g, ng, sizeof(*g), cmp_labels);
 	/* add up the keys of one label set */
@@ -448,13 +470,13 @@ static void expose_groups(struct bct_expo *e, struct served *st, size_t n)
 		if (k && !strcmp(g[k - 1].labels, g[i].labels)) {
 			for (size_t s = 0; s < stride; s++)
 				g[k - 1].vals[s] += g[i].vals[s];
-			free(g[i].labels);
 			continue;
 		}
 		g[k++] = g[i];
 	}
 	ng = k;
 	for (i = 0; i < ng; i++) {
+		g[i].pos = i;
 		if (t->serve_counters)
 			for (c = t->serve_counters; c->name; c++)
 				g[i].rank += counter_value(c, g[i].vals, nslots);
@@ -464,11 +486,8 @@ static void expose_groups(struct bct_expo *e, struct served *st, size_t n)
 	}
 	if (ng > 1)
 		qsort(g, ng, sizeof(*g), cmp_rank);
-	if (t->serve_rows && ng > t->serve_rows) {
-		for (i = t->serve_rows; i < ng; i++)
-			free(g[i].labels);
+	if (t->serve_rows && ng > t->serve_rows)
 		ng = t->serve_rows;
-	}
 	/* the values, cut into label pairs once for all families */
 	for (i = 0; i < ng; i++) {
 		char *p = g[i].labels;
@@ -536,8 +555,7 @@ json:
 	if (env.kit.common.json)
 		fflush(stdout);
 out:
-	for (i = 0; i < ng; i++)
-		free(g[i].labels);
+	free(arena);
 	free(g);
 	free(vals);
 	free(val);
@@ -562,8 +580,8 @@ static void expose_tool(struct bct_expo *e, struct served *st)
 		if (env.kit.common.json)
 			json_tool(st, name, label, n);
 		for (i = 0; i < n; i++)
-			bct_expo_hist(e, name, label, st->v[i].name, st->v[i].slots,
-				      st->v[i].nslots, t->linear, st->v[i].total, &u);
+			bct_expo_hist(e, name, label, st->order[i]->name, st->order[i]->slots,
+				      st->order[i]->nslots, t->linear, st->order[i]->total, &u);
 		return;
 	}
 	snprintf(name, sizeof(name), "bcctool_%s_%s_total", st->name, t->serve_count);
@@ -573,9 +591,9 @@ static void expose_tool(struct bct_expo *e, struct served *st)
 	if (env.kit.common.json)
 		json_tool(st, name, label, n);
 	for (i = 0; i < n; i++) {
-		const char *labels[] = { label, st->v[i].name, NULL };
+		const char *labels[] = { label, st->order[i]->name, NULL };
 
-		snprintf(num, sizeof(num), "%" PRIu64, st->v[i].count);
+		snprintf(num, sizeof(num), "%" PRIu64, st->order[i]->count);
 		bct_expo_sample(e, name, label ? labels : NULL, num);
 	}
 	if (!t->serve_total_unit)
@@ -586,9 +604,9 @@ static void expose_tool(struct bct_expo *e, struct served *st)
 		 st->args[0] ? " " : "", st->args, t->serve_count);
 	bct_expo_family(e, name, "counter", help);
 	for (i = 0; i < n; i++) {
-		const char *labels[] = { label, st->v[i].name, NULL };
+		const char *labels[] = { label, st->order[i]->name, NULL };
 
-		bct_serve_number(num, sizeof(num), st->v[i].total, u.base ? &u : &one, false);
+		bct_serve_number(num, sizeof(num), st->order[i]->total, u.base ? &u : &one, false);
 		bct_expo_sample(e, name, label ? labels : NULL, num);
 	}
 }
@@ -826,7 +844,7 @@ static char *gzip_buf(const char *in, size_t len, size_t *out_len)
 	size_t cap = len + len / 1000 + 64;
 	char *out = malloc(cap);
 
-	if (!out || deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+	if (!out || deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
 		free(out);
 		return NULL;
 	}
@@ -1290,6 +1308,13 @@ static int serve_forever(void)
 		close(fd);
 		return 1;
 	}
+	/*
+	 * A scrape's buffers (a megabyte at 10,000 series) come from the heap and go back to
+	 * it: mapped and unmapped each time, they cost page faults and TLB shootdowns (IPIs to
+	 * every CPU) that took most of a scrape's CPU time.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 128 << 20);
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	if (web.cert)
@@ -1359,7 +1384,8 @@ static int hook(struct bct_session *s, const struct bct_hist_tool *t)
 	st->keys = calloc(st->cap, st->key_size);
 	st->values = calloc(st->cap, st->value_size);
 	st->v = calloc(st->cap, sizeof(*st->v));
-	if (!st->keys || !st->values || !st->v) {
+	st->order = calloc(st->cap, sizeof(*st->order));
+	if (!st->keys || !st->values || !st->v || !st->order) {
 		pr_err("%s: %s", st->name, strerror(ENOMEM));
 		return 1;
 	}

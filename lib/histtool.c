@@ -50,6 +50,21 @@ static int cmp_entry(const void *a, const void *b, void *arg)
 	return kx < ky ? -1 : kx > ky;
 }
 
+static int cmp_entry_ptr(const void *a, const void *b, void *arg)
+{
+	return cmp_entry(*(const struct bct_hist_entry *const *)a,
+			 *(const struct bct_hist_entry *const *)b, arg);
+}
+
+void bct_hist_sort_ptrs(const struct bct_hist_tool *t, struct bct_hist_entry **v, size_t n,
+			size_t key_size)
+{
+	struct sort_ctx c = { .by_name = t->sort_by_name, .key_size = key_size };
+
+	if (n > 1)
+		qsort_r(v, n, sizeof(*v), cmp_entry_ptr, &c);
+}
+
 void bct_hist_sort(const struct bct_hist_tool *t, struct bct_hist_entry *v, size_t n,
 		   size_t key_size)
 {

@@ -126,5 +126,8 @@ void bct_hist_print(const struct bct_hist_tool *t, void *ctx, FILE *out, bool js
 /* Sorts entries as the tool asks (by key bytes as a little-endian number, or by name). */
 void bct_hist_sort(const struct bct_hist_tool *t, struct bct_hist_entry *v, size_t n,
 		   size_t key_size);
+/* The same order for an array of pointers (no entry is moved: bcctool serve's thousands). */
+void bct_hist_sort_ptrs(const struct bct_hist_tool *t, struct bct_hist_entry **v, size_t n,
+			size_t key_size);
 
 #endif

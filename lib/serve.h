@@ -31,13 +31,21 @@ struct bct_serve_unit bct_serve_unit(const char *unit);
 /* n x mult x 10^-decimals as an exact decimal ("0.000003", "1024"); OpenMetrics: "1024.0". */
 void bct_serve_number(char *buf, size_t sz, uint64_t n, const struct bct_serve_unit *u, bool om);
 
-/* One scrape's writer: the format, and the --max-series budget. */
+#define BCT_EXPO_LE_CACHE 80 /* buckets whose le string is kept */
+
+/* One scrape's writer: the format, and the --max-series budget. Zero it before use. */
 struct bct_expo {
 	FILE *out;
 	bool om; /* OpenMetrics 1.0, else text 0.0.4 */
 	uint64_t max_series; /* 0: no limit */
 	uint64_t series; /* written so far */
 	uint64_t dropped; /* left out for max_series */
+	/* the le strings of the last unit and format histograms were written in */
+	bool le_ok, le_linear, le_om;
+	uint64_t le_mult;
+	unsigned int le_decimals;
+	bool le_done[BCT_EXPO_LE_CACHE];
+	char le[BCT_EXPO_LE_CACHE][32];
 };
 
 /* A family's "# HELP" and "# TYPE" lines (type: "histogram", "counter", "gauge"). */
