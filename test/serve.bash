@@ -18,3 +18,19 @@ start_serve() {
     wait_for "$SPID" 3000 grep -q '^serving ' "$T/serve.err" ||
         { cat "$T/serve.err"; fail "serve $* did not start"; }
 }
+
+# serve_local ARGS...: start_serve on a free loopback port (SPORT)
+serve_local() {
+    SPORT=$(free_port)
+    start_serve --listen "127.0.0.1:$SPORT" "$@"
+}
+
+scrape() { # FILE: one scrape, checked by promtool
+    curl -sf "http://127.0.0.1:$SPORT/metrics" >"$1"
+    promtool check metrics <"$1"
+}
+
+# val FILE SERIES: the value of that exact series (name and labels), or "none"
+val() {
+    awk -v s="$2" 'index($0, s " ") == 1 { v = $NF } END { print v == "" ? "none" : v }' "$1"
+}

@@ -22,21 +22,6 @@ teardown() {
     BG=()
 }
 
-serve_local() {
-    SPORT=$(free_port)
-    start_serve --listen "127.0.0.1:$SPORT" "$@"
-}
-
-scrape() { # FILE: one scrape, checked by promtool
-    curl -sf "http://127.0.0.1:$SPORT/metrics" >"$1"
-    promtool check metrics <"$1"
-}
-
-# val FILE SERIES: the value of that exact series (name and labels), or "none"
-val() {
-    awk -v s="$2" 'index($0, s " ") == 1 { v = $NF } END { print v == "" ? "none" : v }' "$1"
-}
-
 # until_val SERIES N: scrapes until SERIES reaches N (the poller drains every few ms)
 until_val() {
     wait_for "$SPID" 300 sh -c "curl -sf 'http://127.0.0.1:$SPORT/metrics' |

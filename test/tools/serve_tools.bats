@@ -25,22 +25,6 @@ teardown() {
     net_ns_del
 }
 
-# serve_local ARGS...: start_serve on a free loopback port (SPORT)
-serve_local() {
-    SPORT=$(free_port)
-    start_serve --listen "127.0.0.1:$SPORT" "$@"
-}
-
-scrape() { # FILE: one scrape, checked by promtool
-    curl -sf "http://127.0.0.1:$SPORT/metrics" >"$1"
-    promtool check metrics <"$1"
-}
-
-# val FILE SERIES: the value of that exact series (name and labels), or "none"
-val() {
-    awk -v s="$2" 'index($0, s " ") == 1 { v = $NF } END { print v == "" ? "none" : v }' "$1"
-}
-
 @test "serve filetop, dirtop, biotop, cachetop, cachestat, slabratetop, tcptop: exact counts of marked workloads" {
     command -v promtool >/dev/null || skip "promtool (Debian's prometheus) is not installed"
     local R=7 W=5 P=16 K=3 N=50 rw ca op tc m=srv$$
