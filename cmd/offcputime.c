@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <linux/types.h>
 
@@ -331,6 +332,9 @@ int cmd_offcputime(int argc, char **argv)
 		bct_session__stop(&s);
 		return 1;
 	}
+	/* the stacks come out at once at the end: into a file or pipe, in few large writes */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	if (!env.folded && !env.kit.common.json) {
 		if (env.have_tgid)
 			snprintf(what, sizeof(what), "PID %" PRIu64, env.tgid);

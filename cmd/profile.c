@@ -454,6 +454,9 @@ int cmd_profile(int argc, char **argv)
 		bct_session__stop(&s);
 		return 1;
 	}
+	/* the stacks come out at once at the end: into a file or pipe, in few large writes */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	if (!env.folded && !env.kit.common.json) {
 		if (!env.nids) {
 			snprintf(what, sizeof(what), "all threads");
