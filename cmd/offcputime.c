@@ -12,12 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <linux/types.h>
 
 #include "cmd.h"
 #include "flame.h"
 #include "log.h"
+#include "map.h"
 #include "offcputime.h"
 #include "prog.h"
 #include "signals.h"
@@ -135,7 +137,8 @@ static int add_defines(struct bct_prog *p, void *ctx)
 
 /* --- output ------------------------------------------------------------------------------- */
 
-static int print_stacks(struct bct_session *s)
+/* Loads the kernel symbols while the tool samples, not once it stops. */
+static int stacks_init(struct bct_session *s, struct bct_stacks *st)
 {
 	struct bct_stack_fmt fmt = {
 		.user_only = env.so.user_only,
@@ -149,60 +152,65 @@ static int print_stacks(struct bct_session *s)
 		.value_key = "total_us",
 		.json_tid = true,
 	};
+
+	return bct_stacks_init(st, &fmt, bct_prog__map_fd(s->prog, "stack_traces"));
+}
+
+static int print_stacks(struct bct_session *s, struct bct_stacks *st)
+{
 	int counts = bct_prog__map_fd(s->prog, "counts");
-	struct offcpu_key key, next, *keys = NULL;
+	struct offcpu_key *keys = NULL;
 	struct bct_stack_rec *recs = NULL;
 	size_t n = 0, i;
-	struct bct_stacks st;
-	uint64_t val;
+	uint64_t *vals = NULL;
 	int err;
 
-	err = bct_stacks_init(&st, &fmt, bct_prog__map_fd(s->prog, "stack_traces"));
-	if (err)
-		return err;
 	keys = calloc(OFFCPU_MAX_KEYS, sizeof(*keys));
 	recs = calloc(OFFCPU_MAX_KEYS, sizeof(*recs));
-	if (!keys || !recs) {
+	vals = calloc(OFFCPU_MAX_KEYS, sizeof(*vals));
+	if (!keys || !recs || !vals) {
 		err = -ENOMEM;
 		pr_err("cannot read the stacks: %s", strerror(ENOMEM));
 		goto out;
 	}
-	for (err = bpf_map_get_next_key(counts, NULL, &next); !err && n < OFFCPU_MAX_KEYS;
-	     err = bpf_map_get_next_key(counts, &key, &next)) {
-		key = next;
-		if (bpf_map_lookup_elem(counts, &key, &val))
-			continue;
-		keys[n] = key;
-		keys[n].comm[OFFCPU_COMM_LEN - 1] = '\0';
-		recs[n] = (struct bct_stack_rec){
-			.comm = keys[n].comm,
-			.pid = key.pid,
-			.sym_pid = key.tgid,
-			.user_id = key.user_stack_id,
-			.kernel_id = key.kernel_stack_id,
-			.value = val,
+	/* every entry in a few syscalls: the tool exits next */
+	err = bct_map_drain(counts, keys, vals, sizeof(*keys), sizeof(*vals), OFFCPU_MAX_KEYS);
+	if (err < 0) {
+		pr_err("cannot read the stacks: %s", strerror(-err));
+		goto out;
+	}
+	for (i = 0; i < (size_t)err; i++) {
+		keys[i].comm[OFFCPU_COMM_LEN - 1] = '\0';
+		recs[n++] = (struct bct_stack_rec){
+			.comm = keys[i].comm,
+			.pid = keys[i].pid,
+			.sym_pid = keys[i].tgid,
+			.user_id = keys[i].user_stack_id,
+			.kernel_id = keys[i].kernel_stack_id,
+			.value = vals[i],
 		};
-		n++;
 	}
 	err = 0;
 	bct_stacks_sort(recs, n);
 	for (i = 0; i < n; i++)
-		bct_stacks_print(&st, stdout, &recs[i]);
+		bct_stacks_print(st, stdout, &recs[i]);
 	fflush(stdout);
-	err = bct_stacks_finish(&st);
-	if (st.missing)
+	err = bct_stacks_finish(st);
+	if (st->missing)
 		fprintf(stderr,
 			"WARNING: %" PRIu64 " stack traces lost and could not be displayed.%s\n",
-			st.missing, st.enomem ? " Consider increasing --stack-storage-size." : "");
+			st->missing,
+			st->enomem ? " Consider increasing --stack-storage-size." : "");
 out:
 	free(keys);
 	free(recs);
-	bct_stacks_free(&st);
+	free(vals);
 	return err;
 }
 
 int cmd_offcputime(int argc, char **argv)
 {
+	struct bct_stacks st;
 	struct bct_session s = { .add_defines = add_defines };
 	char what[64];
 	int rc, err;
@@ -217,6 +225,13 @@ int cmd_offcputime(int argc, char **argv)
 	}
 	if (!bct_stackopts_start(&env.so, &s, &env.kit, &needs_offcputime, &rc))
 		return rc;
+	if (stacks_init(&s, &st)) {
+		bct_session__stop(&s);
+		return 1;
+	}
+	/* the stacks come out at once at the end: into a file or pipe, in few large writes */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	if (!env.so.folded && !env.kit.common.json) {
 		if (env.so.have_tgid)
 			snprintf(what, sizeof(what), "PID %" PRIu64, env.tgid);
@@ -234,10 +249,13 @@ int cmd_offcputime(int argc, char **argv)
 					    : "user + kernel");
 		bct_stackopts_head_end(&env.so);
 	}
+	/* while it samples: the stop is only reading and printing the stacks */
+	bct_prog__store_core(s.prog);
 	bct_stack_wait(env.kit.duration_ms);
 	if (!env.so.folded && !env.kit.common.json)
 		putchar('\n');
-	err = print_stacks(&s);
+	err = print_stacks(&s, &st);
+	bct_stacks_free(&st);
 	bct_session__stop(&s);
 	return err ? 1 : 0;
 }

@@ -22,9 +22,11 @@
 #include "cmd.h"
 #include "flame.h"
 #include "log.h"
+#include "map.h"
 #include "prog.h"
 #include "profile.h"
 #include "signals.h"
+#include "stackopts.h"
 #include "stack.h"
 #include "tool.h"
 
@@ -346,7 +348,8 @@ static int after_load(struct bct_prog *p, void *ctx)
 
 /* --- output ------------------------------------------------------------------------------- */
 
-static int print_stacks(struct bct_session *s)
+/* Loads the kernel symbols while the tool samples, not once it stops. */
+static int stacks_init(struct bct_session *s, struct bct_stacks *st)
 {
 	struct bct_stack_fmt fmt = {
 		.user_only = env.user_only,
@@ -360,61 +363,65 @@ static int print_stacks(struct bct_session *s)
 		.json = env.kit.common.json,
 		.value_key = "count",
 	};
+
+	return bct_stacks_init(st, &fmt, bct_prog__map_fd(s->prog, "stack_traces"));
+}
+
+static int print_stacks(struct bct_session *s, struct bct_stacks *st)
+{
 	int counts = bct_prog__map_fd(s->prog, "counts");
-	struct profile_key key, next, *keys = NULL;
+	struct profile_key *keys = NULL;
 	struct bct_stack_rec *recs = NULL;
-	size_t n = 0, cap = 0, i;
-	struct bct_stacks st;
-	uint64_t val;
+	size_t n = 0, i;
+	uint64_t *vals = NULL;
 	int err;
 
-	err = bct_stacks_init(&st, &fmt, bct_prog__map_fd(s->prog, "stack_traces"));
-	if (err)
-		return err;
 	keys = calloc(PROFILE_MAX_KEYS, sizeof(*keys));
 	recs = calloc(PROFILE_MAX_KEYS, sizeof(*recs));
-	if (!keys || !recs) {
+	vals = calloc(PROFILE_MAX_KEYS, sizeof(*vals));
+	if (!keys || !recs || !vals) {
 		err = -ENOMEM;
 		pr_err("cannot read the stacks: %s", strerror(ENOMEM));
 		goto out;
 	}
-	cap = PROFILE_MAX_KEYS;
-	for (err = bpf_map_get_next_key(counts, NULL, &next); !err && n < cap;
-	     err = bpf_map_get_next_key(counts, &key, &next)) {
-		key = next;
-		if (bpf_map_lookup_elem(counts, &key, &val))
-			continue;
-		keys[n] = key;
-		keys[n].comm[PROFILE_COMM_LEN - 1] = '\0';
-		recs[n] = (struct bct_stack_rec){
-			.comm = keys[n].comm,
-			.pid = key.pid,
-			.sym_pid = key.pid,
-			.user_id = key.user_stack_id,
-			.kernel_id = key.kernel_stack_id,
-			.kernel_ip = key.kernel_ip,
-			.value = val,
+	/* every entry in a few syscalls: the tool exits next */
+	err = bct_map_drain(counts, keys, vals, sizeof(*keys), sizeof(*vals), PROFILE_MAX_KEYS);
+	if (err < 0) {
+		pr_err("cannot read the stacks: %s", strerror(-err));
+		goto out;
+	}
+	for (i = 0; i < (size_t)err; i++) {
+		keys[i].comm[PROFILE_COMM_LEN - 1] = '\0';
+		recs[n++] = (struct bct_stack_rec){
+			.comm = keys[i].comm,
+			.pid = keys[i].pid,
+			.sym_pid = keys[i].pid,
+			.user_id = keys[i].user_stack_id,
+			.kernel_id = keys[i].kernel_stack_id,
+			.kernel_ip = keys[i].kernel_ip,
+			.value = vals[i],
 		};
-		n++;
 	}
 	err = 0;
 	bct_stacks_sort(recs, n);
 	for (i = 0; i < n; i++)
-		bct_stacks_print(&st, stdout, &recs[i]);
+		bct_stacks_print(st, stdout, &recs[i]);
 	fflush(stdout);
-	err = bct_stacks_finish(&st);
-	if (st.missing)
+	err = bct_stacks_finish(st);
+	if (st->missing)
 		fprintf(stderr, "WARNING: %" PRIu64 " stack traces could not be displayed.%s\n",
-			st.missing, st.eexist ? " Consider increasing --stack-storage-size." : "");
+			st->missing,
+			st->eexist ? " Consider increasing --stack-storage-size." : "");
 out:
 	free(keys);
 	free(recs);
-	bct_stacks_free(&st);
+	free(vals);
 	return err;
 }
 
 int cmd_profile(int argc, char **argv)
 {
+	struct bct_stacks st;
 	struct bct_session s = { .add_defines = add_defines, .after_load = after_load };
 	char what[64];
 	int rc, err;
@@ -426,24 +433,15 @@ int cmd_profile(int argc, char **argv)
 	if (!env.freq && !env.period)
 		env.freq = 49;
 	env.kit.duration_ms = env.duration * 1000;
-	if (bct_session__init(&s, &env.kit, &needs_profile, NULL))
-		return 1;
-	if (env.kit.common.ebpf) {
-		err = bct_session__print_source(&s);
-		bct_session__stop(&s);
-		return err ? 1 : 0;
-	}
-	if (env.svg && bct_flame_check_path(env.svg)) {
+	if (!bct_stack_tool_start(&s, &env.kit, &needs_profile, env.svg, &rc))
+		return rc;
+	if (stacks_init(&s, &st)) {
 		bct_session__stop(&s);
 		return 1;
 	}
-	err = bct_session__start(&s);
-	if (!err)
-		err = bct_session__go(&s);
-	if (err) {
-		bct_session__stop(&s);
-		return err == -EINTR && bct_exiting ? 0 : 1;
-	}
+	/* the stacks come out at once at the end: into a file or pipe, in few large writes */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	if (!env.folded && !env.kit.common.json) {
 		if (!env.nids) {
 			snprintf(what, sizeof(what), "all threads");
@@ -472,10 +470,13 @@ int cmd_profile(int argc, char **argv)
 			printf("... Hit Ctrl-C to end.\n");
 		fflush(stdout);
 	}
+	/* while it samples: the stop is only reading and printing the stacks */
+	bct_prog__store_core(s.prog);
 	bct_stack_wait(env.kit.duration_ms);
 	if (!env.folded && !env.kit.common.json)
 		putchar('\n');
-	err = print_stacks(&s);
+	err = print_stacks(&s, &st);
+	bct_stacks_free(&st);
 	bct_session__stop(&s);
 	return err ? 1 : 0;
 }

@@ -974,6 +974,17 @@ static void destroy_links(struct bpf_link **links, size_t n)
 	pthread_attr_destroy(&attr);
 }
 
+void bct_prog__store_core(struct bct_prog *p)
+{
+	int saved = errno;
+
+	if (p && p->core_state == CORE_MISSING && p->obj && p->obj_buf && p->nlinks) {
+		core_btf_store(p);
+		p->core_state = CORE_NONE; /* stored: not again at the end */
+	}
+	errno = saved;
+}
+
 void bct_prog__destroy(struct bct_prog *p)
 {
 	size_t i;

@@ -172,5 +172,11 @@ const char *bct_prog__method(const struct bct_prog *p, const char *hook_name);
 const struct bct_common *bct_prog__common(const struct bct_prog *p);
 /* Detaches every link, closes the object; accepts NULL. */
 void bct_prog__destroy(struct bct_prog *p);
+/*
+ * Stores the kernel types of a program loaded without them now, not in bct_prog__destroy():
+ * for a tool that sleeps while it traces and prints when it stops (profile), so its exit does
+ * not wait for it.
+ */
+void bct_prog__store_core(struct bct_prog *p);
 
 #endif

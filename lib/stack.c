@@ -230,6 +230,16 @@ static const char *module_sym(Dwfl_Module *m, uint64_t addr, uint64_t *off)
 	return name;
 }
 
+/* The function of addr in process pid, without offset: a name libdwfl keeps, or NULL. */
+static const char *usym(struct bct_usyms *u, pid_t pid, uint64_t addr)
+{
+	Dwfl *d = u ? proc_dwfl(u, pid) : NULL;
+	Dwfl_Module *m = d ? bct_dw.dwfl_addrmodule(d, addr) : NULL;
+	uint64_t off;
+
+	return m ? module_sym(m, addr, &off) : NULL;
+}
+
 const char *bct_usyms_name(struct bct_usyms *u, pid_t pid, uint64_t addr, bool offset, char *buf,
 			   size_t sz)
 {
@@ -326,6 +336,162 @@ int bct_stack_read(int map_fd, int32_t id, uint64_t *ips, size_t max)
 	return (int)n;
 }
 
+/* One side's frames, symbolized, leaf first. */
+struct frames {
+	const char *name[BCT_STACK_MAX_DEPTH + 1];
+	size_t n;
+};
+
+/* --- what bct_stacks_print() keeps ------------------------------------------------------- */
+
+#define KERNEL_PID UINT32_MAX /* the pid of kernel addresses in the symbol cache */
+
+struct sym_slot {
+	uint64_t addr;
+	uint32_t pid;
+	bool used;
+	const char *name; /* kallsyms', libdwfl's, or one of owned */
+};
+
+struct id_slot {
+	uint64_t *ips; /* what the stack map held for the id, leaf first */
+	int n; /* their number, or -errno */
+	bool read;
+};
+
+struct bct_stack_cache {
+	struct sym_slot *syms; /* open addressing; symcap is a power of two */
+	size_t nsyms, symcap;
+	struct id_slot *ids; /* by stack id */
+	size_t idcap;
+	char **owned; /* names made here ("func_[k]") */
+	size_t nowned, ownedcap;
+};
+
+static void cache_free(struct bct_stack_cache *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->idcap; i++)
+		free(c->ids[i].ips);
+	for (i = 0; i < c->nowned; i++)
+		free(c->owned[i]);
+	free(c->ids);
+	free(c->syms);
+	free(c->owned);
+	free(c);
+}
+
+static struct sym_slot *sym_slot(struct sym_slot *t, size_t cap, uint32_t pid, uint64_t addr)
+{
+	uint64_t h = (addr ^ ((uint64_t)pid << 40)) * 0x9e3779b97f4a7c15ULL;
+	size_t i = (size_t)(h >> 20) & (cap - 1);
+
+	while (t[i].used && (t[i].addr != addr || t[i].pid != pid))
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+static int sym_grow(struct bct_stack_cache *c)
+{
+	size_t cap = c->symcap ? 2 * c->symcap : 4096, i;
+	struct sym_slot *t = calloc(cap, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	for (i = 0; i < c->symcap; i++)
+		if (c->syms[i].used)
+			*sym_slot(t, cap, c->syms[i].pid, c->syms[i].addr) = c->syms[i];
+	free(c->syms);
+	c->syms = t;
+	c->symcap = cap;
+	return 0;
+}
+
+/* name with "_[k]" after it (-a), kept until the cache goes; NULL when out of memory */
+static const char *annotated(struct bct_stack_cache *c, const char *name)
+{
+	size_t len = strlen(name);
+	char *a;
+
+	if (bct_grow((void **)&c->owned, &c->ownedcap, c->nowned + 1, sizeof(*c->owned)))
+		return NULL;
+	a = malloc(len + sizeof("_[k]"));
+	if (!a)
+		return NULL;
+	memcpy(a, name, len);
+	memcpy(a + len, "_[k]", sizeof("_[k]"));
+	c->owned[c->nowned++] = a;
+	return a;
+}
+
+/* The name of a frame in the kernel (pid KERNEL_PID) or in process pid: symbolized once. */
+static const char *frame_name(struct bct_stacks *s, uint32_t pid, uint64_t addr)
+{
+	struct bct_stack_cache *c = s->cache;
+	struct sym_slot *e = NULL;
+	const char *name, *a;
+
+	if (c->nsyms + 1 <= c->symcap / 2 || !sym_grow(c)) {
+		e = sym_slot(c->syms, c->symcap, pid, addr);
+		if (e->used)
+			return e->name;
+	}
+	if (pid == KERNEL_PID) {
+		const struct bct_ksym *k = bct_ksyms_find(s->ksyms, addr);
+
+		name = k ? k->name : UNKNOWN;
+		if (s->fmt.annotate) {
+			a = annotated(c, name);
+			if (!a)
+				return "[unknown]_[k]"; /* out of memory: not kept */
+			name = a;
+		}
+	} else {
+		name = usym(s->usyms, (pid_t)pid, addr);
+		if (!name)
+			name = UNKNOWN;
+	}
+	if (e) {
+		*e = (struct sym_slot){ .addr = addr, .pid = pid, .used = true, .name = name };
+		c->nsyms++;
+	}
+	return name;
+}
+
+/* bct_stack_read() of the stack map, each id read once. */
+static int id_read(struct bct_stacks *s, int32_t id, uint64_t *ips, size_t max)
+{
+	struct bct_stack_cache *c = s->cache;
+	size_t old = c->idcap;
+	struct id_slot *e;
+	int n;
+
+	if (id < 0 || bct_grow((void **)&c->ids, &c->idcap, (size_t)id + 1, sizeof(*c->ids)))
+		return bct_stack_read(s->map_fd, id, ips, max);
+	if (c->idcap > old)
+		memset(c->ids + old, 0, (c->idcap - old) * sizeof(*c->ids));
+	e = &c->ids[id];
+	if (!e->read) {
+		n = bct_stack_read(s->map_fd, id, ips, BCT_STACK_MAX_DEPTH);
+		if (n > 0) {
+			e->ips = malloc((size_t)n * sizeof(*ips));
+			if (!e->ips)
+				return n < (int)max ? n : (int)max;
+			memcpy(e->ips, ips, (size_t)n * sizeof(*ips));
+		}
+		e->n = n;
+		e->read = true;
+	}
+	if (e->n <= 0)
+		return e->n;
+	n = e->n < (int)max ? e->n : (int)max;
+	memcpy(ips, e->ips, (size_t)n * sizeof(*ips));
+	return n;
+}
+
 int bct_stacks_init(struct bct_stacks *s, const struct bct_stack_fmt *fmt, int map_fd)
 {
 	memset(s, 0, sizeof(*s));
@@ -348,6 +514,12 @@ int bct_stacks_init(struct bct_stacks *s, const struct bct_stack_fmt *fmt, int m
 			bct_stacks_free(s);
 			return -ENOMEM;
 		}
+	}
+	s->cache = calloc(1, sizeof(*s->cache));
+	if (!s->cache) {
+		pr_err("cannot read the stacks: %s", strerror(ENOMEM));
+		bct_stacks_free(s);
+		return -ENOMEM;
 	}
 	if (fmt->svg) {
 		s->flame = bct_flame_new();
@@ -385,6 +557,8 @@ void bct_stacks_free(struct bct_stacks *s)
 	bct_ksyms_free(s->ksyms);
 	bct_usyms_free(s->usyms);
 	bct_flame_free(s->flame);
+	cache_free(s->cache);
+	s->cache = NULL;
 	s->flame = NULL;
 	s->ksyms = NULL;
 	s->usyms = NULL;
@@ -395,12 +569,6 @@ static bool id_missed(int32_t id)
 {
 	return id < 0 && id != -EFAULT;
 }
-
-/* One side's frames, symbolized, leaf first. */
-struct frames {
-	char (*name)[256];
-	size_t n;
-};
 
 /* Whether addr is in the BPF program or the tracing glue that ran it. */
 static bool tracing_frame(const struct bct_ksyms *k, uint64_t addr)
@@ -452,7 +620,7 @@ static void frames_get(struct bct_stacks *s, const struct bct_stack_rec *r, bool
 		return;
 	if (kernel && r->kernel_ip)
 		ips[n++] = r->kernel_ip;
-	got = bct_stack_read(s->map_fd, id, ips + n, BCT_STACK_MAX_DEPTH);
+	got = id_read(s, id, ips + n, BCT_STACK_MAX_DEPTH);
 	if (got > 0)
 		n += got;
 	/* a tracepoint's stack starts in the BPF program that took it: not the traced code */
@@ -466,18 +634,8 @@ static void frames_get(struct bct_stacks *s, const struct bct_stack_rec *r, bool
 		memmove(ips, ips + 1, (n - 1) * sizeof(ips[0]));
 		n--;
 	}
-	for (i = 0; i < n; i++) {
-		char *b = f->name[i];
-
-		if (kernel) {
-			bct_ksyms_name(s->ksyms, ips[i], false, b, sizeof(f->name[i]));
-			if (s->fmt.annotate)
-				strncat(b, "_[k]", sizeof(f->name[i]) - strlen(b) - 1);
-		} else {
-			bct_usyms_name(s->usyms, (pid_t)r->sym_pid, ips[i], false, b,
-				       sizeof(f->name[i]));
-		}
-	}
+	for (i = 0; i < n; i++)
+		f->name[i] = frame_name(s, kernel ? KERNEL_PID : r->sym_pid, ips[i]);
 	f->n = n;
 }
 
@@ -491,8 +649,10 @@ static void print_folded(struct bct_stacks *s, FILE *out, const struct bct_stack
 		if (id_missed(r->user_id))
 			fputs(";[Missed User Stack]", out);
 		else
-			for (i = uf->n; i-- > 0;)
-				fprintf(out, ";%s", uf->name[i]);
+			for (i = uf->n; i-- > 0;) {
+				putc(';', out);
+				fputs(uf->name[i], out);
+			}
 	}
 	if (!s->fmt.user_only) {
 		if (s->fmt.delimited && !s->fmt.kernel_only && r->kernel_id >= 0 && r->user_id >= 0)
@@ -500,10 +660,20 @@ static void print_folded(struct bct_stacks *s, FILE *out, const struct bct_stack
 		if (id_missed(r->kernel_id))
 			fputs(";[Missed Kernel Stack]", out);
 		else
-			for (i = kf->n; i-- > 0;)
-				fprintf(out, ";%s", kf->name[i]);
+			for (i = kf->n; i-- > 0;) {
+				putc(';', out);
+				fputs(kf->name[i], out);
+			}
 	}
 	fprintf(out, " %" PRIu64 "\n", r->value);
+}
+
+/* "    name\n" */
+static void put_line(FILE *out, const char *name)
+{
+	fputs("    ", out);
+	fputs(name, out);
+	putc('\n', out);
 }
 
 static void print_text(struct bct_stacks *s, FILE *out, const struct bct_stack_rec *r,
@@ -516,7 +686,7 @@ static void print_text(struct bct_stacks *s, FILE *out, const struct bct_stack_r
 			fputs("    [Missed Kernel Stack]\n", out);
 		else
 			for (i = 0; i < kf->n; i++)
-				fprintf(out, "    %s\n", kf->name[i]);
+				put_line(out, kf->name[i]);
 	}
 	if (!s->fmt.kernel_only) {
 		if (s->fmt.delimited && !s->fmt.user_only && r->kernel_id >= 0 && r->user_id >= 0)
@@ -525,7 +695,7 @@ static void print_text(struct bct_stacks *s, FILE *out, const struct bct_stack_r
 			fputs("    [Missed User Stack]\n", out);
 		else
 			for (i = 0; i < uf->n; i++)
-				fprintf(out, "    %s\n", uf->name[i]);
+				put_line(out, uf->name[i]);
 	}
 	fprintf(out, "    %-16s %s (%" PRIu32 ")\n", "-", r->comm, r->pid);
 	fprintf(out, "        %" PRIu64 "\n\n", r->value);
@@ -615,8 +785,7 @@ int bct_stacks_finish(struct bct_stacks *s)
 
 void bct_stacks_print(struct bct_stacks *s, FILE *out, const struct bct_stack_rec *r)
 {
-	static char kbuf[BCT_STACK_MAX_DEPTH + 1][256], ubuf[BCT_STACK_MAX_DEPTH + 1][256];
-	struct frames kf = { kbuf, 0 }, uf = { ubuf, 0 };
+	struct frames kf, uf;
 
 	/* the reader is gone (EPIPE): symbolizing the rest would only delay the exit (unless a
 	 * flame graph still wants the stacks) */

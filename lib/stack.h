@@ -107,6 +107,7 @@ struct bct_stack_rec {
 };
 
 struct bct_flame;
+struct bct_stack_cache;
 
 struct bct_stacks {
 	struct bct_stack_fmt fmt;
@@ -118,6 +119,9 @@ struct bct_stacks {
 	bool eexist; /* one was missed because its bucket held another stack (-EEXIST) */
 	struct bct_flame *flame; /* fmt.svg's */
 	bool flame_err; /* a stack could not be added to it */
+	/* what bct_stacks_print() has read and symbolized: each stack id read once, each
+	 * address symbolized once */
+	struct bct_stack_cache *cache;
 };
 
 /* 0 or -errno (logged). */

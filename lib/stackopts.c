@@ -80,12 +80,11 @@ error_t bct_stackopts_parse(struct bct_stackopts *o, bool threads, int key, char
 	return 0;
 }
 
-bool bct_stackopts_start(const struct bct_stackopts *o, struct bct_session *s, struct bct_env *kit,
-			 const struct bct_needs *needs, int *rc)
+bool bct_stack_tool_start(struct bct_session *s, struct bct_env *kit, const struct bct_needs *needs,
+			  const char *svg, int *rc)
 {
 	int err;
 
-	kit->duration_ms = o->duration * 1000;
 	if (bct_session__init(s, kit, needs, NULL)) {
 		*rc = 1;
 		return false;
@@ -96,7 +95,7 @@ bool bct_stackopts_start(const struct bct_stackopts *o, struct bct_session *s, s
 		*rc = err ? 1 : 0;
 		return false;
 	}
-	if (o->svg && bct_flame_check_path(o->svg)) {
+	if (svg && bct_flame_check_path(svg)) {
 		bct_session__stop(s);
 		*rc = 1;
 		return false;
@@ -110,6 +109,13 @@ bool bct_stackopts_start(const struct bct_stackopts *o, struct bct_session *s, s
 		return false;
 	}
 	return true;
+}
+
+bool bct_stackopts_start(const struct bct_stackopts *o, struct bct_session *s, struct bct_env *kit,
+			 const struct bct_needs *needs, int *rc)
+{
+	kit->duration_ms = o->duration * 1000;
+	return bct_stack_tool_start(s, kit, needs, o->svg, rc);
 }
 
 void bct_stackopts_head_end(const struct bct_stackopts *o)

@@ -97,10 +97,14 @@ error_t bct_stackopts_parse(struct bct_stackopts *o, bool threads, int key, char
 			    struct argp_state *state);
 
 /*
- * The common start: the session of needs, --ebpf's source, --svg's path checked, the programs
+ * The stack tools' common start (kit->duration_ms set): the session of needs, --ebpf's source, --svg's path checked, the programs
  * loaded and attached. true when tracing (the tool prints its head and waits); false with the
  * exit code in *rc, the session stopped.
  */
+bool bct_stack_tool_start(struct bct_session *s, struct bct_env *kit, const struct bct_needs *needs,
+			  const char *svg, int *rc);
+
+/* bct_stack_tool_start() with o's duration and --svg. */
 bool bct_stackopts_start(const struct bct_stackopts *o, struct bct_session *s, struct bct_env *kit,
 			 const struct bct_needs *needs, int *rc);
 

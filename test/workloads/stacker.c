@@ -3,11 +3,13 @@
  * stacker: many distinct user stacks, for scripts/bench (the time profile takes to print
  * them). Each thread walks a binary tree of calls DEPTH deep, path after path: at each level
  * it calls stacker_left() or stacker_right() by one bit of the path number, and spins briefly
- * in stacker_leaf() at the bottom. So there are 2^DEPTH distinct call stacks, each sampled as
- * often as the others. Built with -O0 -fno-omit-frame-pointer (Makefile) so stacks unwind.
+ * in stacker_leaf() at the bottom (or, with -o, sleeps there: an off-CPU stack for
+ * offcputime). So there are 2^DEPTH distinct call stacks, each sampled as often as the
+ * others. Built with -O0 -fno-omit-frame-pointer (Makefile) so stacks unwind.
  *
- *   stacker [-d DEPTH] [-t THREADS] MS
+ *   stacker [-o] [-d DEPTH] [-t THREADS] MS
  *
+ *   -o          block in a 1 ns nanosleep at the leaf instead of spinning
  *   -d DEPTH    levels (default 14: 16384 stacks; at most 20)
  *   -t THREADS  threads walking the tree (default 2)
  *   MS          how long to run, in milliseconds
@@ -24,6 +26,7 @@
 
 static int depth = 14;
 static long run_ms;
+static int offcpu;
 static volatile unsigned long sink;
 
 static long long now_ms(void)
@@ -36,6 +39,12 @@ static long long now_ms(void)
 
 __attribute__((noinline)) static void stacker_leaf(void)
 {
+	if (offcpu) {
+		struct timespec ts = { 0, 1 };
+
+		nanosleep(&ts, NULL);
+		return;
+	}
 	for (int i = 0; i < 20000; i++)
 		sink += i;
 }
@@ -79,8 +88,11 @@ int main(int argc, char **argv)
 	int opt, threads = 2;
 	pthread_t tid[64];
 
-	while ((opt = getopt(argc, argv, "d:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "od:t:")) != -1) {
 		switch (opt) {
+		case 'o':
+			offcpu = 1;
+			break;
 		case 'd':
 			depth = atoi(optarg);
 			break;
