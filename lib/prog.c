@@ -993,13 +993,9 @@ void bct_prog__destroy(struct bct_prog *p)
 		return;
 	destroy_links(p->links, p->nlinks);
 	free(p->links);
-	/* after tracing, not to delay it: the kernel types for the next start */
-	if (p->core_state == CORE_MISSING && p->obj && p->obj_buf && p->nlinks) {
-		int saved = errno; /* callers may still look at a failed write's errno */
-
-		core_btf_store(p);
-		errno = saved;
-	}
+	/* after tracing, not to delay it: the kernel types for the next start (errno kept:
+	 * callers may still look at a failed write's) */
+	bct_prog__store_core(p);
 	bpf_object__close(p->obj);
 	core_btf_close(p);
 	free(p->obj_buf);
