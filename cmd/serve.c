@@ -1315,6 +1315,12 @@ static int serve_forever(void)
 	 */
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	mallopt(M_TRIM_THRESHOLD, 128 << 20);
+	/*
+	 * The same for each connection's memory pool: libmicrohttpd maps pools above 32 KiB
+	 * and unmaps them when the connection closes (a third of a scrape's CPU time, with
+	 * Prometheus or curl closing after each); at 32 KiB it takes them from the heap. Requests
+	 * are a few hundred bytes; the response is not copied into the pool.
+	 */
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	if (web.cert)
@@ -1323,7 +1329,7 @@ static int serve_forever(void)
 			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)64,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
 			     web.cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, web.key,
 			     MHD_OPTION_HTTPS_MEM_CERT, web.cert, MHD_OPTION_END);
 	if (!d) {
