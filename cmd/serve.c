@@ -1362,6 +1362,16 @@ static int start_next(void)
 	return serve_forever();
 }
 
+/* A tool that cannot be served with the options given: one line naming them; exit 2. */
+static void refused(const struct served *st, const char *why)
+{
+	fprintf(stderr,
+		"serve: '%s%s%s' cannot be served: with %s it %s; drop the option that selects "
+		"that mode\n",
+		st->name, st->args[0] ? " " : "", st->args,
+		st->args[0] ? "these options" : "its defaults", why);
+}
+
 /* bct_hist_run() of the tool being started calls this once it is attached. */
 static int hook(struct bct_session *s, const struct bct_hist_tool *t)
 {
@@ -1370,7 +1380,7 @@ static int hook(struct bct_session *s, const struct bct_hist_tool *t)
 	__u32 len = sizeof(info);
 
 	if (t->print && !t->serve_count && !t->serve_hist && !t->serve_counters) {
-		pr_err("%s is not yet servable", st->name);
+		refused(st, "prints a table serve cannot read");
 		return 2;
 	}
 	st->s = s;
@@ -1520,9 +1530,17 @@ int cmd_serve(int argc, char **argv)
 	bct_hist_serve_hook = hook;
 	bct_events_serve_hook = hook_events;
 	bct_serve_table_hook = hook_table;
+	bct_serve_active = true; /* a tool entering a loop of its own is refused */
 	rc = tools[0].fn(tools[0].argc, tools[0].argv);
+	bct_serve_active = false;
 	bct_hist_serve_hook = NULL;
 	bct_events_serve_hook = NULL;
 	bct_serve_table_hook = NULL;
+	if (bct_serve_refused) {
+		/* the tool being started when it was refused, nothing of it attached */
+		refused(&tools[nstarted < ntools ? nstarted : ntools - 1],
+			"prints from a loop of its own");
+		return 2;
+	}
 	return rc;
 }
