@@ -733,14 +733,16 @@ static void expose_table(struct bct_expo *e, struct served *st)
 	free(rows.r);
 }
 
+/* kernel.bpf_stats_enabled, kept open: one pread per scrape, not four syscalls */
+static int stats_fd = -1;
+
 static bool bpf_stats_enabled(void)
 {
-	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "re");
-	int c = f ? fgetc(f) : EOF;
+	char c = '0';
 
-	if (f)
-		fclose(f);
-	return c == '1';
+	if (stats_fd < 0)
+		stats_fd = open("/proc/sys/kernel/bpf_stats_enabled", O_RDONLY | O_CLOEXEC);
+	return stats_fd >= 0 && pread(stats_fd, &c, 1, 0) == 1 && c == '1';
 }
 
 static void expose_self(struct bct_expo *e, const struct timespec *start)
@@ -1319,7 +1321,8 @@ static int serve_forever(void)
 	 * The same for each connection's memory pool: libmicrohttpd maps pools above 32 KiB
 	 * and unmaps them when the connection closes (a third of a scrape's CPU time, with
 	 * Prometheus or curl closing after each); at 32 KiB it takes them from the heap. Requests
-	 * are a few hundred bytes; the response is not copied into the pool.
+	 * are a few hundred bytes; the response is not copied into the pool. Under TLS, 32 KiB
+	 * leaves no room to answer 431 to a huge header: 64 KiB there.
 	 */
 	if (v6)
 		flags |= MHD_USE_IPv6;
@@ -1329,7 +1332,7 @@ static int serve_forever(void)
 			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)64,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(web.cert ? 65536 : 32768),
 			     web.cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, web.key,
 			     MHD_OPTION_HTTPS_MEM_CERT, web.cert, MHD_OPTION_END);
 	if (!d) {
