@@ -422,6 +422,7 @@ int cmd_funccount(int argc, char **argv)
 	/* the perf events of the tracepoints open while the program compiles and loads */
 	if (spec.type == 't')
 		bct_targets_open_ahead(&m);
+	s.served = bct_serve_table_hook != NULL;
 	err = bct_session__start(&s);
 	if (err) {
 		bct_session__stop(&s);

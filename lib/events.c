@@ -211,6 +211,7 @@ static int run_counted(struct bct_session *s, const struct bct_event_tool *t)
 	FILE *null = fopencookie(NULL, "w", io);
 	int err, rc = 1;
 
+	s->served = true;
 	err = null ? bct_session__start(s) : -errno;
 	if (!null)
 		pr_err("cannot count the events: %s", strerror(-err));

@@ -353,6 +353,7 @@ int bct_hist_run(struct bct_session *s, const struct bct_hist_tool *t)
 	uint64_t missed;
 
 	if (bct_hist_serve_hook && !s->env->common.ebpf) {
+		s->served = true;
 		err = bct_prog__define(s->prog, "BCT_HIST_SERVE", NULL);
 		err = err ?: bct_session__start(s);
 		err = err ?: bct_session__go(s);

@@ -281,10 +281,16 @@ int bct_session__print_source(struct bct_session *s)
 	return add_defines(s) ?: bct_prog__print_source(s->prog, stdout);
 }
 
+bool bct_serve_active, bct_serve_refused;
+
 int bct_session__start(struct bct_session *s)
 {
 	int err;
 
+	if (bct_serve_active && !s->served) {
+		bct_serve_refused = true;
+		return -EOPNOTSUPP;
+	}
 	err = bct_filter_open(&s->env->filter, &s->filter_fds, s->prog);
 	if (err)
 		return err;

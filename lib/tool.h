@@ -139,7 +139,16 @@ struct bct_session {
 	/* the tool's own -D (bct_prog__define()); -errno, logged by the kit; may be NULL */
 	int (*add_defines)(struct bct_prog *p, void *ctx);
 	int (*after_load)(struct bct_prog *p, void *ctx); /* fill the tool's maps; may be NULL */
+	/* set by the kit's runners (and funccount): handed to bcctool serve once attached */
+	bool served;
 };
+
+/*
+ * bcctool serve sets bct_serve_active while it starts its tools; bct_session__start() then
+ * refuses a session that is not served (the tool, with these options, would print from a loop
+ * of its own): -EOPNOTSUPP, not logged, and bct_serve_refused set for serve to say which.
+ */
+extern bool bct_serve_active, bct_serve_refused;
 
 /*
  * Creates the program of needs (its source; the hooks given, or the default variant's when

@@ -56,6 +56,17 @@ prom_wait() { # QUERY VALUE: until Prometheus answers VALUE (10 s at most)
     assert_output --partial "invalid --max-series: 'x'"
     run_bct 2 serve runqlat --no-such-option
     assert_output --partial "unrecognized option '--no-such-option'"
+    # modes that print from a loop of their own or a table serve cannot read are refused (the
+    # timeout: before, serve tcpretrans -c ran tcpretrans's own loop and never served)
+    BCT_TIMEOUT=15 run_bct 2 serve tcpretrans -c
+    assert_equal "$output" "serve: 'tcpretrans -c' cannot be served: with these options it prints from a loop of its own; drop the option that selects that mode"
+    BCT_TIMEOUT=15 run_bct 2 serve runqlat , tcpretrans -4 -c
+    assert_equal "$output" "serve: 'tcpretrans -4 -c' cannot be served: with these options it prints from a loop of its own; drop the option that selects that mode"
+    BCT_TIMEOUT=15 run_bct 2 serve tcpconnect -c
+    assert_equal "$output" "serve: 'tcpconnect -c' cannot be served: with these options it prints a table serve cannot read; drop the option that selects that mode"
+    BCT_TIMEOUT=15 run_bct 2 serve bindsnoop --count
+    assert_line --index 0 --partial "serve: 'bindsnoop --count' cannot be served"
+    [ "${#lines[@]}" -eq 1 ]
 }
 
 @test "serve biolatency: Prometheus scrapes it; _count grows by the writes; buckets equal biolatency --json" {
