@@ -38,8 +38,19 @@ hog() {
 
 @test "cpuunclaimed -J -T: CSV header, per-CPU lengths and offsets; CPU 0 busy" {
     hog
-    tracer_start cpuunclaimed -J -T
-    sleep 1.3
+    # The tool exits, as BCC's does, when too many groups come skewed (a vCPU the host held
+    # back): such a run says nothing of the format, so it is tried again, up to three times.
+    local try
+    for try in 1 2 3; do
+        tracer_start cpuunclaimed -J -T
+        sleep 1.3
+        kill -0 "$TRACER" 2>/dev/null && break
+        wait "$TRACER" || true
+        grep -q '^ERROR: CPU samples arrived at skewed offsets' "$OUT" ||
+            { cat "$OUT" "$ERR"; fail "the tracer ended by itself"; }
+        echo "try $try: $(grep '^ERROR' "$OUT")"
+        [ "$try" -lt 3 ] || fail "skewed samples on three runs"
+    done
     tracer_stop
     local want="TIME,TIMESTAMP_ns" c
     for ((c = 0; c < NCPU; c++)); do want+=",CPU$c"; done
