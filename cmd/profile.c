@@ -164,9 +164,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.duration = v;
 		break;
 	case ARGP_KEY_END:
-		if (env.user_only && env.kernel_only)
-			argp_error(state, "argument -K/--kernel-stacks-only: not allowed with "
-					  "argument -U/--user-stacks-only");
+		bct_stack_check_uk(env.user_only, env.kernel_only, state);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

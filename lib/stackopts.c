@@ -70,14 +70,19 @@ error_t bct_stackopts_parse(struct bct_stackopts *o, bool threads, int key, char
 				state,
 				"argument -k/--kernel-threads-only: not allowed with argument %s",
 				other);
-		if (o->user_only && o->kernel_only)
-			argp_error(state, "argument -K/--kernel-stacks-only: not allowed with "
-					  "argument -U/--user-stacks-only");
+		bct_stack_check_uk(o->user_only, o->kernel_only, state);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
+}
+
+void bct_stack_check_uk(bool user_only, bool kernel_only, struct argp_state *state)
+{
+	if (user_only && kernel_only)
+		argp_error(state, "argument -K/--kernel-stacks-only: not allowed with "
+				  "argument -U/--user-stacks-only");
 }
 
 bool bct_stack_tool_start(struct bct_session *s, struct bct_env *kit, const struct bct_needs *needs,

@@ -101,6 +101,9 @@ error_t bct_stackopts_parse(struct bct_stackopts *o, bool threads, int key, char
  * loaded and attached. true when tracing (the tool prints its head and waits); false with the
  * exit code in *rc, the session stopped.
  */
+/* BCC's refusal of -U with -K (argp_error(), exit 2). */
+void bct_stack_check_uk(bool user_only, bool kernel_only, struct argp_state *state);
+
 bool bct_stack_tool_start(struct bct_session *s, struct bct_env *kit, const struct bct_needs *needs,
 			  const char *svg, int *rc);
 
