@@ -305,6 +305,28 @@ lang_names_refuse() {
     done
 }
 
+# lang_stat_alias NAME COMM OTHER: BCC's ustat name NAME (javastat...) runs ustat with its
+# language: test/workloads/langprobes copied as COMM (the runtime's process name) and waiting
+# gets a row; copied as OTHER (another runtime's) it does not; a bad option exits 2.
+lang_stat_alias() {
+    local name=$1 d=$BATS_TEST_TMPDIR p q
+    mkdir -p "$d/a" "$d/b"
+    cp "$(workload langprobes)" "$d/a/$2"
+    cp "$(workload langprobes)" "$d/b/$3"
+    "$d/a/$2" -w 0 0 >"$d/a.out" &
+    p=$!
+    "$d/b/$3" -w 0 0 >"$d/b.out" &
+    q=$!
+    BG+=("$p" "$q")
+    wait_for "$p" 1000 grep -qx ready "$d/a.out"
+    wait_for "$q" 1000 grep -qx ready "$d/b.out"
+    run_bct 0 "$name" -C 1 1
+    [[ "$output" == *"Tracing... Output every 1 secs. Hit Ctrl-C to end"* ]]
+    [ "$(printf '%s\n' "${lines[@]}" | awk -v p="$p" '$1 == p' | wc -l)" -eq 1 ]
+    [ "$(printf '%s\n' "${lines[@]}" | awk -v p="$q" '$1 == p' | wc -l)" -eq 0 ]
+    run_bct 2 "$name" --no-such-option
+}
+
 # lines_ge PATTERN FILE N: FILE has at least N lines matching PATTERN (for wait_for: counted on
 # each try)
 lines_ge() {

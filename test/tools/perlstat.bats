@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# perlstat: BCC's name for ustat -l perl. It must run ustat with that language: a process named
-# perl (test/workloads/langprobes copied under that name, waiting) gets a row; one named python
-# does not.
+# perlstat: BCC's name for ustat -l perl. It must run ustat with that language: a process named perl
+# (test/workloads/langprobes copied under that name, waiting: lang_stat_alias) gets a row; one named
+# python does not.
 # bats file_tags=needs:bpf
 load ../helpers
 
@@ -15,20 +15,5 @@ teardown() {
 }
 
 @test "perlstat is ustat -l perl" {
-    local d=$BATS_TEST_TMPDIR name p q
-    mkdir -p "$d/a" "$d/b"
-    cp "$(workload langprobes)" "$d/a/perl"
-    cp "$(workload langprobes)" "$d/b/python"
-    "$d/a/perl" -w 0 0 >"$d/a.out" &
-    p=$!
-    "$d/b/python" -w 0 0 >"$d/b.out" &
-    q=$!
-    BG+=("$p" "$q")
-    wait_for "$p" 1000 grep -qx ready "$d/a.out"
-    wait_for "$q" 1000 grep -qx ready "$d/b.out"
-    run_bct 0 perlstat -C 1 1
-    [[ "$output" == *"Tracing... Output every 1 secs. Hit Ctrl-C to end"* ]]
-    [ "$(printf '%s\n' "${lines[@]}" | awk -v p="$p" '$1 == p' | wc -l)" -eq 1 ]
-    [ "$(printf '%s\n' "${lines[@]}" | awk -v p="$q" '$1 == p' | wc -l)" -eq 0 ]
-    run_bct 2 perlstat --no-such-option
+    lang_stat_alias perlstat perl python
 }
