@@ -31,6 +31,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "wait_go.h"
+
 static const char comm[] = "hc\n\t\x1b\x7f\"\\\xff\xfe\x01\xe2\x82";
 
 static void file_name(char *buf)
@@ -44,19 +46,6 @@ static void file_name(char *buf)
 	for (c = 1; c < 0x20; c++)
 		buf[n++] = (char)c;
 	memcpy(buf + n, tail, sizeof(tail));
-}
-
-static void wait_usr1(void)
-{
-	sigset_t set;
-	int sig;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	printf("ready\n");
-	fflush(stdout);
-	sigwait(&set, &sig);
 }
 
 int main(int argc, char **argv)
@@ -86,7 +75,7 @@ int main(int argc, char **argv)
 	}
 	signal(SIGWINCH, SIG_IGN);
 	if (wait_go)
-		wait_usr1();
+		wl_wait_go();
 	prctl(PR_SET_NAME, comm);
 	for (i = 0; i < n; i++) {
 		fd = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
