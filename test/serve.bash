@@ -34,3 +34,10 @@ scrape() { # FILE: one scrape, checked by promtool
 val() {
     awk -v s="$2" 'index($0, s " ") == 1 { v = $NF } END { print v == "" ? "none" : v }' "$1"
 }
+
+# serve_stop_all: stops every PID in BG (the servers and workloads), for teardown
+serve_stop_all() {
+    local p
+    for p in "${BG[@]}"; do stop_pid "$p" 5; done
+    BG=()
+}

@@ -17,9 +17,7 @@ setup() {
 }
 
 teardown() {
-    local p
-    for p in "${BG[@]}"; do stop_pid "$p" 5; done
-    BG=()
+    serve_stop_all
 }
 
 # until_val SERIES N: scrapes until SERIES reaches N (the poller drains every few ms)

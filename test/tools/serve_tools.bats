@@ -18,9 +18,7 @@ setup() {
 }
 
 teardown() {
-    local p
-    for p in "${BG[@]}"; do stop_pid "$p" 5; done
-    BG=()
+    serve_stop_all
     loop_dev_detach
     net_ns_del
 }
