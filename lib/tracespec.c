@@ -255,7 +255,16 @@ static int parse_spec(char *spec, struct bct_trace_probe *p, char *err, size_t e
 	return 0;
 }
 
-/* Splits "EXPR, EXPR, ..." at the commas outside quotes, parentheses and brackets. */
+static void free_args(char **out, int n)
+{
+	while (n-- > 0) {
+		free(out[n]);
+		out[n] = NULL;
+	}
+}
+
+/* Splits "EXPR, EXPR, ..." at the commas outside quotes, parentheses and brackets; on an
+ * error it frees what it had split. */
 static int split_args(const char *s, char **out, int max, char *err, size_t err_sz)
 {
 	int n = 0, depth = 0;
@@ -271,15 +280,21 @@ static int split_args(const char *s, char **out, int max, char *err, size_t err_
 			depth--;
 		if (*s && (q || depth > 0 || *s != ','))
 			continue;
-		if (n == max)
+		if (n == max) {
+			free_args(out, n);
 			return fail(err, err_sz, "too many arguments (at most %d)", max);
+		}
 		out[n] = dup_trim(start, (size_t)(s - start));
-		if (!out[n])
+		if (!out[n]) {
+			free_args(out, n);
 			return -ENOMEM;
+		}
 		if (!out[n][0]) {
 			free(out[n]);
+			out[n] = NULL;
 			if (!*s)
 				break;
+			free_args(out, n);
 			return fail(err, err_sz, "empty argument after the format string");
 		}
 		n++;
