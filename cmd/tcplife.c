@@ -142,11 +142,12 @@ static int add_defines(struct bct_prog *p, void *ctx)
 int cmd_tcplife(int argc, char **argv)
 {
 	/*
-	 * 16 pages per CPU: a ring's pages are resident twice (libbpf maps them twice), and one
-	 * event per session (~100 bytes) at ~20k sessions/s fills 128 KiB in tens of milliseconds.
+	 * 8 pages per CPU, BCC's perf-buffer default: a ring's pages are resident twice (libbpf
+	 * maps them twice), and one event per session (~100 bytes) at ~20k sessions/s, two
+	 * CPUs busy, takes ~30 ms to fill 64 KiB, several of the reader's drain intervals.
 	 */
 	struct bct_event_tool tool = {
-		.cols = cols, .columns = columns, .on_event = on_event, .ring_pages = 16
+		.cols = cols, .columns = columns, .on_event = on_event, .ring_pages = 8
 	};
 	struct bct_session s = { .add_defines = add_defines };
 	int rc;
