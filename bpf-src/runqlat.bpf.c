@@ -7,10 +7,20 @@
  * or when it is switched out while still runnable (sched_switch with prev in TASK_RUNNING: it
  * was preempted). Its wait ends at the sched_switch that puts it on a CPU (next).
  *
- * Attach methods, best first (cmd/runqlat.c declares them as one hook, so that all three
+ * Attach methods, best first (cmd/runqlat.c declares them as one hook, so that all the
  * programs come from the same method):
- *   tp_btf  sched_wakeup, sched_wakeup_new, sched_switch as BTF-typed tracepoints
- *   raw_tp  the same tracepoints as raw tracepoints (BCC's method)
+ *   sched_info  sched_switch alone, as a BTF-typed tracepoint: the scheduler already stamps
+ *               each task when it is queued (sched_info.last_queued, rq_clock at enqueue, set
+ *               on wake-up, on fork and when a preempted task is put back) and keeps the sum of
+ *               its waits (sched_info.run_delay); the wait that ends is the run queue's clock
+ *               now minus that stamp. A wait moved to another CPU's queue (load balancing) is
+ *               restamped there, with the part already waited added to run_delay: so each
+ *               thread's run_delay after its last switch-in is kept, and what it gained since,
+ *               before the restamp, is added back. No wake-up program and no clock read: the
+ *               kernel's own timestamps (CONFIG_SCHED_INFO, /proc/PID/schedstat; the run
+ *               queue is found through CONFIG_FAIR_GROUP_SCHED's cfs_rq->rq).
+ *   tp_btf      sched_wakeup, sched_wakeup_new, sched_switch as BTF-typed tracepoints
+ *   raw_tp      the same tracepoints as raw tracepoints (BCC's method)
  *
  * Defines (set by cmd/runqlat.c):
  *   RUNQLAT_FACTOR      ns per histogram unit: 1000 (usecs, default) or 1000000 (-m)
@@ -19,8 +29,8 @@
  *   RUNQLAT_PER_PIDNS   --pidnss: one histogram per PID namespace (key: its inode number)
  *   RUNQLAT_PID_MAX     the kernel's pid_max: thread IDs are below it
  *   FILTER_PID          -p: this process only (bct_filter.bpf.h)
- * Start times are an array by thread ID; a single histogram is a per-CPU array (plain
- * increments, summed by the user side), sections a hash.
+ * Start times (sched_info: run_delay snapshots) are an array by thread ID; a single histogram
+ * is a per-CPU array (plain increments, summed by the user side), sections a hash.
  */
 #include "vmlinux.h"
 #include <bpf_helpers.h>
@@ -52,7 +62,8 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /*
- * Runnable tasks: since when each has been waiting, 0 if it is not, indexed by thread ID. A
+ * Per thread: since when it has been waiting, 0 if it is not (wake-up methods), or its
+ * start_time and its run_delay after its last switch-in (sched_info). Indexed by thread ID: a
  * preallocated array (as large as the kernel's pid_max, at most RUNQLAT_ARRAY_MAX entries):
  * its lookup is a bounds check and an add that the verifier inlines (a hash update or a task
  * storage get is a helper call that costs more than the rest of the program). A thread ID is
@@ -65,20 +76,28 @@ char LICENSE[] SEC("license") = "GPL";
 #else
 #define RUNQLAT_ARRAY_SLOTS RUNQLAT_PID_MAX
 #endif
+struct wait_slot {
+	union {
+		__u64 ts; /* wake-up methods: when it began to wait, 0 if it is not waiting */
+		__u64 task_start; /* sched_info: its start_time (a reused thread ID differs) */
+	};
+	__u64 run_delay; /* sched_info: its sched_info.run_delay after its last switch-in */
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, RUNQLAT_ARRAY_SLOTS);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct wait_slot);
 } start SEC(".maps");
 
 #ifdef RUNQLAT_HIGH_TIDS
+/* LRU: sched_info's entries stay after their thread exits and age out. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, RUNQLAT_MAX_START);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct wait_slot);
 } start_high SEC(".maps");
 #endif
 
@@ -137,50 +156,78 @@ static __always_inline bool traced(__u32 tgid, __u32 pid)
 static __always_inline __u64 enqueued(struct task_struct *p, bool btf)
 {
 	__u32 pid = TASK_READ(btf, p, pid);
-	__u64 *tsp, now;
+	struct wait_slot *w;
+	__u64 now;
 
 	if (!traced(TASK_READ(btf, p, tgid), pid))
 		return 0;
 #ifdef RUNQLAT_HIGH_TIDS
 	if (pid >= RUNQLAT_ARRAY_SLOTS) {
-		now = bpf_ktime_get_ns();
-		if (bpf_map_update_elem(&start_high, &pid, &now, BPF_ANY))
+		struct wait_slot high = { .ts = bpf_ktime_get_ns() };
+
+		if (bpf_map_update_elem(&start_high, &pid, &high, BPF_ANY))
 			bct_count_lost();
-		return now;
+		return high.ts;
 	}
 #endif
-	tsp = bpf_map_lookup_elem(&start, &pid);
-	if (!tsp) {
+	w = bpf_map_lookup_elem(&start, &pid);
+	if (!w) {
 		bct_count_lost(); /* a thread ID above pid_max: cannot happen */
 		return 0;
 	}
 	now = bpf_ktime_get_ns();
-	*tsp = now;
+	w->ts = now;
 	return now;
 }
 
 /* When next began to wait (and it is no longer waiting), or 0: not since we started. */
 static __always_inline __u64 dequeued(__u32 pid)
 {
-	__u64 *tsp, ts;
+	struct wait_slot *w;
+	__u64 ts;
 
 #ifdef RUNQLAT_HIGH_TIDS
 	if (pid >= RUNQLAT_ARRAY_SLOTS) {
-		tsp = bpf_map_lookup_elem(&start_high, &pid);
-		if (!tsp)
+		w = bpf_map_lookup_elem(&start_high, &pid);
+		if (!w)
 			return 0;
-		ts = *tsp;
+		ts = w->ts;
 		bpf_map_delete_elem(&start_high, &pid);
 		return ts;
 	}
 #endif
-	tsp = bpf_map_lookup_elem(&start, &pid);
-	if (!tsp)
+	w = bpf_map_lookup_elem(&start, &pid);
+	if (!w)
 		return 0;
-	ts = *tsp;
+	ts = w->ts;
 	if (ts)
-		*tsp = 0;
+		w->ts = 0;
 	return ts;
+}
+
+/* Adds one wait of delta ns, ending now, of next (thread pid of process tgid). */
+static __always_inline void record(struct task_struct *next, __u32 pid, __u32 tgid, __u64 delta)
+{
+#ifdef RUNQLAT_PERCPU
+	struct bct_hist *h;
+	__u32 hkey = 0;
+
+	h = bpf_map_lookup_elem(&hists, &hkey);
+	if (h)
+		bct_hist_add_percpu(h, bct_log2_slot(delta / RUNQLAT_FACTOR),
+				    delta / RUNQLAT_FACTOR);
+#else
+	__u64 hkey = 0;
+
+#if defined(RUNQLAT_PER_TID)
+	hkey = pid;
+#elif defined(RUNQLAT_PER_PID)
+	hkey = tgid;
+#elif defined(RUNQLAT_PER_PIDNS)
+	hkey = pidns_of(next);
+#endif
+	bct_hist_log2(&hists, &hkey, delta / RUNQLAT_FACTOR);
+#endif
 }
 
 static __always_inline int switched(struct task_struct *prev, struct task_struct *next, bool btf)
@@ -188,12 +235,6 @@ static __always_inline int switched(struct task_struct *prev, struct task_struct
 	__u32 pid, tgid;
 	__u64 ts, now = 0;
 	__s64 delta;
-#ifdef RUNQLAT_PERCPU
-	struct bct_hist *h;
-	__u32 hkey = 0;
-#else
-	__u64 hkey = 0;
-#endif
 
 	/* preempted while runnable: waiting again from now (one clock read serves both tasks) */
 	if (task_state(prev, btf) == TASK_RUNNING)
@@ -211,22 +252,71 @@ static __always_inline int switched(struct task_struct *prev, struct task_struct
 	delta = now - ts;
 	if (delta < 0)
 		return 0;
-#ifdef RUNQLAT_PERCPU
-	h = bpf_map_lookup_elem(&hists, &hkey);
-	if (h)
-		bct_hist_add_percpu(h, bct_log2_slot((__u64)delta / RUNQLAT_FACTOR),
-				    (__u64)delta / RUNQLAT_FACTOR);
+	record(next, pid, tgid, delta);
 	return 0;
+}
+
+/*
+ * sched_info: next's wait, from the scheduler's stamps. The run queue's clock was brought up
+ * to date at the start of __schedule(); sched_info_arrive(), which clears last_queued and adds
+ * the wait to run_delay, runs after this tracepoint. This CPU's run queue is next's: its
+ * se.cfs_rq->rq (CONFIG_FAIR_GROUP_SCHED; set for every class when a task changes CPU), as
+ * the per-CPU runqueues variable has no address where kallsyms lists functions only.
+ */
+static __always_inline int switched_info(struct task_struct *next)
+{
+	__u32 pid = next->pid, tgid = next->tgid;
+	__u64 queued, now, run_delay, born;
+	struct wait_slot *w;
+	const struct rq *rq;
+	__s64 delta;
+
+	if (!bpf_core_field_exists(next->sched_info.last_queued) ||
+	    !bpf_core_field_exists(next->se.cfs_rq) || !traced(tgid, pid))
+		return 0;
+	queued = next->sched_info.last_queued;
+	if (!queued)
+		return 0; /* not queued: an idle task, or a wait the kernel did not stamp */
+	rq = next->se.cfs_rq->rq;
+	if (!rq)
+		return 0;
+	now = rq->clock;
+	delta = now - queued;
+	if (delta < 0)
+		return 0;
+	run_delay = next->sched_info.run_delay;
+	born = next->start_time;
+#ifdef RUNQLAT_HIGH_TIDS
+	if (pid >= RUNQLAT_ARRAY_SLOTS) {
+		struct wait_slot high = { .task_start = born, .run_delay = run_delay + delta };
+
+		w = bpf_map_lookup_elem(&start_high, &pid);
+		if (w && w->task_start == born && run_delay > w->run_delay)
+			delta += run_delay - w->run_delay;
+		bpf_map_update_elem(&start_high, &pid, &high, BPF_ANY);
+		record(next, pid, tgid, delta);
+		return 0;
+	}
 #endif
-#if defined(RUNQLAT_PER_TID)
-	hkey = pid;
-#elif defined(RUNQLAT_PER_PID)
-	hkey = tgid;
-#elif defined(RUNQLAT_PER_PIDNS)
-	hkey = pidns_of(next);
-#endif
-	bct_hist_log2(&hists, &hkey, (__u64)delta / RUNQLAT_FACTOR);
+	w = bpf_map_lookup_elem(&start, &pid);
+	if (w) {
+		__u64 moved = 0;
+
+		/* waited on another CPU's queue before a move: that part is in run_delay */
+		if (w->task_start == born && run_delay > w->run_delay)
+			moved = run_delay - w->run_delay;
+		w->task_start = born;
+		w->run_delay = run_delay + delta;
+		delta += moved;
+	}
+	record(next, pid, tgid, delta);
 	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int rq_switch_info(__u64 *ctx)
+{
+	return switched_info((void *)ctx[2]);
 }
 
 SEC("tp_btf/sched_wakeup")

@@ -11,7 +11,7 @@
 
 #define RUNQLAT_MAX_HISTS 10240 /* processes, threads or namespaces per interval */
 #define RUNQLAT_MAX_START 32768 /* pid_max when it cannot be read; the high-TID hash's size */
-#define RUNQLAT_ARRAY_MAX 131072 /* start-time array entries at most (1 MiB) */
+#define RUNQLAT_ARRAY_MAX 131072 /* start-time array entries at most (16 bytes each: 2 MiB) */
 #define RUNQLAT_PID_LIMIT 4194304 /* the kernel's PID_MAX_LIMIT on 64-bit */
 
 #endif

@@ -123,6 +123,8 @@ static enum verdict classify(const struct bct_method *m, enum bct_attach_kind *k
 {
 	const struct bct_prog_decl *d;
 
+	if (bct_method_disabled(m->name))
+		return V_DISABLED;
 	for (d = m->progs; d && d->name; d++) {
 		struct bct_sec sec;
 
@@ -138,7 +140,7 @@ static enum verdict classify(const struct bct_method *m, enum bct_attach_kind *k
 		if (!bct_sec_available(&sec, NULL, 0))
 			return V_NO_TARGET;
 	}
-	return V_OK;
+	return m->usable && !m->usable(NULL, 0) ? V_NO_TARGET : V_OK;
 }
 
 /* What a kernel lacking this kind lacks, for "needs ...". */

@@ -146,11 +146,12 @@ static unsigned int disabled_mask(void)
 		for (i = 0; i < ARRAY_SIZE(aliases); i++)
 			if (!strcmp(tok, aliases[i].name))
 				break;
-		if (i == ARRAY_SIZE(aliases)) {
-			pr_warn("BCCTOOL_DISABLE_ATTACH: unknown attach kind '%s'", tok);
-			continue;
-		}
-		mask |= 1u << aliases[i].kind;
+		if (i < ARRAY_SIZE(aliases))
+			mask |= 1u << aliases[i].kind;
+		else
+			pr_warn("BCCTOOL_DISABLE_ATTACH: '%s' is no attach kind: taken as a method "
+				"name",
+				tok);
 	}
 	return mask;
 }
@@ -158,6 +159,24 @@ static unsigned int disabled_mask(void)
 bool bct_attach_disabled(enum bct_attach_kind kind)
 {
 	return disabled_mask() & (1u << kind);
+}
+
+/* A word of BCCTOOL_DISABLE_ATTACH that is no attach kind names a method ("sched_info"). */
+bool bct_method_disabled(const char *name)
+{
+	const char *env = getenv("BCCTOOL_DISABLE_ATTACH");
+	size_t len = strlen(name);
+
+	while (env && *env) {
+		size_t n;
+
+		env += strspn(env, ", ");
+		n = strcspn(env, ", ");
+		if (n == len && !strncmp(env, name, len))
+			return true;
+		env += n;
+	}
+	return false;
 }
 
 /* --- per-boot memo ------------------------------------------------------------------------- */
@@ -427,6 +446,32 @@ bool bct_btf_union_exists(const char *name)
 bool bct_btf_struct_exists(const char *name)
 {
 	return btf_has("btf_struct", name, BTF_KIND_STRUCT);
+}
+
+bool bct_btf_member_exists(const char *strct, const char *member)
+{
+	const struct btf_member *m;
+	const struct btf_type *t;
+	char name[160], key[192];
+	struct btf *btf;
+	bool has_key;
+	int id, i, v;
+
+	snprintf(name, sizeof(name), "%s.%s", strct, member);
+	has_key = memo_key(key, sizeof(key), "btf_member", name);
+	if (has_key && memo_get(key, &v))
+		return v;
+	btf = vmlinux_btf();
+	if (!btf)
+		return false;
+	id = btf__find_by_name_kind(btf, strct, BTF_KIND_STRUCT);
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	v = 0;
+	for (i = 0, m = t ? btf_members(t) : NULL; t && i < btf_vlen(t) && !v; i++, m++)
+		v = !strcmp(btf__name_by_offset(btf, m->name_off), member);
+	if (has_key)
+		memo_put(key, v);
+	return v;
 }
 
 bool bct_btf_tracepoint_exists(const char *name)

@@ -52,6 +52,8 @@ bool bct_attach_kind_available(enum bct_attach_kind kind, char *why, size_t why_
 bool bct_attach_kind_supported(enum bct_attach_kind kind, char *why, size_t why_sz);
 /* Whether BCCTOOL_DISABLE_ATTACH names this kind. */
 bool bct_attach_disabled(enum bct_attach_kind kind);
+/* The method of this name is listed in BCCTOOL_DISABLE_ATTACH (a word that is no kind). */
+bool bct_method_disabled(const char *name);
 
 /*
  * Probes that load a tiny program (fentry also attaches it: a load can succeed where the
@@ -97,6 +99,8 @@ bool bct_btf_func_exists(const char *func);
 /* union name is in vmlinux BTF (memoized: no 5 MB BTF parse once answered). */
 bool bct_btf_union_exists(const char *name);
 bool bct_btf_struct_exists(const char *name);
+/* struct strct has a member named member (memoized as the above). */
+bool bct_btf_member_exists(const char *strct, const char *member);
 /* tracefs has events/<category>/<event> (mounts tracefs when needed). */
 bool bct_tracepoint_exists(const char *category, const char *event);
 /* vmlinux BTF has the btf_trace_<name> typedef, i.e. tp_btf/<name> can attach. */

@@ -200,10 +200,14 @@ bool bct_method_available(const struct bct_method *m, char *why, size_t sz)
 {
 	const struct bct_prog_decl *d;
 
+	if (bct_method_disabled(m->name)) {
+		snprintf(why, sz, "disabled by BCCTOOL_DISABLE_ATTACH");
+		return false;
+	}
 	for (d = m->progs; d && d->name; d++)
 		if (!decl_available(d, why, sz))
 			return false;
-	return true;
+	return !m->usable || m->usable(why, sz);
 }
 
 const struct bct_method *bct_hook_choose(const struct bct_hook *h, char *tried, size_t sz)

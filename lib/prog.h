@@ -71,6 +71,11 @@ struct bct_method {
 	 * AUDIT/INSETID column"): `bcctool check` prints it and the man page says it.
 	 */
 	const char *approx;
+	/*
+	 * NULL, or what the declarations cannot show: a kernel behaviour seen only at run time
+	 * (a counter the kernel keeps). False with the reason in why when it is missing.
+	 */
+	bool (*usable)(char *why, size_t why_sz);
 };
 
 struct bct_hook {

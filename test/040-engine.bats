@@ -84,7 +84,7 @@ setup() {
     assert_output "__selftest: needs root or CAP_BPF+CAP_PERFMON to load BPF programs"
 }
 
-@test "BCCTOOL_DISABLE_ATTACH warns about unknown kinds" {
+@test "BCCTOOL_DISABLE_ATTACH says a word that is no attach kind is taken as a method name" {
     BCCTOOL_DISABLE_ATTACH=bogus run_bct --info
-    assert_line "__info: BCCTOOL_DISABLE_ATTACH: unknown attach kind 'bogus'"
+    assert_line "__info: BCCTOOL_DISABLE_ATTACH: 'bogus' is no attach kind: taken as a method name"
 }

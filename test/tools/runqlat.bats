@@ -29,11 +29,21 @@ sleeper() {
     taskset -pc "$CPU" "$W" >/dev/null || fail "cannot pin $W to CPU $CPU"
 }
 
+# links_of_method: the BPF links runqlat holds once attached with the method check chooses:
+# sched_info's switch program alone, or the wake-up methods' three
+links_of_method() {
+    case $("$BCCTOOL" check runqlat | awk '$1 == "runqlat" { print $2 }') in
+    sched_info) echo 1 ;;
+    *) echo 3 ;;
+    esac
+}
+
 # start_rq ARGS...: "bcctool runqlat ARGS" in the background; output in $OUT, $ERR, PID in $PID.
 # Returns once tracing is attached: the "Tracing..." line, or for JSON (no such line) once the
-# process holds its 3 BPF links.
+# process holds its BPF links.
 start_rq() {
-    local i links
+    local i links want=0
+    [[ " $* " == *" --json "* ]] && want=$(links_of_method)
     SEQ=$((${SEQ:-0} + 1))
     OUT=$T/rq.$SEQ.out
     ERR=$T/rq.$SEQ.err
@@ -44,7 +54,7 @@ start_rq() {
     for ((i = 0; i < 3000; i++)); do
         if [[ " $* " == *" --json "* ]]; then
             links=$(ls -l "/proc/$PID/fd" 2>/dev/null | grep -c 'anon_inode:bpf_link' || true)
-            [ "$links" -ge 3 ] && return 0
+            [ "$links" -ge "$want" ] && return 0
         elif grep -q '^Tracing run queue latency' "$OUT" 2>/dev/null; then
             return 0
         fi
@@ -207,6 +217,24 @@ true"
     run jq -c '[.val_type, (.data | length)]' <<<"$output"
     assert_line --index 0 '["usecs",0]'
     assert_line --index 1 '["usecs",0]'
+}
+
+@test "sched_info is the method where the kernel stamps queued tasks" {
+    local waits
+    waits=$(awk '{ print $2 }' /proc/1/schedstat 2>/dev/null || true)
+    [ "${waits:-0}" -gt 0 ] || skip "no run queue waits in /proc/1/schedstat (CONFIG_SCHED_INFO)"
+    run_bct check runqlat
+    assert_line --regexp '^runqlat +sched_info$'
+}
+
+@test "the tp_btf method (wake-up programs, BCC's events) counts the same" {
+    sleeper
+    BCCTOOL_DISABLE_ATTACH=sched_info BCCTOOL_LOG=debug start_rq -p "$W"
+    go_workload "$W"
+    kill -INT "$PID"
+    wait "$PID"
+    grep -q 'attaching with tp_btf' "$ERR" || fail "not attached with tp_btf: $(cat "$ERR")"
+    assert_plausible "$(hist_sum "$OUT")"
 }
 
 @test "the raw_tp method counts the same" {
