@@ -227,24 +227,24 @@ true"
     assert_line --regexp '^runqlat +sched_info$'
 }
 
-@test "the tp_btf method (wake-up programs, BCC's events) counts the same" {
+# method_counts DISABLED METHOD: with BCCTOOL_DISABLE_ATTACH=DISABLED, runqlat attaches with
+# METHOD and counts the workload's wake-ups
+method_counts() {
     sleeper
-    BCCTOOL_DISABLE_ATTACH=sched_info BCCTOOL_LOG=debug start_rq -p "$W"
+    BCCTOOL_DISABLE_ATTACH=$1 BCCTOOL_LOG=debug start_rq -p "$W"
     go_workload "$W"
     kill -INT "$PID"
     wait "$PID"
-    grep -q 'attaching with tp_btf' "$ERR" || fail "not attached with tp_btf: $(cat "$ERR")"
+    grep -q "attaching with $2" "$ERR" || fail "not attached with $2: $(cat "$ERR")"
     assert_plausible "$(hist_sum "$OUT")"
 }
 
+@test "the tp_btf method (wake-up programs, BCC's events) counts the same" {
+    method_counts sched_info tp_btf
+}
+
 @test "the raw_tp method counts the same" {
-    sleeper
-    BCCTOOL_DISABLE_ATTACH=tp_btf BCCTOOL_LOG=debug start_rq -p "$W"
-    go_workload "$W"
-    kill -INT "$PID"
-    wait "$PID"
-    grep -q 'attaching with raw_tp' "$ERR" || fail "not attached with raw_tp: $(cat "$ERR")"
-    assert_plausible "$(hist_sum "$OUT")"
+    method_counts tp_btf raw_tp
 }
 
 @test "usage errors: bad interval, count, PID, extra argument" {
