@@ -15,10 +15,24 @@ setup() {
     : >"$MK"
     BG=()
     TRACE_SEQ=0
+    CG=
 }
 
 teardown() {
     bg_kill
+    if [ -n "$CG" ] && [ -d "$CG" ]; then rmdir "$CG" 2>/dev/null || true; fi
+}
+
+# in_cgroup PID...: moves the workloads into a cgroup v2 of this test, $CG, so that a tracer
+# with --cgroup sees the workloads' stats alone: unfiltered, it would also see every stat of
+# the tests running beside it, and could lose events to them on a loaded machine
+in_cgroup() {
+    local root p
+    root=$(findmnt -n -t cgroup2 -o TARGET | head -1)
+    [ -n "$root" ] || skip "no cgroup v2 hierarchy mounted"
+    CG=$root/bct-stsnp-$$-$BATS_TEST_NUMBER
+    mkdir "$CG" || skip "cannot create a cgroup under $root"
+    for p in "$@"; do echo "$p" >"$CG/cgroup.procs"; done
 }
 
 # start_trace ARGS...: "bcctool statsnoop ARGS" in the background (output in $OUT, $ERR);
@@ -63,7 +77,8 @@ count_for() { lines_for "$1" | wc -l; }
 @test "N stats of a file and N of a missing one: N lines each, with PID, COMM, FD and ERR" {
     bg_workload W stater -n $N -N stsnp_basic stat "$MK"
     bg_workload X stater -n $N -N stsnp_basic stat "$MISSING"
-    start_trace
+    in_cgroup "$W" "$X"
+    start_trace --cgroup "$CG"
     go_workload "$W" "$X"
     stop_trace
     run head -1 "$OUT"
@@ -82,9 +97,10 @@ count_for() { lines_for "$1" | wc -l; }
     bg_workload C stater -n $N statfs "$T"
     : >"$MK.l"
     : >"$MK.x"
+    in_cgroup "$A" "$B" "$C"
     start_trace -p "$A"
     local outa=$OUT erra=$ERR tra=$TRACER
-    start_trace
+    start_trace --cgroup "$CG"
     go_workload "$A" "$B" "$C"
     stop_trace
     assert_equal "$(count_for "$MK.l")" $N
