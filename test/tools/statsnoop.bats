@@ -115,7 +115,8 @@ count_for() { lines_for "$1" | wc -l; }
 @test "-x shows only the failed calls" {
     bg_workload W stater -n $N stat "$MK"
     bg_workload X stater -n $N statx "$MISSING"
-    start_trace -x
+    in_cgroup "$W" "$X"
+    start_trace -x --cgroup "$CG"
     go_workload "$W" "$X"
     stop_trace
     assert_equal "$(count_for "$MK")" 0
