@@ -9,16 +9,9 @@
  *
  * Attach methods, best first (cmd/runqlat.c declares them as one hook, so that all the
  * programs come from the same method):
- *   sched_info  sched_switch alone, as a BTF-typed tracepoint: the scheduler already stamps
- *               each task when it is queued (sched_info.last_queued, rq_clock at enqueue, set
- *               on wake-up, on fork and when a preempted task is put back) and keeps the sum of
- *               its waits (sched_info.run_delay); the wait that ends is the run queue's clock
- *               now minus that stamp. A wait moved to another CPU's queue (load balancing) is
- *               restamped there, with the part already waited added to run_delay: so each
- *               thread's run_delay after its last switch-in is kept, and what it gained since,
- *               before the restamp, is added back. No wake-up program and no clock read: the
- *               kernel's own timestamps (CONFIG_SCHED_INFO, /proc/PID/schedstat; the run
- *               queue is found through CONFIG_FAIR_GROUP_SCHED's cfs_rq->rq).
+ *   sched_info  sched_switch alone, as a BTF-typed tracepoint: the wait is read from the
+ *               scheduler's own stamps (bct_runq.bpf.h), with no wake-up program and no
+ *               clock read
  *   tp_btf      sched_wakeup, sched_wakeup_new, sched_switch as BTF-typed tracepoints
  *   raw_tp      the same tracepoints as raw tracepoints (BCC's method)
  *
@@ -29,8 +22,8 @@
  *   RUNQLAT_PER_PIDNS   --pidnss: one histogram per PID namespace (key: its inode number)
  *   RUNQLAT_PID_MAX     the kernel's pid_max: thread IDs are below it
  *   FILTER_PID          -p: this process only (bct_filter.bpf.h)
- * Start times (sched_info: run_delay snapshots) are an array by thread ID; a single histogram
- * is a per-CPU array (plain increments, summed by the user side), sections a hash.
+ * Start times (sched_info: marks) are an array by thread ID; a single histogram is a per-CPU
+ * array (plain increments, summed by the user side), sections a hash.
  */
 #include "vmlinux.h"
 #include <bpf_helpers.h>
@@ -41,6 +34,7 @@
 #include "bct_common.bpf.h"
 #include "bct_filter.bpf.h"
 #include "bct_hist.bpf.h"
+#include "bct_runq.bpf.h"
 #include "runqlat.h"
 
 #ifndef RUNQLAT_PID_MAX
@@ -62,8 +56,8 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /*
- * Per thread: since when it has been waiting, 0 if it is not (wake-up methods), or its
- * start_time and its run_delay after its last switch-in (sched_info). Indexed by thread ID: a
+ * Per thread: since when it has been waiting, 0 if it is not (wake-up methods), or its mark
+ * (sched_info). Indexed by thread ID: a
  * preallocated array (as large as the kernel's pid_max, at most RUNQLAT_ARRAY_MAX entries):
  * its lookup is a bounds check and an add that the verifier inlines (a hash update or a task
  * storage get is a helper call that costs more than the rest of the program). A thread ID is
@@ -76,28 +70,25 @@ char LICENSE[] SEC("license") = "GPL";
 #else
 #define RUNQLAT_ARRAY_SLOTS RUNQLAT_PID_MAX
 #endif
-struct wait_slot {
-	union {
-		__u64 ts; /* wake-up methods: when it began to wait, 0 if it is not waiting */
-		__u64 task_start; /* sched_info: its start_time (a reused thread ID differs) */
-	};
-	__u64 run_delay; /* sched_info: its sched_info.run_delay after its last switch-in */
+union wait_slot {
+	__u64 ts; /* wake-up methods: when it began to wait, 0 if it is not waiting */
+	struct bct_runq_mark mark; /* sched_info */
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, RUNQLAT_ARRAY_SLOTS);
 	__type(key, __u32);
-	__type(value, struct wait_slot);
+	__type(value, union wait_slot);
 } start SEC(".maps");
 
 #ifdef RUNQLAT_HIGH_TIDS
-/* LRU: sched_info's entries stay after their thread exits and age out. */
+/* LRU: sched_info's marks stay after their thread exits and age out. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, RUNQLAT_MAX_START);
 	__type(key, __u32);
-	__type(value, struct wait_slot);
+	__type(value, union wait_slot);
 } start_high SEC(".maps");
 #endif
 
@@ -156,14 +147,14 @@ static __always_inline bool traced(__u32 tgid, __u32 pid)
 static __always_inline __u64 enqueued(struct task_struct *p, bool btf)
 {
 	__u32 pid = TASK_READ(btf, p, pid);
-	struct wait_slot *w;
+	union wait_slot *w;
 	__u64 now;
 
 	if (!traced(TASK_READ(btf, p, tgid), pid))
 		return 0;
 #ifdef RUNQLAT_HIGH_TIDS
 	if (pid >= RUNQLAT_ARRAY_SLOTS) {
-		struct wait_slot high = { .ts = bpf_ktime_get_ns() };
+		union wait_slot high = { .ts = bpf_ktime_get_ns() };
 
 		if (bpf_map_update_elem(&start_high, &pid, &high, BPF_ANY))
 			bct_count_lost();
@@ -183,7 +174,7 @@ static __always_inline __u64 enqueued(struct task_struct *p, bool btf)
 /* When next began to wait (and it is no longer waiting), or 0: not since we started. */
 static __always_inline __u64 dequeued(__u32 pid)
 {
-	struct wait_slot *w;
+	union wait_slot *w;
 	__u64 ts;
 
 #ifdef RUNQLAT_HIGH_TIDS
@@ -256,60 +247,32 @@ static __always_inline int switched(struct task_struct *prev, struct task_struct
 	return 0;
 }
 
-/*
- * sched_info: next's wait, from the scheduler's stamps. The run queue's clock was brought up
- * to date at the start of __schedule(); sched_info_arrive(), which clears last_queued and adds
- * the wait to run_delay, runs after this tracepoint. This CPU's run queue is next's: its
- * se.cfs_rq->rq (CONFIG_FAIR_GROUP_SCHED; set for every class when a task changes CPU), as
- * the per-CPU runqueues variable has no address where kallsyms lists functions only.
- */
+/* sched_info: next's wait, from the scheduler's stamps and next's mark. */
 static __always_inline int switched_info(struct task_struct *next)
 {
 	__u32 pid = next->pid, tgid = next->tgid;
-	__u64 queued, now, run_delay, born;
-	struct wait_slot *w;
-	const struct rq *rq;
-	__s64 delta;
+	union wait_slot *w;
+	__u64 wait;
 
-	if (!bpf_core_field_exists(next->sched_info.last_queued) ||
-	    !bpf_core_field_exists(next->se.cfs_rq) || !traced(tgid, pid))
+	if (!traced(tgid, pid))
 		return 0;
-	queued = next->sched_info.last_queued;
-	if (!queued)
-		return 0; /* not queued: an idle task, or a wait the kernel did not stamp */
-	rq = next->se.cfs_rq->rq;
-	if (!rq)
-		return 0;
-	now = rq->clock;
-	delta = now - queued;
-	if (delta < 0)
-		return 0;
-	run_delay = next->sched_info.run_delay;
-	born = next->start_time;
 #ifdef RUNQLAT_HIGH_TIDS
 	if (pid >= RUNQLAT_ARRAY_SLOTS) {
-		struct wait_slot high = { .task_start = born, .run_delay = run_delay + delta };
+		union wait_slot high = {};
 
 		w = bpf_map_lookup_elem(&start_high, &pid);
-		if (w && w->task_start == born && run_delay > w->run_delay)
-			delta += run_delay - w->run_delay;
+		if (w)
+			high.mark = w->mark;
+		if (!bct_runq_wait(next, &high.mark, &wait))
+			return 0;
 		bpf_map_update_elem(&start_high, &pid, &high, BPF_ANY);
-		record(next, pid, tgid, delta);
+		record(next, pid, tgid, wait);
 		return 0;
 	}
 #endif
 	w = bpf_map_lookup_elem(&start, &pid);
-	if (w) {
-		__u64 moved = 0;
-
-		/* waited on another CPU's queue before a move: that part is in run_delay */
-		if (w->task_start == born && run_delay > w->run_delay)
-			moved = run_delay - w->run_delay;
-		w->task_start = born;
-		w->run_delay = run_delay + delta;
-		delta += moved;
-	}
-	record(next, pid, tgid, delta);
+	if (bct_runq_wait(next, w ? &w->mark : NULL, &wait))
+		record(next, pid, tgid, wait);
 	return 0;
 }
 

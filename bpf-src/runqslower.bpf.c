@@ -8,10 +8,13 @@
  * preempted). Its wait ends at the sched_switch that puts it on a CPU (next); the event names
  * the task that ran before it there (prev).
  *
- * Attach methods, best first (one hook in cmd/runqslower.c, so all three programs come from the
+ * Attach methods, best first (one hook in cmd/runqslower.c, so all the programs come from the
  * same method):
- *   tp_btf  sched_wakeup, sched_wakeup_new, sched_switch as BTF-typed tracepoints
- *   raw_tp  the same tracepoints as raw tracepoints (BCC's method)
+ *   sched_info  sched_switch alone, as a BTF-typed tracepoint: the wait is read from the
+ *               scheduler's own stamps (bct_runq.bpf.h), with no wake-up program and no
+ *               clock read
+ *   tp_btf      sched_wakeup, sched_wakeup_new, sched_switch as BTF-typed tracepoints
+ *   raw_tp      the same tracepoints as raw tracepoints (BCC's method)
  *
  * Defines (set by cmd/runqslower.c and the kit):
  *   RQS_MIN_US   report waits longer than this many microseconds (0: every wait)
@@ -25,6 +28,7 @@
 
 #include "bct_common.bpf.h"
 #include "bct_filter.bpf.h"
+#include "bct_runq.bpf.h"
 #include "runqslower.h"
 
 #ifndef RQS_MIN_US
@@ -35,12 +39,20 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Runnable tasks, by thread ID: since when each has been waiting. */
+/*
+ * By thread ID: since when a runnable task has been waiting (wake-up methods; deleted when it
+ * runs), or a thread's mark (sched_info; kept). LRU: marks of threads that exited age out.
+ */
+union wait_slot {
+	__u64 ts;
+	struct bct_runq_mark mark;
+};
+
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, RUNQSLOWER_MAX_START);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, union wait_slot);
 } start SEC(".maps");
 
 /* Before 5.14 the state was a long named state. */
@@ -79,20 +91,39 @@ static __always_inline bool traced(__u32 tgid, __u32 pid)
 static __always_inline void enqueued(struct task_struct *p, bool btf)
 {
 	__u32 pid = TASK_READ(btf, p, pid);
-	__u64 ts;
+	union wait_slot w = {};
 
 	if (!traced(TASK_READ(btf, p, tgid), pid))
 		return;
-	ts = bpf_ktime_get_ns();
-	if (bpf_map_update_elem(&start, &pid, &ts, BPF_ANY))
+	w.ts = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&start, &pid, &w, BPF_ANY))
 		bct_count_lost();
+}
+
+/* One event for a wait of delta_us by next, which replaces prev on this CPU. */
+static __always_inline void report(void *ctx, struct task_struct *prev, struct task_struct *next,
+				   __u32 pid, __u64 delta_us, bool btf)
+{
+	struct runqslower_event *e;
+
+	if (RQS_MIN_US && delta_us <= RQS_MIN_US)
+		return;
+	e = bct_event_reserve(sizeof(*e));
+	if (!e)
+		return;
+	e->delta_us = delta_us;
+	e->pid = pid;
+	e->prev_pid = TASK_READ(btf, prev, pid);
+	bpf_probe_read_kernel_str(e->task, sizeof(e->task), next->comm);
+	bpf_probe_read_kernel_str(e->prev_task, sizeof(e->prev_task), prev->comm);
+	bct_event_submit(e, sizeof(*e));
 }
 
 static __always_inline int switched(void *ctx, struct task_struct *prev, struct task_struct *next,
 				    bool btf)
 {
-	struct runqslower_event *e;
-	__u64 *tsp, delta_us, now;
+	union wait_slot *w;
+	__u64 now, ts;
 	__u32 pid;
 
 	/* preempted while runnable: waiting again from now */
@@ -100,25 +131,39 @@ static __always_inline int switched(void *ctx, struct task_struct *prev, struct 
 		enqueued(prev, btf);
 
 	pid = TASK_READ(btf, next, pid);
-	tsp = bpf_map_lookup_elem(&start, &pid);
-	if (!tsp)
+	w = bpf_map_lookup_elem(&start, &pid);
+	if (!w)
 		return 0; /* not traced, or runnable since before we started */
+	ts = w->ts;
 	now = bpf_ktime_get_ns();
-	delta_us = now > *tsp ? (now - *tsp) / 1000 : 0;
 	bpf_map_delete_elem(&start, &pid);
-	if (RQS_MIN_US && delta_us <= RQS_MIN_US)
-		return 0;
-
-	e = bct_event_reserve(sizeof(*e));
-	if (!e)
-		return 0;
-	e->delta_us = delta_us;
-	e->pid = pid;
-	e->prev_pid = TASK_READ(btf, prev, pid);
-	bpf_probe_read_kernel_str(e->task, sizeof(e->task), next->comm);
-	bpf_probe_read_kernel_str(e->prev_task, sizeof(e->prev_task), prev->comm);
-	bct_event_submit(e, sizeof(*e));
+	report(ctx, prev, next, pid, now > ts ? (now - ts) / 1000 : 0, btf);
 	return 0;
+}
+
+/* sched_info: next's wait, from the scheduler's stamps and next's mark. */
+static __always_inline int switched_info(void *ctx, struct task_struct *prev,
+					 struct task_struct *next)
+{
+	__u32 pid = next->pid;
+	union wait_slot *w, fresh = {};
+	__u64 wait;
+
+	if (!traced(next->tgid, pid))
+		return 0;
+	w = bpf_map_lookup_elem(&start, &pid);
+	if (!bct_runq_wait(next, w ? &w->mark : &fresh.mark, &wait))
+		return 0;
+	if (!w)
+		bpf_map_update_elem(&start, &pid, &fresh, BPF_NOEXIST);
+	report(ctx, prev, next, pid, wait / 1000, true);
+	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int rqs_switch_info(__u64 *ctx)
+{
+	return switched_info(ctx, (void *)ctx[1], (void *)ctx[2]);
 }
 
 SEC("tp_btf/sched_wakeup")

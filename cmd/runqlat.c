@@ -11,8 +11,8 @@
 #include "cmd.h"
 #include "histtool.h"
 #include "log.h"
-#include "prog.h"
 #include "probe.h"
+#include "prog.h"
 #include "runqlat.h"
 
 #define K_PIDNSS 0x100
@@ -49,37 +49,11 @@ static const struct bct_tool_args args = {
 	.shared = { .pid = 'p', .timestamp = 'T', .interval = true },
 };
 
-/*
- * Whether the kernel stamps queued tasks (CONFIG_SCHED_INFO, kept whatever delay accounting's
- * setting on current kernels: init has waited on a run queue at some time since boot, so its
- * run_delay, the second field of /proc/1/schedstat, is above 0) and a task leads to its run
- * queue (CONFIG_FAIR_GROUP_SCHED's cfs_rq->rq).
- */
-static bool sched_info_kept(char *why, size_t sz)
-{
-	unsigned long long run_ns = 0, wait_ns = 0;
-	FILE *f = fopen("/proc/1/schedstat", "r");
-	int n = f ? fscanf(f, "%llu %llu", &run_ns, &wait_ns) : 0;
-
-	if (f)
-		fclose(f);
-	if (n != 2 || !wait_ns) {
-		snprintf(why, sz, "the kernel keeps no run queue waits (/proc/1/schedstat: %s)",
-			 f ? "no wait time" : "absent");
-		return false;
-	}
-	if (!bct_btf_member_exists("cfs_rq", "rq")) {
-		snprintf(why, sz, "no cfs_rq->rq in kernel BTF (CONFIG_FAIR_GROUP_SCHED)");
-		return false;
-	}
-	return true;
-}
-
 /* One hook: the wake-up and switch programs must come from the same method. */
 static const struct bct_method methods[] = {
 	{ .name = "sched_info",
 	  .progs = BCT_PROGS(BCT_PROG("rq_switch_info", "tp_btf/sched_switch")),
-	  .usable = sched_info_kept },
+	  .usable = bct_sched_info_kept },
 	{ .name = "tp_btf",
 	  .progs = BCT_PROGS(BCT_PROG("rq_wakeup_btf", "tp_btf/sched_wakeup"),
 			     BCT_PROG("rq_new_btf", "tp_btf/sched_wakeup_new"),

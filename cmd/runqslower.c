@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "events.h"
 #include "log.h"
+#include "probe.h"
 #include "prog.h"
 #include "runqslower.h"
 
@@ -80,6 +81,9 @@ static const struct bct_tool_args args = {
 
 /* One hook: the wake-up and switch programs must come from the same method. */
 static const struct bct_method methods[] = {
+	{ .name = "sched_info",
+	  .progs = BCT_PROGS(BCT_PROG("rqs_switch_info", "tp_btf/sched_switch")),
+	  .usable = bct_sched_info_kept },
 	{ .name = "tp_btf",
 	  .progs = BCT_PROGS(BCT_PROG("rqs_wakeup_btf", "tp_btf/sched_wakeup"),
 			     BCT_PROG("rqs_new_btf", "tp_btf/sched_wakeup_new"),

@@ -474,6 +474,33 @@ bool bct_btf_member_exists(const char *strct, const char *member)
 	return v;
 }
 
+/*
+ * The sched_info method of runqlat and runqslower (bpf-src/bct_runq.bpf.h): whether the kernel
+ * stamps queued tasks (CONFIG_SCHED_INFO, kept whatever delay accounting's setting on current
+ * kernels: init has waited on a run queue at some time since boot, so its run_delay, the
+ * second field of /proc/1/schedstat, is above 0) and a task leads to its run queue
+ * (CONFIG_FAIR_GROUP_SCHED's cfs_rq->rq).
+ */
+bool bct_sched_info_kept(char *why, size_t sz)
+{
+	unsigned long long run_ns = 0, wait_ns = 0;
+	FILE *f = fopen("/proc/1/schedstat", "r");
+	int n = f ? fscanf(f, "%llu %llu", &run_ns, &wait_ns) : 0;
+
+	if (f)
+		fclose(f);
+	if (n != 2 || !wait_ns) {
+		snprintf(why, sz, "the kernel keeps no run queue waits (/proc/1/schedstat: %s)",
+			 f ? "no wait time" : "absent");
+		return false;
+	}
+	if (!bct_btf_member_exists("cfs_rq", "rq")) {
+		snprintf(why, sz, "no cfs_rq->rq in kernel BTF (CONFIG_FAIR_GROUP_SCHED)");
+		return false;
+	}
+	return true;
+}
+
 bool bct_btf_tracepoint_exists(const char *name)
 {
 	char tname[160];

@@ -101,6 +101,8 @@ bool bct_btf_union_exists(const char *name);
 bool bct_btf_struct_exists(const char *name);
 /* struct strct has a member named member (memoized as the above). */
 bool bct_btf_member_exists(const char *strct, const char *member);
+/* The scheduler's run queue stamps can be read (bpf-src/bct_runq.bpf.h); else why. */
+bool bct_sched_info_kept(char *why, size_t why_sz);
 /* tracefs has events/<category>/<event> (mounts tracefs when needed). */
 bool bct_tracepoint_exists(const char *category, const char *event);
 /* vmlinux BTF has the btf_trace_<name> typedef, i.e. tp_btf/<name> can attach. */

@@ -332,3 +332,12 @@ lang_stat_alias() {
 lines_ge() {
     [ "$(grep -c -- "$1" "$2" 2>/dev/null)" -ge "$3" ]
 }
+
+# runq_links TOOL: the BPF links runqlat or runqslower holds once attached with the method
+# `bcctool check` names: sched_info's one switch program, or the wake-up methods' three
+runq_links() {
+    case $("$BCCTOOL" check "$1" | awk -v t="$1" '$1 == t { print $2 }') in
+    sched_info) echo 1 ;;
+    *) echo 3 ;;
+    esac
+}

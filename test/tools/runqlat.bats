@@ -29,21 +29,12 @@ sleeper() {
     taskset -pc "$CPU" "$W" >/dev/null || fail "cannot pin $W to CPU $CPU"
 }
 
-# links_of_method: the BPF links runqlat holds once attached with the method check chooses:
-# sched_info's switch program alone, or the wake-up methods' three
-links_of_method() {
-    case $("$BCCTOOL" check runqlat | awk '$1 == "runqlat" { print $2 }') in
-    sched_info) echo 1 ;;
-    *) echo 3 ;;
-    esac
-}
-
 # start_rq ARGS...: "bcctool runqlat ARGS" in the background; output in $OUT, $ERR, PID in $PID.
 # Returns once tracing is attached: the "Tracing..." line, or for JSON (no such line) once the
 # process holds its BPF links.
 start_rq() {
     local i links want=0
-    [[ " $* " == *" --json "* ]] && want=$(links_of_method)
+    [[ " $* " == *" --json "* ]] && want=$(runq_links runqlat)
     SEQ=$((${SEQ:-0} + 1))
     OUT=$T/rq.$SEQ.out
     ERR=$T/rq.$SEQ.err

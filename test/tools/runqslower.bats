@@ -34,9 +34,10 @@ contend() {
 }
 
 # start_rqs ARGS...: "bcctool runqslower ARGS" in the background; $OUT, $ERR, $PID. Returns once
-# attached: the header line, or for JSON the 3 BPF links.
+# attached: the header line, or for JSON the method's BPF links.
 start_rqs() {
-    local i links
+    local i links want=0
+    [[ " $* " == *" --json "* ]] && want=$(runq_links runqslower)
     SEQ=$((${SEQ:-0} + 1))
     OUT=$T/rqs.$SEQ.out
     ERR=$T/rqs.$SEQ.err
@@ -47,7 +48,7 @@ start_rqs() {
     for ((i = 0; i < 3000; i++)); do
         if [[ " $* " == *" --json "* ]]; then
             links=$(ls -l "/proc/$PID/fd" 2>/dev/null | grep -c 'anon_inode:bpf_link' || true)
-            [ "$links" -ge 3 ] && return 0
+            [ "$links" -ge "$want" ] && return 0
         elif grep -q '^TIME ' "$OUT" 2>/dev/null; then
             return 0
         fi
@@ -126,6 +127,39 @@ mine() {
     go_workload "$W"
     stop_rqs
     [ "$(wc -l <"$OUT")" -eq 2 ]
+}
+
+# every_wait [ENV=VALUE...]: with threshold 0 and -t, every wait of the sleeper, at least 9 in
+# 10 of its sleeps (one that ends before the sleeper is switched out has no wait)
+every_wait() {
+    contend
+    env "$@" BCCTOOL_LOG=debug "$BCCTOOL" runqslower -t "$W" 0 >"$T/every.out" 2>"$T/every.err" &
+    PID=$!
+    BG+=("$PID")
+    OUT=$T/every.out
+    ERR=$T/every.err
+    wait_for "$PID" 3000 grep -q '^TIME ' "$OUT" || { cat "$ERR"; fail "never got ready"; }
+    go_workload "$W"
+    kill -INT "$PID"
+    wait "$PID" || fail "runqslower failed: $(cat "$ERR")"
+    n=$(mine | wc -l)
+    echo "sleeper waits: $n of $N sleeps"
+    [ "$n" -ge $((N * 9 / 10)) ]
+}
+
+@test "runqslower: sched_info is the method where the kernel stamps queued tasks" {
+    local waits
+    waits=$(awk '{ print $2 }' /proc/1/schedstat 2>/dev/null || true)
+    [ "${waits:-0}" -gt 0 ] || skip "no run queue waits in /proc/1/schedstat (CONFIG_SCHED_INFO)"
+    every_wait
+    grep -q 'attaching with sched_info' "$ERR" || fail "not sched_info: $(cat "$ERR")"
+}
+
+@test "runqslower: the tp_btf and raw_tp methods (wake-up programs) see every wait too" {
+    every_wait BCCTOOL_DISABLE_ATTACH=sched_info
+    grep -q 'attaching with tp_btf' "$ERR" || fail "not tp_btf: $(cat "$ERR")"
+    every_wait BCCTOOL_DISABLE_ATTACH=tp_btf
+    grep -q 'attaching with raw_tp' "$ERR" || fail "not raw_tp: $(cat "$ERR")"
 }
 
 @test "runqslower --json: one object per slow wait, as the text" {
