@@ -341,3 +341,18 @@ runq_links() {
     *) echo 3 ;;
     esac
 }
+
+# db_run N MS TOOL ARGS...: the tracer (ARGS, where @ is the workload's PID, $WL) around
+# dbprobes firing MySQL's query probes: N queries of MS ms each
+db_run() {
+    local n=$1 ms=$2 out=$BATS_TEST_TMPDIR/db.out
+    shift 2
+    rm -f "$out" # a second run must not see the first one's "ready"
+    "$(workload dbprobes)" -w "$n" "$ms" >"$out" &
+    WL=$!
+    BG+=("$WL")
+    wait_for "$WL" 1000 grep -qx ready "$out" || fail "dbprobes never got ready"
+    tracer_start "${@/#@/$WL}"
+    go_workload "$WL"
+    tracer_stop
+}

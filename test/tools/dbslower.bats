@@ -15,20 +15,6 @@ teardown() {
     bg_kill
 }
 
-# db_run N MS TOOL ARGS...: the tracer (ARGS, where @ is the workload's PID) around dbprobes.
-db_run() {
-    local n=$1 ms=$2 out=$BATS_TEST_TMPDIR/db.out
-    shift 2
-    rm -f "$out" # a second run must not see the first one's "ready"
-    "$(workload dbprobes)" -w "$n" "$ms" >"$out" &
-    WL=$!
-    BG+=("$WL")
-    wait_for "$WL" 1000 grep -qx ready "$out" || fail "dbprobes never got ready"
-    tracer_start "${@/#@/$WL}"
-    go_workload "$WL"
-    tracer_stop
-}
-
 @test "dbslower mysql -p: BCC's banner, header and formats; -m keeps slower queries only" {
     db_run 3 4 dbslower mysql -p @ -m 3
     cat "$OUT"

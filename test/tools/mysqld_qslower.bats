@@ -14,15 +14,9 @@ teardown() {
 }
 
 @test "mysqld_qslower PID: slow queries; bad usage" {
-    local out=$BATS_TEST_TMPDIR/db.out
-    "$(workload dbprobes)" -w 3 2 >"$out" &
-    local p=$!
-    BG+=("$p")
-    wait_for "$p" 1000 grep -qx ready "$out"
-    tracer_start mysqld_qslower "$p"
-    go_workload "$p"
-    tracer_stop
+    db_run 3 2 mysqld_qslower @
     cat "$OUT"
+    local p=$WL
     [ "$(sed -n 1p "$OUT")" = "Tracing MySQL server queries for PID $p slower than 1 ms..." ]
     [ "$(grep -cE "^[0-9]+\.[0-9]{6} +$p +[0-9]+\.[0-9]{3} SELECT dbmark_[012]\$" "$OUT")" -eq 3 ]
     run_bct 2 mysqld_qslower
