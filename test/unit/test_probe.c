@@ -126,3 +126,36 @@ UNIT_TEST(func_traceable_reads_filter_functions)
 	unlink(path);
 	rmdir(dir);
 }
+
+/* Members of vmlinux BTF's structs: ones every kernel with BTF has, and ones none has. */
+UNIT_TEST(btf_member_exists_finds_members_of_structs)
+{
+	if (!bct_has_btf()) {
+		unit_skip("no /sys/kernel/btf/vmlinux");
+		return;
+	}
+	CHECK(bct_btf_member_exists("task_struct", "pid"));
+	CHECK(bct_btf_member_exists("task_struct", "comm"));
+	CHECK(!bct_btf_member_exists("task_struct", "no_such_member"));
+	CHECK(!bct_btf_member_exists("no_such_struct_bct", "pid"));
+	CHECK(!bct_btf_member_exists("task_struct", "pi")); /* a prefix is not a member */
+}
+
+/* A word of BCCTOOL_DISABLE_ATTACH that is no attach kind names a method, whole words only. */
+UNIT_TEST(disable_attach_words_name_methods)
+{
+	const char *old = getenv("BCCTOOL_DISABLE_ATTACH");
+	char *saved = old ? strdup(old) : NULL;
+
+	setenv("BCCTOOL_DISABLE_ATTACH", "kprobe, sched_info,x", 1);
+	CHECK(bct_method_disabled("sched_info"));
+	CHECK(bct_method_disabled("x"));
+	CHECK(!bct_method_disabled("sched"));
+	CHECK(!bct_method_disabled("sched_info2"));
+	CHECK(!bct_method_disabled("tp_btf"));
+	unsetenv("BCCTOOL_DISABLE_ATTACH");
+	CHECK(!bct_method_disabled("sched_info"));
+	if (saved)
+		setenv("BCCTOOL_DISABLE_ATTACH", saved, 1);
+	free(saved);
+}
