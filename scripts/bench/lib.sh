@@ -124,7 +124,9 @@ traced_cpu() {
 # slowdown NAME OPS FLOOR_PROG BCCTOOL_ARGS LIBBPF_CMD -- WORKLOAD...: a table of the workload's
 # CPU per op (OPS ops per run, medians of RUNS runs) untraced, under the floor (FLOOR_PROG, an
 # empty bpftrace program on the events bcctool uses; "" for none), under bcctool (BCCTOOL_ARGS)
-# and under libbpf-tools (LIBBPF_CMD; "" or a tool that cannot attach here: left out)
+# and under libbpf-tools (LIBBPF_CMD; "" or a tool that cannot attach here: left out).
+# FLOOR_CMD in the environment replaces the bpftrace floor with a command holding FLOOR_LINKS
+# BPF links (default 1) once attached.
 slowdown() {
 	local name=$1 ops=$2 floor=$3 bargs=$4 lcmd=$5 r t m
 	shift 6
@@ -141,7 +143,11 @@ slowdown() {
 			echo "bench: $lcmd does not attach on this kernel" >&2
 		fi
 	fi
-	if [ -n "$floor" ] && command -v bpftrace >/dev/null; then
+	if [ -n "${FLOOR_CMD:-}" ]; then
+		cmd[floor]=$FLOOR_CMD
+		k[floor]=${FLOOR_LINKS:-1}
+		p[floor]=0
+	elif [ -n "$floor" ] && command -v bpftrace >/dev/null; then
 		cmd[floor]="bpftrace -e $floor"
 		k[floor]=0
 		p[floor]=$(tr ',' '\n' <<<"${floor%% \{*}" | grep -c .)
@@ -151,7 +157,7 @@ slowdown() {
 		cpu_ns_per_op "$ops" "$@" >>"$BENCH_TMP/none"
 		for t in floor bcctool libbpf-tools; do
 			[ -n "${cmd[$t]:-}" ] || continue
-			if [ $t = floor ]; then
+			if [ $t = floor ] && [ -z "${FLOOR_CMD:-}" ]; then
 				traced_cpu 0 "${p[$t]}" "$ops" bpftrace -e "$floor" -- "$@" >>"$BENCH_TMP/$t"
 			else
 				traced_cpu "${k[$t]}" 0 "$ops" ${cmd[$t]} -- "$@" >>"$BENCH_TMP/$t"
@@ -174,5 +180,8 @@ slowdown() {
 		"$(ratio "${add[bcctool]:-0}" "${add[libbpf-tools]}") (target <= 0.5)"
 	[ -n "${add[floor]:-}" ] && echo "$name bcctool/floor: added CPU per op" \
 		"$(ratio "${add[bcctool]:-0}" "${add[floor]}")"
+	[ -n "${add[floor]:-}" ] && [ -n "${add[libbpf-tools]:-}" ] &&
+		echo "$name floor/libbpf-tools: added CPU per op" \
+			"$(ratio "${add[floor]}" "${add[libbpf-tools]}") (the least any tracer on these events adds)"
 	echo
 }
