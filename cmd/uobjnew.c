@@ -187,6 +187,8 @@ static int after_load(struct bct_prog *p, void *ctx)
 		return bct_uprobe_attach(p, &u);
 	for (i = 0; lang && i < 4 && lang->probes[i].probe && !err; i++)
 		err = bct_usdt_attach(p, lang->probes[i].prog, (pid_t)env.pid, &matches[i], 0);
+	if (err == -ESRCH)
+		pr_err("process %d exited before its probes were attached", (int)env.pid);
 	return err;
 }
 

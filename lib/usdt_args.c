@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,10 +229,19 @@ int bct_usdt_attach(struct bct_prog *p, const char *prog, pid_t pid, const struc
 		LIBBPF_OPTS(bpf_uprobe_opts, o, .bpf_cookie = ((uint64_t)tag << 32) | i,
 			    .ref_ctr_offset = (size_t)m->locs[i].sema_offset);
 
+		libbpf_print_fn_t print = NULL;
+
+		/* for one process: libbpf's own line would be noise if it exits meanwhile */
+		if (pid > 0)
+			print = libbpf_set_print(NULL);
 		link = bpf_program__attach_uprobe_opts(bp, pid > 0 ? pid : -1, m->path,
 						       (size_t)m->locs[i].offset, &o);
+		err = link ? 0 : -errno;
+		if (pid > 0)
+			libbpf_set_print(print);
 		if (!link) {
-			err = -errno;
+			if (pid > 0 && kill(pid, 0) && errno == ESRCH)
+				return -ESRCH; /* it exited: the caller decides, quietly */
 			pr_err("cannot attach to USDT probe %s:%s: %s", m->path, m->locs[i].name,
 			       strerror(-err));
 			return err;

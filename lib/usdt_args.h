@@ -63,7 +63,8 @@ int bct_usdt_arg_expr(const struct bct_usdt_arg *a, char *buf, size_t sz);
 
 /*
  * Attaches the program prog to every location (only in pid when pid > 0), with the cookie
- * (tag << 32) | location. 0 or -errno after one error line.
+ * (tag << 32) | location. 0 or -errno after one error line; -ESRCH without a line when process
+ * pid exited meanwhile (a caller scanning processes skips it; one given by the user says so).
  */
 int bct_usdt_attach(struct bct_prog *p, const char *prog, pid_t pid, const struct bct_usdt_match *m,
 		    uint32_t tag);

@@ -356,3 +356,16 @@ db_run() {
     go_workload "$WL"
     tracer_stop
 }
+
+# in_cgroup PID...: moves the workloads into a new cgroup v2, $CG (the file's teardown removes
+# it), so that a tracer given --cgroup "$CG" sees their events alone: a tracer of the whole
+# machine also sees the events of the tests running beside it, and can lose events to them on
+# a loaded machine. Skips when there is no cgroup v2 hierarchy to create it in.
+in_cgroup() {
+    local root p
+    root=$(findmnt -n -t cgroup2 -o TARGET | head -1)
+    [ -n "$root" ] || skip "no cgroup v2 hierarchy mounted"
+    CG=$root/bct-$$-$BATS_TEST_NUMBER
+    mkdir "$CG" || skip "cannot create a cgroup under $root"
+    for p in "$@"; do echo "$p" >"$CG/cgroup.procs"; done
+}

@@ -153,7 +153,8 @@ count_for() {
 
 @test "every open and failed open: N lines each, with PID, COMM, FD and ERR" {
     start_opener W -N osnp_basic "$OK" "$FAIL"
-    start_trace
+    in_cgroup "$W"
+    start_trace --cgroup "$CG"
     go_opener "$W"
     stop_trace
     assert_equal "$(head -1 "$OUT")" "PID    COMM               FD ERR PATH"
@@ -171,7 +172,8 @@ count_for() {
 
 @test "-x shows only the failed opens" {
     start_opener W "$OK" "$FAIL"
-    start_trace -x
+    in_cgroup "$W"
+    start_trace -x --cgroup "$CG"
     go_opener "$W"
     stop_trace
     assert_equal "$(count_for "$OK")" 0
@@ -261,13 +263,8 @@ count_for() {
 }
 
 @test "--cgroup keeps exactly the opens of tasks in that cgroup v2" {
-    local root
-    root=$(findmnt -n -t cgroup2 -o TARGET | head -1)
-    [ -n "$root" ] || skip "no cgroup v2 hierarchy mounted"
-    CG=$root/bct-osnp-$$
-    mkdir "$CG" || skip "cannot create a cgroup under $root"
     start_opener A "$OK" "$FAIL"
-    echo "$A" >"$CG/cgroup.procs"
+    in_cgroup "$A"
     start_opener B "$OK.b" "$FAIL.b"
     : >"$OK.b"
     start_trace --cgroup "$CG"
@@ -377,7 +374,8 @@ count_for() {
     start_opener A -o 0101 -m 0600 "$OK" "$FAIL"
     start_opener B -o 02 "$OK.b"
     : >"$OK.b"
-    start_trace -f O_CREAT
+    in_cgroup "$A" "$B"
+    start_trace -f O_CREAT --cgroup "$CG"
     go_opener "$A" "$B"
     stop_trace
     assert_equal "$(count_for "$OK")" "$N"
@@ -389,7 +387,8 @@ count_for() {
     start_opener A -o 01 "$OK" "$FAIL"
     start_opener B -o 02 "$OK.b"
     : >"$OK.b"
-    start_trace -f O_WRONLY -f O_RDWR
+    in_cgroup "$A" "$B"
+    start_trace -f O_WRONLY -f O_RDWR --cgroup "$CG"
     go_opener "$A" "$B"
     stop_trace
     assert_equal "$(count_for "$OK")" "$N"

@@ -25,18 +25,6 @@ teardown() {
     if [ -n "$CG" ] && [ -d "$CG" ]; then rmdir "$CG" 2>/dev/null || true; fi
 }
 
-# in_cgroup PID...: moves the workloads into a cgroup v2 of this test, $CG, so that a tracer
-# with --cgroup sees the workloads' stats alone: unfiltered, it would also see every stat of
-# the tests running beside it, and could lose events to them on a loaded machine
-in_cgroup() {
-    local root p
-    root=$(findmnt -n -t cgroup2 -o TARGET | head -1)
-    [ -n "$root" ] || skip "no cgroup v2 hierarchy mounted"
-    CG=$root/bct-stsnp-$$-$BATS_TEST_NUMBER
-    mkdir "$CG" || skip "cannot create a cgroup under $root"
-    for p in "$@"; do echo "$p" >"$CG/cgroup.procs"; done
-}
-
 # start_trace ARGS...: "bcctool statsnoop ARGS" in the background (output in $OUT, $ERR);
 # returns once the header is out (printed after attach). With --json (no header), stats a
 # ready marker until the tracer shows it.
