@@ -180,7 +180,7 @@ slowdown() {
 		"$(ratio "${add[bcctool]:-0}" "${add[libbpf-tools]}") (target <= 0.5)"
 	[ -n "${add[floor]:-}" ] && echo "$name bcctool/floor: added CPU per op" \
 		"$(ratio "${add[bcctool]:-0}" "${add[floor]}")"
-	[ -n "${add[floor]:-}" ] && [ -n "${add[libbpf-tools]:-}" ] &&
+	[ -n "${FLOOR_CMD:-}" ] && [ -n "${add[floor]:-}" ] && [ -n "${add[libbpf-tools]:-}" ] &&
 		echo "$name floor/libbpf-tools: added CPU per op" \
 			"$(ratio "${add[floor]}" "${add[libbpf-tools]}") (the least any tracer on these events adds)"
 	echo
