@@ -77,7 +77,8 @@ wait_ready_line() {
     fail "tracer never printed its header"
 }
 
-# For --json, which has no header: opens a marker until the tracer shows it.
+# For --json, which has no header: opens a marker until the tracer shows it (from inside $CG
+# when the test made one, as a tracer of that cgroup sees no other open).
 start_trace_json() {
     TRACE_SEQ=$((${TRACE_SEQ:-0} + 1))
     OUT=$T/trace.$TRACE_SEQ.out
@@ -88,7 +89,11 @@ start_trace_json() {
     TRACER=$!
     BG+=("$TRACER")
     for ((i = 0; i < 3000; i++)); do
-        { : <"$marker"; } 2>/dev/null || true
+        if [ -n "$CG" ]; then
+            (echo "$BASHPID" >"$CG/cgroup.procs" && : <"$marker") 2>/dev/null || true
+        else
+            { : <"$marker"; } 2>/dev/null || true
+        fi
         grep -q "osnp-ready-$$" "$OUT" 2>/dev/null && return 0
         kill -0 "$TRACER" 2>/dev/null || { cat "$ERR" >&2; fail "tracer exited early"; }
         sleep 0.01
@@ -476,7 +481,8 @@ count_for() {
 
 @test "--json lines parse and carry the same values as the text" {
     start_opener W -o 0101 -m 0600 -N osnp_json "$OK" "$FAIL"
-    start_trace_json --json
+    in_cgroup "$W"
+    start_trace_json --json --cgroup "$CG"
     local json=$OUT jerr=$ERR jpid=$TRACER
     start_trace -p "$W"
     go_opener "$W"
@@ -504,7 +510,8 @@ count_for() {
 
 @test "--json keeps the filters" {
     start_opener W "$OK" "$FAIL"
-    start_trace_json --json -x
+    in_cgroup "$W"
+    start_trace_json --json -x --cgroup "$CG"
     go_opener "$W"
     stop_trace
     assert_equal "$(jq -r --arg p "$OK" 'select(.path == $p)' "$OUT" | jq -s length)" 0
@@ -620,7 +627,8 @@ count_for() {
     local esc="$T/osnp-evil-$$-x\\033]0;PWNED\\007\\012row\\134\\377\\376"
     : >"$name"
     start_opener W -n 5 -N osnp_evil "$name"
-    start_trace_json --json
+    in_cgroup "$W"
+    start_trace_json --json --cgroup "$CG"
     local json=$OUT jpid=$TRACER
     start_trace -p "$W"
     go_opener "$W"

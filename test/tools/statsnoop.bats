@@ -27,7 +27,8 @@ teardown() {
 
 # start_trace ARGS...: "bcctool statsnoop ARGS" in the background (output in $OUT, $ERR);
 # returns once the header is out (printed after attach). With --json (no header), stats a
-# ready marker until the tracer shows it.
+# ready marker until the tracer shows it (from inside $CG when the test made one, as a tracer
+# of that cgroup sees no other stat).
 start_trace() {
     TRACE_SEQ=$((TRACE_SEQ + 1))
     OUT=$T/trace.$TRACE_SEQ.out
@@ -45,7 +46,11 @@ start_trace() {
 }
 
 ready_seen() {
-    stat "$1" >/dev/null 2>&1
+    if [ -n "$CG" ]; then
+        (echo "$BASHPID" >"$CG/cgroup.procs" && stat "$1") >/dev/null 2>&1
+    else
+        stat "$1" >/dev/null 2>&1
+    fi
     grep -q "stsnp-ready-$$" "$OUT"
 }
 
@@ -142,7 +147,8 @@ count_for() { lines_for "$1" | wc -l; }
 
 @test "--json lines parse and carry the same values as the text" {
     bg_workload W stater -n $N statx "$MISSING"
-    start_trace --json
+    in_cgroup "$W"
+    start_trace --json --cgroup "$CG"
     go_workload "$W"
     stop_trace
     run jq -c 'select(.path == "'"$MISSING"'" and .pid == '"$W"') | [.pid, .comm, .fd, .err, .syscall]' "$OUT"
