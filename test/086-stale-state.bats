@@ -160,7 +160,7 @@ one_case() {
     mapfile -t ids < <(bpf_ids "$pid")
     mapfile -t children < <(pgrep -P "$pid")
     case $way in
-        INT | TERM | KILL) kill -"$way" "$pid" ;;
+        INT | TERM | KILL) kill -"$way" "$pid" 2>/dev/null || true ;; # it may have ended itself
         pipe) exec {fd}<&- ;;
     esac
     # what was stopped goes on, as it would have without the pause
