@@ -30,6 +30,15 @@ struct bct_runq_mark {
 };
 
 /*
+ * A tool's per-thread slot, shared by its methods: since when a runnable thread has been
+ * waiting (the wake-up methods' start time), or its mark (sched_info).
+ */
+union bct_runq_slot {
+	__u64 ts;
+	struct bct_runq_mark mark;
+};
+
+/*
  * The wait of next that ends at this switch, in ns, in *wait; false when the kernel stamped
  * none (an idle task, a wait begun before the stamps were kept). mark: next's, updated for its
  * next wait; NULL leaves out what was waited on another CPU before a move.
@@ -61,6 +70,22 @@ static __always_inline bool bct_runq_wait(struct task_struct *next, struct bct_r
 		*wait += run_delay - mark->run_delay; /* waited elsewhere before a move */
 	mark->task_start = born;
 	mark->run_delay = run_delay + (now - queued);
+	return true;
+}
+
+/*
+ * bct_runq_wait() with next's mark in slots (a map of union bct_runq_slot by thread ID tid):
+ * updated where it is, or added for a thread not seen before.
+ */
+static __always_inline bool bct_runq_wait_slot(void *slots, __u32 tid, struct task_struct *next,
+					       __u64 *wait)
+{
+	union bct_runq_slot *w = bpf_map_lookup_elem(slots, &tid), fresh = {};
+
+	if (!bct_runq_wait(next, w ? &w->mark : &fresh.mark, wait))
+		return false;
+	if (!w)
+		bpf_map_update_elem(slots, &tid, &fresh, BPF_NOEXIST);
 	return true;
 }
 

@@ -56,13 +56,13 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /*
- * Per thread: since when it has been waiting, 0 if it is not (wake-up methods), or its mark
- * (sched_info). Indexed by thread ID: a
- * preallocated array (as large as the kernel's pid_max, at most RUNQLAT_ARRAY_MAX entries):
- * its lookup is a bounds check and an add that the verifier inlines (a hash update or a task
- * storage get is a helper call that costs more than the rest of the program). A thread ID is
- * never reused while its task waits: a task runs before it exits, and running empties its
- * slot. Thread IDs above the array, where pid_max is larger, go to a hash.
+ * Per thread (union bct_runq_slot): since when it has been waiting, 0 if it is not (wake-up
+ * methods), or its mark (sched_info). Indexed by thread ID: a preallocated array (as large as
+ * the kernel's pid_max, at most RUNQLAT_ARRAY_MAX entries): its lookup is a bounds check and
+ * an add that the verifier inlines (a hash update or a task storage get is a helper call that
+ * costs more than the rest of the program). A thread ID is never reused while its task waits:
+ * a task runs before it exits, and running empties its slot. Thread IDs above the array,
+ * where pid_max is larger, go to a hash.
  */
 #if RUNQLAT_PID_MAX > RUNQLAT_ARRAY_MAX
 #define RUNQLAT_ARRAY_SLOTS RUNQLAT_ARRAY_MAX
@@ -70,16 +70,11 @@ char LICENSE[] SEC("license") = "GPL";
 #else
 #define RUNQLAT_ARRAY_SLOTS RUNQLAT_PID_MAX
 #endif
-union wait_slot {
-	__u64 ts; /* wake-up methods: when it began to wait, 0 if it is not waiting */
-	struct bct_runq_mark mark; /* sched_info */
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, RUNQLAT_ARRAY_SLOTS);
 	__type(key, __u32);
-	__type(value, union wait_slot);
+	__type(value, union bct_runq_slot);
 } start SEC(".maps");
 
 #ifdef RUNQLAT_HIGH_TIDS
@@ -88,7 +83,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, RUNQLAT_MAX_START);
 	__type(key, __u32);
-	__type(value, union wait_slot);
+	__type(value, union bct_runq_slot);
 } start_high SEC(".maps");
 #endif
 
@@ -147,14 +142,14 @@ static __always_inline bool traced(__u32 tgid, __u32 pid)
 static __always_inline __u64 enqueued(struct task_struct *p, bool btf)
 {
 	__u32 pid = TASK_READ(btf, p, pid);
-	union wait_slot *w;
+	union bct_runq_slot *w;
 	__u64 now;
 
 	if (!traced(TASK_READ(btf, p, tgid), pid))
 		return 0;
 #ifdef RUNQLAT_HIGH_TIDS
 	if (pid >= RUNQLAT_ARRAY_SLOTS) {
-		union wait_slot high = { .ts = bpf_ktime_get_ns() };
+		union bct_runq_slot high = { .ts = bpf_ktime_get_ns() };
 
 		if (bpf_map_update_elem(&start_high, &pid, &high, BPF_ANY))
 			bct_count_lost();
@@ -174,7 +169,7 @@ static __always_inline __u64 enqueued(struct task_struct *p, bool btf)
 /* When next began to wait (and it is no longer waiting), or 0: not since we started. */
 static __always_inline __u64 dequeued(__u32 pid)
 {
-	union wait_slot *w;
+	union bct_runq_slot *w;
 	__u64 ts;
 
 #ifdef RUNQLAT_HIGH_TIDS
@@ -251,27 +246,18 @@ static __always_inline int switched(struct task_struct *prev, struct task_struct
 static __always_inline int switched_info(struct task_struct *next)
 {
 	__u32 pid = next->pid, tgid = next->tgid;
-	union wait_slot *w;
 	__u64 wait;
 
 	if (!traced(tgid, pid))
 		return 0;
 #ifdef RUNQLAT_HIGH_TIDS
 	if (pid >= RUNQLAT_ARRAY_SLOTS) {
-		union wait_slot high = {};
-
-		w = bpf_map_lookup_elem(&start_high, &pid);
-		if (w)
-			high.mark = w->mark;
-		if (!bct_runq_wait(next, &high.mark, &wait))
-			return 0;
-		bpf_map_update_elem(&start_high, &pid, &high, BPF_ANY);
-		record(next, pid, tgid, wait);
+		if (bct_runq_wait_slot(&start_high, pid, next, &wait))
+			record(next, pid, tgid, wait);
 		return 0;
 	}
 #endif
-	w = bpf_map_lookup_elem(&start, &pid);
-	if (bct_runq_wait(next, w ? &w->mark : NULL, &wait))
+	if (bct_runq_wait_slot(&start, pid, next, &wait))
 		record(next, pid, tgid, wait);
 	return 0;
 }

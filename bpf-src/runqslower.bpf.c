@@ -43,16 +43,11 @@ char LICENSE[] SEC("license") = "GPL";
  * By thread ID: since when a runnable task has been waiting (wake-up methods; deleted when it
  * runs), or a thread's mark (sched_info; kept). LRU: marks of threads that exited age out.
  */
-union wait_slot {
-	__u64 ts;
-	struct bct_runq_mark mark;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, RUNQSLOWER_MAX_START);
 	__type(key, __u32);
-	__type(value, union wait_slot);
+	__type(value, union bct_runq_slot);
 } start SEC(".maps");
 
 /* Before 5.14 the state was a long named state. */
@@ -91,7 +86,7 @@ static __always_inline bool traced(__u32 tgid, __u32 pid)
 static __always_inline void enqueued(struct task_struct *p, bool btf)
 {
 	__u32 pid = TASK_READ(btf, p, pid);
-	union wait_slot w = {};
+	union bct_runq_slot w = {};
 
 	if (!traced(TASK_READ(btf, p, tgid), pid))
 		return;
@@ -122,7 +117,7 @@ static __always_inline void report(void *ctx, struct task_struct *prev, struct t
 static __always_inline int switched(void *ctx, struct task_struct *prev, struct task_struct *next,
 				    bool btf)
 {
-	union wait_slot *w;
+	union bct_runq_slot *w;
 	__u64 now, ts;
 	__u32 pid;
 
@@ -146,16 +141,10 @@ static __always_inline int switched_info(void *ctx, struct task_struct *prev,
 					 struct task_struct *next)
 {
 	__u32 pid = next->pid;
-	union wait_slot *w, fresh = {};
 	__u64 wait;
 
-	if (!traced(next->tgid, pid))
+	if (!traced(next->tgid, pid) || !bct_runq_wait_slot(&start, pid, next, &wait))
 		return 0;
-	w = bpf_map_lookup_elem(&start, &pid);
-	if (!bct_runq_wait(next, w ? &w->mark : &fresh.mark, &wait))
-		return 0;
-	if (!w)
-		bpf_map_update_elem(&start, &pid, &fresh, BPF_NOEXIST);
 	report(ctx, prev, next, pid, wait / 1000, true);
 	return 0;
 }
