@@ -116,6 +116,19 @@ int bct_sec_parse(const char *sec, struct bct_sec *out)
 
 /* --- BCCTOOL_DISABLE_ATTACH ---------------------------------------------------------------- */
 
+/* The next word of BCCTOOL_DISABLE_ATTACH at *s (comma or space separated), or NULL. */
+static const char *disabled_word(const char **s, size_t *len)
+{
+	const char *w;
+
+	if (!*s)
+		return NULL;
+	w = *s + strspn(*s, ", ");
+	*len = strcspn(w, ", ");
+	*s = w + *len;
+	return *len ? w : NULL;
+}
+
 static unsigned int disabled_mask(void)
 {
 	static int mask = -1;
@@ -130,28 +143,25 @@ static unsigned int disabled_mask(void)
 		{ "raw_tracepoint", BCT_ATTACH_RAW_TP }, { "uprobe", BCT_ATTACH_UPROBE },
 		{ "perf_event", BCT_ATTACH_PERF_EVENT },
 	};
-	const char *env;
-	char buf[256], *tok, *save = NULL;
+	const char *env, *w;
+	size_t len;
 
 	if (mask >= 0)
 		return mask;
 	mask = 0;
 	env = getenv("BCCTOOL_DISABLE_ATTACH");
-	if (!env || !*env)
-		return mask;
-	snprintf(buf, sizeof(buf), "%s", env);
-	for (tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+	while ((w = disabled_word(&env, &len))) {
 		size_t i;
 
 		for (i = 0; i < ARRAY_SIZE(aliases); i++)
-			if (!strcmp(tok, aliases[i].name))
+			if (strlen(aliases[i].name) == len && !strncmp(w, aliases[i].name, len))
 				break;
 		if (i < ARRAY_SIZE(aliases))
 			mask |= 1u << aliases[i].kind;
 		else
-			pr_warn("BCCTOOL_DISABLE_ATTACH: '%s' is no attach kind: taken as a method "
+			pr_warn("BCCTOOL_DISABLE_ATTACH: '%.*s' is no attach kind: taken as a method "
 				"name",
-				tok);
+				(int)len, w);
 	}
 	return mask;
 }
@@ -164,18 +174,12 @@ bool bct_attach_disabled(enum bct_attach_kind kind)
 /* A word of BCCTOOL_DISABLE_ATTACH that is no attach kind names a method ("sched_info"). */
 bool bct_method_disabled(const char *name)
 {
-	const char *env = getenv("BCCTOOL_DISABLE_ATTACH");
-	size_t len = strlen(name);
+	const char *env = getenv("BCCTOOL_DISABLE_ATTACH"), *w;
+	size_t len;
 
-	while (env && *env) {
-		size_t n;
-
-		env += strspn(env, ", ");
-		n = strcspn(env, ", ");
-		if (n == len && !strncmp(env, name, len))
+	while ((w = disabled_word(&env, &len)))
+		if (len == strlen(name) && !strncmp(w, name, len))
 			return true;
-		env += n;
-	}
 	return false;
 }
 
