@@ -43,8 +43,24 @@ spin_rows() {
     awk '/ Avg Spin / { t = 1; next } / Avg Hold / { t = 0 } t && NF' "$OUT"
 }
 
+# contend_seen ARGS...: contend_traced until the tracer reports contention, at most 3 times:
+# how many waits happen is up to the scheduler, and a loaded machine that runs the writers one
+# after another may give none in a run
+contend_seen() {
+    local try
+    for try in 1 2 3; do
+        contend_traced "$@"
+        if [[ " $* " == *" --json "* ]]; then
+            [ -s "$OUT" ] && return 0
+        else
+            [ -n "$(spin_rows | awk 'NF == 5')" ] && return 0
+        fi
+        echo "no contention reported (run $try)"
+    done
+}
+
 @test "-p: waits on the inode lock under the writing caller, BCC's table" {
-    contend_traced -s 4
+    contend_seen -s 4
     assert_equal "$(head -1 "$OUT")" "Tracing lock events... Hit Ctrl-C to end."
     assert_equal "$(grep -c '^                                  Caller   Avg Spin  Count   Max spin Total spin$' "$OUT")" 1
     assert_equal "$(grep -c '^                                  Caller   Avg Hold  Count   Max hold Total hold$' "$OUT")" 1
@@ -67,7 +83,7 @@ spin_rows() {
 @test "-c CALLER keeps callers starting with it; -n 1 one row" {
     contend_traced -c no_such_caller_
     assert_equal "$(spin_rows | wc -l)" 0
-    contend_traced -n 1
+    contend_seen -n 1
     assert_equal "$(spin_rows | wc -l)" 1
 }
 
@@ -78,7 +94,7 @@ spin_rows() {
 }
 
 @test "--json: one object per caller, agreeing with the numbers" {
-    contend_traced --json
+    contend_seen --json
     jq -e . "$OUT" >/dev/null
     [ -s "$OUT" ] || fail "no contention reported"
     jq -e -s 'all(.[]; .count >= 1 and .avg_spin == ((.total_spin / .count) | floor) and .max_spin <= .total_spin)' "$OUT"
