@@ -131,6 +131,36 @@ int tp_retransmit(struct tcpretrans_tp *ctx)
 	return record(ctx, &f, TCPRETRANS_RETRANSMIT);
 }
 
+/*
+ * Methods "tp_btf" and "raw_tp": the same tracepoint, its (sk, skb[, err]) arguments in
+ * registers. The kernel skips these only when the same program is already running on the
+ * CPU, not whenever any kprobe or perf-event tracepoint program is (or another process is in
+ * a bpf() map call), as it does the "tracepoint" method's program.
+ */
+SEC("tp_btf/tcp_retransmit_skb")
+int btf_retransmit(__u64 *ctx)
+{
+	struct sock *sk = (struct sock *)ctx[0];
+	struct flow f;
+
+	if (!sk)
+		return 0;
+	flow_of_sk(sk, (struct sk_buff *)ctx[1], &f);
+	return record(ctx, &f, TCPRETRANS_RETRANSMIT);
+}
+
+SEC("raw_tp/tcp_retransmit_skb")
+int raw_retransmit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct sock *sk = (struct sock *)ctx->args[0];
+	struct flow f;
+
+	if (!sk)
+		return 0;
+	flow_of_sk(sk, (struct sk_buff *)ctx->args[1], &f);
+	return record(ctx, &f, TCPRETRANS_RETRANSMIT);
+}
+
 #ifdef TCPRETRANS_LOSSPROBE
 /* -l: tail loss probes, kprobe only (no tracepoint exists) */
 SEC("kprobe/tcp_send_loss_probe")

@@ -75,6 +75,10 @@ static const struct bct_tool_args args = {
 
 static const struct bct_method retrans_methods[] = {
 	{ .name = "kprobe", .progs = BCT_PROGS({ "kp_retransmit", "kprobe/tcp_retransmit_skb" }) },
+	{ .name = "tp_btf",
+	  .progs = BCT_PROGS(BCT_PROG("btf_retransmit", "tp_btf/tcp_retransmit_skb")) },
+	{ .name = "raw_tp",
+	  .progs = BCT_PROGS(BCT_PROG("raw_retransmit", "raw_tp/tcp_retransmit_skb")) },
 	{ .name = "tracepoint",
 	  .progs = BCT_PROGS({ "tp_retransmit", "tracepoint/tcp/tcp_retransmit_skb" }) },
 	{ NULL },

@@ -108,6 +108,23 @@ loss() {
     [ "$status" -eq 0 ]
 }
 
+@test "tcpretrans: the raw_tp and tracepoint methods show the same retransmits" {
+    local method disable
+    for method in raw_tp tracepoint; do
+        disable=tp_btf
+        [ "$method" = raw_tp ] || disable=tp_btf,raw_tp
+        BCCTOOL_DISABLE_ATTACH=kprobe,$disable BCCTOOL_LOG=debug tracer_start tcpretrans
+        loss
+        sleep 0.1
+        kill -INT "$TRACER"
+        wait "$TRACER" || fail "tcpretrans ($method) exited $?"
+        cat "$OUT" "$ERR"
+        grep -q "attaching with $method" "$ERR" || fail "not attached with $method"
+        [ "$(grep -c " R> 127.0.0.1:$PORT " "$OUT")" -eq "$RETRANS" ]
+        PORT=$((PORT + 1))
+    done
+}
+
 @test "tcpretrans -l: no kprobes here, one line and exit 1" {
     # the engine's own probe of the kernel: is the -l variant's kprobe available?
     "$BCCTOOL" check tcpretrans | grep -q '^tcpretrans -l  *unavailable' ||
