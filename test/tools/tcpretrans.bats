@@ -108,7 +108,7 @@ loss() {
     [ "$status" -eq 0 ]
 }
 
-@test "tcpretrans: the raw_tp and tracepoint methods show the same retransmits" {
+@test "tcpretrans: the raw_tp and tracepoint methods show the session's retransmits" {
     local method disable n
     for method in raw_tp tracepoint; do
         disable=tp_btf
