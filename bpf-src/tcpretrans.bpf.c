@@ -99,9 +99,8 @@ static __always_inline void flow_of_sk(struct sock *sk, struct sk_buff *skb, str
 	}
 }
 
-/* Method "kprobe" (BCC's before tcp:tcp_retransmit_skb existed) */
-SEC("kprobe/tcp_retransmit_skb")
-int BPF_KPROBE(kp_retransmit, struct sock *sk, struct sk_buff *skb)
+/* One retransmit of skb on sk, whichever method saw it. */
+static __always_inline int retransmit(void *ctx, struct sock *sk, struct sk_buff *skb)
 {
 	struct flow f;
 
@@ -109,6 +108,13 @@ int BPF_KPROBE(kp_retransmit, struct sock *sk, struct sk_buff *skb)
 		return 0;
 	flow_of_sk(sk, skb, &f);
 	return record(ctx, &f, TCPRETRANS_RETRANSMIT);
+}
+
+/* Method "kprobe" (BCC's before tcp:tcp_retransmit_skb existed) */
+SEC("kprobe/tcp_retransmit_skb")
+int BPF_KPROBE(kp_retransmit, struct sock *sk, struct sk_buff *skb)
+{
+	return retransmit(ctx, sk, skb);
 }
 
 /* tcp:tcp_retransmit_skb's first fields, the same in every kernel that has it */
@@ -122,13 +128,7 @@ struct tcpretrans_tp {
 SEC("tracepoint/tcp/tcp_retransmit_skb")
 int tp_retransmit(struct tcpretrans_tp *ctx)
 {
-	struct sock *sk = (struct sock *)ctx->skaddr;
-	struct flow f;
-
-	if (!sk)
-		return 0;
-	flow_of_sk(sk, (struct sk_buff *)ctx->skbaddr, &f);
-	return record(ctx, &f, TCPRETRANS_RETRANSMIT);
+	return retransmit(ctx, (struct sock *)ctx->skaddr, (struct sk_buff *)ctx->skbaddr);
 }
 
 /*
@@ -140,25 +140,13 @@ int tp_retransmit(struct tcpretrans_tp *ctx)
 SEC("tp_btf/tcp_retransmit_skb")
 int btf_retransmit(__u64 *ctx)
 {
-	struct sock *sk = (struct sock *)ctx[0];
-	struct flow f;
-
-	if (!sk)
-		return 0;
-	flow_of_sk(sk, (struct sk_buff *)ctx[1], &f);
-	return record(ctx, &f, TCPRETRANS_RETRANSMIT);
+	return retransmit(ctx, (struct sock *)ctx[0], (struct sk_buff *)ctx[1]);
 }
 
 SEC("raw_tp/tcp_retransmit_skb")
 int raw_retransmit(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct sock *sk = (struct sock *)ctx->args[0];
-	struct flow f;
-
-	if (!sk)
-		return 0;
-	flow_of_sk(sk, (struct sk_buff *)ctx->args[1], &f);
-	return record(ctx, &f, TCPRETRANS_RETRANSMIT);
+	return retransmit(ctx, (struct sock *)ctx->args[0], (struct sk_buff *)ctx->args[1]);
 }
 
 #ifdef TCPRETRANS_LOSSPROBE
