@@ -545,14 +545,8 @@ int cmd_biolatpcts(int argc, char **argv)
 		goto out;
 	/* 0: test whether it would run, and exit */
 	if (env.interval) {
-		uint64_t missed;
-
 		err = run(&s);
-		missed = bct_session__missed(&s);
-		if (missed)
-			pr_warn("%" PRIu64 " I/O completions missed: the kernel skipped the BPF "
-				"program while it was already running on the same CPU",
-				missed);
+		bct_session__warn_missed(&s, "I/O completions");
 	}
 out:
 	if (err == -EINTR && bct_exiting)

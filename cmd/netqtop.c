@@ -329,7 +329,6 @@ int cmd_netqtop(int argc, char **argv)
 	struct bct_session s = { .add_defines = add_defines };
 	struct timespec deadline;
 	int rc, err, out_err = 0;
-	uint64_t missed;
 
 	rc = bct_tool_parse(&args, &env.kit, argc, argv);
 	if (rc)
@@ -372,12 +371,7 @@ int cmd_netqtop(int argc, char **argv)
 		if (!flush_ok(&out_err))
 			break;
 	}
-	missed = bct_session__missed(&s);
-	if (missed)
-		pr_warn("%" PRIu64
-			" packets missed: the kernel skipped the BPF program, or refused "
-			"it a map update, while another BPF program was running on the same CPU",
-			missed);
+	bct_session__warn_missed(&s, "packets");
 out:
 	if (err == -EINTR && bct_exiting)
 		err = 0;

@@ -350,7 +350,6 @@ int (*bct_hist_serve_hook)(struct bct_session *s, const struct bct_hist_tool *t)
 int bct_hist_run(struct bct_session *s, const struct bct_hist_tool *t)
 {
 	int out_err = 0, err;
-	uint64_t missed;
 
 	if (bct_hist_serve_hook && !s->env->common.ebpf) {
 		s->served = true;
@@ -380,12 +379,7 @@ int bct_hist_run(struct bct_session *s, const struct bct_hist_tool *t)
 	if (flush_out(&out_err))
 		err = intervals(s, t, bct_prog__map_fd(s->prog, t->map ? t->map : "hists"),
 				&out_err);
-	missed = bct_session__missed(s);
-	if (missed)
-		pr_warn("%" PRIu64
-			" %s missed: the kernel skipped the BPF program, or refused it a "
-			"map update, while another BPF program was running on the same CPU",
-			missed, t->missed_what ? t->missed_what : "events");
+	bct_session__warn_missed(s, t->missed_what ? t->missed_what : "events");
 out:
 	if (err == -EINTR && bct_exiting)
 		err = 0; /* stopped before attaching: a clean stop */

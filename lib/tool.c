@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The tool kit's options (one argp for every tool) and session (program, filters, child). */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +328,17 @@ bool bct_session__child_done(struct bct_session *s, int *err)
 uint64_t bct_session__missed(struct bct_session *s)
 {
 	return bct_prog__missed(s->prog);
+}
+
+void bct_session__warn_missed(struct bct_session *s, const char *what)
+{
+	uint64_t missed = bct_session__missed(s);
+
+	if (missed)
+		pr_warn("%" PRIu64
+			" %s missed: the kernel skipped the BPF program, or refused it a "
+			"map update, while another BPF program was running on the same CPU",
+			missed, what);
 }
 
 void bct_session__stop(struct bct_session *s)

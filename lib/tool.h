@@ -174,6 +174,11 @@ int bct_session__go(struct bct_session *s);
 bool bct_session__child_done(struct bct_session *s, int *err);
 /* Runs the kernel skipped or the BPF side could not record (lib/prog.h bct_prog__missed()). */
 uint64_t bct_session__missed(struct bct_session *s);
+/*
+ * At the end of a run: bct_session__missed() as one warning that names what was missed
+ * ("I/O events", "packets"); nothing when none was.
+ */
+void bct_session__warn_missed(struct bct_session *s, const char *what);
 /* Detaches and frees everything; a waiting child exits without running its command. */
 void bct_session__stop(struct bct_session *s);
 
