@@ -261,6 +261,15 @@ tracer_start() {
     fi
 }
 
+# retry_once WHY...: on a test's first try, has bats run the test once more if it fails, and
+# says why in a TAP comment; for a failure with a known cause outside the tool (each caller
+# says which). A second failure fails the test.
+retry_once() {
+    [ "${BATS_TEST_TRY_NUMBER:-1}" -eq 1 ] || return 0
+    BATS_TEST_RETRIES=1
+    echo "# $BATS_TEST_DESCRIPTION: $*; running it again" >&3
+}
+
 # tracer_stop: SIGINT to the tracer, which must exit 0 with nothing on stderr.
 tracer_stop() {
     sleep 0.1
