@@ -366,10 +366,10 @@ db_run() {
     tracer_stop
 }
 
-# in_cgroup PID...: moves the workloads into a new cgroup v2, $CG (the file's teardown removes
-# it), so that a tracer given --cgroup "$CG" sees their events alone: a tracer of the whole
-# machine also sees the events of the tests running beside it, and can lose events to them on
-# a loaded machine. Skips when there is no cgroup v2 hierarchy to create it in.
+# in_cgroup PID...: moves the workloads (none: only makes it) into a new cgroup v2, $CG, which
+# teardown removes (cgroup_del), so that a tracer given --cgroup "$CG" sees their events alone:
+# a tracer of the whole machine also sees the events of the tests running beside it, and can
+# lose events to them on a loaded machine. Skips when there is no cgroup v2 hierarchy.
 in_cgroup() {
     local root p
     root=$(findmnt -n -t cgroup2 -o TARGET | head -1)
@@ -377,4 +377,10 @@ in_cgroup() {
     CG=$root/bct-$$-$BATS_TEST_NUMBER
     mkdir "$CG" || skip "cannot create a cgroup under $root"
     for p in "$@"; do echo "$p" >"$CG/cgroup.procs"; done
+}
+
+# cgroup_del: removes the test's cgroup $CG, if it made one (in_cgroup, or a file's own); for
+# teardown.
+cgroup_del() {
+    if [ -n "${CG-}" ] && [ -d "$CG" ]; then rmdir "$CG" 2>/dev/null || true; fi
 }

@@ -27,7 +27,7 @@ setup() {
 teardown() {
     bg_kill
     loop_dev_detach
-    if [ -n "$CG" ] && [ -d "$CG" ]; then rmdir "$CG" 2>/dev/null || true; fi
+    cgroup_del
 }
 
 # make_loop: a loop device of our own in $LOOP (/dev/loopN), $DISK (loopN)
@@ -358,11 +358,7 @@ methods_run() {
 
 @test "--cgroup counts only the I/O issued from that cgroup" {
     make_loop
-    local root
-    root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
-    [ -n "$root" ] || skip "no cgroup v2 hierarchy mounted"
-    CG=$root/bct-biolatency-$$-$BATS_TEST_NUMBER
-    mkdir "$CG" || skip "cannot create a cgroup under $root"
+    in_cgroup
     start_bio --cgroup "$CG" -d "$DISK"
     # the reads from inside the cgroup, the writes from outside
     (

@@ -20,9 +20,7 @@ setup() {
 
 teardown() {
     bg_kill
-    if [ -n "$CG" ] && [ -d "$CG" ]; then
-        rmdir "$CG" 2>/dev/null || true
-    fi
+    cgroup_del
 }
 
 # start_dr ARGS...: "bcctool drsnoop ARGS" in the background; $OUT, $ERR, $PID. Returns once

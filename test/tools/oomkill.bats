@@ -21,7 +21,7 @@ setup() {
 
 teardown() {
     bg_kill
-    [ -z "$CG" ] || rmdir "$CG" 2>/dev/null || true
+    cgroup_del
 }
 
 # make_cgroup: a memory cgroup in CG limited to 32 MiB without swap; skips when there is none.

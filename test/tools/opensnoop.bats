@@ -26,7 +26,7 @@ teardown() {
     local p
     for p in "${BG[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
     for p in "${BG[@]}"; do wait "$p" 2>/dev/null || true; done
-    if [ -n "$CG" ] && [ -d "$CG" ]; then rmdir "$CG" 2>/dev/null || true; fi
+    cgroup_del
     if [ -n "$SHARED" ]; then rm -rf "$SHARED"; fi
     if [ -n "${PINNED-}" ]; then rm -f "$PINNED"; fi
 }

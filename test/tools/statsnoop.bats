@@ -22,7 +22,7 @@ setup() {
 
 teardown() {
     bg_kill
-    if [ -n "$CG" ] && [ -d "$CG" ]; then rmdir "$CG" 2>/dev/null || true; fi
+    cgroup_del
 }
 
 # start_trace ARGS...: "bcctool statsnoop ARGS" in the background (output in $OUT, $ERR);
