@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -515,8 +516,19 @@ static int run(struct bct_session *s)
 			pr_err("cannot read the latency counters: %s", strerror(-err));
 			break;
 		}
-		report(update);
-		if (stop || ferror(stdout))
+		report(update); /* ends with fflush(): its errno stands if stdout failed */
+		if (ferror(stdout)) {
+			if (errno != EPIPE) {
+				err = errno ? -errno : -EIO;
+				pr_err("cannot write output: %s", strerror(-err));
+				break;
+			}
+			/* the reader is gone (| head): a clean stop; what is buffered is dropped */
+			__fpurge(stdout);
+			clearerr(stdout);
+			break;
+		}
+		if (stop)
 			break;
 	}
 	sigprocmask(SIG_SETMASK, &orig, NULL);
