@@ -167,13 +167,11 @@ static int check_stdout(int rc)
 
 	if (fstat(STDOUT_FILENO, &st))
 		return rc;
-	errno = 0; /* a failure the tool met earlier left only ferror(): its errno is gone */
 	if (fflush(stdout) || ferror(stdout)) {
-		if (errno == EPIPE || rc)
-			return rc; /* the reader is gone, or the tool failed and said why */
-		fprintf(stderr, "bcctool: write failure on standard output%s%s\n",
-			errno ? ": " : "", errno ? strerror(errno) : "");
-		return 1;
+		if (errno == EPIPE)
+			return rc;
+		fprintf(stderr, "bcctool: write failure on standard output: %s\n", strerror(errno));
+		return rc ? rc : 1;
 	}
 	return rc;
 }
