@@ -30,6 +30,14 @@ compiler_of() {
     return 1
 }
 
+# mid_compile PID: PID, a compile child, is writing the kernel's PCH (10 s at most); it is
+# stopped there (SIGSTOP) so that a fast machine cannot finish the compile before the test
+# acts. A stopped child still dies of SIGKILL, which is how its parent ends it.
+mid_compile() {
+    wait_for "$1" 1000 compgen -G "$BCCTOOL_CACHE_DIR/kernels/*/.*.pch.*.tmp" || return 1
+    kill -STOP "$1"
+}
+
 # gone PID: true once PID has exited (2 s at most).
 gone() {
     wait_for - 200 bash -c '! kill -0 "$1"' _ "$1"
@@ -41,11 +49,10 @@ gone() {
     pid=$!
     BG+=("$pid")
     child=$(compiler_of "$pid") || fail "no compiler child"
-    sleep 0.2
+    mid_compile "$child" || fail "the compiler wrote no PCH"
     kill -KILL "$pid"
-    gone "$child" || fail "the compiler $child outlived its parent"
-    # it wrote no PCH after its parent was gone
-    sleep 0.5
+    gone "$child" || { kill -KILL "$child"; fail "the compiler $child outlived its parent"; }
+    # it wrote no PCH
     run find "$BCCTOOL_CACHE_DIR" -name '*.pch'
     assert_output ""
 }
@@ -67,14 +74,15 @@ gone() {
 
 @test "Ctrl-C during the first compile: exit 0, nothing printed, nothing attached, no temporary" {
     require_bpf
-    local pid rc=0 out=$BATS_TEST_TMPDIR/out err=$BATS_TEST_TMPDIR/err
+    local pid child rc=0 out=$BATS_TEST_TMPDIR/out err=$BATS_TEST_TMPDIR/err
     # its own process group, as a shell gives a command: Ctrl-C reaches the compiler too
     setsid "$BCCTOOL" opensnoop -p 1 >"$out" 2>"$err" &
     pid=$!
     BG+=("$pid")
-    compiler_of "$pid" >/dev/null || fail "no compiler child"
-    sleep 0.5
+    child=$(compiler_of "$pid") || fail "no compiler child"
+    mid_compile "$child" || fail "the compiler wrote no PCH"
     kill -INT -- -"$pid"
+    gone "$child" || { kill -CONT "$child"; fail "Ctrl-C left the compiler running"; }
     wait "$pid" || rc=$?
     echo "rc=$rc stdout: $(cat "$out") stderr: $(cat "$err")"
     assert_equal "$rc" 0
