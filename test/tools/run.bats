@@ -206,7 +206,7 @@ int c(struct pt_regs *ctx, struct sk_buff *skb) { char *op = "fsync"; return cou
     [[ "$stderr" == *"no USDT probe nosuch in "* ]]
 }
 
-@test "run: a stack map printed at exit, its kernel stacks symbolized" {
+@test "run: stack maps printed at exit, their kernel stacks symbolized" {
     nr=$(printf '#include <sys/syscall.h>\nSYS_getpid\n' | cpp -P | tail -1)
     bg_workload W syscaller -n 3 getpid
     run_start -p "$W" -D TGT="$W" -D NR="$nr" "$FX/stacks.c"
@@ -214,6 +214,7 @@ int c(struct pt_regs *ctx, struct sk_buff *skb) { char *op = "fsync"; return cou
     tracer_stop
     cat "$OUT"
     grep -qx 'st:' "$OUT"
+    grep -qx 'ust:' "$OUT"
     # two stacks (kernel, user), each taken 3 times; the kernel one is in the syscall path
     [ "$(grep -Ec '^[0-9]+ = 3$' "$OUT")" -eq 2 ]
     [ "$(grep -Ec '^stack [0-9]+:$' "$OUT")" -eq 2 ]
