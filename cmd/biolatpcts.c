@@ -11,7 +11,6 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,6 +26,7 @@
 #include "disk.h"
 #include "json.h"
 #include "log.h"
+#include "out.h"
 #include "prog.h"
 #include "signals.h"
 #include "tool.h"
@@ -516,16 +516,11 @@ static int run(struct bct_session *s)
 			pr_err("cannot read the latency counters: %s", strerror(-err));
 			break;
 		}
-		report(update); /* ends with fflush(): its errno stands if stdout failed */
-		if (ferror(stdout)) {
-			if (errno != EPIPE) {
-				err = errno ? -errno : -EIO;
-				pr_err("cannot write output: %s", strerror(-err));
-				break;
-			}
-			/* the reader is gone (| head): a clean stop; what is buffered is dropped */
-			__fpurge(stdout);
-			clearerr(stdout);
+		report(update);
+		err = bct_out__flush(NULL);
+		if (err) {
+			/* the reader gone (| head) is a clean stop; another error was logged */
+			err = bct_out__settle(err);
 			break;
 		}
 		if (stop)

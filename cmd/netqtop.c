@@ -21,6 +21,7 @@
 #include "cmd.h"
 #include "json.h"
 #include "log.h"
+#include "out.h"
 #include "prog.h"
 #include "pyfmt.h"
 #include "signals.h"
@@ -313,17 +314,6 @@ static int check_args(void)
 	return 0;
 }
 
-static bool flush_ok(int *out_err)
-{
-	errno = 0;
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return true;
-	*out_err = errno ? -errno : -EIO;
-	if (*out_err != -EPIPE)
-		pr_err("cannot write output: %s", strerror(-*out_err));
-	return false;
-}
-
 int cmd_netqtop(int argc, char **argv)
 {
 	struct bct_session s = { .add_defines = add_defines };
@@ -368,7 +358,8 @@ int cmd_netqtop(int argc, char **argv)
 			pr_err("cannot read the counts: %s", strerror(-err));
 			break;
 		}
-		if (!flush_ok(&out_err))
+		out_err = bct_out__flush(NULL);
+		if (out_err)
 			break;
 	}
 	bct_session__warn_missed(&s, "packets");
@@ -376,7 +367,5 @@ out:
 	if (err == -EINTR && bct_exiting)
 		err = 0;
 	bct_session__stop(&s);
-	if (out_err == -EPIPE)
-		out_err = 0;
-	return err || out_err ? 1 : 0;
+	return err || bct_out__settle(out_err) ? 1 : 0;
 }

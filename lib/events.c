@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdio_ext.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -274,11 +273,5 @@ int bct_events_run(struct bct_session *s, const struct bct_event_tool *t)
 	bct_buf__free(r.buf);
 	bct_session__stop(s);
 	bct_out__free(r.out);
-	if (r.out_err == -EPIPE) {
-		/* the reader is gone: a clean stop; what is still buffered cannot be delivered */
-		__fpurge(stdout);
-		clearerr(stdout);
-		r.out_err = 0;
-	}
-	return err || r.out_err ? 1 : 0;
+	return err || bct_out__settle(r.out_err) ? 1 : 0;
 }

@@ -2,7 +2,6 @@
 /* The histogram-tool skeleton: drain, sort, print per interval as BCC does, JSON, missed runs. */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,6 +11,7 @@
 #include "histtool.h"
 #include "log.h"
 #include "map.h"
+#include "out.h"
 #include "prog.h"
 #include "signals.h"
 
@@ -273,15 +273,11 @@ static int drain(const struct bct_hist_tool *t, void *ctx, int fd, struct interv
 }
 
 /* Writes out what is buffered; false once stdout failed (-EPIPE: the reader is gone). */
+/* Flushes stdout; false (its error in *out_err, logged unless -EPIPE) when that failed. */
 static bool flush_out(int *out_err)
 {
-	errno = 0;
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return true;
-	*out_err = errno ? -errno : -EIO;
-	if (*out_err != -EPIPE)
-		pr_err("cannot write output: %s", strerror(-*out_err));
-	return false;
+	*out_err = bct_out__flush(NULL);
+	return !*out_err;
 }
 
 static int intervals(struct bct_session *s, const struct bct_hist_tool *t, int fd, int *out_err)
@@ -384,11 +380,5 @@ out:
 	if (err == -EINTR && bct_exiting)
 		err = 0; /* stopped before attaching: a clean stop */
 	bct_session__stop(s);
-	if (out_err == -EPIPE) {
-		/* the reader is gone: a clean stop; what is still buffered cannot be delivered */
-		__fpurge(stdout);
-		clearerr(stdout);
-		out_err = 0;
-	}
-	return err || out_err ? 1 : 0;
+	return err || bct_out__settle(out_err) ? 1 : 0;
 }

@@ -2,6 +2,7 @@
 /* One column description, two renderings: BCC's fixed-width text and NDJSON. */
 #include <errno.h>
 #include <math.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -624,9 +625,25 @@ int bct_out__text(struct bct_out *o, const char *line)
 
 int bct_out__flush(struct bct_out *o)
 {
+	FILE *f = o ? o->file : stdout;
+	int before = errno;
+
 	errno = 0;
-	if (fflush(o ? o->file : stdout) == EOF)
+	if (fflush(f) == EOF)
 		return write_error(o);
+	if (!ferror(f))
+		return 0;
+	/* a write that failed before, its buffer already dropped: its errno, if still set */
+	errno = before;
+	return write_error(o);
+}
+
+int bct_out__settle(int err)
+{
+	if (err != -EPIPE)
+		return err;
+	__fpurge(stdout);
+	clearerr(stdout);
 	return 0;
 }
 

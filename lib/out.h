@@ -123,8 +123,18 @@ void bct_out__group_close(struct bct_out *o);
 int bct_out__end(struct bct_out *o);
 /* Text: writes line and a newline. JSON: nothing. 0 or -errno as bct_out__end(). */
 int bct_out__text(struct bct_out *o, const char *line);
-/* Flushes the file; 0, or -EPIPE / -errno as bct_out__end(). */
+/*
+ * Flushes the file (stdout for NULL); 0, or -EPIPE / -errno as bct_out__end(). A write that
+ * failed earlier (the file's error flag) counts as failing now, with errno as the caller left
+ * it (the failed call's, if nothing since has changed it), else -EIO.
+ */
 int bct_out__flush(struct bct_out *o);
+/*
+ * The end of a run's output, given its write error (0, -EPIPE or -errno): a closed pipe is a
+ * clean stop, so what stdout still buffers is dropped, its error flag cleared and 0 returned;
+ * anything else is returned as it is.
+ */
+int bct_out__settle(int err);
 bool bct_out__json(const struct bct_out *o);
 /* The rows ended so far (bct_out__end() calls). */
 uint64_t bct_out__rows(const struct bct_out *o);
