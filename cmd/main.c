@@ -168,10 +168,10 @@ static int check_stdout(int rc)
 	if (fstat(STDOUT_FILENO, &st))
 		return rc;
 	if (fflush(stdout) || ferror(stdout)) {
-		if (errno == EPIPE)
-			return rc;
+		if (errno == EPIPE || (rc && bct_log_errors()))
+			return rc; /* the reader is gone, or the tool failed and said why */
 		fprintf(stderr, "bcctool: write failure on standard output: %s\n", strerror(errno));
-		return rc ? rc : 1;
+		return 1;
 	}
 	return rc;
 }

@@ -225,9 +225,11 @@ static int run_stream(struct bct_buf *b, struct counter *c)
 				err = 0; /* the reader is gone: a clean stop */
 			break;
 		}
-		err = 0;
-		if (bct_out__flush(c->out))
+		err = bct_out__flush(c->out);
+		if (err) {
+			err = bct_out__settle(err); /* a closed pipe is a clean stop */
 			break;
+		}
 	}
 	bct_out__free(c->out);
 	return err;

@@ -17,6 +17,7 @@ static struct timespec start; /* debug messages say how long after this they cam
 static bct_log_sink_fn sink;
 static void *sink_ctx;
 static pid_t sink_pid; /* a forked child (the compiler) writes on stderr */
+static unsigned int errors;
 
 __attribute__((constructor)) static void mark_start(void)
 {
@@ -61,8 +62,15 @@ void bct_log_set_sink(bct_log_sink_fn fn, void *ctx)
 	sink_pid = getpid();
 }
 
+unsigned int bct_log_errors(void)
+{
+	return errors;
+}
+
 static void vlog(enum bct_log_level lvl, const char *fmt, va_list ap, bool add_newline)
 {
+	if (lvl == BCT_LOG_ERR)
+		errors++;
 	if (sink && getpid() == sink_pid) {
 		char msg[1024];
 		size_t n;

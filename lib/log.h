@@ -23,6 +23,8 @@ void bct_log_set_level(enum bct_log_level level);
 enum bct_log_level bct_log_level(void);
 /* Appends a newline; callers never write one. */
 void bct_log(enum bct_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* How many error-level messages were logged (or handed to the sink) so far. */
+unsigned int bct_log_errors(void);
 /* "=== opensnoop: <stage>: <what> ===" on stderr, above a --debug dump; what may be NULL. */
 void bct_log_stage(const char *stage, const char *what);
 /*

@@ -49,6 +49,17 @@ tools() {
     done
 }
 
+@test "every tool: --ebpf to a full disk is one error line and exit 1" {
+    local t rc err=$BATS_TEST_TMPDIR/err
+    for t in $(tools); do
+        rc=0
+        "$BCCTOOL" "$t" --ebpf >/dev/full 2>"$err" || rc=$?
+        [ "$rc" -eq 1 ] || fail "$t --ebpf >/dev/full: exit $rc"
+        [ "$(grep -c . "$err")" -eq 1 ] || fail "$t --ebpf >/dev/full: $(cat "$err")"
+        grep -q "No space left on device" "$err" || fail "$t --ebpf >/dev/full: $(cat "$err")"
+    done
+}
+
 @test "a bad argument is shown escaped: a newline or escape in it never splits or drives the error line" {
     run_bct 2 opensnoop -p $'12\n3'
     assert_line --index 0 "opensnoop: invalid PID: '12\\0123'"

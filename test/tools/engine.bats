@@ -187,6 +187,14 @@ assert_lost_accounted() {
     st_progs_gone
 }
 
+@test "engine: output that cannot be written (a full disk) is one error line, exit 1" {
+    local rc=0 err=$BATS_TEST_TMPDIR/err
+    timeout 20 "$BCCTOOL" __selftest stream >/dev/full 2>"$err" || rc=$?
+    assert_equal "$rc" 1
+    assert_equal "$(cat "$err")" "__selftest: cannot write output: No space left on device"
+    st_progs_gone
+}
+
 @test "engine: a verifier rejection shows the log tail, the source line and a hint" {
     BCT_RUN_FLAGS=--separate-stderr run_bct 1 __selftest load engine_nullcheck.bpf.c
     assert_output ""
