@@ -160,11 +160,14 @@ static int help_cmd(const char *name)
 	return c->fn(2, args);
 }
 
+static bool stdout_checked;
+
 /* git's run_builtin(): a tool's output that could not be written is a failure. */
 static int check_stdout(int rc)
 {
 	struct stat st;
 
+	stdout_checked = true;
 	if (fstat(STDOUT_FILENO, &st))
 		return rc;
 	if (fflush(stdout) || ferror(stdout)) {
@@ -174,6 +177,13 @@ static int check_stdout(int rc)
 		return 1;
 	}
 	return rc;
+}
+
+/* The same for an exit() that bypassed it (argp's after --help): a failure exits 1. */
+static void check_stdout_at_exit(void)
+{
+	if (!stdout_checked && check_stdout(0))
+		_exit(1);
 }
 
 /* --ebpf before any "--": for tools that load no BPF, answered here for all of them. */
@@ -208,6 +218,8 @@ int main(int argc, char **argv)
 	argp_err_exit_status = 2;
 	/* A closed pipe is an EPIPE error on write, handled as a clean stop. */
 	signal(SIGPIPE, SIG_IGN);
+	/* first registered, so it runs last, after every other exit handler */
+	atexit(check_stdout_at_exit);
 
 	if (!strncmp(self, "bcctool-", 8))
 		self += 8;

@@ -49,14 +49,16 @@ tools() {
     done
 }
 
-@test "every tool: --ebpf to a full disk is one error line and exit 1" {
-    local t rc err=$BATS_TEST_TMPDIR/err
+@test "every tool: -h or --ebpf to a full disk is one error line and exit 1" {
+    local t o rc err=$BATS_TEST_TMPDIR/err
     for t in $(tools); do
-        rc=0
-        "$BCCTOOL" "$t" --ebpf >/dev/full 2>"$err" || rc=$?
-        [ "$rc" -eq 1 ] || fail "$t --ebpf >/dev/full: exit $rc"
-        [ "$(grep -c . "$err")" -eq 1 ] || fail "$t --ebpf >/dev/full: $(cat "$err")"
-        grep -q "No space left on device" "$err" || fail "$t --ebpf >/dev/full: $(cat "$err")"
+        for o in -h --ebpf; do
+            rc=0
+            "$BCCTOOL" "$t" "$o" >/dev/full 2>"$err" || rc=$?
+            [ "$rc" -eq 1 ] || fail "$t $o >/dev/full: exit $rc"
+            [ "$(grep -c . "$err")" -eq 1 ] || fail "$t $o >/dev/full: $(cat "$err")"
+            grep -q "No space left on device" "$err" || fail "$t $o >/dev/full: $(cat "$err")"
+        done
     done
 }
 
