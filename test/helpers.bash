@@ -124,13 +124,19 @@ bg_kill() {
     BG=()
 }
 
+# ended PID: true once PID has exited (a zombie, not yet reaped by its parent, counts).
+ended() {
+    case $(ps -o stat= -p "$1" 2>/dev/null) in '' | Z*) return 0 ;; esac
+    return 1
+}
+
 # stop_pid PID SECS: SIGTERM to a background child, SIGKILL if it has not ended within SECS
 # (bpftrace once ignored SIGTERM on a loaded machine and hung a teardown), then reaps it.
 stop_pid() {
     local i
     kill "$1" 2>/dev/null || return 0
     for ((i = 0; i < $2 * 100; i++)); do
-        case $(ps -o stat= -p "$1" 2>/dev/null) in '' | Z*) break ;; esac
+        ended "$1" && break
         sleep 0.01
     done
     kill -KILL "$1" 2>/dev/null || true

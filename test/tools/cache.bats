@@ -60,14 +60,18 @@ setup() {
     for tool in $(awk '$2 == "compiled" { print $1 }' <<<"$output"); do
         # whatever it does next (mdflush cannot attach here), its compile must hit the cache:
         # stopped once it has said which, however long that takes on a loaded machine
+        # a file of its own: one the last tool wrote could be read before this one truncates
+        # it, and the Ctrl-C reach the shell still forking (ignoring it, as a background job)
+        local err=$BATS_TEST_TMPDIR/err.$tool
         echo "\$ bcctool $tool"
-        BCCTOOL_LOG=debug "$BCCTOOL" "$tool" >/dev/null 2>"$BATS_TEST_TMPDIR/err" </dev/null &
+        BCCTOOL_LOG=debug "$BCCTOOL" "$tool" >/dev/null 2>"$err" </dev/null &
         local pid=$!
-        wait_for "$pid" 3000 grep -qE "compile cache hit for '|compiling '" \
-            "$BATS_TEST_TMPDIR/err" || true
+        wait_for "$pid" 3000 grep -qE "compile cache hit for '|compiling '" "$err" || true
         kill -INT "$pid" 2>/dev/null || true
+        wait_for - 1000 ended "$pid" ||
+            { kill -KILL "$pid"; fail "$tool did not stop on Ctrl-C"; }
         wait "$pid" || true
-        run cat "$BATS_TEST_TMPDIR/err"
+        run cat "$err"
         assert_line --partial "compile cache hit for '" # its source (ext4dist: fsops.bpf.c)
         refute_line --partial "compiling '"
     done
