@@ -391,7 +391,10 @@ static void print_verbose(int op)
 	}
 }
 
-/* One report: the increase since the period's start; update: a new period starts. */
+/*
+ * One report: the increase since the period's start; update: a new period starts. The caller
+ * flushes it.
+ */
 static void report(bool update)
 {
 	static double lat[BIOLATPCTS_OPS][MAX_PCTS];
@@ -443,7 +446,6 @@ static void report(bool update)
 			printf("\n");
 		}
 	}
-	fflush(stdout);
 }
 
 /* --- the loop -------------------------------------------------------------------------------- */

@@ -272,7 +272,6 @@ static int drain(const struct bct_hist_tool *t, void *ctx, int fd, struct interv
 	return n;
 }
 
-/* Writes out what is buffered; false once stdout failed (-EPIPE: the reader is gone). */
 /* Flushes stdout; false (its error in *out_err, logged unless -EPIPE) when that failed. */
 static bool flush_out(int *out_err)
 {
