@@ -27,6 +27,7 @@
 #include "cpuclock.h"
 #include "json.h"
 #include "log.h"
+#include "out.h"
 #include "prog.h"
 #include "signals.h"
 #include "tool.h"
@@ -375,8 +376,11 @@ static int run(struct bct_session *s)
 			break;
 		if (!env.csv)
 			print_summary();
-		if (fflush(stdout) || ferror(stdout))
+		err = bct_out__flush(NULL);
+		if (err) {
+			err = bct_out__settle(err); /* a closed pipe (| head) is a clean stop */
 			break;
+		}
 		if (bct_exiting || (left && --left == 0))
 			break;
 	}

@@ -247,7 +247,8 @@ static int print_data(const uint8_t *buf, uint32_t n, uint64_t lost)
 		       (unsigned long long)lost);
 	else
 		fputs("\n----- END DATA -----\n\n\n", stdout);
-	return ferror(stdout) ? -EPIPE : 0;
+	/* a failed write: its error (-EPIPE for a closed pipe, a clean stop; others logged) */
+	return ferror(stdout) ? bct_out__flush(NULL) : 0;
 }
 
 static int on_event(void *ctx, struct bct_out *out, const void *data, size_t size)

@@ -29,6 +29,7 @@ setup() {
 
 teardown() {
     bg_kill
+    ! mountpoint -q "$T/small" || umount "$T/small"
 }
 
 # start_server: the marked s_server, waiting for one client; its PID in SRV, its port in PORT.
@@ -328,4 +329,22 @@ start_gnutls_server() {
         assert_equal "$(block "$CCOMM" WRITE/SEND)" "$(printf -- '----- DATA -----\n%s\n\n----- END DATA -----' "$CMARK")"
         assert_equal "$(block "$SCOMM" READ/RECV)" "$(printf -- '----- DATA -----\n%s\n\n----- END DATA -----' "$CMARK")"
     done
+}
+
+@test "output that stops fitting (a full file system) is one error line, exit 1" {
+    start_server
+    mkdir "$T/small"
+    mount -t tmpfs -o size=4k none "$T/small"
+    # the header fits, the 6000 bytes of plaintext do not
+    CMARK="$CMARK-$(printf 'x%.0s' {1..6000})"
+    local err=$T/small.err rc=0
+    "$BCCTOOL" sslsniff -p "$SRV" >"$T/small/out" 2>"$err" &
+    TRACER=$!
+    BG+=("$TRACER")
+    wait_for "$TRACER" 3000 test -s "$T/small/out" || fail "no header: $(cat "$err")"
+    run_client
+    wait_for - 1000 ended "$TRACER" || fail "sslsniff went on after a failed write"
+    wait "$TRACER" || rc=$?
+    assert_equal "$rc" 1
+    assert_equal "$(cat "$err")" "sslsniff: cannot write output: No space left on device"
 }
