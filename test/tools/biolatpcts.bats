@@ -170,9 +170,9 @@ usecs() {
 }
 
 @test "a closed output pipe (| head) is a clean stop: exit 0, nothing on stderr" {
-    local rc
-    rc=$( { "$BCCTOOL" biolatpcts -i 1 "$DISK" 2>"$T/err"; echo $? >"$T/rc"; } | head -1)
-    [ -z "$rc" ] # head's line: the first report's empty line
+    local line
+    line=$( { "$BCCTOOL" biolatpcts -i 1 "$DISK" 2>"$T/err"; echo $? >"$T/rc"; } | head -1)
+    [ -z "$line" ] # head's line: the first report's empty line
     cat "$T/err"
     assert_equal "$(cat "$T/rc")" 0
     [ ! -s "$T/err" ]
