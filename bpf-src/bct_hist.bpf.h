@@ -38,7 +38,7 @@ struct bct_hist {
 /*
  * A per-CPU array of struct bct_hist by __u32 index, for the hottest events: no hash lookup
  * and no atomics (bct_hist_add_percpu()); lib/histtool.c sums the CPUs and prints each
- * interval's differences. bcctool serve reads hashes: under BCT_HIST_SERVE keep BCT_HIST_MAP.
+ * interval's differences; bcctool serve sums them too and serves the entries that counted.
  */
 #define BCT_HIST_PERCPU_MAP(name, max)                   \
 	struct {                                         \

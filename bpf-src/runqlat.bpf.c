@@ -87,7 +87,7 @@ struct {
 } start_high SEC(".maps");
 #endif
 
-#if NR_HISTS == 1 && !defined(BCT_HIST_SERVE)
+#if NR_HISTS == 1
 /* One histogram: a per-CPU array, no hash lookup or atomics at every context switch */
 #define RUNQLAT_PERCPU
 BCT_HIST_PERCPU_MAP(hists, 1);

@@ -34,7 +34,7 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#if defined(SYSCOUNT_BY_PROCESS) || defined(BCT_HIST_SERVE)
+#ifdef SYSCOUNT_BY_PROCESS
 BCT_HIST_MAP(hists, __u32, SYSCOUNT_MAX_KEYS);
 #else
 /* By syscall number: a per-CPU array, no hash lookup or atomics on every syscall's exit */

@@ -49,6 +49,7 @@
 #include "histtool.h"
 #include "json.h"
 #include "log.h"
+#include "map.h"
 #include "prog.h"
 #include "serve.h"
 #include "servetable.h"
@@ -158,6 +159,7 @@ struct served {
 	const struct bct_hist_tool *t;
 	int fd;
 	bool batch; /* bpf_map_lookup_batch() works on its map */
+	bool percpu; /* its map is a per-CPU array (BCT_HIST_PERCPU_MAP): summed over the CPUs */
 	char label[64]; /* the label of its keys, a Prometheus label name; "" for none */
 	uint32_t key_size, value_size, cap;
 	void *keys;
@@ -256,17 +258,49 @@ static int read_batch(struct served *st, size_t *np)
 	return 0;
 }
 
+/*
+ * A per-CPU array holds every index from the start: keeps the n entries that counted
+ * something, in place (a hash map holds only those), and returns their number.
+ */
+static size_t drop_unused(struct served *st, size_t n)
+{
+	size_t stride = st->value_size / sizeof(uint64_t), kept = 0, i, w;
+
+	for (i = 0; i < n; i++) {
+		const uint64_t *val = st->values + i * stride;
+		uint64_t any = 0;
+
+		for (w = 0; w < stride; w++)
+			any |= val[w];
+		if (!any)
+			continue;
+		if (kept != i) {
+			memcpy((char *)st->keys + kept * st->key_size,
+			       (char *)st->keys + i * st->key_size, st->key_size);
+			memcpy(st->values + kept * stride, val, st->value_size);
+		}
+		kept++;
+	}
+	return kept;
+}
+
 /* Reads every entry of a tool's map, without clearing it. Returns the number. */
 static size_t read_map(struct served *st)
 {
 	size_t stride = st->value_size / sizeof(uint64_t), nslots = stride - 2, n = 0, i;
 	char *prev = NULL;
 
-	if (st->batch && read_batch(st, &n)) {
+	if (st->percpu) {
+		int got = bct_map_percpu_sum(st->fd, st->keys, st->values, st->key_size,
+					     st->value_size, st->cap);
+
+		n = got > 0 ? (size_t)got : 0;
+		n = drop_unused(st, n);
+	} else if (st->batch && read_batch(st, &n)) {
 		st->batch = false; /* not for this map or kernel: walk it from now on */
 		n = 0;
 	}
-	while (!st->batch && n < st->cap) {
+	while (!st->percpu && !st->batch && n < st->cap) {
 		char *key = (char *)st->keys + n * st->key_size;
 
 		if (bpf_map_get_next_key(st->fd, prev, key))
@@ -1398,6 +1432,7 @@ static int hook(struct bct_session *s, const struct bct_hist_tool *t)
 	}
 	st->key_size = info.key_size;
 	st->batch = true;
+	st->percpu = info.type == BPF_MAP_TYPE_PERCPU_ARRAY;
 	st->value_size = info.value_size;
 	st->cap = info.max_entries < MAX_ENTRIES ? info.max_entries : MAX_ENTRIES;
 	st->keys = calloc(st->cap, st->key_size);

@@ -158,3 +158,19 @@ teardown() {
     [ "$(grep -v '^serving ' "$T/serve.err")" = "" ] || fail "stderr: $(cat "$T/serve.err")"
     [ ! -s "$T/serve.out" ] || fail "stdout: $(cat "$T/serve.out")"
 }
+
+@test "serve syscount -p, runqlat -p: their per-CPU arrays summed, exact counts, no empty series" {
+    bg_workload W syscaller -n 1234 getpid
+    serve_local syscount -p "$W" , runqlat -p "$W"
+    go_workload "$W"
+    scrape "$T/m.txt"
+    grep '^bcctool_\(syscount\|runqlat\)' "$T/m.txt"
+    assert_equal "$(val "$T/m.txt" 'bcctool_syscount_calls_total{syscall="getpid"}')" 1234
+    # a per-CPU array holds every syscall number: only those called are served
+    run awk '/^bcctool_syscount_calls_total/ && $NF == 0' "$T/m.txt"
+    assert_output ""
+    # runqlat's one histogram: the workload waited at least once (its start), all counted
+    count=$(val "$T/m.txt" bcctool_runqlat_seconds_count)
+    [ "$count" -ge 1 ]
+    assert_equal "$(val "$T/m.txt" 'bcctool_runqlat_seconds_bucket{le="+Inf"}')" "$count"
+}
