@@ -36,8 +36,8 @@ endif
 
 LLVM_VERSION := $(shell $(LLVM_CONFIG) --version 2>/dev/null)
 , := ,
-LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf libelf zlib 2>/dev/null)
-LIBBPF_LIBS := $(or $(shell $(PKG_CONFIG) --libs libbpf libelf zlib 2>/dev/null),-lbpf -lelf -lz)
+LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf libelf zlib libxxhash 2>/dev/null)
+LIBBPF_LIBS := $(or $(shell $(PKG_CONFIG) --libs libbpf libelf zlib libxxhash 2>/dev/null),-lbpf -lelf -lz -lxxhash)
 BPF_INCLUDE ?= /usr/include/bpf
 
 CFLAGS ?= -O2 -g
@@ -258,7 +258,7 @@ $(O)/test/unit/%.o: ALL_CFLAGS += -Itest/unit
 $(O)/cmd/serve.o: ALL_CFLAGS += $(SERVE_CFLAGS)
 
 # --- dependencies: Debian packages needed to build and test -------------------------------
-DEPS := make gcc g++ pkg-config libbpf-dev libelf-dev libdw-dev zlib1g-dev llvm-19-dev \
+DEPS := make gcc g++ pkg-config libbpf-dev libelf-dev libdw-dev zlib1g-dev libxxhash-dev llvm-19-dev \
 	libclang-cpp19-dev libclang-19-dev clang-19 libfuzzer-19-dev libclang-rt-19-dev clang-format \
 	bats bats-assert bats-support bpftool jq util-linux kmod man-db bpftrace parallel iproute2 \
 	procps strace python3 openssl gnutls-bin e2fsprogs xfsprogs btrfs-progs systemtap-sdt-dev \

@@ -29,61 +29,15 @@ struct bct_cache {
 
 /* ---- hash ---------------------------------------------------------------------------- */
 
-#define K1 0x9e3779b97f4a7c15ULL
-#define K2 0xc2b2ae3d27d4eb4fULL
-#define K3 0x165667b19e3779f9ULL
-
-static inline uint64_t rotl64(uint64_t x, int r)
-{
-	return (x << r) | (x >> (64 - r));
-}
-
-static inline uint64_t fmix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
-static inline void hash_word(struct bct_hash *h, uint64_t w)
-{
-	h->a = rotl64(h->a ^ (w * K1), 31) * K2;
-	h->b = rotl64(h->b + (w * K3), 27) * K1 + K2;
-}
-
 void bct_hash_init(struct bct_hash *h)
 {
-	memset(h, 0, sizeof(*h));
-	h->a = K3;
-	h->b = K1 ^ K2;
+	XXH3_128bits_reset(&h->st);
 }
 
 void bct_hash_update(struct bct_hash *h, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	uint64_t w;
-
-	h->len += len;
-	while (h->ntail && len) {
-		h->tail[h->ntail++] = *p++;
-		len--;
-		if (h->ntail == 8) {
-			memcpy(&w, h->tail, 8);
-			hash_word(h, w);
-			h->ntail = 0;
-		}
-	}
-	if (h->ntail)
-		return; /* data ran out before the tail filled up */
-	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&w, p, 8);
-		hash_word(h, w);
-	}
-	memcpy(h->tail, p, len);
-	h->ntail = len;
+	if (len)
+		XXH3_128bits_update(&h->st, data, len);
 }
 
 void bct_hash_str(struct bct_hash *h, const char *s)
@@ -97,16 +51,10 @@ void bct_hash_str(struct bct_hash *h, const char *s)
 
 void bct_hash_final(struct bct_hash *h, uint8_t out[BCT_HASH_SIZE])
 {
-	uint64_t w = 0, a, b;
+	XXH128_canonical_t c;
 
-	memcpy(&w, h->tail, h->ntail);
-	hash_word(h, w ^ ((uint64_t)h->ntail << 56));
-	a = h->a ^ h->len;
-	b = h->b ^ (h->len * K2);
-	a = fmix64(a + b);
-	b = fmix64(b + a);
-	memcpy(out, &a, 8);
-	memcpy(out + 8, &b, 8);
+	XXH128_canonicalFromHash(&c, XXH3_128bits_digest(&h->st));
+	memcpy(out, c.digest, BCT_HASH_SIZE);
 }
 
 void bct_hash_hex(const uint8_t in[BCT_HASH_SIZE], char out[BCT_HASH_HEX])
@@ -743,7 +691,10 @@ void bct_cache__prune_kernels(struct bct_cache *c, const char *btf, const char *
 			if (!strcmp(l.v[i].name, pch))
 				continue;
 			unlinkat(fd, l.v[i].name, 0);
-			/* its sum: "<name>.pch.sum" (lib/compile.c) */
+			/* its sums: "<name>.pch.xxh3" (lib/compile.c), an older bcctool's .sum */
+			if (snprintf(sum, sizeof(sum), "%s" BCT_SUM_SUFFIX, l.v[i].name) <
+			    (int)sizeof(sum))
+				unlinkat(fd, sum, 0);
 			if (snprintf(sum, sizeof(sum), "%s.sum", l.v[i].name) < (int)sizeof(sum))
 				unlinkat(fd, sum, 0);
 		}

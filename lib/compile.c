@@ -674,7 +674,7 @@ static void sum_hex(const void *data, size_t len, char hex[BCT_HASH_HEX])
 }
 
 /*
- * Whether data, cached at rel, matches rel.sum ("HASH INODE\n"): 1 when it does, 0 when there
+ * Whether data, cached at rel, matches its sum, rel.xxh3 ("HASH INODE\n"): 1 when it does, 0 when there
  * is no sum or it is of another file (ino given and not the one recorded: an older bcctool,
  * which writes no sum, replaced the file), -1 when it differs (corrupt in place).
  */
@@ -685,7 +685,7 @@ static int sound(struct bct_cache *c, const char *rel, const void *data, size_t 
 	size_t n;
 	int ok;
 
-	snprintf(sum_rel, sizeof(sum_rel), "%s.sum", rel);
+	snprintf(sum_rel, sizeof(sum_rel), "%s" BCT_SUM_SUFFIX, rel);
 	if (bct_cache__read(c, sum_rel, &want, &n))
 		return 0;
 	if (ino && (n < BCT_HASH_HEX || strtoull(want + BCT_HASH_HEX, NULL, 10) != ino)) {
@@ -698,14 +698,14 @@ static int sound(struct bct_cache *c, const char *rel, const void *data, size_t 
 	return ok;
 }
 
-/* Writes rel.sum: the hash of data and the inode of the file holding it (0: not recorded). */
+/* Writes rel.xxh3: the hash of data and the inode of the file holding it (0: not recorded). */
 static int write_sum(struct bct_cache *c, const char *rel, const void *data, size_t len,
 		     unsigned long long ino)
 {
 	char sum_rel[160], hex[BCT_HASH_HEX], line[BCT_HASH_HEX + 32];
 	int n;
 
-	snprintf(sum_rel, sizeof(sum_rel), "%s.sum", rel);
+	snprintf(sum_rel, sizeof(sum_rel), "%s" BCT_SUM_SUFFIX, rel);
 	sum_hex(data, len, hex);
 	n = snprintf(line, sizeof(line), "%s %llu\n", hex, ino);
 	return bct_cache__write(c, sum_rel, line, n);

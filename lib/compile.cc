@@ -58,6 +58,7 @@
 #include <llvm/Target/TargetOptions.h>
 #include <llvm/TargetParser/Triple.h>
 
+#include "cc_bigfiles.h"
 #include "cc_plugin.h"
 extern "C" {
 #include "compile.h"
@@ -111,17 +112,25 @@ void init_llvm()
 	done = true;
 }
 
-/* The in-memory file system: req->files, plus the PCH read from its real path. */
+/*
+ * The in-memory file system: req->files, plus the PCH read from its real path; files of more
+ * than BIG bytes (vmlinux.h, the PCH) in lib/cc_bigfiles.h's, which does not hash them.
+ */
 llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> make_vfs(const bct_cc_req *req)
 {
+	constexpr size_t BIG = 256 * 1024;
 	auto mem = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
+	std::vector<std::pair<std::string, std::unique_ptr<llvm::MemoryBuffer>>> big;
 
 	for (size_t i = 0; i < req->nfiles; i++) {
 		const bct_cc_file *f = &req->files[i];
+		auto buf = llvm::MemoryBuffer::getMemBuffer(llvm::StringRef(f->text, f->len),
+							    f->path, true);
 
-		mem->addFile(f->path, 0,
-			     llvm::MemoryBuffer::getMemBuffer(llvm::StringRef(f->text, f->len),
-							      f->path, true));
+		if (f->len > BIG)
+			big.emplace_back(f->path, std::move(buf));
+		else
+			mem->addFile(f->path, 0, std::move(buf));
 	}
 	if (req->action == BCT_CC_OBJ && req->pch_in) {
 		auto buf = llvm::MemoryBuffer::getFile(req->pch_in, false, false);
@@ -131,10 +140,10 @@ llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> make_vfs(const bct_cc_req *req)
 			     buf.getError().message().c_str());
 			return nullptr;
 		}
-		mem->addFile(req->pch_in, 0, std::move(*buf));
+		big.emplace_back(req->pch_in, std::move(*buf));
 	}
 	mem->setCurrentWorkingDirectory("/");
-	return mem;
+	return bct_cc_overlay(mem, std::move(big));
 }
 
 std::vector<const char *> make_args(const bct_cc_req *req)
