@@ -22,12 +22,13 @@
 #include "cmd.h"
 #include "flame.h"
 #include "log.h"
-#include "map.h"
+#include "out.h"
 #include "prog.h"
 #include "profile.h"
 #include "signals.h"
 #include "stackopts.h"
 #include "stack.h"
+#include "stackcounts.h"
 #include "tool.h"
 
 enum { K_STORAGE = 0x100 };
@@ -365,61 +366,49 @@ static int stacks_init(struct bct_session *s, struct bct_stacks *st)
 	return bct_stacks_init(st, &fmt, bct_prog__map_fd(s->prog, "stack_traces"));
 }
 
-static int print_stacks(struct bct_session *s, struct bct_stacks *st)
+static void key_to_rec(void *key, uint64_t value, struct bct_stack_rec *r)
 {
-	int counts = bct_prog__map_fd(s->prog, "counts");
-	struct profile_key *keys = NULL;
-	struct bct_stack_rec *recs = NULL;
-	size_t n = 0, i;
-	uint64_t *vals = NULL;
+	struct profile_key *k = key;
+
+	k->comm[PROFILE_COMM_LEN - 1] = '\0';
+	*r = (struct bct_stack_rec){
+		.comm = k->comm,
+		.pid = k->pid,
+		.sym_pid = k->pid,
+		.user_id = k->user_stack_id,
+		.kernel_id = k->kernel_stack_id,
+		.kernel_ip = k->kernel_ip,
+		.value = value,
+	};
+}
+
+static int print_stacks(struct bct_stack_counts *c, struct bct_stacks *st)
+{
+	size_t i;
 	int err;
 
-	keys = calloc(PROFILE_MAX_KEYS, sizeof(*keys));
-	recs = calloc(PROFILE_MAX_KEYS, sizeof(*recs));
-	vals = calloc(PROFILE_MAX_KEYS, sizeof(*vals));
-	if (!keys || !recs || !vals) {
-		err = -ENOMEM;
-		pr_err("cannot read the stacks: %s", strerror(ENOMEM));
-		goto out;
-	}
-	/* every entry in a few syscalls: the tool exits next */
-	err = bct_map_drain(counts, keys, vals, sizeof(*keys), sizeof(*vals), PROFILE_MAX_KEYS);
+	/* read, not drained: the tool exits next */
+	err = bct_stack_counts_read(c);
 	if (err < 0) {
 		pr_err("cannot read the stacks: %s", strerror(-err));
-		goto out;
+		return err;
 	}
-	for (i = 0; i < (size_t)err; i++) {
-		keys[i].comm[PROFILE_COMM_LEN - 1] = '\0';
-		recs[n++] = (struct bct_stack_rec){
-			.comm = keys[i].comm,
-			.pid = keys[i].pid,
-			.sym_pid = keys[i].pid,
-			.user_id = keys[i].user_stack_id,
-			.kernel_id = keys[i].kernel_stack_id,
-			.kernel_ip = keys[i].kernel_ip,
-			.value = vals[i],
-		};
-	}
-	err = 0;
-	bct_stacks_sort(recs, n);
-	for (i = 0; i < n; i++)
-		bct_stacks_print(st, stdout, &recs[i]);
+	bct_stacks_sort(c->recs, c->n);
+	for (i = 0; i < c->n; i++)
+		bct_stacks_print(st, stdout, &c->recs[i]);
 	fflush(stdout);
 	err = bct_stacks_finish(st);
 	if (st->missing)
 		fprintf(stderr, "WARNING: %" PRIu64 " stack traces could not be displayed.%s\n",
 			st->missing,
 			st->eexist ? " Consider increasing --stack-storage-size." : "");
-out:
-	free(keys);
-	free(recs);
-	free(vals);
 	return err;
 }
 
 int cmd_profile(int argc, char **argv)
 {
 	struct bct_stacks st;
+	struct bct_stack_counts counts;
 	struct bct_session s = { .add_defines = add_defines, .after_load = after_load };
 	char what[64];
 	int rc, err;
@@ -437,9 +426,13 @@ int cmd_profile(int argc, char **argv)
 		bct_session__stop(&s);
 		return 1;
 	}
-	/* the stacks come out at once at the end: into a file or pipe, in few large writes */
-	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	if (bct_stack_counts_init(&counts, bct_prog__map_fd(s.prog, "counts"),
+				  sizeof(struct profile_key), PROFILE_MAX_KEYS, key_to_rec)) {
+		bct_stacks_free(&st);
+		bct_session__stop(&s);
+		return 1;
+	}
+	bct_out__bulk_stdout();
 	if (!env.folded && !env.kit.common.json) {
 		if (!env.nids) {
 			snprintf(what, sizeof(what), "all threads");
@@ -470,10 +463,11 @@ int cmd_profile(int argc, char **argv)
 	}
 	/* while it samples: the stop is only reading and printing the stacks */
 	bct_prog__store_core(s.prog);
-	bct_stack_wait(env.kit.duration_ms);
+	bct_stack_counts_wait(&counts, &st, env.kit.duration_ms);
 	if (!env.folded && !env.kit.common.json)
 		putchar('\n');
-	err = print_stacks(&s, &st);
+	err = print_stacks(&counts, &st);
+	bct_stack_counts_free(&counts);
 	bct_stacks_free(&st);
 	bct_session__stop(&s);
 	return err ? 1 : 0;

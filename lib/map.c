@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Draining BPF hash maps: batch operations where the kernel has them, else key by key. */
+/* Draining and reading BPF maps: batch operations where the kernel has them, else key by key. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -85,6 +85,60 @@ int bct_map_drain(int fd, void *keys, void *values, uint32_t key_size, uint32_t 
 		in = token;
 	}
 	return n;
+}
+
+/* bct_map_read() where there are no batch operations: get_next_key and lookup. */
+static int read_by_key(int fd, void *keys, void *values, uint32_t key_size, uint32_t value_size,
+		       uint32_t cap)
+{
+	char *k = keys, *v = values;
+	const void *prev = NULL;
+	uint32_t n = 0;
+
+	while (n < cap) {
+		char *kp = k + (size_t)n * key_size;
+
+		if (bpf_map_get_next_key(fd, prev, kp))
+			return errno == ENOENT ? (int)n : -errno;
+		prev = kp;
+		/* gone meanwhile: the next key from it still works */
+		if (!bpf_map_lookup_elem(fd, kp, v + (size_t)n * value_size))
+			n++;
+	}
+	return (int)n;
+}
+
+int bct_map_read(int fd, void *keys, void *values, uint32_t key_size, uint32_t value_size,
+		 uint32_t cap)
+{
+	uint64_t token[8];
+	char *k = keys, *v = values;
+	void *in = NULL;
+	uint32_t n = 0;
+
+	if (key_size > sizeof(token))
+		return read_by_key(fd, keys, values, key_size, value_size, cap);
+	while (n < cap) {
+		uint32_t count = cap - n;
+		int err = bpf_map_lookup_batch(fd, in, token, k + (size_t)n * key_size,
+					       v + (size_t)n * value_size, &count, NULL);
+
+		if (err)
+			err = -errno;
+		if (err && err != -ENOENT && err != -ENOSPC) {
+			if (!n && !in && no_batch(err))
+				return read_by_key(fd, keys, values, key_size, value_size, cap);
+			return err;
+		}
+		n += count;
+		if (err == -ENOENT)
+			break;
+		if (err == -ENOSPC) /* the next bucket does not fit in what is left */
+			return n ? (int)n
+				 : read_by_key(fd, keys, values, key_size, value_size, cap);
+		in = token;
+	}
+	return (int)n;
 }
 
 /* Adds the per-CPU copies of n values (ncpus copies each, value_size bytes) into sums. */

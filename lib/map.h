@@ -16,6 +16,13 @@
 int bct_map_drain(int fd, void *keys, void *values, uint32_t key_size, uint32_t value_size,
 		  uint32_t cap);
 /*
+ * Reads the entries of a hash map as bct_map_drain() does, without deleting them: a tool that
+ * looks at its results while it runs, or that exits next. Returns the number read (at most
+ * cap), or -errno.
+ */
+int bct_map_read(int fd, void *keys, void *values, uint32_t key_size, uint32_t value_size,
+		 uint32_t cap);
+/*
  * The same, key by key (get_next_key, then lookup-and-delete; before 5.14, lookup then
  * delete): what bct_map_drain() falls back to.
  */

@@ -35,6 +35,17 @@ struct bct_out {
 static char stdout_buf[STDOUT_BUF];
 static bool stdout_set; /* a second table on stdout keeps the buffering set by the first */
 
+void bct_out__bulk_stdout(void)
+{
+	static char bulk[1 << 20]; /* glibc ignores the size of a buffer it allocates itself */
+
+	if (isatty(STDOUT_FILENO))
+		return;
+	stdout_set = true;
+	fflush(stdout);
+	setvbuf(stdout, bulk, _IOFBF, sizeof(bulk));
+}
+
 struct bct_out *bct_out__new(const struct bct_out_opts *opts)
 {
 	struct bct_out *o;

@@ -135,6 +135,11 @@ int bct_out__flush(struct bct_out *o);
  * anything else is returned as it is.
  */
 int bct_out__settle(int err);
+/*
+ * For a tool whose output comes at once, at its end (the stack tools: megabytes of stacks):
+ * stdout, when not a terminal, writes in pieces of 1 MiB, not of the file's 4 KiB block.
+ */
+void bct_out__bulk_stdout(void);
 bool bct_out__json(const struct bct_out *o);
 /* The rows ended so far (bct_out__end() calls). */
 uint64_t bct_out__rows(const struct bct_out *o);

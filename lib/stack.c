@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
+#include "cache.h"
 #include "flame.h"
 #include "json.h"
 #include "log.h"
@@ -158,11 +161,16 @@ void bct_ksyms_free(struct bct_ksyms *k)
 struct proc_syms {
 	pid_t pid;
 	Dwfl *dwfl; /* NULL: the process is gone or unreadable */
+	/* made while the tool sampled (bct_stacks_prefetch()): the process may have mapped
+	 * more since, which the sum of its maps then tells */
+	bool early;
+	uint64_t maps_sum;
 };
 
 struct bct_usyms {
 	struct proc_syms *procs;
 	size_t n, cap;
+	bool early; /* in bct_stacks_prefetch() */
 };
 
 static char *debuginfo_path;
@@ -181,6 +189,31 @@ static void end_dwfl(Dwfl *d)
 {
 	bct_modsyms_release(d);
 	bct_dw.dwfl_end(d);
+}
+
+/* A sum of /proc/PID/maps, or 0 when it cannot be read (the process is gone). */
+static uint64_t maps_sum(pid_t pid)
+{
+	uint8_t h[BCT_HASH_SIZE];
+	struct bct_hash st;
+	char path[64], buf[16384];
+	uint64_t sum;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	bct_hash_init(&st);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		bct_hash_update(&st, buf, (size_t)n);
+	close(fd);
+	if (n < 0)
+		return 0;
+	bct_hash_final(&st, h);
+	memcpy(&sum, h, sizeof(sum));
+	return sum | 1;
 }
 
 static Dwfl *proc_dwfl(struct bct_usyms *u, pid_t pid)
@@ -213,6 +246,8 @@ static Dwfl *proc_dwfl(struct bct_usyms *u, pid_t pid)
 	p = &u->procs[u->n++];
 	p->pid = pid;
 	p->dwfl = d;
+	p->early = u->early;
+	p->maps_sum = u->early ? maps_sum(pid) : 0;
 	return d;
 }
 
@@ -340,6 +375,10 @@ int bct_stack_read(int map_fd, int32_t id, uint64_t *ips, size_t max)
 struct frames {
 	const char *name[BCT_STACK_MAX_DEPTH + 1];
 	size_t n;
+	/* the text or folded layout's lines of them, made once per stack id; NULL: print the
+	 * names */
+	const char *text;
+	size_t text_len;
 };
 
 /* --- what bct_stacks_print() keeps ------------------------------------------------------- */
@@ -357,7 +396,23 @@ struct id_slot {
 	uint64_t *ips; /* what the stack map held for the id, leaf first */
 	int n; /* their number, or -errno */
 	bool read;
+	/* the frames' names as printed (tracing frames left out), symbolized in names_pid
+	 * (KERNEL_PID for the kernel's): every record with this stack prints them again */
+	const char **names;
+	size_t nnames;
+	uint32_t names_pid;
+	char *text; /* struct frames' text of the names */
+	size_t text_len;
 };
+
+/* Memory for what the cache keeps per stack id, freed at once (10,000 stacks: 30,000 blocks). */
+struct arena {
+	struct arena *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define ARENA_CHUNK (1u << 20)
 
 struct bct_stack_cache {
 	struct sym_slot *syms; /* open addressing; symcap is a power of two */
@@ -366,7 +421,32 @@ struct bct_stack_cache {
 	size_t idcap;
 	char **owned; /* names made here ("func_[k]") */
 	size_t nowned, ownedcap;
+	struct arena *arena; /* the id slots' ips, names and text */
+	bool prefetched; /* bct_stacks_prefetch() ran: check its processes' maps once */
+	bool printing;
 };
+
+static void *arena_alloc(struct bct_stack_cache *c, size_t sz)
+{
+	struct arena *a = c->arena;
+	void *p;
+
+	sz = (sz + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (!a || a->cap - a->used < sz) {
+		size_t cap = sz > ARENA_CHUNK ? sz : ARENA_CHUNK;
+
+		a = malloc(sizeof(*a) + cap);
+		if (!a)
+			return NULL;
+		a->next = c->arena;
+		a->used = 0;
+		a->cap = cap;
+		c->arena = a;
+	}
+	p = (char *)a->data + a->used;
+	a->used += sz;
+	return p;
+}
 
 static void cache_free(struct bct_stack_cache *c)
 {
@@ -374,8 +454,12 @@ static void cache_free(struct bct_stack_cache *c)
 
 	if (!c)
 		return;
-	for (i = 0; i < c->idcap; i++)
-		free(c->ids[i].ips);
+	while (c->arena) {
+		struct arena *next = c->arena->next;
+
+		free(c->arena);
+		c->arena = next;
+	}
 	for (i = 0; i < c->nowned; i++)
 		free(c->owned[i]);
 	free(c->ids);
@@ -394,20 +478,29 @@ static struct sym_slot *sym_slot(struct sym_slot *t, size_t cap, uint32_t pid, u
 	return &t[i];
 }
 
-static int sym_grow(struct bct_stack_cache *c)
+/* The symbol table again in cap slots, without process drop's names (0: none dropped). */
+static int sym_rehash(struct bct_stack_cache *c, size_t cap, uint32_t drop)
 {
-	size_t cap = c->symcap ? 2 * c->symcap : 4096, i;
 	struct sym_slot *t = calloc(cap, sizeof(*t));
+	size_t i;
 
 	if (!t)
 		return -ENOMEM;
+	c->nsyms = 0;
 	for (i = 0; i < c->symcap; i++)
-		if (c->syms[i].used)
+		if (c->syms[i].used && (!drop || c->syms[i].pid != drop)) {
 			*sym_slot(t, cap, c->syms[i].pid, c->syms[i].addr) = c->syms[i];
+			c->nsyms++;
+		}
 	free(c->syms);
 	c->syms = t;
 	c->symcap = cap;
 	return 0;
+}
+
+static int sym_grow(struct bct_stack_cache *c)
+{
+	return sym_rehash(c, c->symcap ? 2 * c->symcap : 4096, 0);
 }
 
 /* name with "_[k]" after it (-a), kept until the cache goes; NULL when out of memory */
@@ -477,7 +570,7 @@ static int id_read(struct bct_stacks *s, int32_t id, uint64_t *ips, size_t max)
 	if (!e->read) {
 		n = bct_stack_read(s->map_fd, id, ips, BCT_STACK_MAX_DEPTH);
 		if (n > 0) {
-			e->ips = malloc((size_t)n * sizeof(*ips));
+			e->ips = arena_alloc(c, (size_t)n * sizeof(*ips));
 			if (!e->ips)
 				return n < (int)max ? n : (int)max;
 			memcpy(e->ips, ips, (size_t)n * sizeof(*ips));
@@ -607,8 +700,8 @@ int bct_stack_read_kernel(int map_fd, const struct bct_ksyms *k, int32_t id, uin
 	return n;
 }
 
-static void frames_get(struct bct_stacks *s, const struct bct_stack_rec *r, bool kernel,
-		       struct frames *f)
+static void frames_make(struct bct_stacks *s, const struct bct_stack_rec *r, bool kernel,
+			struct frames *f)
 {
 	uint64_t ips[BCT_STACK_MAX_DEPTH + 1];
 	int32_t id = kernel ? r->kernel_id : r->user_id;
@@ -639,63 +732,159 @@ static void frames_get(struct bct_stacks *s, const struct bct_stack_rec *r, bool
 	f->n = n;
 }
 
-static void print_folded(struct bct_stacks *s, FILE *out, const struct bct_stack_rec *r,
-			 const struct frames *kf, const struct frames *uf)
+/*
+ * The text layout's lines of a stack ("    name\n" each, leaf first) or the folded layout's
+ * part (";name" each, root first), into e->text; left NULL when out of memory.
+ */
+static void render(struct bct_stack_cache *c, struct id_slot *e, bool folded)
+{
+	size_t len = 0, i, n;
+	char *t, *p;
+
+	for (i = 0; i < e->nnames; i++)
+		len += strlen(e->names[i]) + (folded ? 1 : 5);
+	t = arena_alloc(c, len + 1);
+	if (!t)
+		return;
+	p = t;
+	for (i = 0; i < e->nnames; i++) {
+		const char *name = e->names[folded ? e->nnames - 1 - i : i];
+
+		n = strlen(name);
+		if (folded) {
+			*p++ = ';';
+		} else {
+			memcpy(p, "    ", 4);
+			p += 4;
+		}
+		memcpy(p, name, n);
+		p += n;
+		if (!folded)
+			*p++ = '\n';
+	}
+	*p = '\0';
+	e->text = t;
+	e->text_len = len;
+}
+
+/*
+ * The frames of one side of r: symbolized once per stack id (and process), and for the text
+ * and folded layouts written out once, then copied.
+ */
+static void frames_get(struct bct_stacks *s, const struct bct_stack_rec *r, bool kernel,
+		       struct frames *f)
+{
+	struct bct_stack_cache *c = s->cache;
+	int32_t id = kernel ? r->kernel_id : r->user_id;
+	uint32_t pid = kernel ? KERNEL_PID : r->sym_pid;
+	struct id_slot *e = NULL;
+	const char **names;
+
+	f->n = 0;
+	f->text = NULL;
+	if (id < 0)
+		return;
+	/* a sample's ip comes first (profile): another stack for each */
+	if (!(kernel && r->kernel_ip) && (size_t)id < c->idcap)
+		e = &c->ids[id];
+	if (e && e->names && e->names_pid == pid) {
+		memcpy(f->name, e->names, e->nnames * sizeof(f->name[0]));
+		f->n = e->nnames;
+	} else {
+		frames_make(s, r, kernel, f);
+		if (!e && !(kernel && r->kernel_ip) && (size_t)id < c->idcap)
+			e = &c->ids[id]; /* read just now */
+		if (!e || !f->n)
+			return;
+		/* another process's names (rare) leave theirs in the arena */
+		names = arena_alloc(c, f->n * sizeof(*names));
+		if (!names)
+			return; /* made again next time */
+		memcpy(names, f->name, f->n * sizeof(*names));
+		e->names = names;
+		e->nnames = f->n;
+		e->names_pid = pid;
+		e->text = NULL;
+	}
+	if (s->fmt.json)
+		return;
+	if (!e->text)
+		render(c, e, s->fmt.folded);
+	f->text = e->text;
+	f->text_len = e->text_len;
+}
+
+/*
+ * The text layouts write unlocked (~30 lines a stack, 10,000 stacks): the tools print from one
+ * thread.
+ */
+static void print_folded_side(FILE *out, const struct frames *f)
 {
 	size_t i;
 
-	fputs(r->comm, out);
+	if (f->text) {
+		fwrite_unlocked(f->text, 1, f->text_len, out);
+		return;
+	}
+	for (i = f->n; i-- > 0;) {
+		putc_unlocked(';', out);
+		fputs_unlocked(f->name[i], out);
+	}
+}
+
+static void print_folded(struct bct_stacks *s, FILE *out, const struct bct_stack_rec *r,
+			 const struct frames *kf, const struct frames *uf)
+{
+	fputs_unlocked(r->comm, out);
 	if (!s->fmt.kernel_only) {
 		if (id_missed(r->user_id))
-			fputs(";[Missed User Stack]", out);
+			fputs_unlocked(";[Missed User Stack]", out);
 		else
-			for (i = uf->n; i-- > 0;) {
-				putc(';', out);
-				fputs(uf->name[i], out);
-			}
+			print_folded_side(out, uf);
 	}
 	if (!s->fmt.user_only) {
 		if (s->fmt.delimited && !s->fmt.kernel_only && r->kernel_id >= 0 && r->user_id >= 0)
-			fputs(";-", out);
+			fputs_unlocked(";-", out);
 		if (id_missed(r->kernel_id))
-			fputs(";[Missed Kernel Stack]", out);
+			fputs_unlocked(";[Missed Kernel Stack]", out);
 		else
-			for (i = kf->n; i-- > 0;) {
-				putc(';', out);
-				fputs(kf->name[i], out);
-			}
+			print_folded_side(out, kf);
 	}
 	fprintf(out, " %" PRIu64 "\n", r->value);
 }
 
-/* "    name\n" */
-static void put_line(FILE *out, const char *name)
+/* "    name\n" each, leaf first */
+static void print_text_side(FILE *out, const struct frames *f)
 {
-	fputs("    ", out);
-	fputs(name, out);
-	putc('\n', out);
+	size_t i;
+
+	if (f->text) {
+		fwrite_unlocked(f->text, 1, f->text_len, out);
+		return;
+	}
+	for (i = 0; i < f->n; i++) {
+		fputs_unlocked("    ", out);
+		fputs_unlocked(f->name[i], out);
+		putc_unlocked('\n', out);
+	}
 }
 
 static void print_text(struct bct_stacks *s, FILE *out, const struct bct_stack_rec *r,
 		       const struct frames *kf, const struct frames *uf)
 {
-	size_t i;
-
 	if (!s->fmt.user_only) {
 		if (id_missed(r->kernel_id))
-			fputs("    [Missed Kernel Stack]\n", out);
+			fputs_unlocked("    [Missed Kernel Stack]\n", out);
 		else
-			for (i = 0; i < kf->n; i++)
-				put_line(out, kf->name[i]);
+			print_text_side(out, kf);
 	}
 	if (!s->fmt.kernel_only) {
 		if (s->fmt.delimited && !s->fmt.user_only && r->kernel_id >= 0 && r->user_id >= 0)
-			fputs("    --\n", out);
+			fputs_unlocked("    --\n", out);
 		if (id_missed(r->user_id))
-			fputs("    [Missed User Stack]\n", out);
+			fputs_unlocked("    [Missed User Stack]\n", out);
 		else
-			for (i = 0; i < uf->n; i++)
-				put_line(out, uf->name[i]);
+			print_text_side(out, uf);
 	}
 	fprintf(out, "    %-16s %s (%" PRIu32 ")\n", "-", r->comm, r->pid);
 	fprintf(out, "        %" PRIu64 "\n\n", r->value);
@@ -783,9 +972,91 @@ int bct_stacks_finish(struct bct_stacks *s)
 	return bct_flame_write_file(s->flame, s->fmt.svg, &o);
 }
 
+void bct_stacks_prefetch(struct bct_stacks *s, const struct bct_stack_rec *recs, size_t n)
+{
+	struct frames f;
+	size_t i;
+
+	if (s->cache->printing)
+		return;
+	s->cache->prefetched = true;
+	if (s->usyms)
+		s->usyms->early = true;
+	for (i = 0; i < n && !bct_exiting; i++) {
+		if (!s->fmt.user_only && recs[i].kernel_id >= 0)
+			frames_get(s, &recs[i], true, &f);
+		if (!s->fmt.kernel_only && recs[i].user_id >= 0)
+			frames_get(s, &recs[i], false, &f);
+	}
+	if (s->usyms)
+		s->usyms->early = false;
+	if (n)
+		pr_debug("stack: %zu stacks read and symbolized ahead", n);
+}
+
+/*
+ * Forgets what was symbolized in process pid (its libdwfl session holds the names): the
+ * symbol table's entries, the stack ids' names and text.
+ */
+static void forget_process(struct bct_stacks *s, pid_t pid)
+{
+	struct bct_stack_cache *c = s->cache;
+	size_t i;
+
+	for (i = 0; i < c->idcap; i++)
+		if (c->ids[i].names && c->ids[i].names_pid == (uint32_t)pid) {
+			c->ids[i].names = NULL;
+			c->ids[i].text = NULL;
+		}
+	if (c->symcap && sym_rehash(c, c->symcap, (uint32_t)pid)) {
+		/* out of memory: every name goes, the kernel's too */
+		memset(c->syms, 0, c->symcap * sizeof(*c->syms));
+		c->nsyms = 0;
+	}
+	bct_usyms_forget(s->usyms, pid);
+}
+
+/*
+ * Before the first print: a process symbolized while the tool sampled that has mapped or
+ * unmapped something since (its maps differ), or that could not be read then, is symbolized
+ * again; so is one that has exited, whose frames then print as "[unknown]" as BCC's do,
+ * whether or not the tool happened to look while it ran.
+ */
+static void recheck_early(struct bct_stacks *s)
+{
+	struct bct_usyms *u = s->usyms;
+	size_t i = 0;
+
+	while (u && i < u->n) {
+		struct proc_syms *p = &u->procs[i];
+		uint64_t now;
+
+		if (!p->early) {
+			i++;
+			continue;
+		}
+		p->early = false;
+		now = maps_sum(p->pid);
+		if (now != p->maps_sum || !p->dwfl) {
+			pr_debug("stack: process %d has exited, or mapped or unmapped since: "
+				 "symbolized again",
+				 (int)p->pid);
+			forget_process(s, p->pid); /* moves another entry into i */
+			continue;
+		}
+		i++;
+	}
+}
+
 void bct_stacks_print(struct bct_stacks *s, FILE *out, const struct bct_stack_rec *r)
 {
 	struct frames kf, uf;
+
+	if (!s->cache->printing) {
+		s->cache->printing = true;
+		if (s->cache->prefetched)
+			recheck_early(s);
+	}
 
 	/* the reader is gone (EPIPE): symbolizing the rest would only delay the exit (unless a
 	 * flame graph still wants the stacks) */
@@ -846,26 +1117,44 @@ void bct_stack_arg_int(struct argp_state *state, const char *what, const char *a
 	*out = (uint64_t)v;
 }
 
-void bct_stack_wait(uint64_t duration_ms)
+static uint64_t mono_ns(void)
 {
-	struct timespec end;
+	struct timespec t;
 
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += duration_ms / 1000;
-	end.tv_nsec += (long)(duration_ms % 1000) * 1000000;
-	if (end.tv_nsec >= 1000000000) {
-		end.tv_sec++;
-		end.tv_nsec -= 1000000000;
-	}
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+void bct_stack_wait_prefetch(uint64_t duration_ms, void (*prefetch)(void *ctx), void *ctx)
+{
+	const uint64_t ms = 1000000, tick = 100 * ms;
+	uint64_t start = mono_ns(), end = duration_ms ? start + duration_ms * ms : UINT64_MAX;
+	uint64_t period = 500 * ms, next = start + period, now, until;
+	struct timespec ts;
+
 	while (!bct_exiting) {
-		if (!duration_ms) {
-			/* a signal just before the sleep waits at most this long */
-			struct timespec tick = { 0, 100000000 };
-
-			nanosleep(&tick, NULL);
+		now = mono_ns();
+		if (now >= end)
+			break;
+		if (prefetch && now >= next) {
+			prefetch(ctx);
+			period = period < 4000 * ms ? 2 * period : period;
+			next = mono_ns() + period;
 			continue;
 		}
-		if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &end, NULL) != EINTR)
-			break;
+		/* a signal just before the sleep waits at most a tick */
+		until = now + tick;
+		if (until > end)
+			until = end;
+		if (prefetch && until > next)
+			until = next;
+		ts.tv_sec = (time_t)(until / 1000000000u);
+		ts.tv_nsec = (long)(until % 1000000000u);
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 	}
+}
+
+void bct_stack_wait(uint64_t duration_ms)
+{
+	bct_stack_wait_prefetch(duration_ms, NULL, NULL);
 }

@@ -126,6 +126,13 @@ struct bct_stacks {
 
 /* 0 or -errno (logged). */
 int bct_stacks_init(struct bct_stacks *s, const struct bct_stack_fmt *fmt, int map_fd);
+/*
+ * Reads, symbolizes and lays out the stacks of recs ahead (their values are not used), so
+ * that the stop only prints: a tool calls it while it samples, with the records it has so far
+ * (bct_stack_wait_prefetch()). Returns early on a stop signal; does nothing once printing
+ * began. A process that maps or unmaps something afterwards is symbolized again at the print.
+ */
+void bct_stacks_prefetch(struct bct_stacks *s, const struct bct_stack_rec *recs, size_t n);
 /* Sorts recs as BCC does: by value, smallest first (ties by pid, then stack ids). */
 void bct_stacks_sort(struct bct_stack_rec *recs, size_t n);
 /*
@@ -159,5 +166,10 @@ void bct_stack_arg_int(struct argp_state *state, const char *what, const char *a
 		       uint64_t max, uint64_t *out);
 /* Waits until duration_ms (0: no limit) has passed or a stop signal came. */
 void bct_stack_wait(uint64_t duration_ms);
+/*
+ * The same, calling prefetch(ctx) meanwhile: after 0.5 s, then at intervals doubling up to
+ * 4 s (a tool reads the stacks it has so far and passes them to bct_stacks_prefetch()).
+ */
+void bct_stack_wait_prefetch(uint64_t duration_ms, void (*prefetch)(void *ctx), void *ctx);
 
 #endif

@@ -100,6 +100,29 @@ in_range() {
     assert_output --partial "raw_syscall3"
 }
 
+@test "stacks symbolized while it samples; a process that maps more since is symbolized again" {
+    local total
+    napper
+    BCCTOOL_LOG=debug start_trace -p "$SP"
+    run_naps
+    wait_for "$TRACER" 3000 grep -q 'stacks read and symbolized ahead' "$ERR" ||
+        fail "no stacks read ahead: $(cat "$ERR")"
+    # a new mapping after the tool symbolized the process: its names are made again
+    kill -USR1 "$SP"
+    wait_for "$SP" 1000 grep -qx mapped "$SPOUT" || fail "spinner did not map a page"
+    kill -INT "$TRACER"
+    wait "$TRACER"
+    cat "$OUT"
+    grep -q "stack: process $SP has exited, or mapped or unmapped since: symbolized again" "$ERR" ||
+        fail "not symbolized again: $(cat "$ERR")"
+    total=$(awk -v p="$SP" '
+        /^    spinner_nap$/ { nap = 1 }
+        $0 == "    -                spinner (" p ")" { mine = 1 }
+        /^        [0-9]+$/ { if (nap && mine) t += $1; nap = mine = 0 }
+        END { print t + 0 }' "$OUT")
+    in_range "$total"
+}
+
 @test "-f -U: folded user stacks, comm;root...;leaf total" {
     local line
     napper

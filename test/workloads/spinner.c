@@ -12,7 +12,8 @@
  *
  *   -w   print "ready" on stdout, then wait for SIGUSR1 before starting
  *   -k   when done, print "done" on stdout and stay (until killed), so that the process's
- *        symbols can still be read
+ *        symbols can still be read; with -w, each SIGUSR1 then maps one more page (a new line
+ *        in /proc/PID/maps) and prints "mapped"
  *
  * Exits 0, or 1 when a system call failed; 2 on a usage error.
  */
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -145,10 +147,25 @@ int main(int argc, char **argv)
 		return usage();
 	}
 	if (keep) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		if (wait)
+			sigprocmask(SIG_BLOCK, &mask, NULL);
+		go = 0;
 		printf("done\n");
 		fflush(stdout);
-		for (;;)
-			pause();
+		for (;;) {
+			sigsuspend(&none);
+			if (wait && go) {
+				go = 0;
+				if (mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) ==
+				    MAP_FAILED)
+					return 1;
+				printf("mapped\n");
+				fflush(stdout);
+			}
+		}
 	}
 	return rc;
 }
