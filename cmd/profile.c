@@ -384,20 +384,8 @@ static void key_to_rec(void *key, uint64_t value, struct bct_stack_rec *r)
 
 static int print_stacks(struct bct_stack_counts *c, struct bct_stacks *st)
 {
-	size_t i;
-	int err;
+	int err = bct_stack_counts_print(c, st);
 
-	/* read, not drained: the tool exits next */
-	err = bct_stack_counts_read(c);
-	if (err < 0) {
-		pr_err("cannot read the stacks: %s", strerror(-err));
-		return err;
-	}
-	bct_stacks_sort(c->recs, c->n);
-	for (i = 0; i < c->n; i++)
-		bct_stacks_print(st, stdout, &c->recs[i]);
-	fflush(stdout);
-	err = bct_stacks_finish(st);
 	if (st->missing)
 		fprintf(stderr, "WARNING: %" PRIu64 " stack traces could not be displayed.%s\n",
 			st->missing,

@@ -48,45 +48,6 @@ static bool no_batch(int err)
 	return err == -EINVAL || err == -ENOTSUPP || err == -EOPNOTSUPP || err == -ENOSYS;
 }
 
-int bct_map_drain(int fd, void *keys, void *values, uint32_t key_size, uint32_t value_size,
-		  uint32_t cap)
-{
-	/* the position between batches; hash maps use a __u32 bucket index */
-	uint64_t token[8];
-	char *k = keys, *v = values;
-	void *in = NULL;
-	uint32_t n = 0;
-
-	if (key_size > sizeof(token))
-		return bct_map_drain_by_key(fd, keys, values, key_size, value_size, cap);
-	while (n < cap) {
-		uint32_t count = cap - n;
-		int err = bpf_map_lookup_and_delete_batch(fd, in, token, k + (size_t)n * key_size,
-							  v + (size_t)n * value_size, &count, NULL);
-
-		if (err)
-			err = -errno;
-		if (err && err != -ENOENT && err != -ENOSPC) {
-			/* count is only meaningful with those two */
-			if (!n && !in && no_batch(err))
-				return bct_map_drain_by_key(fd, keys, values, key_size, value_size,
-							    cap);
-			return err;
-		}
-		n += count;
-		if (err == -ENOENT)
-			break; /* the whole map was walked */
-		if (err == -ENOSPC) {
-			if (n)
-				break; /* the next bucket does not fit: the rest stays for next time */
-			/* not even one bucket fits: one key at a time */
-			return bct_map_drain_by_key(fd, keys, values, key_size, value_size, cap);
-		}
-		in = token;
-	}
-	return n;
-}
-
 /* bct_map_read() where there are no batch operations: get_next_key and lookup. */
 static int read_by_key(int fd, void *keys, void *values, uint32_t key_size, uint32_t value_size,
 		       uint32_t cap)
@@ -108,37 +69,58 @@ static int read_by_key(int fd, void *keys, void *values, uint32_t key_size, uint
 	return (int)n;
 }
 
-int bct_map_read(int fd, void *keys, void *values, uint32_t key_size, uint32_t value_size,
-		 uint32_t cap)
+/* bct_map_drain() (del) or bct_map_read(): batches, else key by key. */
+static int take(int fd, void *keys, void *values, uint32_t key_size, uint32_t value_size,
+		uint32_t cap, bool del)
 {
+	int (*by_key)(int, void *, void *, uint32_t, uint32_t, uint32_t) =
+		del ? bct_map_drain_by_key : read_by_key;
+	/* the position between batches; hash maps use a __u32 bucket index */
 	uint64_t token[8];
 	char *k = keys, *v = values;
 	void *in = NULL;
 	uint32_t n = 0;
 
 	if (key_size > sizeof(token))
-		return read_by_key(fd, keys, values, key_size, value_size, cap);
+		return by_key(fd, keys, values, key_size, value_size, cap);
 	while (n < cap) {
 		uint32_t count = cap - n;
-		int err = bpf_map_lookup_batch(fd, in, token, k + (size_t)n * key_size,
-					       v + (size_t)n * value_size, &count, NULL);
+		char *kp = k + (size_t)n * key_size, *vp = v + (size_t)n * value_size;
+		int err = del ? bpf_map_lookup_and_delete_batch(fd, in, token, kp, vp, &count, NULL)
+			      : bpf_map_lookup_batch(fd, in, token, kp, vp, &count, NULL);
 
 		if (err)
 			err = -errno;
 		if (err && err != -ENOENT && err != -ENOSPC) {
+			/* count is only meaningful with those two */
 			if (!n && !in && no_batch(err))
-				return read_by_key(fd, keys, values, key_size, value_size, cap);
+				return by_key(fd, keys, values, key_size, value_size, cap);
 			return err;
 		}
 		n += count;
 		if (err == -ENOENT)
-			break;
-		if (err == -ENOSPC) /* the next bucket does not fit in what is left */
-			return n ? (int)n
-				 : read_by_key(fd, keys, values, key_size, value_size, cap);
+			break; /* the whole map was walked */
+		if (err == -ENOSPC) {
+			if (n)
+				break; /* the next bucket does not fit: the rest stays for next time */
+			/* not even one bucket fits: one key at a time */
+			return by_key(fd, keys, values, key_size, value_size, cap);
+		}
 		in = token;
 	}
 	return (int)n;
+}
+
+int bct_map_drain(int fd, void *keys, void *values, uint32_t key_size, uint32_t value_size,
+		  uint32_t cap)
+{
+	return take(fd, keys, values, key_size, value_size, cap, true);
+}
+
+int bct_map_read(int fd, void *keys, void *values, uint32_t key_size, uint32_t value_size,
+		 uint32_t cap)
+{
+	return take(fd, keys, values, key_size, value_size, cap, false);
 }
 
 /* Adds the per-CPU copies of n values (ncpus copies each, value_size bytes) into sums. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The counts map of a stack tool that prints once, at its end (lib/stackcounts.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +61,24 @@ void bct_stack_counts_wait(struct bct_stack_counts *c, struct bct_stacks *st, ui
 	struct prefetch p = { c, st };
 
 	bct_stack_wait_prefetch(duration_ms, prefetch, &p);
+}
+
+int bct_stack_counts_print(struct bct_stack_counts *c, struct bct_stacks *st)
+{
+	size_t i;
+	int err;
+
+	/* read, not drained: the tool exits next */
+	err = bct_stack_counts_read(c);
+	if (err < 0) {
+		pr_err("cannot read the stacks: %s", strerror(-err));
+		return err;
+	}
+	bct_stacks_sort(c->recs, c->n);
+	for (i = 0; i < c->n; i++)
+		bct_stacks_print(st, stdout, &c->recs[i]);
+	fflush(stdout);
+	return bct_stacks_finish(st);
 }
 
 void bct_stack_counts_free(struct bct_stack_counts *c)

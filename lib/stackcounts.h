@@ -7,7 +7,7 @@
  *	struct bct_stack_counts c;
  *	bct_stack_counts_init(&c, fd, sizeof(struct key), MAX, key_to_rec);
  *	bct_stack_counts_wait(&c, &stacks, duration_ms);   // instead of bct_stack_wait()
- *	bct_stack_counts_read(&c);                          // c.recs[0..c.n), then sort and print
+ *	bct_stack_counts_print(&c, &stacks);                // all of them, sorted, on stdout
  *	bct_stack_counts_free(&c);
  */
 #ifndef BCT_STACKCOUNTS_H
@@ -38,6 +38,11 @@ int bct_stack_counts_init(struct bct_stack_counts *c, int fd, size_t key_size, s
 int bct_stack_counts_read(struct bct_stack_counts *c);
 /* bct_stack_wait(), reading the map and prefetching its stacks into st meanwhile. */
 void bct_stack_counts_wait(struct bct_stack_counts *c, struct bct_stacks *st, uint64_t duration_ms);
+/*
+ * Reads the map a last time, sorts the stacks and prints them on stdout (flushed), then
+ * writes the flame graph if any: 0 or -errno (logged). st->missing tells the stacks lost.
+ */
+int bct_stack_counts_print(struct bct_stack_counts *c, struct bct_stacks *st);
 void bct_stack_counts_free(struct bct_stack_counts *c);
 
 #endif

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Draining hash maps: every entry taken once, with its value, and the map left empty. */
+/* Draining hash maps (every entry taken once, with its value, the map left empty) and reading them. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -117,6 +117,30 @@ UNIT_TEST(map_drain_stops_at_cap_and_keeps_the_rest)
 	CHECK_INT(a + b, ENTRIES);
 	check_taken(keys, values, a + b, ENTRIES);
 	CHECK_INT(map_count(fd), 0);
+	close(fd);
+}
+
+UNIT_TEST(map_read_takes_every_entry_and_keeps_them)
+{
+	static uint64_t keys[1024];
+	static struct value values[1024];
+	int fd = filled_map(ENTRIES), n;
+
+	if (fd < 0)
+		return;
+	n = bct_map_read(fd, keys, values, sizeof(keys[0]), sizeof(values[0]), 1024);
+	CHECK_INT(n, ENTRIES);
+	check_taken(keys, values, n, ENTRIES);
+	CHECK_INT(map_count(fd), ENTRIES);
+	/* again: the same entries */
+	CHECK_INT(bct_map_read(fd, keys, values, sizeof(keys[0]), sizeof(values[0]), 1024),
+		  ENTRIES);
+	check_taken(keys, values, ENTRIES, ENTRIES);
+	/* at most cap */
+	n = bct_map_read(fd, keys, values, sizeof(keys[0]), sizeof(values[0]), 100);
+	CHECK(n > 0 && n <= 100);
+	check_taken(keys, values, n, ENTRIES);
+	CHECK_INT(bct_map_read(-1, keys, values, sizeof(keys[0]), sizeof(values[0]), 1), -EBADF);
 	close(fd);
 }
 
