@@ -23,6 +23,9 @@
  *
  * bct_self_tgid is the tool's own process, set at load time (not a -D, so it does not change
  * the compiled object): a tool does not trace its own work of starting up and printing.
+ * BCT_FILTER_NOT_SELF: the tool's process cannot reach the program's probes (uprobes in a
+ * file it does not map), so there is no own-process test; with no filter option either,
+ * bct_filter_pass() makes no helper call at all.
  *
  *	if (!bct_filter_pass())
  *		return 0;
@@ -82,8 +85,10 @@ static __always_inline bool bct_in_pinned(void *outer, __u64 key)
 /* -p/-t/-u and the tool itself, from bpf_get_current_pid_tgid() and _uid_gid(). */
 static __always_inline bool bct_filter_ids(__u64 pid_tgid, __u32 uid)
 {
+#ifndef BCT_FILTER_NOT_SELF
 	if ((pid_tgid >> 32) == bct_self_tgid)
 		return false;
+#endif
 #ifdef FILTER_TID
 	if ((__u32)pid_tgid != FILTER_TID)
 		return false;
@@ -152,6 +157,8 @@ static __always_inline bool bct_filter_task(struct task_struct *task)
 /* Every shared filter, for the running task. */
 static __always_inline bool bct_filter_pass(void)
 {
+#if !defined(BCT_FILTER_NOT_SELF) || defined(FILTER_TID) || defined(FILTER_PID) || \
+	defined(FILTER_UID)
 #ifdef FILTER_UID
 	__u32 uid = (__u32)bpf_get_current_uid_gid();
 #else
@@ -160,6 +167,7 @@ static __always_inline bool bct_filter_pass(void)
 
 	if (!bct_filter_ids(bpf_get_current_pid_tgid(), uid))
 		return false;
+#endif
 	if (BCT_FILTER_NEEDS_COMM) {
 		char comm[BCT_COMM_LEN];
 

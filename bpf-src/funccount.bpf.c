@@ -5,7 +5,9 @@
  * One program per attach kind serves every probe of a run: user space attaches it once per
  * matched tracepoint, function or USDT location, with the probe's index as the attach cookie,
  * and the program adds one to that slot of a per-CPU array (sized to the number of probes at
- * load time). Filters: the shared ones (FILTER_PID for -p) and FILTER_CPU for -c.
+ * load time). Filters: the shared ones (FILTER_PID for -p) and FILTER_CPU for -c. For the
+ * hottest probes: FC_ONE_SLOT (one probe: no cookie to read) and BCT_FILTER_NOT_SELF (uprobes
+ * in a file bcctool does not map: no own-process test).
  * Credit: the original BCC funccount is by Brendan Gregg.
  */
 #include "vmlinux.h"
@@ -27,7 +29,11 @@ struct {
 
 static __always_inline int count_probe(void *ctx)
 {
+#ifdef FC_ONE_SLOT
+	__u32 slot = 0; /* one probe: no cookie to read */
+#else
 	__u32 slot = (__u32)bpf_get_attach_cookie(ctx);
+#endif
 	__u64 *v;
 
 #ifdef FILTER_CPU

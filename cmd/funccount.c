@@ -26,6 +26,7 @@
 #include "servetable.h"
 #include "signals.h"
 #include "tool.h"
+#include "uprobe.h"
 
 #define DEFAULT_PROBE_LIMIT 1000
 
@@ -189,16 +190,35 @@ static int match_pattern(const char *pattern)
 
 /* --- set-up -------------------------------------------------------------------------------- */
 
+/* Whether bcctool itself maps a file of the uprobes (libc's malloc): then it counts itself. */
+static bool self_reachable(void)
+{
+	const char *last = NULL;
+	size_t i;
+
+	for (i = 0; i < m.n; i++) {
+		if (last && !strcmp(last, m.t[i].path))
+			continue;
+		last = m.t[i].path;
+		if (bct_uprobe_self_maps(last))
+			return true;
+	}
+	return false;
+}
+
 static int add_defines(struct bct_prog *p, void *ctx)
 {
-	(void)ctx;
-	if (env.cpu >= 0) {
-		int err = bct_prog__define(p, "FILTER_CPU", "%ld", env.cpu);
+	int err = 0;
 
-		if (err)
-			return err;
-	}
-	return bct_prog__set_map_size(p, "counts", m.nslots ? m.nslots : 1);
+	(void)ctx;
+	if (env.cpu >= 0)
+		err = bct_prog__define(p, "FILTER_CPU", "%ld", env.cpu);
+	/* the hot path of one probe: no cookie, and no own-process test it cannot fail */
+	if (m.nslots == 1)
+		err = err ?: bct_prog__define(p, "FC_ONE_SLOT", NULL);
+	if (spec.type != 't' && m.n && !self_reachable())
+		err = err ?: bct_prog__define(p, "BCT_FILTER_NOT_SELF", NULL);
+	return err ?: bct_prog__set_map_size(p, "counts", m.nslots ? m.nslots : 1);
 }
 
 static int after_load(struct bct_prog *p, void *ctx)

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Uprobes by symbol: see uprobe.h. */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <bpf/libbpf.h>
 
 #include "elfsym.h"
@@ -50,4 +54,26 @@ int bct_uprobe_attach(struct bct_prog *p, const struct bct_uprobe *u)
 	if (err)
 		bpf_link__destroy(link);
 	return err;
+}
+
+bool bct_uprobe_self_maps(const char *path)
+{
+	unsigned int maj, min;
+	unsigned long long ino;
+	char line[PATH_MAX + 128];
+	bool found = false;
+	struct stat st;
+	FILE *f;
+
+	if (stat(path, &st))
+		return true;
+	f = fopen("/proc/self/maps", "re");
+	if (!f)
+		return true;
+	/* "start-end perms offset MAJ:MIN inode path" */
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min, &ino) == 3 &&
+			ino == (unsigned long long)st.st_ino && makedev(maj, min) == st.st_dev;
+	fclose(f);
+	return found;
 }

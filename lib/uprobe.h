@@ -28,5 +28,10 @@ struct bct_uprobe {
  * 'readline' in /bin/bash", "cannot find library 'foo'").
  */
 int bct_uprobe_attach(struct bct_prog *p, const struct bct_uprobe *u);
+/*
+ * Whether this process maps path (the same file: device and inode), so that uprobes in it
+ * fire in the tool itself too; true when it cannot tell.
+ */
+bool bct_uprobe_self_maps(const char *path);
 
 #endif

@@ -98,6 +98,25 @@ row() {
     [ "$(row demo_work)" = 3 ]
 }
 
+@test "one uprobe in a file bcctool does not map: no cookie, no own-process test, all counted" {
+    local d
+    d=$(own_copy usdtdemo)
+    # -D: the program for the probes found (--ebpf resolves none)
+    run_bct funccount -D -d 1 "$d:demo_work"
+    assert_line '#define FC_ONE_SLOT 1'
+    assert_line '#define BCT_FILTER_NOT_SELF 1'
+    run_bct funccount -D -d 1 "$d:demo_*"
+    refute_line '#define FC_ONE_SLOT 1'
+    # bcctool maps libc itself: its own calls stay out by the own-process test
+    run_bct funccount -D -d 1 c:malloc
+    refute_line '#define BCT_FILTER_NOT_SELF 1'
+    tracer_start funccount "$d:demo_work"
+    "$d" 9
+    tracer_stop
+    cat "$OUT"
+    [ "$(row demo_work)" = 9 ]
+}
+
 @test "u:LIB:PROBE glob and -r: the USDT probe's count" {
     local d
     d=$(own_copy usdtdemo)
