@@ -13,6 +13,7 @@
 #include "log.h"
 #include "prog.h"
 #include "signals.h"
+#include "util.h"
 
 #define PERF_PAGES 64 /* per CPU */
 #define LOST_REPORT_NS 1000000000ULL
@@ -38,14 +39,6 @@ struct bct_buf {
 	uint64_t reported;
 	uint64_t last_report_ns;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static int rb_sample(void *ctx, void *data, size_t size)
 {
@@ -230,7 +223,7 @@ static void report_lost(struct bct_buf *b)
 
 	if (total <= b->reported || b->quiet)
 		return;
-	now = now_ns();
+	now = bct_mono_ns();
 	if (b->last_report_ns && now - b->last_report_ns < LOST_REPORT_NS)
 		return;
 	if (b->lost_fn)
@@ -271,11 +264,11 @@ int bct_buf__poll(struct bct_buf *b, int timeout_ms)
 		return -EINVAL;
 	if (timeout_ms < 0)
 		timeout_ms = 0;
-	deadline = now_ns() + (uint64_t)timeout_ms * 1000000;
+	deadline = bct_mono_ns() + (uint64_t)timeout_ms * 1000000;
 	b->count = 0;
 	b->stop = 0;
 	for (;;) {
-		uint64_t now = now_ns();
+		uint64_t now = bct_mono_ns();
 		int left = now < deadline ? (int)((deadline - now + 999999) / 1000000) : 0;
 
 		err = drain(b, left < BCT_BUF_DRAIN_MS ? left : BCT_BUF_DRAIN_MS);

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "prog.h"
 #include "signals.h"
+#include "util.h"
 
 #define BATCH_US 2000 /* under load, a drain at most every 2 ms */
 #define FLUSH_US 10000 /* output reaches a pipe within 10 ms */
@@ -27,14 +28,6 @@ struct run {
 	struct bct_buf *buf;
 	int out_err; /* a failed write to stdout: -errno (-EPIPE: the reader is gone) */
 };
-
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
-}
 
 static int on_sample(void *ctx, const void *data, size_t size)
 {
@@ -93,13 +86,13 @@ static int start(struct run *r)
 static int loop(struct run *r)
 {
 	uint64_t duration_ms = r->s->env->duration_ms;
-	uint64_t deadline = duration_ms ? mono_us() + duration_ms * 1000 : 0;
-	uint64_t last_flush = mono_us();
+	uint64_t deadline = duration_ms ? bct_mono_ns() / 1000 + duration_ms * 1000 : 0;
+	uint64_t last_flush = bct_mono_ns() / 1000;
 	int timeout = r->s->env->exec_argv ? 20 : 100;
 	int err = 0;
 
 	while (!bct_exiting) {
-		uint64_t start = mono_us(), now;
+		uint64_t start = bct_mono_ns() / 1000, now;
 		int t = timeout, n;
 
 		if (deadline) {
@@ -114,7 +107,7 @@ static int loop(struct run *r)
 				err = n; /* a read error, not the output's */
 			break;
 		}
-		now = mono_us();
+		now = bct_mono_ns() / 1000;
 		if (n < FLUSH_BELOW || now - last_flush >= FLUSH_US) {
 			if (!flush_out(r))
 				break;

@@ -1117,29 +1117,21 @@ void bct_stack_arg_int(struct argp_state *state, const char *what, const char *a
 	*out = (uint64_t)v;
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
 void bct_stack_wait_prefetch(uint64_t duration_ms, void (*prefetch)(void *ctx), void *ctx)
 {
 	const uint64_t ms = 1000000, tick = 100 * ms;
-	uint64_t start = mono_ns(), end = duration_ms ? start + duration_ms * ms : UINT64_MAX;
+	uint64_t start = bct_mono_ns(), end = duration_ms ? start + duration_ms * ms : UINT64_MAX;
 	uint64_t period = 500 * ms, next = start + period, now, until;
 	struct timespec ts;
 
 	while (!bct_exiting) {
-		now = mono_ns();
+		now = bct_mono_ns();
 		if (now >= end)
 			break;
 		if (prefetch && now >= next) {
 			prefetch(ctx);
 			period = period < 4000 * ms ? 2 * period : period;
-			next = mono_ns() + period;
+			next = bct_mono_ns() + period;
 			continue;
 		}
 		/* a signal just before the sleep waits at most a tick */
