@@ -259,14 +259,16 @@ static int read_batch(struct served *st, size_t *np)
 }
 
 /*
- * A per-CPU array holds every index from the start: keeps the n entries that counted
- * something, in place (a hash map holds only those), and returns their number.
+ * Reads a per-CPU array, summed over the CPUs. It holds every index from the start: keeps the
+ * entries that counted something (a hash map holds only those). Returns their number.
  */
-static size_t drop_unused(struct served *st, size_t n)
+static size_t read_percpu(struct served *st)
 {
 	size_t stride = st->value_size / sizeof(uint64_t), kept = 0, i, w;
+	int n = bct_map_percpu_sum(st->fd, st->keys, st->values, st->key_size, st->value_size,
+				   st->cap);
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; n > 0 && i < (size_t)n; i++) {
 		const uint64_t *val = st->values + i * stride;
 		uint64_t any = 0;
 
@@ -291,11 +293,7 @@ static size_t read_map(struct served *st)
 	char *prev = NULL;
 
 	if (st->percpu) {
-		int got = bct_map_percpu_sum(st->fd, st->keys, st->values, st->key_size,
-					     st->value_size, st->cap);
-
-		n = got > 0 ? (size_t)got : 0;
-		n = drop_unused(st, n);
+		n = read_percpu(st);
 	} else if (st->batch && read_batch(st, &n)) {
 		st->batch = false; /* not for this map or kernel: walk it from now on */
 		n = 0;

@@ -686,17 +686,18 @@ void bct_cache__prune_kernels(struct bct_cache *c, const char *btf, const char *
 	if (pch && !each_entry(c->dfd, dir, collect, &l)) {
 		fd = openat(c->dfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		for (i = 0; fd >= 0 && i < l.n; i++) {
+			/* its sums: "<name>.pch.xxh3" (lib/compile.c), an older bcctool's .sum */
+			static const char *const sums[] = { BCT_SUM_SUFFIX, ".sum" };
 			char sum[NAME_MAX + 1];
+			size_t k;
 
 			if (!strcmp(l.v[i].name, pch))
 				continue;
 			unlinkat(fd, l.v[i].name, 0);
-			/* its sums: "<name>.pch.xxh3" (lib/compile.c), an older bcctool's .sum */
-			if (snprintf(sum, sizeof(sum), "%s" BCT_SUM_SUFFIX, l.v[i].name) <
-			    (int)sizeof(sum))
-				unlinkat(fd, sum, 0);
-			if (snprintf(sum, sizeof(sum), "%s.sum", l.v[i].name) < (int)sizeof(sum))
-				unlinkat(fd, sum, 0);
+			for (k = 0; k < sizeof(sums) / sizeof(sums[0]); k++)
+				if (snprintf(sum, sizeof(sum), "%s%s", l.v[i].name, sums[k]) <
+				    (int)sizeof(sum))
+					unlinkat(fd, sum, 0);
 		}
 		if (fd >= 0)
 			close(fd);

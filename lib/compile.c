@@ -674,9 +674,9 @@ static void sum_hex(const void *data, size_t len, char hex[BCT_HASH_HEX])
 }
 
 /*
- * Whether data, cached at rel, matches its sum, rel.xxh3 ("HASH INODE\n"): 1 when it does, 0 when there
- * is no sum or it is of another file (ino given and not the one recorded: an older bcctool,
- * which writes no sum, replaced the file), -1 when it differs (corrupt in place).
+ * Whether data, cached at rel, matches its sum, rel.xxh3 ("HASH INODE\n"): 1 when it does, 0
+ * when there is no sum or it is of another file (ino given and not the one recorded: an older
+ * bcctool, which writes no sum, replaced the file), -1 when it differs (corrupt in place).
  */
 static int sound(struct bct_cache *c, const char *rel, const void *data, size_t len,
 		 unsigned long long ino)

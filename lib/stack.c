@@ -777,23 +777,23 @@ static void frames_get(struct bct_stacks *s, const struct bct_stack_rec *r, bool
 	struct bct_stack_cache *c = s->cache;
 	int32_t id = kernel ? r->kernel_id : r->user_id;
 	uint32_t pid = kernel ? KERNEL_PID : r->sym_pid;
-	struct id_slot *e = NULL;
+	/* a sample's ip comes first (profile): another stack for each */
+	bool kept = !(kernel && r->kernel_ip);
+	struct id_slot *e;
 	const char **names;
 
 	f->n = 0;
 	f->text = NULL;
 	if (id < 0)
 		return;
-	/* a sample's ip comes first (profile): another stack for each */
-	if (!(kernel && r->kernel_ip) && (size_t)id < c->idcap)
-		e = &c->ids[id];
+	e = kept && (size_t)id < c->idcap ? &c->ids[id] : NULL;
 	if (e && e->names && e->names_pid == pid) {
 		memcpy(f->name, e->names, e->nnames * sizeof(f->name[0]));
 		f->n = e->nnames;
 	} else {
 		frames_make(s, r, kernel, f);
-		if (!e && !(kernel && r->kernel_ip) && (size_t)id < c->idcap)
-			e = &c->ids[id]; /* read just now */
+		/* the id's slot, made by the read just now if it was not there */
+		e = kept && (size_t)id < c->idcap ? &c->ids[id] : NULL;
 		if (!e || !f->n)
 			return;
 		/* another process's names (rare) leave theirs in the arena */
