@@ -6,7 +6,6 @@
  */
 #include <map>
 
-#include <llvm/ADT/StringMap.h>
 #include <llvm/Support/Chrono.h>
 #include <llvm/Support/Errc.h>
 #include <llvm/Support/MemoryBuffer.h>
